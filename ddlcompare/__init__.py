@@ -1,0 +1,74 @@
+"""ddlcompare: compare PostgreSQL and MySQL/MariaDB schemas, write migrations with rollback.
+
+Public API: `load(spec)` -> Schema, `compare(old, new)` -> Plan, and the renderers in `ddlcompare.output`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ddlcompare import dialects
+from ddlcompare.dialects import Dialect, LoadOptions
+from ddlcompare.dialects.detect import detect
+from ddlcompare.diff.compare import diff
+from ddlcompare.errors import DdlError
+from ddlcompare.model.base import Schema
+from ddlcompare.plan.plan import Plan, make_plan
+from ddlcompare.sources import Source, open_source
+
+__all__ = ["DdlError", "LoadOptions", "Plan", "Schema", "compare", "load", "load_source", "plan_between"]
+__version__ = "0.1.0"
+
+
+def resolve_dialect(sources: list[Source], dialect: str | None) -> Dialect:
+    """The dialect given, or the one the sources agree on; an error when they disagree."""
+    if dialect:
+        return dialects.get(dialect)
+    found: dict[str, str] = {}
+    for src in sources:
+        d = src.url_dialect if src.url else detect(src.text or "")
+        if d:
+            found[src.name] = d
+    kinds = set(found.values())
+    if len(kinds) > 1:
+        desc = ", ".join(f"{n} is {d}" for n, d in found.items())
+        raise DdlError(
+            f"the two sides are of different dialects ({desc})",
+            hint="comparing PostgreSQL with MySQL is out of scope",
+        )
+    if not kinds:
+        return dialects.get("postgres")
+    return dialects.get(kinds.pop())
+
+
+def load_source(src: Source, dialect: Dialect, options: LoadOptions | None = None) -> Schema:
+    """Parse or inspect one source into a Schema."""
+    options = options or LoadOptions()
+    if src.url:
+        url_d = src.url_dialect
+        if url_d and dialects.ALIASES[url_d] != dialect.NAME:
+            raise DdlError(f"{src.name} is a {url_d} URL, but the dialect is {dialect.NAME}")
+        schema = dialect.inspect(src.url, options)
+    else:
+        schema = dialect.parse(src.text or "", src.name, options)
+    return replace(schema, source=src.name)
+
+
+def load(spec: str, dialect: str | None = None, options: LoadOptions | None = None) -> Schema:
+    """Load a schema from a file path, `git:REV:PATH`, `-` or a database URL."""
+    src = open_source(spec)
+    return load_source(src, resolve_dialect([src], dialect), options)
+
+
+def plan_between(old: Schema, new: Schema) -> Plan:
+    """Diff two schemas of one dialect and plan the migration."""
+    d = dialects.get(new.dialect)
+    changes = diff(old, new, column_order=d.COLUMN_ORDER)
+    return make_plan(old, new, changes, d, d.render)
+
+
+def compare(old: str, new: str, dialect: str | None = None, options: LoadOptions | None = None) -> Plan:
+    """Load both sides and plan the migration from `old` to `new`."""
+    srcs = [open_source(old), open_source(new)]
+    d = resolve_dialect(srcs, dialect)
+    return plan_between(load_source(srcs[0], d, options), load_source(srcs[1], d, options))

@@ -1,0 +1,5 @@
+"""`python -m ddlcompare`."""
+
+from ddlcompare.cli import main
+
+main()

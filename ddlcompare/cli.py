@@ -1,0 +1,147 @@
+"""Command line: `ddlcompare OLD NEW` and `ddlcompare snapshot SOURCE`. Arguments and exit codes only.
+
+Exit codes follow diff(1): 0 no differences, 1 differences, 2 error.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ddlcompare import __version__, dialects, load_source, plan_between, resolve_dialect
+from ddlcompare.dialects import LoadOptions
+from ddlcompare.errors import DdlError
+from ddlcompare.output.dot import render_dot
+from ddlcompare.output.json import render_json
+from ddlcompare.output.markdown import render_markdown
+from ddlcompare.output.sql import render_script
+from ddlcompare.output.summary import one_line
+from ddlcompare.sources import open_source
+
+
+class Format(StrEnum):
+    sql = "sql"
+    rollback = "rollback"
+    markdown = "markdown"
+    json = "json"
+    dot = "dot"
+
+
+compare_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+snapshot_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"ddlcompare {__version__}")
+        raise typer.Exit(0)
+
+
+@compare_app.command(
+    help="Compare two schemas (files, git:REV:PATH, - or database URLs) and print the forward migration.\n\n"
+    "Exit codes: 0 no differences, 1 differences, 2 error. "
+    "`ddlcompare snapshot SOURCE` prints a canonical DDL "
+    "snapshot."
+)
+def compare_cmd(
+    old: Annotated[str, typer.Argument(help="old side: schema file, git:REV:PATH, - or URL")],
+    new: Annotated[str, typer.Argument(help="new side: schema file, git:REV:PATH, - or URL")],
+    dialect: Annotated[
+        str | None, typer.Option("--dialect", "-d", help="postgres or mysql (detected when omitted)")
+    ] = None,
+    output_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--output-dir",
+            "-o",
+            help="write migration_forward.sql, migration_rollback.sql, schema_diff_report.md and diff.json",
+        ),
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="what to print on stdout")] = Format.sql,
+    allow_destructive: Annotated[
+        bool,
+        typer.Option(
+            "--allow-destructive", help="include DROP and lossy changes instead of commenting them out"
+        ),
+    ] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="statements that cannot be modelled are errors")
+    ] = False,
+    owners: Annotated[bool, typer.Option("--owners", help="compare object owners")] = False,
+    privileges: Annotated[bool, typer.Option("--privileges", help="compare grants")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no summary on stderr")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="print the version")
+    ] = False,
+) -> None:
+    options = LoadOptions(strict=strict, owners=owners, privileges=privileges)
+    srcs = [open_source(old), open_source(new)]
+    d = resolve_dialect(srcs, dialect)
+    schemas = [load_source(s, d, options) for s in srcs]
+    if not quiet:
+        for w in (*schemas[0].warnings, *schemas[1].warnings):
+            typer.echo(str(w), err=True)
+    plan = plan_between(*schemas)
+    forward = render_script(plan, d.STYLE, allow_destructive=allow_destructive)
+    rollback = render_script(plan, d.STYLE, rollback=True, allow_destructive=allow_destructive)
+    if output_dir is not None:
+        try:
+            output_dir.mkdir(parents=True, exist_ok=True)
+            (output_dir / "migration_forward.sql").write_text(forward, encoding="utf-8")
+            (output_dir / "migration_rollback.sql").write_text(rollback, encoding="utf-8")
+            (output_dir / "schema_diff_report.md").write_text(render_markdown(plan), encoding="utf-8")
+            (output_dir / "diff.json").write_text(render_json(plan), encoding="utf-8")
+        except OSError as e:
+            raise DdlError(f"{output_dir}: cannot write: {e.strerror}") from None
+    out = {
+        Format.sql: lambda: forward,
+        Format.rollback: lambda: rollback,
+        Format.markdown: lambda: render_markdown(plan),
+        Format.json: lambda: render_json(plan),
+        Format.dot: lambda: render_dot(plan),
+    }[fmt]()
+    if output_dir is None or fmt is not Format.sql:
+        sys.stdout.write(out)
+    if not quiet:
+        where = f"; written to {output_dir}/" if output_dir is not None else ""
+        typer.echo(f"ddlcompare: {one_line(plan)}{where}", err=True)
+    raise typer.Exit(1 if plan.changes else 0)
+
+
+@snapshot_app.command(help="Print a canonical DDL snapshot of a schema (file, git:REV:PATH, - or URL).")
+def snapshot_cmd(
+    source: Annotated[str, typer.Argument(help="schema file, git:REV:PATH, - or database URL")],
+    dialect: Annotated[str | None, typer.Option("--dialect", "-d", help="postgres or mysql")] = None,
+    owners: Annotated[bool, typer.Option("--owners", help="include owners")] = False,
+    privileges: Annotated[bool, typer.Option("--privileges", help="include grants")] = False,
+) -> None:
+    src = open_source(source)
+    d = resolve_dialect([src], dialect)
+    schema = load_source(src, d, LoadOptions(owners=owners, privileges=privileges))
+    sys.stdout.write(d.snapshot(schema))
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: dispatch `snapshot` or compare; DdlError becomes `error: ...` and exit code 2."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    app, prog = (
+        (snapshot_app, "ddlcompare snapshot") if args[:1] == ["snapshot"] else (compare_app, "ddlcompare")
+    )
+    if app is snapshot_app:
+        args = args[1:]
+    try:
+        app(args=args, prog_name=prog, standalone_mode=True)
+    except DdlError as e:
+        sys.stderr.write(f"{e}\n")
+        sys.exit(2)
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        sys.exit(130)
+
+
+def _available() -> str:  # pragma: no cover - used by --help text only
+    return ", ".join(dialects.available())

@@ -1,0 +1,80 @@
+"""Dialect registry: name -> module, imported lazily so the core never loads a parser it does not need."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from ddlcompare.diff.changes import Alter, Change
+from ddlcompare.errors import DdlError
+from ddlcompare.model.base import ObjectKey, Schema, SchemaObject
+from ddlcompare.output.sql import ScriptStyle
+from ddlcompare.plan.plan import RenderContext, Statement
+
+
+@dataclass(frozen=True, slots=True)
+class LoadOptions:
+    """What a parser or catalog reader keeps and how strict it is."""
+
+    strict: bool = False  # unmodelled statements are errors, not warnings
+    owners: bool = False  # keep ownership (compared only when asked)
+    privileges: bool = False  # keep grants (compared only when asked)
+
+
+class Dialect(Protocol):
+    """What a dialect module provides (see dialects/postgres/__init__.py)."""
+
+    NAME: str
+    COLUMN_ORDER: bool  # column order is part of a table's identity
+    STYLE: ScriptStyle
+
+    def parse(self, text: str, path: str, options: LoadOptions) -> Schema: ...
+
+    def inspect(self, url: str, options: LoadOptions) -> Schema: ...
+
+    def snapshot(self, schema: Schema) -> str: ...
+
+    def render(self, change: Change, ctx: RenderContext) -> Sequence[Statement]: ...
+
+    def rebuild(self, change: Alter) -> bool: ...
+
+    def invalidates(self, change: Alter, dependent: SchemaObject) -> bool: ...
+
+    def kind_rank(self, kind: str) -> int: ...
+
+    def namespace(self, obj: SchemaObject) -> tuple[str, ...]: ...
+
+    def implicitly_dropped(self, obj: SchemaObject, dropped: frozenset[ObjectKey]) -> bool: ...
+
+    def detect(self, text: str) -> int: ...
+
+
+_MODULES = {"postgres": "ddlcompare.dialects.postgres", "mysql": "ddlcompare.dialects.mysql"}
+ALIASES = {
+    "postgres": "postgres",
+    "postgresql": "postgres",
+    "pg": "postgres",
+    "mysql": "mysql",
+    "mariadb": "mysql",
+}
+
+
+def get(name: str) -> Dialect:
+    """The dialect module for `name` (postgres, postgresql, pg, mysql, mariadb)."""
+    canonical = ALIASES.get(name.lower())
+    if canonical is None:
+        raise DdlError(f"unknown dialect {name!r}", hint="use postgres or mysql")
+    dialect: Dialect = importlib.import_module(_MODULES[canonical]).DIALECT
+    return dialect
+
+
+def available() -> list[str]:
+    """Names of dialects whose module is present."""
+    out = []
+    for name, mod in _MODULES.items():
+        if importlib.util.find_spec(mod) is not None:
+            out.append(name)
+    return out

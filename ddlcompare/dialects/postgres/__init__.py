@@ -1,0 +1,139 @@
+"""PostgreSQL dialect: pglast parser, catalog reader, renderer and planning hooks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ddlcompare.dialects import LoadOptions
+from ddlcompare.diff.changes import Alter, Change
+from ddlcompare.model.base import ObjectKey, Schema, SchemaObject
+from ddlcompare.output.sql import ScriptStyle
+from ddlcompare.plan.plan import RenderContext, Statement
+
+
+class PostgresDialect:
+    """The PostgreSQL dialect (see ddlcompare.dialects.Dialect)."""
+
+    NAME = "postgres"
+    COLUMN_ORDER = False  # PostgreSQL cannot reorder columns; order is not compared
+    STYLE = ScriptStyle(
+        transactional=True,
+        # bodies may refer to objects created later in the script (as pg_dump does)
+        preamble=("SET LOCAL check_function_bodies = false;",),
+    )
+
+    def parse(self, text: str, path: str, options: LoadOptions) -> Schema:
+        """Parse a PostgreSQL schema file."""
+        from ddlcompare.dialects.postgres.parse import parse
+
+        return parse(text, path, options)
+
+    def inspect(self, url: str, options: LoadOptions) -> Schema:
+        """Read a live PostgreSQL database (read-only) into the model."""
+        from ddlcompare.dialects.postgres.catalog import inspect
+
+        return inspect(url, options)
+
+    def snapshot(self, schema: Schema) -> str:
+        """Canonical DDL of a whole schema."""
+        from ddlcompare.dialects.postgres.render import snapshot
+
+        return snapshot(schema)
+
+    def render(self, change: Change, ctx: RenderContext) -> Sequence[Statement]:
+        from ddlcompare.dialects.postgres.render import render
+
+        return render(change, ctx)
+
+    def rebuild(self, change: Alter) -> bool:
+        from ddlcompare.dialects.postgres.render import needs_rebuild
+
+        return needs_rebuild(change)
+
+    def invalidates(self, change: Alter, dependent: SchemaObject) -> bool:
+        from ddlcompare.dialects.postgres.render import invalidates
+
+        return invalidates(change, dependent)
+
+    def kind_rank(self, kind: str) -> int:
+        return _RANK.get(kind, len(_RANK))
+
+    def namespace(self, obj: SchemaObject) -> tuple[str, ...]:
+        """Relations (and the indexes behind constraints) share one namespace per schema."""
+        k = obj.key
+        if k.kind in _RELATION_NS:
+            return ("relation", k.schema, k.name)
+        if k.kind in _CONSTRAINT_NS:
+            return ("constraint", k.schema, k.parent, k.name)
+        if k.kind in ("enum", "domain", "composite_type", "range_type"):
+            return ("type", k.schema, k.name)
+        if k.kind in ("function", "procedure", "aggregate"):
+            return ("routine", k.schema, k.name)
+        return (k.kind, k.schema, k.parent, k.name)
+
+    def implicitly_dropped(self, obj: SchemaObject, dropped: frozenset[ObjectKey]) -> bool:
+        """Objects owned by a dropped relation go with it; so do sequences owned by a dropped table."""
+        k = obj.key
+        if k.parent:
+            for kind in ("table", "view", "materialized_view"):
+                if ObjectKey(kind, k.schema, k.parent) in dropped:
+                    return True
+        owned = getattr(obj, "owned_by", None)
+        return owned is not None and ObjectKey("table", k.schema, owned[0]) in dropped
+
+    def detect(self, text: str) -> int:
+        from ddlcompare.dialects.detect import _PG, _score
+
+        return _score(text, _PG)
+
+
+_RANK = {
+    k: i
+    for i, k in enumerate(
+        [
+            "schema",
+            "extension",
+            "collation",
+            "enum",
+            "range_type",
+            "domain",
+            "composite_type",
+            "type",
+            "function",
+            "procedure",
+            "aggregate",
+            "operator",
+            "cast",
+            "sequence",
+            "table",
+            "primary_key",
+            "unique",
+            "exclude",
+            "check",
+            "index",
+            "view",
+            "materialized_view",
+            "foreign_key",
+            "trigger",
+            "rule",
+            "policy",
+            "statistics",
+        ]
+    )
+}
+_RELATION_NS = frozenset(
+    (
+        "table",
+        "view",
+        "materialized_view",
+        "sequence",
+        "index",
+        "primary_key",
+        "unique",
+        "exclude",
+        "composite_type",
+    )
+)
+_CONSTRAINT_NS = frozenset(("primary_key", "unique", "exclude", "check", "foreign_key"))
+
+DIALECT = PostgresDialect()

@@ -1,0 +1,632 @@
+"""Session settings, comments, owners, grants, renames, drops, and the less common object kinds
+kept as `Definition`s (operators, casts, rules, statistics, text search, FDWs, ...)."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Any
+
+from ddlcompare.dialects.postgres.handlers.tables import CONSTRAINT_KINDS, role_name
+from ddlcompare.dialects.postgres.names import ident, qualified
+from ddlcompare.dialects.postgres.objects import Definition, Domain
+from ddlcompare.dialects.postgres.parse import (
+    Builder,
+    Node,
+    _normalise_statement,
+    const_value,
+    handles,
+    strings,
+)
+from ddlcompare.dialects.postgres.types import type_name
+from ddlcompare.model.base import Expr, Grant, ObjectKey, SchemaObject
+from ddlcompare.model.objects import Table, TableChild
+
+# ---- session ----------------------------------------------------------------------------------
+
+
+def _search_path(values: list[str]) -> tuple[str, ...]:
+    out = []
+    for v in values:
+        for part in v.split(","):
+            p = part.strip()
+            if p.startswith('"') and p.endswith('"'):
+                p = p[1:-1].replace('""', '"')
+            elif p:
+                p = p.lower()
+            if p:
+                out.append(p)
+    return tuple(out)
+
+
+@handles("VariableSetStmt")
+def set_variable(n: Node, b: Builder) -> None:
+    if n.get("name") != "search_path":
+        return  # session settings (statement_timeout, client_encoding, ...) do not change the schema
+    if n.get("kind") in ("VAR_RESET", "VAR_SET_DEFAULT"):
+        b.search_path = ("$user", "public")
+    else:
+        b.search_path = _search_path([str(const_value(a)) for a in n.get("args", ())])
+
+
+@handles("SelectStmt")
+def select(n: Node, b: Builder) -> None:
+    targets = n.get("targetList", ())
+    if n.get("fromClause") or len(targets) != 1:
+        b.warn("SELECT statement ignored (not part of a schema)")
+        return
+    fc = targets[0]["ResTarget"].get("val", {}).get("FuncCall")
+    fname = strings(fc.get("funcname"))[-1] if fc else ""
+    if fname == "set_config" and fc:
+        args = [const_value(a) for a in fc.get("args", ())]
+        if args and args[0] == "search_path":
+            b.search_path = _search_path([str(args[1])])
+        return
+    if fname in ("setval", "pg_catalog.setval"):
+        return  # a sequence's current value is data, never a schema difference
+    b.warn("SELECT statement ignored (not part of a schema)")
+
+
+@handles("InsertStmt", "UpdateStmt", "DeleteStmt", "CopyStmt", "TruncateStmt")
+def data_statement(n: Node, b: Builder) -> None:
+    b.warn("data statement ignored (ddlcompare compares schemas, not data)")
+
+
+@handles(
+    "TransactionStmt",
+    "CheckPointStmt",
+    "VacuumStmt",
+    "ClusterStmt",
+    "LockStmt",
+    "DiscardStmt",
+    "ListenStmt",
+    "NotifyStmt",
+    "VariableShowStmt",
+    "ExplainStmt",
+    "ReindexStmt",
+    "LoadStmt",
+)
+def no_schema_effect(n: Node, b: Builder) -> None:
+    """BEGIN/COMMIT and maintenance statements: nothing to model."""
+
+
+@handles(
+    "CreateRoleStmt",
+    "AlterRoleStmt",
+    "AlterRoleSetStmt",
+    "DropRoleStmt",
+    "GrantRoleStmt",
+    "CreatedbStmt",
+    "AlterDatabaseStmt",
+    "AlterDatabaseSetStmt",
+    "DropdbStmt",
+    "CreateTableSpaceStmt",
+    "AlterSystemStmt",
+    "AlterDatabaseRefreshCollStmt",
+)
+def cluster_statement(n: Node, b: Builder) -> None:
+    b.warn("cluster-level statement ignored (roles, databases and tablespaces are not part of a schema)")
+
+
+@handles("DoStmt")
+def do_block(n: Node, b: Builder) -> None:
+    b.unsupported(
+        "DoStmt", f"at line {b.pos.line if b.pos else 0}", "a DO block (its effect is unknown offline)"
+    )
+
+
+# ---- finding objects by what a statement names ------------------------------------------------
+
+
+def _func_key(b: Builder, kinds: tuple[str, ...], owa: Node) -> ObjectKey | None:
+    """Key of the function/procedure/aggregate an ObjectWithArgs names."""
+    o = owa.get("ObjectWithArgs", owa)
+    parts = strings(o.get("objname"))
+    schema, base = (parts[-2], parts[-1]) if len(parts) > 1 else (None, parts[0])
+    candidates = []
+    for k in b.objects:
+        if k.kind in kinds and k.name.startswith(base + "(") and (schema is None or k.schema == schema):
+            if schema is None and k.schema not in b.search_path:
+                continue
+            candidates.append(k)
+    if o.get("args_unspecified") or ("objargs" not in o and "objfuncargs" not in o):
+        return candidates[0] if len(candidates) == 1 else (candidates[0] if candidates else None)
+    types = []
+    for fp in o.get("objfuncargs") or ():
+        p = fp["FunctionParameter"]
+        if p.get("mode") in ("FUNC_PARAM_OUT", "FUNC_PARAM_TABLE"):
+            continue
+        types.append(type_name(p["argType"], b.type_schema))
+    if not o.get("objfuncargs"):
+        types = [type_name(t.get("TypeName", t), b.type_schema) for t in o.get("objargs") or ()]
+    want = f"{base}({', '.join(types)})"
+    for k in candidates:
+        if k.name == want:
+            return k
+    # aggregates use `*` and ORDER BY forms; fall back to the single candidate
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def _type_key(b: Builder, node: Node) -> ObjectKey | None:
+    tn = node.get("TypeName", node)
+    parts = strings(tn.get("names"))
+    schema, name = (parts[-2], parts[-1]) if len(parts) > 1 else (b.type_schema(parts[0]), parts[0])
+    for kind in ("enum", "domain", "composite_type", "range_type", "type"):
+        k = ObjectKey(kind, schema, name)
+        if k in b.objects:
+            return k
+    return None
+
+
+def _child_key(b: Builder, kinds: tuple[str, ...], parts: list[str]) -> ObjectKey | None:
+    schema, table = b.qualify_name(parts[:-1])
+    for kind in kinds:
+        k = ObjectKey(kind, schema, parts[-1], table)
+        if k in b.objects:
+            return k
+    return None
+
+
+def object_key(b: Builder, objtype: str, obj: Any) -> ObjectKey | None:
+    """The key of the object a COMMENT/OWNER/GRANT/DROP statement names (None if unknown)."""
+    kind = objtype.removeprefix("OBJECT_")
+    if kind in ("TABLE", "VIEW", "MATVIEW", "SEQUENCE", "FOREIGN_TABLE", "INDEX"):
+        parts = strings(obj["List"]["items"]) if "List" in obj else [const_value(obj)]
+        if "RangeVar" in obj:
+            return b.relations.get(b.rangevar(obj))
+        return b.relations.get(b.qualify_name(parts))
+    if kind == "SCHEMA":
+        return ObjectKey("schema", "", str(const_value(obj)))
+    if kind == "EXTENSION":
+        return ObjectKey("extension", "", str(const_value(obj)))
+    if kind in ("TYPE", "DOMAIN"):
+        return _type_key(b, obj)
+    if kind in ("FUNCTION", "PROCEDURE", "ROUTINE", "AGGREGATE"):
+        routine_kinds = {"FUNCTION": ("function",), "PROCEDURE": ("procedure",), "AGGREGATE": ("aggregate",)}
+        return _func_key(b, routine_kinds.get(kind, ("function", "procedure")), obj)
+    if kind in ("TABCONSTRAINT", "TRIGGER", "POLICY", "RULE"):
+        parts = strings(obj["List"]["items"])
+        kinds: tuple[str, ...] = {
+            "TABCONSTRAINT": CONSTRAINT_KINDS,
+            "TRIGGER": ("trigger",),
+            "POLICY": ("policy",),
+            "RULE": ("rule",),
+        }[kind]
+        return _child_key(b, kinds, parts)
+    ident_ = definition_identity(b, kind, obj)
+    if ident_ is None:
+        return None
+    for k in b.objects:
+        if isinstance(b.objects[k], Definition) and b.objects[k].identity == ident_:  # type: ignore[attr-defined]
+            return k
+    return None
+
+
+# ---- comments, owners, grants -----------------------------------------------------------------
+
+
+@handles("CommentStmt")
+def comment(n: Node, b: Builder) -> None:
+    objtype = n["objtype"]
+    text = n.get("comment")
+    obj = n["object"]
+    if objtype == "OBJECT_DATABASE":
+        return  # database comments are not part of a schema dump
+    if objtype == "OBJECT_SCHEMA" and const_value(obj) == "public":
+        if text not in (None, "standard public schema"):
+            b.warn("comment on schema public ignored")
+        return
+    if objtype == "OBJECT_COLUMN":
+        parts = strings(obj["List"]["items"])
+        schema, table = b.qualify_name(parts[:-1])
+        rel = b.relation(schema, table)
+        if isinstance(rel, Table):
+            b.update_column(rel, parts[-1], comment=text)
+        else:
+            b.warn(f"comment on column {parts[-1]} of {table} ignored (only table columns are modelled)")
+        return
+    if objtype == "OBJECT_DOMCONSTRAINT":
+        items = obj["List"]["items"]
+        key = _type_key(b, items[0])
+        d = b.objects.get(key) if key else None
+        cname = const_value(items[1])
+        if not isinstance(d, Domain) or all(c.name != cname for c in d.checks):
+            raise b.error(f'constraint "{cname}" of domain does not exist')
+        b.update(
+            d, checks=tuple(dataclasses.replace(c, comment=text) if c.name == cname else c for c in d.checks)
+        )
+        return
+    key = object_key(b, objtype, obj)
+    target = b.objects.get(key) if key else None
+    if target is None:
+        raise b.error(
+            f"{objtype.removeprefix('OBJECT_').lower().replace('_', ' ')} named in COMMENT ON does not exist"
+        )
+    b.update(target, comment=text)
+
+
+@handles("AlterOwnerStmt")
+def alter_owner(n: Node, b: Builder) -> None:
+    if not b.options.owners:
+        return
+    key = object_key(b, n["objectType"], n["object"])
+    target = b.objects.get(key) if key else None
+    if target is not None:
+        b.update(target, owner=role_name(n["newowner"]))
+
+
+_ALL = {
+    "TABLE": ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER"),
+    "SEQUENCE": ("USAGE", "SELECT", "UPDATE"),
+    "FUNCTION": ("EXECUTE",),
+    "PROCEDURE": ("EXECUTE",),
+    "ROUTINE": ("EXECUTE",),
+    "SCHEMA": ("USAGE", "CREATE"),
+    "TYPE": ("USAGE",),
+    "DOMAIN": ("USAGE",),
+    "FDW": ("USAGE",),
+    "FOREIGN_SERVER": ("USAGE",),
+    "LANGUAGE": ("USAGE",),
+}
+
+
+@handles("GrantStmt")
+def grant(n: Node, b: Builder) -> None:
+    if not b.options.privileges:
+        return
+    objtype = n["objtype"].removeprefix("OBJECT_")
+    if n.get("targtype") != "ACL_TARGET_OBJECT":
+        b.unsupported("GrantStmt", "ALL IN SCHEMA", "GRANT ... ON ALL ... IN SCHEMA")
+        return
+    grantees = [role_name(r) for r in n.get("grantees", ())]
+    privs: list[tuple[str, tuple[str, ...]]] = []
+    for p in n.get("privileges") or ():
+        ap = p["AccessPriv"]
+        privs.append((ap.get("priv_name", "all").upper(), tuple(strings(ap.get("cols")))))
+    if not privs:
+        privs = [(x, ()) for x in _ALL.get(objtype, ("ALL",))]
+    for obj in n.get("objects", ()):
+        kind = "TABLE" if objtype in ("TABLE", "VIEW", "MATVIEW", "FOREIGN_TABLE") else objtype
+        key = object_key(b, n["objtype"] if kind != "TABLE" else "OBJECT_TABLE", obj)
+        target = b.objects.get(key) if key else None
+        if target is None:
+            continue
+        grants = set(target.grants)
+        for role in grants_roles(grantees, target):
+            for priv, cols in privs:
+                expanded = _ALL.get(kind, (priv,)) if priv == "ALL" else (priv,)
+                for pv in expanded:
+                    g = Grant(role, pv, cols, bool(n.get("grant_option")))
+                    if n.get("is_grant"):
+                        grants.add(g)
+                    else:
+                        grants = {
+                            x
+                            for x in grants
+                            if not (x.grantee == role and x.privilege == pv and x.columns == cols)
+                        }
+        b.update(target, grants=tuple(sorted(grants, key=str)))
+
+
+def grants_roles(grantees: list[str], target: SchemaObject) -> list[str]:
+    """Grantees other than the owner (an owner's own privileges are implied)."""
+    return [g for g in grantees if g != target.owner]
+
+
+@handles("AlterDefaultPrivilegesStmt")
+def default_privileges(n: Node, b: Builder) -> None:
+    if b.options.privileges:
+        b.unsupported("AlterDefaultPrivilegesStmt", "default privileges", "ALTER DEFAULT PRIVILEGES")
+
+
+# ---- renames and drops ------------------------------------------------------------------------
+
+
+@handles("RenameStmt")
+def rename(n: Node, b: Builder) -> None:
+    kind = n["renameType"].removeprefix("OBJECT_")
+    new = n["newname"]
+    if kind == "COLUMN":
+        schema, table = b.rangevar(n["relation"])
+        rel = b.relation(schema, table)
+        if isinstance(rel, Table):
+            b.update_column(rel, n["subname"], name=new)  # column name -> new
+            return
+    elif kind in ("TABLE", "VIEW", "MATVIEW", "SEQUENCE", "INDEX") and n.get("relation"):
+        schema, old = b.rangevar(n["relation"])
+        rel = b.relation(schema, old, missing_ok=bool(n.get("missing_ok")))
+        if rel is None:
+            return
+        b.remove(rel.key)
+        b.put(dataclasses.replace(rel, name=new))
+        for child in b.children_of(schema, old):
+            b.remove(child.key)
+            b.put(dataclasses.replace(child, table=new))  # type: ignore[call-arg]
+        return
+    elif kind == "TABCONSTRAINT":
+        schema, table = b.rangevar(n["relation"])
+        for k in CONSTRAINT_KINDS:
+            o = b.objects.get(ObjectKey(k, schema, n["subname"], table))
+            if o is not None:
+                b.remove(o.key)
+                b.put(dataclasses.replace(o, name=new))
+                return
+    b.unsupported("RenameStmt", f"{kind} {new}", f"ALTER ... RENAME of a {kind.lower()}")
+
+
+@handles("DropStmt")
+def drop(n: Node, b: Builder) -> None:
+    objtype = n["removeType"]
+    for obj in n.get("objects", ()):
+        key = object_key(b, objtype, obj)
+        if key is None or key not in b.objects:
+            if n.get("missing_ok"):
+                continue
+            raise b.error(f"{objtype.removeprefix('OBJECT_').lower()} to drop does not exist")
+        target = b.objects[key]
+        b.remove(key)
+        if not isinstance(target, TableChild):
+            for child in b.children_of(target.schema, target.name):
+                b.remove(child.key)
+
+
+# ---- less common kinds: compared by canonical statement text ----------------------------------
+
+_DEFINE_KINDS = {
+    "OBJECT_OPERATOR": "OPERATOR",
+    "OBJECT_COLLATION": "COLLATION",
+    "OBJECT_TYPE": "TYPE",
+    "OBJECT_TSPARSER": "TEXT SEARCH PARSER",
+    "OBJECT_TSDICTIONARY": "TEXT SEARCH DICTIONARY",
+    "OBJECT_TSTEMPLATE": "TEXT SEARCH TEMPLATE",
+    "OBJECT_TSCONFIGURATION": "TEXT SEARCH CONFIGURATION",
+}
+
+
+def definition_identity(b: Builder, kind: str, node: Any) -> str | None:
+    """Rendered identity of a Definition named by COMMENT/ALTER/DROP (`kind` without OBJECT_)."""
+    if kind == "OPERATOR":
+        o = node.get("ObjectWithArgs", node)
+        parts = strings(o.get("objname"))
+        args = [
+            type_name(t.get("TypeName", t), b.type_schema) if t else "NONE" for t in o.get("objargs") or ()
+        ]
+        schema = parts[-2] if len(parts) > 1 else b.default_schema
+        return f"{ident(schema)}.{parts[-1]}({', '.join(args)})"
+    if kind == "CAST":
+        items = node["List"]["items"]
+        src, dst = (type_name(i["TypeName"], b.type_schema) for i in items[:2])
+        return f"({src} AS {dst})"
+    if kind in ("FDW", "FOREIGN_SERVER", "EVENT_TRIGGER", "ACCESS_METHOD", "LANGUAGE", "PUBLICATION"):
+        return ident(str(const_value(node)))
+    if kind in (
+        "COLLATION",
+        "TSPARSER",
+        "TSDICTIONARY",
+        "TSTEMPLATE",
+        "TSCONFIGURATION",
+        "STATISTIC_EXT",
+        "CONVERSION",
+    ):
+        parts = strings(node["List"]["items"]) if "List" in node else [str(const_value(node))]
+        schema = parts[-2] if len(parts) > 1 else b.default_schema
+        return qualified(schema, parts[-1])
+    return None
+
+
+def _put_definition(
+    b: Builder, kind: str, schema: str, name: str, identity: str, table: str = "", replace_ok: bool = False
+) -> None:
+    text = _normalise_statement(b.sql)
+    canonical = _qualify_text(b, text)
+    obj = Definition(
+        schema=schema,
+        name=name,
+        kind=kind,
+        identity=identity,
+        definition=Expr(canonical, b.sql),
+        table=table,
+        pos=b.pos,
+    )
+    b.put(obj, replace_ok=replace_ok)
+
+
+def _qualify_text(b: Builder, text: str) -> str:
+    # pg_dump qualifies names with the schema; hand-written DDL relies on search_path: drop the
+    # default schema prefix so both spell the definition the same way
+    schema = b.default_schema
+    return re.sub(rf"\b{re.escape(ident(schema))}\.", "", text)
+
+
+def definition(n: Node, b: Builder) -> None:
+    """DefineStmt other than aggregates: operators, collations, base types, text search objects."""
+    kind = _DEFINE_KINDS.get(n.get("kind", ""))
+    if kind is None:
+        b.unsupported("DefineStmt", n.get("kind", "?"), f"CREATE {n.get('kind', '?')}")
+        return
+    parts = strings(n.get("defnames"))
+    schema = parts[-2] if len(parts) > 1 else b.default_schema
+    if kind == "OPERATOR":
+        args = {
+            k: v
+            for k, v in (
+                (i["DefElem"]["defname"].lower(), i["DefElem"].get("arg")) for i in n.get("definition", ())
+            )
+        }
+        lt = (
+            type_name(
+                args["leftarg"]["TypeName"]
+                if args.get("leftarg") and "TypeName" in args["leftarg"]
+                else args["leftarg"],
+                b.type_schema,
+            )
+            if args.get("leftarg")
+            else "NONE"
+        )
+        rt = (
+            type_name(
+                args["rightarg"]["TypeName"]
+                if args.get("rightarg") and "TypeName" in args["rightarg"]
+                else args["rightarg"],
+                b.type_schema,
+            )
+            if args.get("rightarg")
+            else "NONE"
+        )
+        ident_ = f"{ident(schema)}.{parts[-1]}({lt}, {rt})"
+        _put_definition(b, kind, schema, f"{parts[-1]}({lt}, {rt})", ident_)
+        return
+    if kind == "TYPE" and not n.get("definition"):
+        return  # a shell type (CREATE TYPE t;) is completed by its later full definition
+    _put_definition(b, kind, schema, parts[-1], qualified(schema, parts[-1]), replace_ok=kind == "TYPE")
+
+
+@handles("CreateCastStmt")
+def create_cast(n: Node, b: Builder) -> None:
+    src = type_name(n["sourcetype"], b.type_schema)
+    dst = type_name(n["targettype"], b.type_schema)
+    _put_definition(b, "CAST", "", f"{src} AS {dst}", f"({src} AS {dst})")
+
+
+@handles("CreateFdwStmt")
+def create_fdw(n: Node, b: Builder) -> None:
+    _put_definition(b, "FOREIGN DATA WRAPPER", "", n["fdwname"], ident(n["fdwname"]))
+
+
+@handles("CreateForeignServerStmt")
+def create_server(n: Node, b: Builder) -> None:
+    _put_definition(b, "SERVER", "", n["servername"], ident(n["servername"]))
+
+
+@handles("CreateUserMappingStmt")
+def create_user_mapping(n: Node, b: Builder) -> None:
+    user = role_name(n["user"])
+    _put_definition(
+        b,
+        "USER MAPPING",
+        "",
+        f"{user} SERVER {n['servername']}",
+        f"FOR {ident(user)} SERVER {ident(n['servername'])}",
+    )
+
+
+@handles("CreateEventTrigStmt")
+def create_event_trigger(n: Node, b: Builder) -> None:
+    _put_definition(b, "EVENT TRIGGER", "", n["trigname"], ident(n["trigname"]))
+
+
+@handles(
+    "AlterEventTrigStmt",
+    "AlterTSConfigurationStmt",
+    "AlterStatsStmt",
+    "AlterFdwStmt",
+    "AlterForeignServerStmt",
+    "AlterOperatorStmt",
+    "AlterTSDictionaryStmt",
+    "AlterExtensionStmt",
+    "AlterExtensionContentsStmt",
+    "AlterCollationStmt",
+    "AlterTypeStmt",
+    "AlterPublicationStmt",
+    "AlterUserMappingStmt",
+    "AlterObjectSchemaStmt",
+    "AlterObjectDependsStmt",
+    "AlterFunctionStmt",
+)
+def alter_definition(n: Node, b: Builder) -> None:
+    """An ALTER of a kind compared by text: appended to the object it alters when it is known."""
+    name = {
+        "AlterEventTrigStmt": ("EVENT_TRIGGER", n.get("trigname")),
+        "AlterTSConfigurationStmt": ("TSCONFIGURATION", {"List": {"items": n.get("cfgname", [])}}),
+        "AlterStatsStmt": ("STATISTIC_EXT", {"List": {"items": n.get("defnames", [])}}),
+    }.get(next(iter(_stmt_name(b))))
+    key = None
+    if name is not None and name[1] is not None:
+        node = name[1] if isinstance(name[1], dict) else {"String": {"sval": name[1]}}
+        key = object_key(b, "OBJECT_" + name[0], node)
+    target = b.objects.get(key) if key else None
+    if isinstance(target, Definition):
+        add = _normalise_statement(b.sql)
+        d = target.definition
+        b.update(target, definition=Expr(d.canonical + "; " + _qualify_text(b, add), d.text + ";\n" + b.sql))
+        return
+    b.unsupported(next(iter(_stmt_name(b))), _first(b), "this ALTER statement")
+
+
+def _stmt_name(b: Builder) -> list[str]:
+    from ddlcompare.dialects.postgres.parse import _parse_json
+
+    return [next(iter(s["stmt"])) for s in _parse_json(b.sql).get("stmts", ())]
+
+
+def _first(b: Builder) -> str:
+    return " ".join(b.sql.split()[:4])
+
+
+@handles("CreateStatsStmt")
+def create_statistics(n: Node, b: Builder) -> None:
+    parts = strings(n.get("defnames"))
+    if not parts:
+        b.unsupported("CreateStatsStmt", "unnamed", "CREATE STATISTICS without a name")
+        return
+    schema = parts[-2] if len(parts) > 1 else b.default_schema
+    _put_definition(b, "STATISTICS", schema, parts[-1], qualified(schema, parts[-1]))
+
+
+@handles("CreateAmStmt")
+def create_access_method(n: Node, b: Builder) -> None:
+    _put_definition(b, "ACCESS METHOD", "", n["amname"], ident(n["amname"]))
+
+
+@handles("CreatePLangStmt")
+def create_language(n: Node, b: Builder) -> None:
+    if n["plname"] in ("plpgsql", "sql", "c", "internal"):
+        return  # built in
+    _put_definition(b, "LANGUAGE", "", n["plname"], ident(n["plname"]), replace_ok=bool(n.get("replace")))
+
+
+@handles("CreatePublicationStmt")
+def create_publication(n: Node, b: Builder) -> None:
+    _put_definition(b, "PUBLICATION", "", n["pubname"], ident(n["pubname"]))
+
+
+@handles("CreateConversionStmt")
+def create_conversion(n: Node, b: Builder) -> None:
+    parts = strings(n.get("conversion_name"))
+    schema = parts[-2] if len(parts) > 1 else b.default_schema
+    _put_definition(b, "CONVERSION", schema, parts[-1], qualified(schema, parts[-1]))
+
+
+@handles(
+    "CreateOpClassStmt",
+    "CreateOpFamilyStmt",
+    "AlterOpFamilyStmt",
+    "CreateTransformStmt",
+    "CreateSubscriptionStmt",
+    "CreateForeignTableStmt",
+    "ImportForeignSchemaStmt",
+    "SecLabelStmt",
+    "CreateConversionStmt_",
+)
+def rare(n: Node, b: Builder) -> None:
+    kind = next(iter(_stmt_name(b)))
+    b.unsupported(kind, _first(b), f"statement {kind}")
+
+
+@handles("RuleStmt")
+def create_rule(n: Node, b: Builder) -> None:
+    schema, table = b.rangevar(n["relation"])
+    b.relation(schema, table)
+    name = n["rulename"]
+    _put_definition(
+        b,
+        "RULE",
+        schema,
+        name,
+        f"{ident(name)} ON {qualified(schema, table)}",
+        table=table,
+        replace_ok=bool(n.get("replace")),
+    )
+
+
+__all__ = ["object_key"]

@@ -1,0 +1,485 @@
+"""Views, materialized views, functions, procedures, aggregates, triggers, policies and rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ddlcompare.dialects.postgres.handlers.tables import (
+    expr_deps,
+    reloptions,
+    role_name,
+    routine_keys,
+)
+from ddlcompare.dialects.postgres.names import ident, literal, qualified, truncate
+from ddlcompare.dialects.postgres.objects import (
+    Aggregate,
+    ConstraintTrigger,
+    MaterializedView,
+    Policy,
+    Referencing,
+    StorageParams,
+    ViewOptions,
+)
+from ddlcompare.dialects.postgres.parse import Builder, Node, const_value, handles, strings
+from ddlcompare.dialects.postgres.types import type_name
+from ddlcompare.model.base import Expr, ObjectKey, Option, with_options
+from ddlcompare.model.objects import Argument, Procedure, Routine, Trigger, View
+
+_CHECK_OPTION = {"LOCAL_CHECK_OPTION": "LOCAL", "CASCADED_CHECK_OPTION": "CASCADED"}
+
+
+def _query(b: Builder, node: Node) -> Expr:
+    from ddlcompare.dialects.postgres import expr as pgexpr
+
+    return Expr(pgexpr.canonical_query(node, b.scope()), pgexpr.sql(node))
+
+
+def output_columns(b: Builder, query: Node) -> list[str] | None:
+    """Output column names of a SELECT, as PostgreSQL derives them (None when a `*` is unknown)."""
+    sel = query.get("SelectStmt", query)
+    while sel.get("op") not in (None, "SETOP_NONE") and sel.get("larg"):
+        sel = sel["larg"]["SelectStmt"] if "SelectStmt" in sel["larg"] else sel["larg"]
+    out: list[str] = []
+    for t in sel.get("targetList", ()):
+        rt = t["ResTarget"]
+        if rt.get("name"):
+            out.append(rt["name"])
+            continue
+        val = rt.get("val", {})
+        if "ColumnRef" in val:
+            fields = val["ColumnRef"]["fields"]
+            if "A_Star" in fields[-1]:
+                return None
+            out.append(fields[-1]["String"]["sval"])
+        elif "FuncCall" in val:
+            out.append(strings(val["FuncCall"]["funcname"])[-1])
+        elif "TypeCast" in val and "ColumnRef" in val["TypeCast"].get("arg", {}):
+            out.append(
+                val["TypeCast"]["arg"]["ColumnRef"]["fields"][-1].get("String", {}).get("sval", "?column?")
+            )
+        else:
+            out.append("?column?")
+    return out
+
+
+@handles("ViewStmt")
+def create_view(n: Node, b: Builder) -> None:
+    rv = n["view"]
+    schema, name = b.rangevar(rv)
+    if not rv.get("schemaname"):
+        schema = b.default_schema
+    name = truncate(name)
+    if rv.get("relpersistence") == "t":
+        b.warn(f"temporary view {name} ignored (not part of a schema)")
+        return
+    params = []
+    check = _CHECK_OPTION.get(n.get("withCheckOption", ""))
+    for p in reloptions(n.get("options")):
+        k, _, v = p.partition("=")
+        if k == "check_option":
+            check = v.upper()
+        else:
+            params.append(p)
+    query = n["query"]
+    if n.get("options") and any(i["DefElem"]["defname"] == "recursive" for i in n["options"]):
+        params = [p for p in params if not p.startswith("recursive=")]
+    view = View(
+        schema=schema,
+        name=name,
+        query=_query(b, query),
+        columns=tuple(strings(n.get("aliases"))),
+        check_option=check,
+        options=with_options(ViewOptions(params=tuple(params)) if params else None),
+        pos=b.pos,
+        depends_on=frozenset(expr_deps(b, query)),
+    )
+    b.put(view, replace_ok=bool(n.get("replace")))
+    outputs = list(view.columns) or output_columns(b, query)
+    if outputs is not None:
+        b.view_outputs[(schema, name)] = outputs
+
+
+@handles("CreateTableAsStmt")
+def create_table_as(n: Node, b: Builder) -> None:
+    into = n["into"]
+    schema, name = b.rangevar(into["rel"])
+    if not into["rel"].get("schemaname"):
+        schema = b.default_schema
+    if n.get("objtype") != "OBJECT_MATVIEW":
+        b.unsupported(
+            "CreateTableAsStmt", f"{schema}.{name}", "CREATE TABLE ... AS (column types are unknown offline)"
+        )
+        return
+    if n.get("if_not_exists") and (schema, name) in b.relations:
+        return
+    params = reloptions(into.get("options"))
+    mv = MaterializedView(
+        schema=schema,
+        name=truncate(name),
+        query=_query(b, n["query"]),
+        columns=tuple(strings(into.get("colNames"))),
+        with_data=not into.get("skipData"),
+        options=with_options(StorageParams(params=params) if params else None),
+        pos=b.pos,
+        depends_on=frozenset(expr_deps(b, n["query"])),
+    )
+    b.put(mv)
+    outputs = list(mv.columns) or output_columns(b, n["query"])
+    if outputs is not None:
+        b.view_outputs[(schema, mv.name)] = outputs
+
+
+@handles("RefreshMatViewStmt")
+def refresh_matview(n: Node, b: Builder) -> None:
+    schema, name = b.rangevar(n["relation"])
+    mv = b.relation(schema, name)
+    if isinstance(mv, MaterializedView) and not n.get("skipData"):
+        b.update(mv, with_data=True)
+
+
+# ---- functions and procedures -----------------------------------------------------------------
+
+_MODES = {
+    "FUNC_PARAM_IN": "IN",
+    "FUNC_PARAM_OUT": "OUT",
+    "FUNC_PARAM_INOUT": "INOUT",
+    "FUNC_PARAM_VARIADIC": "VARIADIC",
+    "FUNC_PARAM_TABLE": "TABLE",
+    "FUNC_PARAM_DEFAULT": "IN",
+}
+
+
+def signature(name: str, args: tuple[Argument, ...]) -> str:
+    """`name(type, ...)` of the input arguments: a routine's identity in PostgreSQL."""
+    return f"{name}({', '.join(a.type for a in args if a.mode in ('IN', 'INOUT', 'VARIADIC'))})"
+
+
+def routine_args(b: Builder, params: list[Node] | None) -> tuple[Argument, ...]:
+    out = []
+    for p in params or ():
+        fp = p["FunctionParameter"]
+        mode = _MODES.get(fp.get("mode", "FUNC_PARAM_IN"), "IN")
+        default = b.expr(fp["defexpr"]) if fp.get("defexpr") else None
+        out.append(
+            Argument(
+                type=type_name(fp["argType"], b.type_schema),
+                name=fp.get("name", ""),
+                mode=mode,
+                default=default,
+            )
+        )
+    return tuple(out)
+
+
+def _type_keys(b: Builder, texts: list[str]) -> set[ObjectKey]:
+    out = set()
+    for t in texts:
+        base = t.removeprefix("SETOF ").split("(")[0].removesuffix("[]")
+        if "." in base:
+            schema, _, name = base.partition(".")
+            for kind in ("enum", "domain", "composite_type", "range_type", "table", "view"):
+                k = ObjectKey(kind, schema.strip('"'), name.strip('"'))
+                if k in b.objects:
+                    out.add(k)
+    return out
+
+
+@handles("CreateFunctionStmt")
+def create_function(n: Node, b: Builder) -> None:
+    parts = strings(n["funcname"])
+    schema, base = (parts[-2], parts[-1]) if len(parts) > 1 else (b.default_schema, parts[0])
+    args = routine_args(b, n.get("parameters"))
+    opts: dict[str, Any] = {}
+    for item in n.get("options", ()):
+        d = item["DefElem"]
+        opts.setdefault(d["defname"], []).append(d.get("arg"))
+    language = str(const_value(opts["language"][0])).lower() if "language" in opts else "sql"
+    body = ""
+    if "as" in opts:
+        vals = const_value(opts["as"][0])
+        body = (
+            ", ".join(literal(v) for v in vals)
+            if isinstance(vals, list) and len(vals) > 1
+            else (vals[0] if isinstance(vals, list) else str(vals))
+        )
+    elif n.get("sql_body"):
+        body = _sql_body(b, n["sql_body"])
+    table_cols = [a for a in args if a.mode == "TABLE"]
+    returns = None
+    if table_cols:
+        returns = "TABLE(" + ", ".join(f"{ident(a.name)} {a.type}" for a in table_cols) + ")"
+    elif n.get("returnType"):
+        returns = type_name(n["returnType"], b.type_schema)
+    elif not n.get("is_procedure"):
+        outs = [a for a in args if a.mode in ("OUT", "INOUT")]
+        if len(outs) == 1:
+            returns = outs[0].type
+        elif outs:
+            returns = "record"
+    attrs = _attributes(b, opts, language, returns)
+    cls = Procedure if n.get("is_procedure") else Routine
+    name = signature(base, args)
+    obj = cls(
+        schema=schema,
+        name=name,
+        base_name=base,
+        arguments=args,
+        returns=returns,
+        language=language,
+        body=body,
+        attributes=attrs,
+        pos=b.pos,
+        depends_on=frozenset(_type_keys(b, [a.type for a in args] + ([returns] if returns else []))),
+    )
+    b.put(obj, replace_ok=bool(n.get("replace")))
+    b.routine_names.add((schema, base))
+    b.routine_index.setdefault((schema, base), set()).add(obj.key)
+
+
+def _sql_body(b: Builder, node: Node) -> str:
+    """SQL-standard body (RETURN expr / BEGIN ATOMIC ... END), canonical."""
+    from ddlcompare.dialects.postgres import expr as pgexpr
+
+    items = node.get("List", {}).get("items", [node]) if isinstance(node, dict) else node
+    stmts = []
+    for it in items:
+        if "ReturnStmt" in it:
+            stmts.append("RETURN " + pgexpr.canonical(it["ReturnStmt"]["returnval"], b.scope()))
+        elif "List" in it:
+            for s in it["List"].get("items", ()):
+                if "ReturnStmt" in s:
+                    stmts.append("RETURN " + pgexpr.canonical(s["ReturnStmt"]["returnval"], b.scope()))
+                else:
+                    stmts.append(pgexpr.canonical_query(s, b.scope()))
+        else:
+            stmts.append(pgexpr.canonical_query(it, b.scope()))
+    return (
+        "BEGIN ATOMIC " + "; ".join(stmts) + "; END"
+        if len(stmts) != 1 or not stmts[0].startswith("RETURN")
+        else stmts[0]
+    )
+
+
+def _attributes(
+    b: Builder, opts: dict[str, Any], language: str, returns: str | None
+) -> tuple[tuple[str, str], ...]:
+    """Routine attributes that differ from PostgreSQL's defaults, as sorted (name, value)."""
+    out: dict[str, str] = {}
+
+    def first(k: str) -> Any:
+        return const_value(opts[k][-1]) if k in opts else None
+
+    vol = first("volatility")
+    if vol and vol.lower() != "volatile":
+        out["volatility"] = vol.upper()
+    if first("strict"):
+        out["strict"] = "STRICT"
+    if first("security"):
+        out["security"] = "DEFINER"
+    if first("leakproof"):
+        out["leakproof"] = "LEAKPROOF"
+    if first("window"):
+        out["window"] = "WINDOW"
+    par = first("parallel")
+    if par and par.lower() != "unsafe":
+        out["parallel"] = par.upper()
+    default_cost = 1.0 if language in ("c", "internal") else 100.0
+    cost = first("cost")
+    if cost is not None and float(cost) != default_cost:
+        out["cost"] = _num(cost)
+    rows = first("rows")
+    sets = bool(returns and (returns.startswith("SETOF ") or returns.startswith("TABLE(")))
+    if rows is not None and sets and float(rows) != 1000.0:
+        out["rows"] = _num(rows)
+    if "support" in opts:
+        v = opts["support"][-1]
+        parts = const_value(v) if not isinstance(v, list) else [const_value(x) for x in v]
+        out["support"] = ".".join(parts) if isinstance(parts, list) else str(parts)
+    for setting in opts.get("set", ()):
+        vs = setting["VariableSetStmt"]
+        vals = [const_value(a) for a in vs.get("args", ())]
+        if vs.get("kind") == "VAR_SET_VALUE":
+            text = ", ".join(_setting_value(v) for v in vals)
+        else:
+            text = "FROM CURRENT" if vs.get("kind") == "VAR_SET_CURRENT" else "DEFAULT"
+        out[f"set {vs['name']}"] = text
+    return tuple(sorted(out.items()))
+
+
+def _setting_value(v: Any) -> str:
+    if isinstance(v, str):
+        return literal(v) if v != v.lower() or not v.replace("_", "").isalnum() else v
+    return str(v)
+
+
+def _num(v: Any) -> str:
+    f = float(v)
+    return str(int(f)) if f.is_integer() else repr(f)
+
+
+@handles("DefineStmt")
+def define(n: Node, b: Builder) -> None:
+    from ddlcompare.dialects.postgres.handlers.meta import definition
+
+    if n.get("kind") == "OBJECT_AGGREGATE":
+        _aggregate(n, b)
+    else:
+        definition(n, b)
+
+
+def _aggregate(n: Node, b: Builder) -> None:
+    parts = strings(n["defnames"])
+    schema, base = (parts[-2], parts[-1]) if len(parts) > 1 else (b.default_schema, parts[0])
+    args = n.get("args") or []
+    arg_types: list[str] = []
+    if args and args[0] and "List" in args[0]:
+        for fp in args[0]["List"].get("items", ()):
+            arg_types.append(type_name(fp["FunctionParameter"]["argType"], b.type_schema))
+    elif n.get("oldstyle"):
+        for item in n.get("definition", ()):
+            d = item["DefElem"]
+            if d["defname"].lower() == "basetype":
+                t = d["arg"]
+                arg_types.append(type_name(t.get("TypeName", t), b.type_schema))
+    ordered = args[1].get("Integer", {}).get("ival", -1) if len(args) > 1 and args[1] else -1
+    arglist = ", ".join(arg_types) or "*"
+    if isinstance(ordered, int) and ordered >= 0:
+        direct, agg = arg_types[:ordered], arg_types[ordered:]
+        arglist = f"{', '.join(direct)} ORDER BY {', '.join(agg)}".strip()
+    definition: list[tuple[str, str]] = []
+    for item in n.get("definition", ()):
+        d = item["DefElem"]
+        key = d["defname"].lower()
+        if key == "basetype":
+            continue
+        arg = d.get("arg")
+        if arg is not None and "TypeName" in arg:
+            value = type_name(arg["TypeName"], b.type_schema)
+        elif arg is not None and "List" in arg:
+            value = ".".join(str(x) for x in const_value(arg))
+        else:
+            value = str(const_value(arg)) if arg is not None else "true"
+        if key in (
+            "sfunc",
+            "finalfunc",
+            "combinefunc",
+            "serialfunc",
+            "deserialfunc",
+            "msfunc",
+            "minvfunc",
+            "mfinalfunc",
+        ):
+            value = ".".join(b.scope().function(value.split(".")))
+        definition.append((key, value))
+    name = f"{base}({arglist})"
+    b.put(
+        Aggregate(
+            schema=schema,
+            name=name,
+            base_name=base,
+            arguments=arglist,
+            definition=tuple(sorted(definition)),
+            pos=b.pos,
+        ),
+        replace_ok=bool(n.get("replace")),
+    )
+
+
+# ---- triggers, policies, rules ----------------------------------------------------------------
+
+_EVENTS = ((4, "INSERT"), (8, "DELETE"), (16, "UPDATE"), (32, "TRUNCATE"))
+
+
+@handles("CreateTrigStmt")
+def create_trigger(n: Node, b: Builder) -> None:
+    schema, table = b.rangevar(n["relation"])
+    rel = b.relation(schema, table)
+    assert rel is not None
+    timing = {2: "BEFORE", 64: "INSTEAD OF"}.get(n.get("timing", 0), "AFTER")
+    events = tuple(sorted(name for bit, name in _EVENTS if n.get("events", 0) & bit))
+    fn = b.scope().function(strings(n["funcname"]))
+    fn_text = ".".join(ident(p) for p in fn)
+    args = ", ".join(literal(a) for a in strings(n.get("args")))
+    options: list[Option] = []
+    if n.get("isconstraint"):
+        ref = None
+        if n.get("constrrel"):
+            ref = qualified(*b.rangevar(n["constrrel"]))
+        options.append(
+            ConstraintTrigger(
+                deferrable=bool(n.get("deferrable")),
+                initially_deferred=bool(n.get("initdeferred")),
+                ref_table=ref,
+            )
+        )
+    trans = n.get("transitionRels")
+    if trans:
+        old = new = None
+        for t in trans:
+            tt = t["TriggerTransition"]
+            if tt.get("isNew"):
+                new = tt["name"]
+            else:
+                old = tt["name"]
+        options.append(Referencing(old_table=old, new_table=new))
+    when = n.get("whenClause")
+    deps = {rel.key} | routine_keys(b, fn)
+    if when:
+        deps |= expr_deps(b, when)
+    trig = Trigger(
+        schema=schema,
+        table=table,
+        name=truncate(n["trigname"]),
+        timing=timing,
+        events=events,
+        columns=tuple(strings(n.get("columns"))),
+        for_each_row=bool(n.get("row")),
+        when=b.expr(when) if when else None,
+        action=f"EXECUTE FUNCTION {fn_text}({args})",
+        options=with_options(*options),
+        pos=b.pos,
+        depends_on=frozenset(deps),
+    )
+    b.put(trig, replace_ok=bool(n.get("replace")))
+
+
+@handles("CreatePolicyStmt")
+def create_policy(n: Node, b: Builder) -> None:
+    schema, table = b.rangevar(n["table"])
+    rel = b.relation(schema, table)
+    assert rel is not None
+    qual, check = n.get("qual"), n.get("with_check")
+    deps = {rel.key}
+    for e in (qual, check):
+        if e:
+            deps |= expr_deps(b, e)
+    b.put(
+        Policy(
+            schema=schema,
+            table=table,
+            name=truncate(n["policy_name"]),
+            command=(n.get("cmd_name") or "all").upper(),
+            permissive=bool(n.get("permissive")),
+            roles=tuple(sorted({role_name(r) for r in n.get("roles", ())} or {"public"})),
+            using=b.expr(qual) if qual else None,
+            with_check=b.expr(check) if check else None,
+            pos=b.pos,
+            depends_on=frozenset(deps),
+        )
+    )
+
+
+@handles("AlterPolicyStmt")
+def alter_policy(n: Node, b: Builder) -> None:
+    schema, table = b.rangevar(n["table"])
+    p = b.objects.get(ObjectKey("policy", schema, n["policy_name"], table))
+    if not isinstance(p, Policy):
+        raise b.error(f'policy "{n["policy_name"]}" for table "{table}" does not exist')
+    changes: dict[str, Any] = {}
+    if n.get("roles"):
+        changes["roles"] = tuple(sorted({role_name(r) for r in n["roles"]}))
+    if n.get("qual"):
+        changes["using"] = b.expr(n["qual"])
+    if n.get("with_check"):
+        changes["with_check"] = b.expr(n["with_check"])
+    b.update(p, **changes)

@@ -1,0 +1,1305 @@
+"""CREATE TABLE, ALTER TABLE, CREATE INDEX and table constraints -> model objects."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from ddlcompare.dialects.postgres.names import choose_name, column_name_part, truncate
+from ddlcompare.dialects.postgres.objects import (
+    AccessMethod,
+    Clustered,
+    Exclude,
+    Identity,
+    Inherits,
+    PartitionBy,
+    PartitionOf,
+    ReplicaIdentity,
+    RowSecurity,
+    Storage,
+    StorageParams,
+    TriggerState,
+    Unlogged,
+)
+from ddlcompare.dialects.postgres.parse import Builder, Node, const_value, handles, strings
+from ddlcompare.dialects.postgres.types import is_serial, type_name
+from ddlcompare.model.base import Expr, ObjectKey, Option, SchemaObject, replace_option, with_options
+from ddlcompare.model.objects import (
+    Check,
+    Column,
+    Constraint,
+    ForeignKey,
+    Index,
+    IndexPart,
+    PrimaryKey,
+    Sequence,
+    Table,
+    TableChild,
+    Trigger,
+    Unique,
+)
+
+_ACTIONS = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
+_MATCH = {"s": "SIMPLE", "f": "FULL", "p": "PARTIAL"}
+CONSTRAINT_KINDS = ("primary_key", "unique", "check", "foreign_key", "exclude")
+INDEX_BACKED = ("primary_key", "unique", "exclude")
+INT_RANGES = {
+    "smallint": (-32768, 32767),
+    "integer": (-2147483648, 2147483647),
+    "bigint": (-9223372036854775808, 9223372036854775807),
+}
+# Default operator classes PostgreSQL omits from pg_get_indexdef; writing them is a no-op.
+DEFAULT_OPCLASSES = frozenset(
+    [
+        "int2_ops",
+        "int4_ops",
+        "int8_ops",
+        "text_ops",
+        "bpchar_ops",
+        "numeric_ops",
+        "float4_ops",
+        "float8_ops",
+        "date_ops",
+        "timestamp_ops",
+        "timestamptz_ops",
+        "time_ops",
+        "timetz_ops",
+        "interval_ops",
+        "uuid_ops",
+        "bool_ops",
+        "bytea_ops",
+        "oid_ops",
+        "char_ops",
+        "name_ops",
+        "money_ops",
+        "bit_ops",
+        "varbit_ops",
+        "enum_ops",
+        "array_ops",
+        "record_ops",
+        "tsvector_ops",
+        "jsonb_ops",
+        "range_ops",
+        "multirange_ops",
+        "pg_lsn_ops",
+        "macaddr_ops",
+        "macaddr8_ops",
+        "inet_ops",
+    ]
+)
+
+
+# ---- helpers ----------------------------------------------------------------------------------
+
+
+def _collation(b: Builder, node: Node | None) -> str | None:
+    """Canonical collation name: pg_catalog dropped, "default" is no collation."""
+    if not node:
+        return None
+    parts = strings(node.get("CollateClause", node).get("collname"))
+    if not parts:
+        return None
+    if len(parts) == 2 and parts[0] == "pg_catalog":
+        parts = parts[1:]
+    if parts == ["default"]:
+        return None
+    from ddlcompare.dialects.postgres.names import ident
+
+    if len(parts) == 1:
+        for s in b.search_path:
+            if ObjectKey("collation", s, parts[0]) in b.objects:
+                return f"{ident(s)}.{ident(parts[0])}"
+        return ident(parts[0])
+    return ".".join(ident(p) for p in parts)
+
+
+def column_refs(node: Any) -> list[str]:
+    """Distinct simple column names referenced in an expression, in order of appearance."""
+    out: list[str] = []
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, dict):
+            cr = n.get("ColumnRef")
+            if cr is not None:
+                fields = cr.get("fields", ())
+                if fields and "String" in fields[-1]:
+                    name = fields[-1]["String"]["sval"]
+                    if name not in out:
+                        out.append(name)
+                continue
+            stack.extend(reversed(list(n.values())))
+        elif isinstance(n, list):
+            stack.extend(reversed(n))
+    return out
+
+
+def _constraint_taken(b: Builder, schema: str, others: set[str]) -> Any:
+    def taken(name: str) -> bool:
+        if name in others:
+            return True
+        return any(k.kind in CONSTRAINT_KINDS and k.schema == schema and k.name == name for k in b.objects)
+
+    return taken
+
+
+def _relation_taken(b: Builder, schema: str, others: set[str]) -> Any:
+    return lambda name: name in others or (schema, name) in b.relations
+
+
+def _table_key(schema: str, name: str) -> ObjectKey:
+    return ObjectKey("table", schema, name)
+
+
+def _type_deps(b: Builder, type_text: str, node: Node) -> set[ObjectKey]:
+    """Keys of user types a column type refers to (enums, domains, composites, ranges, tables)."""
+    parts = strings(node.get("names"))
+    if len(parts) == 1 and "." not in type_text.split("(")[0]:
+        return set()
+    schema, name = (parts[-2], parts[-1]) if len(parts) >= 2 else (b.type_schema(parts[0]), parts[0])
+    if schema == "pg_catalog":
+        return set()
+    out = set()
+    for k in ("enum", "domain", "composite_type", "range_type", "table", "view"):
+        key = ObjectKey(k, schema, name)
+        if key in b.objects:
+            out.add(key)
+    return out
+
+
+def expr_deps(b: Builder, node: Any) -> set[ObjectKey]:
+    """Sequences (nextval('...')), user functions and relations an expression refers to."""
+    out: set[ObjectKey] = set()
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, dict):
+            fc = n.get("FuncCall")
+            if fc is not None:
+                parts = strings(fc.get("funcname"))
+                if parts and parts[-1] in ("nextval", "setval", "currval") and fc.get("args"):
+                    arg = fc["args"][0]
+                    lit = arg.get("TypeCast", {}).get("arg", arg)
+                    val = const_value(lit)
+                    if isinstance(val, str):
+                        schema, name = b.qualify_name([p.strip('"') for p in val.split(".")])
+                        k = ObjectKey("sequence", schema, name)
+                        if k in b.objects:
+                            out.add(k)
+                else:
+                    out |= routine_keys(b, parts)
+            rv = n.get("RangeVar")
+            if rv is not None:
+                schema, name = b.rangevar(rv)
+                rk = b.relations.get((schema, name))
+                if rk is not None:
+                    out.add(rk)
+            stack.extend(n.values())
+        elif isinstance(n, list):
+            stack.extend(n)
+    return out
+
+
+def routine_keys(b: Builder, parts: list[str]) -> set[ObjectKey]:
+    """Keys of every user routine (all overloads) a function name may resolve to."""
+    if not parts or (len(parts) == 2 and parts[0] == "pg_catalog"):
+        return set()
+    if len(parts) == 1:
+        schemas = [s for s in b.search_path if (s, parts[0]) in b.routine_names]
+        if not schemas:
+            return set()
+        schema, name = schemas[0], parts[0]
+    else:
+        schema, name = parts[-2], parts[-1]
+    return set(b.routine_index.get((schema, name), ()))
+
+
+# ---- columns ----------------------------------------------------------------------------------
+
+
+class TableContext:
+    """Constraints gathered while a CREATE TABLE or ALTER TABLE is read, created afterwards in
+    PostgreSQL's order (index-backed ones, then checks, then foreign keys)."""
+
+    def __init__(self, b: Builder, schema: str, table: str) -> None:
+        self.b = b
+        self.schema = schema
+        self.table = table
+        self.pending: list[tuple[Node, str | None]] = []
+        self.sequences: list[Sequence] = []
+        self.deps: set[ObjectKey] = set()  # of the columns read: types, sequences, functions
+
+
+def column_from_def(ctx: TableContext, cd: Node, *, serial_ok: bool = True) -> Column:
+    """A Column from a ColumnDef node; its constraints go to `ctx` for later creation."""
+    b = ctx.b
+    name = truncate(cd["colname"])
+    tn = cd["typeName"]
+    serial = is_serial(tn) if serial_ok else None
+    type_text = serial or type_name(tn, b.type_schema)
+    nullable = True
+    default: Expr | None = None
+    generated: Expr | None = None
+    stored = True
+    options: list[Option] = []
+    last: Node | None = None
+    for item in cd.get("constraints", ()):
+        c = item["Constraint"]
+        t = c["contype"]
+        if t == "CONSTR_NULL":
+            nullable = True
+        elif t == "CONSTR_NOTNULL":
+            nullable = False
+        elif t == "CONSTR_DEFAULT":
+            default = b.expr(c["raw_expr"])
+            ctx.deps |= expr_deps(b, c["raw_expr"])
+        elif t == "CONSTR_IDENTITY":
+            options.append(
+                Identity(always=c.get("generated_when") == "a", sequence=_seq_opts(b, c, type_text))
+            )
+            nullable = False
+        elif t == "CONSTR_GENERATED":
+            generated = b.expr(c["raw_expr"])
+            ctx.deps |= expr_deps(b, c["raw_expr"])
+            stored = c.get("generated_kind", "s") != "v"
+        elif t in (
+            "CONSTR_ATTR_DEFERRABLE",
+            "CONSTR_ATTR_NOT_DEFERRABLE",
+            "CONSTR_ATTR_DEFERRED",
+            "CONSTR_ATTR_IMMEDIATE",
+        ):
+            if last is None:
+                raise b.error("misplaced constraint attribute", c.get("location"))
+            if t == "CONSTR_ATTR_DEFERRABLE":
+                last["deferrable"] = True
+            elif t == "CONSTR_ATTR_DEFERRED":
+                last["initdeferred"] = True
+            continue
+        else:
+            c = dict(c)  # attributes that follow may be set on it
+            ctx.pending.append((c, name))
+            last = c
+            if t == "CONSTR_PRIMARY":
+                nullable = False
+            continue
+        last = None
+    storage = Storage(
+        storage=_storage_name(cd.get("storage_name") or cd.get("storage")),
+        compression=cd.get("compression") or None,
+    )
+    if storage.storage or storage.compression:
+        options.append(storage)
+    ctx.deps |= _type_deps(b, type_text, tn)
+    if serial:
+        seq_name = choose_name(
+            ctx.table,
+            name,
+            "seq",
+            lambda n: (ctx.schema, n) in b.relations or any(s.name == n for s in ctx.sequences),
+        )
+        lo, hi = INT_RANGES[serial]
+        seq = Sequence(
+            schema=ctx.schema,
+            name=seq_name,
+            data_type=serial,
+            start=1,
+            increment=1,
+            min_value=1,
+            max_value=hi,
+            cache=1,
+            owned_by=(ctx.table, name),
+            pos=b.pos,
+        )
+        ctx.sequences.append(seq)
+        ctx.deps.add(seq.key)
+        default = b.expr(_nextval_node(ctx.schema, seq_name))
+        nullable = False
+        del lo
+    return Column(
+        name=name,
+        type=type_text,
+        nullable=nullable,
+        default=default,
+        generated=generated,
+        generated_stored=stored,
+        collation=_collation(b, cd.get("collClause")),
+        options=with_options(*options),
+        pos=b.pos,
+    )
+
+
+def _storage_name(value: Any) -> str | None:
+    if not value:
+        return None
+    if isinstance(value, str) and len(value) == 1:
+        return {"p": "PLAIN", "e": "EXTERNAL", "m": "MAIN", "x": "EXTENDED"}.get(value)
+    return str(value).upper()
+
+
+def _nextval_node(schema: str, seq: str) -> Node:
+    from ddlcompare.dialects.postgres.names import literal, qualified
+    from ddlcompare.dialects.postgres.parse import _parse_json
+
+    tree = _parse_json(f"SELECT nextval({literal(qualified(schema, seq))}::regclass)")
+    node: Node = tree["stmts"][0]["stmt"]["SelectStmt"]["targetList"][0]["ResTarget"]["val"]
+    return node
+
+
+def _seq_opts(b: Builder, c: Node, type_text: str) -> tuple[tuple[str, str], ...]:
+    """Identity sequence options that differ from the defaults, canonical."""
+    opts = c.get("options") or []
+    if not opts:
+        return ()
+    vals = sequence_values(b, opts, type_text)
+    defaults = sequence_defaults(type_text, vals.get("increment", 1))
+    out = []
+    for k in ("start", "increment", "min_value", "max_value", "cache", "cycle"):
+        if k in vals and vals[k] != defaults.get(k):
+            out.append((k, str(vals[k])))
+    return tuple(sorted(out))
+
+
+def sequence_defaults(data_type: str, increment: int) -> dict[str, Any]:
+    lo, hi = INT_RANGES.get(data_type, INT_RANGES["bigint"])
+    if increment > 0:
+        return {"increment": increment, "min_value": 1, "max_value": hi, "cache": 1, "cycle": False}
+    return {"increment": increment, "min_value": lo, "max_value": -1, "cache": 1, "cycle": False}
+
+
+def sequence_values(b: Builder, items: list[Node], data_type: str) -> dict[str, Any]:
+    """Values given in a sequence option list (CREATE/ALTER SEQUENCE, identity options)."""
+    out: dict[str, Any] = {}
+    for item in items:
+        d = item["DefElem"]
+        name, arg = d["defname"], d.get("arg")
+        if name == "as":
+            out["data_type"] = type_name(arg.get("TypeName", arg), b.type_schema)
+        elif name in ("start", "increment", "cache", "restart"):
+            if arg is not None:
+                out[name] = int(const_value(arg))
+        elif name in ("minvalue", "maxvalue"):
+            out["min_value" if name == "minvalue" else "max_value"] = (
+                None if arg is None else int(const_value(arg))
+            )
+        elif name == "cycle":
+            out["cycle"] = bool(const_value(arg)) if arg is not None else True
+        elif name == "owned_by":
+            out["owned_by"] = strings(arg["List"]["items"] if "List" in arg else arg)
+        elif name == "sequence_name":
+            out["sequence_name"] = strings(arg["List"]["items"] if "List" in arg else arg)
+        elif name in ("logged", "unlogged"):
+            continue
+    return out
+
+
+# ---- constraints ------------------------------------------------------------------------------
+
+
+def create_constraints(ctx: TableContext) -> None:
+    """Create the constraints gathered in `ctx`, naming unnamed ones as PostgreSQL does."""
+    b = ctx.b
+    order = {
+        "CONSTR_PRIMARY": 0,
+        "CONSTR_UNIQUE": 0,
+        "CONSTR_EXCLUSION": 0,
+        "CONSTR_CHECK": 1,
+        "CONSTR_FOREIGN": 2,
+        "CONSTR_NOTNULL": 1,
+    }
+    chosen: set[str] = set()
+    for c, col in sorted(ctx.pending, key=lambda p: order.get(p[0]["contype"], 3)):
+        obj = make_constraint(b, ctx.schema, ctx.table, c, col, chosen)
+        if obj is not None:
+            chosen.add(obj.name)
+            b.put(obj)
+            if isinstance(obj, PrimaryKey):
+                _set_not_null(b, ctx.schema, ctx.table, obj.columns)
+
+
+def _set_not_null(b: Builder, schema: str, table: str, columns: tuple[str, ...]) -> None:
+    t = b.table(schema, table)
+    for name in columns:
+        col = t.column(name)
+        if col is not None and col.nullable:
+            t = b.update_column(t, name, nullable=False)
+
+
+def make_constraint(
+    b: Builder, schema: str, table: str, c: Node, column: str | None, chosen: set[str]
+) -> SchemaObject | None:
+    """One table constraint object from a Constraint node (None for NOT NULL handled elsewhere)."""
+    t = c["contype"]
+    name = truncate(c["conname"]) if c.get("conname") else None
+    common: dict[str, Any] = {
+        "schema": schema,
+        "table": table,
+        "deferrable": bool(c.get("deferrable")),
+        "initially_deferred": bool(c.get("initdeferred")),
+        "pos": b.pos,
+        "depends_on": frozenset({_table_key(schema, table)}),
+    }
+    if t in ("CONSTR_PRIMARY", "CONSTR_UNIQUE"):
+        if c.get("indexname"):
+            return _constraint_using_index(b, schema, table, c, name, common)
+        cols = tuple(strings(c.get("keys"))) or ((column,) if column else ())
+        include = tuple(strings(c.get("including")))
+        if name is None:
+            label = "pkey" if t == "CONSTR_PRIMARY" else "key"
+            addition = "" if t == "CONSTR_PRIMARY" else column_name_part(cols + include)
+            name = choose_name(table, addition, label, _relation_taken(b, schema, chosen))
+        opts = _index_options(c.get("options"))
+        if t == "CONSTR_PRIMARY":
+            return PrimaryKey(name=name, columns=cols, include=include, options=opts, **common)
+        return Unique(
+            name=name,
+            columns=cols,
+            include=include,
+            nulls_not_distinct=bool(c.get("nulls_not_distinct")),
+            options=opts,
+            **common,
+        )
+    if t == "CONSTR_CHECK":
+        expr_node = c["raw_expr"]
+        if name is None:
+            refs = column_refs(expr_node)
+            name = choose_name(
+                table, refs[0] if len(refs) == 1 else "", "check", _constraint_taken(b, schema, chosen)
+            )
+        deps = expr_deps(b, expr_node) | {_table_key(schema, table)}
+        common["depends_on"] = frozenset(deps)
+        return Check(
+            name=name,
+            expr=b.expr(expr_node),
+            valid=not c.get("skip_validation"),
+            no_inherit=bool(c.get("is_no_inherit")),
+            **common,
+        )
+    if t == "CONSTR_FOREIGN":
+        cols = tuple(strings(c.get("fk_attrs"))) or ((column,) if column else ())
+        ref_schema, ref_table = b.rangevar(c["pktable"])
+        if name is None:
+            name = choose_name(table, column_name_part(cols), "fkey", _constraint_taken(b, schema, chosen))
+        ref_cols = tuple(strings(c.get("pk_attrs")))
+        on_delete = _ACTIONS[c.get("fk_del_action", "a")]
+        set_cols = strings(c.get("fk_del_set_cols"))
+        if set_cols:
+            on_delete += f" ({', '.join(set_cols)})"
+        fk = ForeignKey(
+            name=name,
+            columns=cols,
+            ref_schema=ref_schema,
+            ref_table=ref_table,
+            ref_columns=ref_cols,
+            on_delete=on_delete,
+            on_update=_ACTIONS[c.get("fk_upd_action", "a")],
+            match=_MATCH[c.get("fk_matchtype", "s")],
+            valid=not c.get("skip_validation"),
+            **common,
+        )
+        b.finishers.append(lambda: _resolve_fk(b, fk.key))
+        return fk
+    if t == "CONSTR_EXCLUSION":
+        elements = []
+        cols_for_name: list[str] = []
+        for pair in c.get("exclusions", ()):
+            elem, ops = pair["List"]["items"]
+            part = index_part(b, elem["IndexElem"])
+            op = ".".join(strings(ops["List"]["items"] if "List" in ops else ops))
+            elements.append((str(part), op))
+            cols_for_name.append(part.column or "expr")
+        if name is None:
+            name = choose_name(
+                table, column_name_part(cols_for_name), "excl", _relation_taken(b, schema, chosen)
+            )
+        where = c.get("where_clause")
+        return Exclude(
+            name=name,
+            method=(c.get("access_method") or "gist").lower(),
+            elements=tuple(elements),
+            include=tuple(strings(c.get("including"))),
+            where=b.expr(where) if where else None,
+            options=_index_options(c.get("options")),
+            **common,
+        )
+    if t == "CONSTR_NOTNULL":
+        for k in strings(c.get("keys")) or ([column] if column else []):
+            _set_not_null(b, schema, table, (k,))
+        return None
+    raise b.error(f"unsupported constraint type {t}", c.get("location"))
+
+
+def _constraint_using_index(
+    b: Builder, schema: str, table: str, c: Node, name: str | None, common: dict[str, Any]
+) -> SchemaObject:
+    """ADD CONSTRAINT ... PRIMARY KEY|UNIQUE USING INDEX idx: the index becomes the constraint."""
+    ikey = ObjectKey("index", schema, c["indexname"], table)
+    idx = b.objects.get(ikey)
+    if not isinstance(idx, Index):
+        raise b.error(f'index "{c["indexname"]}" does not exist')
+    b.remove(ikey)
+    cols = tuple(p.column or "" for p in idx.parts)
+    name = name or idx.name
+    if c["contype"] == "CONSTR_PRIMARY":
+        return PrimaryKey(name=name, columns=cols, include=idx.include, **common)
+    return Unique(
+        name=name, columns=cols, include=idx.include, nulls_not_distinct=idx.nulls_not_distinct, **common
+    )
+
+
+def _resolve_fk(b: Builder, key: ObjectKey) -> None:
+    """At the end of the file: referenced columns default to the referenced primary key, and the
+    FK depends on the key it references (PostgreSQL will not drop that key under it)."""
+    fk = b.objects.get(key)
+    if not isinstance(fk, ForeignKey):
+        return
+    target = _table_key(fk.ref_schema, fk.ref_table)
+    ref_cols = fk.ref_columns
+    deps = set(fk.depends_on) | {target}
+    keys = [o for o in b.children_of(fk.ref_schema, fk.ref_table) if isinstance(o, (PrimaryKey, Unique))]
+    if not ref_cols:
+        pk = next((o for o in keys if isinstance(o, PrimaryKey)), None)
+        if pk is not None:
+            ref_cols = pk.columns
+    for k in keys:
+        assert isinstance(k, (PrimaryKey, Unique))
+        if set(k.columns) == set(ref_cols):
+            deps.add(k.key)
+            break
+    else:
+        for o in b.children_of(fk.ref_schema, fk.ref_table):
+            if isinstance(o, Index) and o.unique and {p.column for p in o.parts} == set(ref_cols):
+                deps.add(o.key)
+                break
+    b.objects[key] = dataclasses.replace(fk, ref_columns=ref_cols, depends_on=frozenset(deps))
+
+
+def _index_options(items: list[Node] | None) -> tuple[Option, ...]:
+    params = reloptions(items)
+    return with_options(StorageParams(params=params)) if params else ()
+
+
+def reloptions(items: list[Node] | None) -> tuple[str, ...]:
+    """WITH (name = value, ...) as sorted `name=value` strings."""
+    out = []
+    for item in items or ():
+        d = item["DefElem"]
+        name = d["defname"]
+        if d.get("defnamespace"):
+            name = f"{d['defnamespace']}.{name}"
+        arg = d.get("arg")
+        value = "true" if arg is None else str(const_value(arg)).lower()
+        out.append(f"{name}={value}")
+    return tuple(sorted(out))
+
+
+# ---- CREATE TABLE -----------------------------------------------------------------------------
+
+
+@handles("CreateStmt")
+def create_table(n: Node, b: Builder) -> None:
+    rv = n["relation"]
+    schema, name = b.rangevar(rv)
+    name = truncate(name)
+    if rv.get("relpersistence") == "t":
+        b.warn(f"temporary table {name} ignored (not part of a schema)")
+        return
+    if n.get("if_not_exists") and (schema, name) in b.relations:
+        return
+    if n.get("ofTypename"):
+        b.unsupported("CreateStmt", f"{schema}.{name}", "CREATE TABLE ... OF type")
+        return
+    ctx = TableContext(b, schema, name)
+    columns: dict[str, Column] = {}
+    options: list[Option] = []
+    deps: set[ObjectKey] = set()
+    parents = [b.rangevar(p) for p in n.get("inhRelations", ())]
+    bound = n.get("partbound")
+    if bound:
+        parent = b.table(*parents[0])
+        for col in parent.columns:
+            columns[col.name] = dataclasses.replace(col, options=_inheritable(col.options), pos=b.pos)
+        options.append(PartitionOf(parent=parents[0], bound=partition_bound(b, bound)))
+        deps.add(parent.key)
+    elif parents:
+        for p in parents:
+            parent = b.table(*p)
+            deps.add(parent.key)
+            for col in parent.columns:
+                if col.name not in columns:
+                    columns[col.name] = dataclasses.replace(
+                        col, default=col.default, options=_inheritable(col.options), pos=b.pos
+                    )
+        options.append(Inherits(parents=tuple(parents)))
+    for elt in n.get("tableElts", ()):
+        if "ColumnDef" in elt:
+            cd = elt["ColumnDef"]
+            if bound and not cd.get("typeName"):
+                _partition_column_options(ctx, columns, cd)
+                continue
+            col = column_from_def(ctx, cd)
+            prev = columns.get(col.name)
+            if prev is not None and parents and not bound:
+                # a local definition merges with the inherited one (same type required)
+                col = dataclasses.replace(
+                    col, nullable=col.nullable and prev.nullable, default=col.default or prev.default
+                )
+            columns[col.name] = col
+        elif "Constraint" in elt:
+            ctx.pending.append((dict(elt["Constraint"]), None))
+        elif "TableLikeClause" in elt:
+            _like(ctx, columns, elt["TableLikeClause"])
+        else:
+            raise b.error(f"unsupported table element {next(iter(elt))}")
+    if rv.get("relpersistence") == "u":
+        options.append(Unlogged())
+    if n.get("partspec"):
+        options.append(partition_by(b, n["partspec"]))
+    params = reloptions(n.get("options"))
+    if params:
+        options.append(StorageParams(params=params))
+    if n.get("accessMethod") and n["accessMethod"] != "heap":
+        options.append(AccessMethod(method=n["accessMethod"]))
+    for seq in ctx.sequences:
+        b.put(seq)
+    table = Table(
+        schema=schema,
+        name=name,
+        columns=tuple(columns.values()),
+        options=with_options(*options),
+        pos=b.pos,
+        depends_on=frozenset(deps | ctx.deps),
+    )
+    b.put(table)
+    create_constraints(ctx)
+
+
+def _inheritable(options: tuple[Option, ...]) -> tuple[Option, ...]:
+    return tuple(o for o in options if not isinstance(o, Identity))
+
+
+def _partition_column_options(ctx: TableContext, columns: dict[str, Column], cd: Node) -> None:
+    """`CREATE TABLE p PARTITION OF t (col WITH OPTIONS DEFAULT 0, ...)`: per-partition column options."""
+    b = ctx.b
+    name = cd["colname"]
+    col = columns.get(name)
+    if col is None:
+        raise b.error(f'column "{name}" named in partition does not exist')
+    for item in cd.get("constraints", ()):
+        c = item["Constraint"]
+        if c["contype"] == "CONSTR_DEFAULT":
+            col = dataclasses.replace(col, default=b.expr(c["raw_expr"]))
+            ctx.deps |= expr_deps(b, c["raw_expr"])
+        elif c["contype"] == "CONSTR_NOTNULL":
+            col = dataclasses.replace(col, nullable=False)
+        else:
+            ctx.pending.append((dict(c), name))
+    columns[name] = col
+
+
+def _like(ctx: TableContext, columns: dict[str, Column], like: Node) -> None:
+    """LIKE source [INCLUDING ...]: copy columns (and what the options ask for)."""
+    b = ctx.b
+    src = b.table(*b.rangevar(like["relation"]))
+    opts = like.get("options", 0)
+    # CREATE_TABLE_LIKE_* bits (parsenodes.h): COMMENTS 1, COMPRESSION 2, CONSTRAINTS 4, DEFAULTS 8,
+    # GENERATED 16, IDENTITY 32, INDEXES 64, STATISTICS 128, STORAGE 256; ALL = all bits
+    for col in src.columns:
+        c = dataclasses.replace(
+            col,
+            default=col.default if opts & 8 else None,
+            generated=col.generated if opts & 16 else None,
+            comment=col.comment if opts & 1 else None,
+            options=tuple(
+                o
+                for o in col.options
+                if (opts & 32 or not isinstance(o, Identity)) and (opts & 256 or not isinstance(o, Storage))
+            ),
+            pos=b.pos,
+        )
+        columns[c.name] = c
+    if opts & 4:
+        for o in b.children_of(src.schema, src.name):
+            if isinstance(o, Check):
+                ctx.pending.append(
+                    (
+                        {
+                            "contype": "CONSTR_CHECK",
+                            "conname": o.name,
+                            "raw_expr": _reparse_expr(o.expr.text),
+                        },
+                        None,
+                    )
+                )
+    if opts & 64:
+        b.warn(f"LIKE {src.name} INCLUDING INDEXES: indexes are not copied")
+
+
+def _reparse_expr(text: str) -> Node:
+    from ddlcompare.dialects.postgres.parse import _parse_json
+
+    node: Node = _parse_json(f"SELECT {text}")["stmts"][0]["stmt"]["SelectStmt"]["targetList"][0][
+        "ResTarget"
+    ]["val"]
+    return node
+
+
+def partition_by(b: Builder, spec: Node) -> PartitionBy:
+    """PARTITION BY strategy (key, ...)."""
+    strategy = spec.get("strategy", "")
+    strategy = {
+        "PARTITION_STRATEGY_RANGE": "RANGE",
+        "PARTITION_STRATEGY_LIST": "LIST",
+        "PARTITION_STRATEGY_HASH": "HASH",
+    }.get(strategy, strategy.upper())
+    parts = []
+    texts = []
+    for p in spec.get("partParams", ()):
+        pe = p["PartitionElem"]
+        if pe.get("name"):
+            piece = pe["name"]
+            text = piece
+        else:
+            e = b.expr(pe["expr"])
+            piece, text = f"({e.canonical})", f"({e.text})"
+        coll = _collation(b, pe.get("collation") and {"collname": pe["collation"]})
+        ops = strings(pe.get("opclass"))
+        if coll:
+            piece += f" COLLATE {coll}"
+            text += f" COLLATE {coll}"
+        if ops:
+            piece += f" {'.'.join(ops)}"
+            text += f" {'.'.join(ops)}"
+        parts.append(piece)
+        texts.append(text)
+    return PartitionBy(strategy=strategy, key=Expr(", ".join(parts), ", ".join(texts)))
+
+
+def partition_bound(b: Builder, bound: Node) -> Expr:
+    """FOR VALUES ... | DEFAULT as canonical and renderable text."""
+    pb = bound.get("PartitionBoundSpec", bound)
+    if pb.get("is_default"):
+        return Expr("DEFAULT", "DEFAULT")
+    strategy = pb.get("strategy")
+
+    def lst(items: list[Node]) -> tuple[str, str]:
+        exprs = [_bound_value(b, x) for x in items]
+        return ", ".join(e.canonical for e in exprs), ", ".join(e.text for e in exprs)
+
+    if strategy == "h":
+        t = f"FOR VALUES WITH (modulus {pb.get('modulus', 0)}, remainder {pb.get('remainder', 0)})"
+        return Expr(t, t)
+    if strategy == "l":
+        c, t = lst(pb.get("listdatums", ()))
+        return Expr(f"FOR VALUES IN ({c})", f"FOR VALUES IN ({t})")
+    lc, lt = lst(pb.get("lowerdatums", ()))
+    uc, ut = lst(pb.get("upperdatums", ()))
+    return Expr(f"FOR VALUES FROM ({lc}) TO ({uc})", f"FOR VALUES FROM ({lt}) TO ({ut})")
+
+
+def _bound_value(b: Builder, node: Node) -> Expr:
+    cr = node.get("ColumnRef")
+    if cr is not None:  # MINVALUE / MAXVALUE arrive as column references
+        word = strings(cr.get("fields"))[-1].upper()
+        if word in ("MINVALUE", "MAXVALUE"):
+            return Expr(word, word)
+    return b.expr(node)
+
+
+# ---- CREATE INDEX -----------------------------------------------------------------------------
+
+
+def index_part(b: Builder, e: Node) -> IndexPart:
+    """An IndexPart from an IndexElem node."""
+    expr = b.expr(e["expr"]) if e.get("expr") else None
+    ops = strings(e.get("opclass"))
+    if len(ops) == 2 and ops[0] == "pg_catalog":
+        ops = ops[1:]
+    opclass = ".".join(ops) if ops else None
+    if opclass in DEFAULT_OPCLASSES:
+        opclass = None
+    if opclass and e.get("opclassopts"):
+        opclass += f" ({', '.join(reloptions(e['opclassopts']))})"
+    desc = e.get("ordering") == "SORTBY_DESC"
+    nulls = e.get("nulls_ordering", "SORTBY_NULLS_DEFAULT")
+    nulls_first = None
+    if nulls == "SORTBY_NULLS_FIRST" and not desc:
+        nulls_first = True
+    elif nulls == "SORTBY_NULLS_LAST" and desc:
+        nulls_first = False
+    coll = strings(e.get("collation"))
+    return IndexPart(
+        column=e.get("name"),
+        expr=expr,
+        descending=desc,
+        nulls_first=nulls_first,
+        collation=_collation(b, {"collname": e["collation"]}) if coll else None,
+        opclass=opclass,
+    )
+
+
+@handles("IndexStmt")
+def create_index(n: Node, b: Builder) -> None:
+    schema, table = b.rangevar(n["relation"])
+    rel = b.relation(schema, table)
+    assert rel is not None
+    parts = tuple(index_part(b, e["IndexElem"]) for e in n.get("indexParams", ()))
+    include = tuple(e["IndexElem"]["name"] for e in n.get("indexIncludingParams", ()))
+    name = n.get("idxname")
+    if name:
+        name = truncate(name)
+        if n.get("if_not_exists") and (schema, name) in b.relations:
+            return
+    else:
+        colnames: list[str] = []
+        for p in [*parts, *(IndexPart(column=c) for c in include)]:
+            base = p.column or "expr"
+            cand, i = base, 0
+            while cand in colnames:
+                i += 1
+                cand = f"{base}{i}"
+            colnames.append(cand)
+        label = "key" if n.get("unique") else "idx"
+        name = choose_name(table, column_name_part(colnames), label, _relation_taken(b, schema, set()))
+    where = n.get("whereClause")
+    method = (n.get("accessMethod") or "btree").lower()
+    deps = {rel.key}
+    for e in n.get("indexParams", ()):
+        if e["IndexElem"].get("expr"):
+            deps |= expr_deps(b, e["IndexElem"]["expr"])
+    if where:
+        deps |= expr_deps(b, where)
+    idx = Index(
+        schema=schema,
+        table=table,
+        name=name,
+        parts=parts,
+        unique=bool(n.get("unique")),
+        method=None if method == "btree" else method,
+        include=include,
+        where=b.expr(where) if where else None,
+        nulls_not_distinct=bool(n.get("nulls_not_distinct")),
+        options=_index_options(n.get("options")),
+        pos=b.pos,
+        depends_on=frozenset(deps),
+    )
+    b.put(idx)
+    if n.get("concurrent"):
+        b.index_concurrently.add(idx.key)
+
+
+# ---- ALTER TABLE ------------------------------------------------------------------------------
+
+
+@handles("AlterTableStmt")
+def alter_table(n: Node, b: Builder) -> None:
+    rv = n["relation"]
+    schema, name = b.rangevar(rv)
+    rel = b.relation(schema, name, missing_ok=bool(n.get("missing_ok")))
+    if rel is None:
+        return
+    recurse = rv.get("inh", False)  # ONLY: do not recurse to partitions/children
+    for item in n.get("cmds", ()):
+        cmd = item["AlterTableCmd"]
+        sub = cmd["subtype"]
+        fn = ALTER_CMDS.get(sub)
+        if fn is None:
+            b.unsupported("AlterTableStmt", f"{schema}.{name} {sub}", f"ALTER TABLE subcommand {sub}")
+            continue
+        rel = b.objects[rel.key]
+        fn(b, rel, cmd, recurse)
+
+
+def _inheritors(b: Builder, table: Table) -> list[Table]:
+    """Tables that inherit from or are partitions of `table` (direct only)."""
+    out = []
+    for o in b.objects.values():
+        if isinstance(o, Table):
+            po = o.option(PartitionOf)
+            inh = o.option(Inherits)
+            if (po and po.parent == (table.schema, table.name)) or (
+                inh and (table.schema, table.name) in inh.parents
+            ):
+                out.append(o)
+    return out
+
+
+def _for_table(b: Builder, rel: SchemaObject, recurse: bool) -> list[Table]:
+    if not isinstance(rel, Table):
+        raise b.error(f'"{rel.name}" is not a table')
+    out = [rel]
+    if recurse:
+        i = 0
+        while i < len(out):
+            out.extend(_inheritors(b, out[i]))
+            i += 1
+    return out
+
+
+def _at_add_column(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) -> None:
+    for t in _for_table(b, rel, recurse):
+        ctx = TableContext(b, t.schema, t.name)
+        cd = cmd["def"]["ColumnDef"]
+        if t.column(cd["colname"]) is not None:
+            if cmd.get("missing_ok") or t is not rel:
+                continue
+            raise b.error(f'column "{cd["colname"]}" of relation "{t.name}" already exists')
+        col = column_from_def(ctx, cd)
+        for seq in ctx.sequences:
+            b.put(seq)
+        deps = set(t.depends_on) | ctx.deps
+        b.update(t, columns=(*t.columns, col), depends_on=frozenset(deps))
+        if t is rel:
+            create_constraints(ctx)
+
+
+def _at_drop_column(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) -> None:
+    for t in _for_table(b, rel, recurse):
+        if t.column(cmd["name"]) is None:
+            if cmd.get("missing_ok") or t is not rel:
+                continue
+            raise b.error(f'column "{cmd["name"]}" of relation "{t.name}" does not exist')
+        b.update(t, columns=tuple(c for c in t.columns if c.name != cmd["name"]))
+        for o in b.children_of(t.schema, t.name):
+            if _uses_column(o, cmd["name"]):
+                b.remove(o.key)
+
+
+def _uses_column(o: SchemaObject, col: str) -> bool:
+    if isinstance(o, (PrimaryKey, Unique)):
+        return col in o.columns or col in o.include
+    if isinstance(o, ForeignKey):
+        return col in o.columns
+    if isinstance(o, Index):
+        return any(p.column == col for p in o.parts) or col in o.include
+    return False
+
+
+def _at_default(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) -> None:
+    if not isinstance(rel, Table):
+        # ALTER VIEW v ALTER COLUMN c SET DEFAULT: defaults for inserts through the view
+        b.unsupported(
+            "AlterTableStmt", f"{rel.schema}.{rel.name}.{cmd['name']}", "a default on a view column"
+        )
+        return
+    node = cmd.get("def")
+    e = b.expr(node) if node else None
+    deps = expr_deps(b, node) if node else set()
+    for t in _for_table(b, rel, recurse):
+        b.column(t, cmd["name"])
+        t = b.update_column(t, cmd["name"], default=e)
+        if deps:
+            b.update(t, depends_on=t.depends_on | deps)
+
+
+def _at_not_null(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) -> None:
+    for t in _for_table(b, rel, recurse):
+        b.column(t, cmd["name"])
+        b.update_column(t, cmd["name"], nullable=cmd["subtype"] == "AT_DropNotNull")
+
+
+def _at_type(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) -> None:
+    cd = cmd["def"]["ColumnDef"]
+    text = type_name(cd["typeName"], b.type_schema)
+    coll = _collation(b, cd.get("collClause"))
+    for t in _for_table(b, rel, recurse):
+        b.column(t, cmd["name"])
+        t = b.update_column(t, cmd["name"], type=text, collation=coll)
+        b.update(t, depends_on=t.depends_on | _type_deps(b, text, cd["typeName"]))
+
+
+def _at_add_constraint(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) -> None:
+    if not isinstance(rel, Table):
+        raise b.error(f'"{rel.name}" is not a table')
+    ctx = TableContext(b, rel.schema, rel.name)
+    ctx.pending.append((dict(cmd["def"]["Constraint"]), None))
+    create_constraints(ctx)
+
+
+def _find_constraint(b: Builder, rel: SchemaObject, name: str) -> SchemaObject | None:
+    for k in CONSTRAINT_KINDS:
+        o = b.objects.get(ObjectKey(k, rel.schema, name, rel.name))
+        if o is not None:
+            return o
+    return None
+
+
+def _at_drop_constraint(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) -> None:
+    o = _find_constraint(b, rel, cmd["name"])
+    if o is None:
+        if cmd.get("missing_ok"):
+            return
+        raise b.error(f'constraint "{cmd["name"]}" of relation "{rel.name}" does not exist')
+    b.remove(o.key)
+
+
+def _at_validate(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) -> None:
+    o = _find_constraint(b, rel, cmd["name"])
+    if isinstance(o, (Check, ForeignKey)):
+        b.update(o, valid=True)
+
+
+def _at_identity(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) -> None:
+    assert isinstance(rel, Table)
+    col = b.column(rel, cmd["name"])
+    sub = cmd["subtype"]
+    if sub == "AT_AddIdentity":
+        c = cmd["def"]["Constraint"]
+        ident_opt: Identity | None = Identity(
+            always=c.get("generated_when") == "a", sequence=_seq_opts(b, c, col.type)
+        )
+        b.update_column(
+            rel, col.name, options=replace_option(col.options, ident_opt, Identity), nullable=False
+        )
+    elif sub == "AT_DropIdentity":
+        b.update_column(rel, col.name, options=replace_option(col.options, None, Identity))
+    else:  # AT_SetIdentity: SET GENERATED ... / SET sequence options
+        cur = col.option(Identity) or Identity(always=False)
+        always = cur.always
+        seq = dict(cur.sequence)
+        for item in cmd["def"]["List"]["items"] if "List" in cmd.get("def", {}) else cmd.get("def", []):
+            d = item["DefElem"]
+            if d["defname"] == "generated":
+                always = const_value(d["arg"]) == 1 or d["arg"].get("Integer", {}).get("ival") == 1
+        seq_vals = sequence_values(
+            b,
+            [
+                i
+                for i in (cmd["def"]["List"]["items"] if "List" in cmd.get("def", {}) else [])
+                if i["DefElem"]["defname"] != "generated"
+            ],
+            col.type,
+        )
+        defaults = sequence_defaults(col.type, int(seq_vals.get("increment", 1)))
+        for k, v in seq_vals.items():
+            if k in defaults and v != defaults[k]:
+                seq[k] = str(v)
+            elif k in defaults:
+                seq.pop(k, None)
+        new = Identity(always=always, sequence=tuple(sorted(seq.items())))
+        b.update_column(rel, col.name, options=replace_option(col.options, new, Identity))
+
+
+def _at_owner(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) -> None:
+    if b.options.owners:
+        b.update(rel, owner=role_name(cmd["newowner"]))
+
+
+def role_name(spec: Node) -> str:
+    """Canonical role name of a RoleSpec node."""
+    r = spec.get("RoleSpec", spec)
+    t = r.get("roletype", "ROLESPEC_CSTRING")
+    if t == "ROLESPEC_PUBLIC":
+        return "public"
+    if t != "ROLESPEC_CSTRING":
+        return str(t).removeprefix("ROLESPEC_").lower()
+    return str(r.get("rolename", ""))
+
+
+def _at_attach_partition(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) -> None:
+    pc = cmd["def"]["PartitionCmd"]
+    schema, name = b.rangevar(pc["name"])
+    if rel.KIND in ("index", "primary_key", "unique", "exclude"):
+        # ALTER INDEX parent ATTACH PARTITION child: the child index is implied by the parent's
+        child_key = b.relations.get((schema, name))
+        if child_key is not None:
+            b.remove(child_key)
+        return
+    child = b.table(schema, name)
+    assert isinstance(rel, Table)
+    opts = replace_option(
+        child.options,
+        PartitionOf(parent=(rel.schema, rel.name), bound=partition_bound(b, pc["bound"])),
+        PartitionOf,
+    )
+    child = b.update(child, options=opts, depends_on=child.depends_on | {rel.key})
+    # constraints copied from the parent when the partition was created standalone are implied
+    parent_checks = {(o.name, o.expr) for o in b.children_of(rel.schema, rel.name) if isinstance(o, Check)}
+    for o in b.children_of(child.schema, child.name):
+        if isinstance(o, Check) and (o.name, o.expr) in parent_checks:
+            b.remove(o.key)
+
+
+def _at_detach_partition(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) -> None:
+    schema, name = b.rangevar(cmd["def"]["PartitionCmd"]["name"])
+    child = b.table(schema, name)
+    b.update(child, options=replace_option(child.options, None, PartitionOf))
+
+
+def _at_rls(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) -> None:
+    cur = rel.option(RowSecurity) or RowSecurity()
+    sub = cmd["subtype"]
+    new = {
+        "AT_EnableRowSecurity": dataclasses.replace(cur, enabled=True),
+        "AT_DisableRowSecurity": dataclasses.replace(cur, enabled=False),
+        "AT_ForceRowSecurity": dataclasses.replace(cur, forced=True),
+        "AT_NoForceRowSecurity": dataclasses.replace(cur, forced=False),
+    }[sub]
+    b.update(
+        rel, options=replace_option(rel.options, new if new.enabled or new.forced else None, RowSecurity)
+    )
+
+
+def _at_cluster(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) -> None:
+    for o in b.children_of(rel.schema, rel.name):
+        if o.option(Clustered):
+            b.update(o, options=replace_option(o.options, None, Clustered))
+    if cmd["subtype"] == "AT_ClusterOn":
+        target = b.relations.get((rel.schema, cmd["name"]))
+        idx = b.objects.get(target) if target else None
+        if idx is None:
+            raise b.error(f'index "{cmd["name"]}" for table "{rel.name}" does not exist')
+        b.update(idx, options=replace_option(idx.options, Clustered(), Clustered))
+
+
+def _at_column_storage(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) -> None:
+    if not isinstance(rel, Table):
+        return
+    col = b.column(rel, cmd["name"])
+    cur = col.option(Storage) or Storage()
+    sub = cmd["subtype"]
+    arg = cmd.get("def")
+    if sub == "AT_SetStorage":
+        cur = dataclasses.replace(cur, storage=str(const_value(arg)).upper())
+    elif sub == "AT_SetCompression":
+        cur = dataclasses.replace(cur, compression=str(const_value(arg)).lower())
+    elif sub == "AT_SetStatistics":
+        v = int(const_value(arg))
+        cur = dataclasses.replace(cur, statistics=None if v == -1 else v)
+    elif sub == "AT_SetOptions":
+        cur = dataclasses.replace(
+            cur,
+            attoptions=tuple(
+                sorted(set(cur.attoptions) | set(reloptions((arg or {}).get("List", {}).get("items", arg))))
+            ),
+        )
+    elif sub == "AT_ResetOptions":
+        cur = dataclasses.replace(cur, attoptions=())
+    empty = cur == Storage()
+    b.update_column(rel, col.name, options=replace_option(col.options, None if empty else cur, Storage))
+
+
+def _at_reloptions(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) -> None:
+    arg = cmd.get("def")
+    items = arg["List"]["items"] if arg and "List" in arg else (arg or [])
+    cur = rel.option(StorageParams)
+    params = dict(p.split("=", 1) for p in (cur.params if cur else ()))
+    if cmd["subtype"] == "AT_SetRelOptions":
+        params.update(p.partition("=")[::2] for p in reloptions(items))
+    else:
+        for item in items:
+            params.pop(item["DefElem"]["defname"], None)
+    new = StorageParams(params=tuple(sorted(f"{k}={v}" for k, v in params.items()))) if params else None
+    b.update(rel, options=replace_option(rel.options, new, StorageParams))
+
+
+def _at_replica_identity(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) -> None:
+    ri = cmd["def"]["ReplicaIdentityStmt"]
+    kind = ri.get("identity_type")
+    value = {"d": None, "f": "FULL", "n": "NOTHING", "i": f"USING INDEX {ri.get('name')}"}.get(kind)
+    b.update(
+        rel,
+        options=replace_option(
+            rel.options, ReplicaIdentity(identity=value) if value else None, ReplicaIdentity
+        ),
+    )
+
+
+def _at_logged(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) -> None:
+    unlogged = Unlogged() if cmd["subtype"] == "AT_SetUnLogged" else None
+    b.update(rel, options=replace_option(rel.options, unlogged, Unlogged))
+
+
+def _at_trigger_state(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) -> None:
+    sub = cmd["subtype"]
+    state = {
+        "AT_EnableTrig": None,
+        "AT_DisableTrig": "DISABLED",
+        "AT_EnableAlwaysTrig": "ALWAYS",
+        "AT_EnableReplicaTrig": "REPLICA",
+        "AT_EnableRule": None,
+        "AT_DisableRule": "DISABLED",
+        "AT_EnableAlwaysRule": "ALWAYS",
+        "AT_EnableReplicaRule": "REPLICA",
+    }[sub]
+    is_rule = "Rule" in sub
+    for o in b.children_of(rel.schema, rel.name):
+        if o.name == cmd.get("name") and (isinstance(o, Trigger) != is_rule):
+            opt = TriggerState(state=state) if state else None
+            b.update(o, options=replace_option(o.options, opt, TriggerState))
+            return
+    raise b.error(
+        f'{"rule" if is_rule else "trigger"} "{cmd.get("name")}" for table "{rel.name}" does not exist'
+    )
+
+
+def _at_inherit(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) -> None:
+    parent = b.rangevar(cmd["def"])
+    cur = rel.option(Inherits)
+    parents = list(cur.parents) if cur else []
+    if cmd["subtype"] == "AT_AddInherit":
+        parents.append(parent)
+    elif parent in parents:
+        parents.remove(parent)
+    new = Inherits(parents=tuple(parents)) if parents else None
+    b.update(rel, options=replace_option(rel.options, new, Inherits))
+
+
+def _at_drop_expression(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) -> None:
+    assert isinstance(rel, Table)
+    b.update_column(rel, cmd["name"], generated=None)
+
+
+def _at_ignore(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) -> None:
+    """Physical settings ddlcompare does not compare (tablespace, FDW column options)."""
+
+
+ALTER_CMDS = {
+    "AT_AddColumn": _at_add_column,
+    "AT_AddColumnToView": _at_add_column,
+    "AT_DropColumn": _at_drop_column,
+    "AT_ColumnDefault": _at_default,
+    "AT_SetNotNull": _at_not_null,
+    "AT_DropNotNull": _at_not_null,
+    "AT_AlterColumnType": _at_type,
+    "AT_AddConstraint": _at_add_constraint,
+    "AT_DropConstraint": _at_drop_constraint,
+    "AT_ValidateConstraint": _at_validate,
+    "AT_AddIdentity": _at_identity,
+    "AT_SetIdentity": _at_identity,
+    "AT_DropIdentity": _at_identity,
+    "AT_ChangeOwner": _at_owner,
+    "AT_AttachPartition": _at_attach_partition,
+    "AT_DetachPartition": _at_detach_partition,
+    "AT_EnableRowSecurity": _at_rls,
+    "AT_DisableRowSecurity": _at_rls,
+    "AT_ForceRowSecurity": _at_rls,
+    "AT_NoForceRowSecurity": _at_rls,
+    "AT_ClusterOn": _at_cluster,
+    "AT_DropCluster": _at_cluster,
+    "AT_SetStorage": _at_column_storage,
+    "AT_SetCompression": _at_column_storage,
+    "AT_SetStatistics": _at_column_storage,
+    "AT_SetOptions": _at_column_storage,
+    "AT_ResetOptions": _at_column_storage,
+    "AT_SetRelOptions": _at_reloptions,
+    "AT_ResetRelOptions": _at_reloptions,
+    "AT_ReplicaIdentity": _at_replica_identity,
+    "AT_SetLogged": _at_logged,
+    "AT_SetUnLogged": _at_logged,
+    "AT_EnableTrig": _at_trigger_state,
+    "AT_DisableTrig": _at_trigger_state,
+    "AT_EnableAlwaysTrig": _at_trigger_state,
+    "AT_EnableReplicaTrig": _at_trigger_state,
+    "AT_EnableRule": _at_trigger_state,
+    "AT_DisableRule": _at_trigger_state,
+    "AT_EnableAlwaysRule": _at_trigger_state,
+    "AT_EnableReplicaRule": _at_trigger_state,
+    "AT_AddInherit": _at_inherit,
+    "AT_DropInherit": _at_inherit,
+    "AT_DropExpression": _at_drop_expression,
+    "AT_SetTableSpace": _at_ignore,
+    "AT_AlterColumnGenericOptions": _at_ignore,
+    "AT_GenericOptions": _at_ignore,
+}
+
+__all__ = ["Constraint", "TableChild", "create_constraints", "make_constraint"]

@@ -1,0 +1,253 @@
+"""PostgreSQL-only object kinds and typed options of neutral kinds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from ddlcompare.model.base import Expr, ObjectKey, Option, SchemaObject
+from ddlcompare.model.objects import Constraint, TableChild, View
+
+# ---- options of neutral kinds -------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Identity(Option):
+    """Column GENERATED ALWAYS|BY DEFAULT AS IDENTITY with its sequence's settings."""
+
+    KIND: ClassVar[str] = "identity"
+    always: bool
+    sequence: tuple[tuple[str, str], ...] = ()  # non-default sequence options, sorted
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Storage(Option):
+    """Column STORAGE / COMPRESSION / STATISTICS / attribute options."""
+
+    KIND: ClassVar[str] = "storage"
+    storage: str | None = None
+    compression: str | None = None
+    statistics: int | None = None
+    attoptions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Unlogged(Option):
+    KIND: ClassVar[str] = "unlogged"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PartitionBy(Option):
+    """PARTITION BY strategy (key parts as canonical text)."""
+
+    KIND: ClassVar[str] = "partition_by"
+    strategy: str  # RANGE | LIST | HASH
+    key: Expr
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PartitionOf(Option):
+    """This table is a partition of `parent` with `bound` (FOR VALUES ... | DEFAULT)."""
+
+    KIND: ClassVar[str] = "partition_of"
+    parent: tuple[str, str]
+    bound: Expr
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Inherits(Option):
+    KIND: ClassVar[str] = "inherits"
+    parents: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RowSecurity(Option):
+    KIND: ClassVar[str] = "row_security"
+    enabled: bool = False
+    forced: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StorageParams(Option):
+    """WITH (fillfactor=70, ...) of a table, index or view, sorted `name=value` strings."""
+
+    KIND: ClassVar[str] = "with"
+    params: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReplicaIdentity(Option):
+    KIND: ClassVar[str] = "replica_identity"
+    identity: str  # FULL | NOTHING | USING INDEX name
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AccessMethod(Option):
+    """Table or materialized view access method other than heap."""
+
+    KIND: ClassVar[str] = "access_method"
+    method: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Clustered(Option):
+    """ALTER TABLE ... CLUSTER ON this index."""
+
+    KIND: ClassVar[str] = "clustered"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TriggerState(Option):
+    """Trigger or rule firing state other than the default ORIGIN/enabled."""
+
+    KIND: ClassVar[str] = "enabled"
+    state: str  # DISABLED | REPLICA | ALWAYS
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ConstraintTrigger(Option):
+    KIND: ClassVar[str] = "constraint_trigger"
+    deferrable: bool = False
+    initially_deferred: bool = False
+    ref_table: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Referencing(Option):
+    """Trigger transition tables: REFERENCING OLD TABLE AS a NEW TABLE AS b."""
+
+    KIND: ClassVar[str] = "referencing"
+    old_table: str | None = None
+    new_table: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ViewOptions(Option):
+    """View WITH (security_barrier, security_invoker, ...), sorted."""
+
+    KIND: ClassVar[str] = "view_options"
+    params: tuple[str, ...]
+
+
+# ---- PostgreSQL-only kinds ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Namespace(SchemaObject):
+    """CREATE SCHEMA."""
+
+    KIND: ClassVar[str] = "schema"
+
+    @property
+    def key(self) -> ObjectKey:
+        return ObjectKey(self.KIND, "", self.name)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Extension(SchemaObject):
+    """CREATE EXTENSION; `schema` is "" (extension names are database-wide), `in_schema` where it lives."""
+
+    KIND: ClassVar[str] = "extension"
+    in_schema: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Enum(SchemaObject):
+    KIND: ClassVar[str] = "enum"
+    labels: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DomainCheck:
+    name: str
+    expr: Expr
+    valid: bool = True
+    comment: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Domain(SchemaObject):
+    KIND: ClassVar[str] = "domain"
+    base_type: str
+    default: Expr | None = None
+    not_null: bool = False
+    collation: str | None = None
+    checks: tuple[DomainCheck, ...] = ()  # sorted by name
+
+
+@dataclass(frozen=True, slots=True)
+class Attribute:
+    """A composite type attribute."""
+
+    name: str
+    type: str
+    collation: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CompositeType(SchemaObject):
+    KIND: ClassVar[str] = "composite_type"
+    attributes: tuple[Attribute, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RangeType(SchemaObject):
+    KIND: ClassVar[str] = "range_type"
+    subtype: str
+    params: tuple[tuple[str, str], ...] = ()  # subtype_opclass, collation, canonical, subtype_diff, ...
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MaterializedView(View):
+    KIND: ClassVar[str] = "materialized_view"
+    with_data: bool = True
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Exclude(Constraint):
+    """EXCLUDE USING method (element WITH operator, ...)."""
+
+    KIND: ClassVar[str] = "exclude"
+    method: str
+    elements: tuple[tuple[str, str], ...]  # (canonical element, operator)
+    include: tuple[str, ...] = ()
+    where: Expr | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Policy(TableChild):
+    """Row-level security policy (CREATE POLICY)."""
+
+    KIND: ClassVar[str] = "policy"
+    command: str = "ALL"
+    permissive: bool = True
+    roles: tuple[str, ...] = ("public",)
+    using: Expr | None = None
+    with_check: Expr | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Aggregate(SchemaObject):
+    """CREATE AGGREGATE, compared by its canonical definition."""
+
+    KIND: ClassVar[str] = "aggregate"
+    base_name: str
+    arguments: str
+    definition: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Definition(SchemaObject):
+    """A less common object (operator, cast, rule, statistics, text search object, foreign data
+    wrapper, server, event trigger, ...), compared by its canonical statement text and migrated
+    by drop and create. `kind` is the SQL noun used in DROP/COMMENT ON."""
+
+    KIND: ClassVar[str] = "definition"
+    kind: str  # e.g. "OPERATOR", "CAST", "RULE", "STATISTICS", "TEXT SEARCH CONFIGURATION"
+    identity: str  # rendered name in DROP/COMMENT: `public.===(integer, integer)`, `r ON public.t`
+    definition: Expr  # canonical statement text / source statement text
+    table: str = ""  # owning relation of rules
+
+    @property
+    def key(self) -> ObjectKey:
+        return ObjectKey(self.kind.lower().replace(" ", "_"), self.schema, self.name, self.table)

@@ -1,0 +1,1347 @@
+"""PostgreSQL: changes -> SQL statements (forward; the planner renders the reverse for rollback)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from functools import singledispatch
+from typing import Any
+
+from ddlcompare.dialects.postgres.names import ident, literal, qualified
+from ddlcompare.dialects.postgres.objects import (
+    AccessMethod,
+    Aggregate,
+    Clustered,
+    CompositeType,
+    ConstraintTrigger,
+    Definition,
+    Domain,
+    Enum,
+    Exclude,
+    Extension,
+    Identity,
+    Inherits,
+    MaterializedView,
+    Namespace,
+    PartitionBy,
+    PartitionOf,
+    Policy,
+    RangeType,
+    Referencing,
+    ReplicaIdentity,
+    RowSecurity,
+    Storage,
+    StorageParams,
+    TriggerState,
+    Unlogged,
+    ViewOptions,
+)
+from ddlcompare.diff.changes import Alter, Change, Create, Drop
+from ddlcompare.model.base import Element, Expr, Grant, Schema, SchemaObject
+from ddlcompare.model.objects import (
+    Check,
+    Column,
+    Constraint,
+    ForeignKey,
+    Index,
+    IndexPart,
+    Opaque,
+    PrimaryKey,
+    Procedure,
+    Routine,
+    Table,
+    Trigger,
+    Unique,
+    View,
+)
+from ddlcompare.model.objects import (
+    Sequence as Seq,
+)
+from ddlcompare.plan.plan import RenderContext, Statement
+
+St = Statement
+
+
+def _q(obj: SchemaObject) -> str:
+    return qualified(obj.schema, obj.name)
+
+
+def _rel(schema: str, table: str) -> str:
+    return qualified(schema, table)
+
+
+# ---- identities (for DROP, COMMENT ON, ALTER ... OWNER TO) ------------------------------------
+
+
+def identity(obj: SchemaObject) -> tuple[str, str]:
+    """(SQL object kind, rendered name) as COMMENT ON / DROP / OWNER TO spell them."""
+    if isinstance(obj, Namespace):
+        return "SCHEMA", ident(obj.name)
+    if isinstance(obj, Extension):
+        return "EXTENSION", ident(obj.name)
+    if isinstance(obj, Table):
+        return "TABLE", _q(obj)
+    if isinstance(obj, MaterializedView):
+        return "MATERIALIZED VIEW", _q(obj)
+    if isinstance(obj, View):
+        return "VIEW", _q(obj)
+    if isinstance(obj, Seq):
+        return "SEQUENCE", _q(obj)
+    if isinstance(obj, Index):
+        return "INDEX", _q(obj)
+    if isinstance(obj, (Enum, CompositeType, RangeType)):
+        return "TYPE", _q(obj)
+    if isinstance(obj, Domain):
+        return "DOMAIN", _q(obj)
+    if isinstance(obj, Routine):
+        kind = "PROCEDURE" if isinstance(obj, Procedure) else "FUNCTION"
+        return kind, f"{qualified(obj.schema, obj.base_name)}{obj.name[len(obj.base_name) :]}"
+    if isinstance(obj, Aggregate):
+        return "AGGREGATE", f"{qualified(obj.schema, obj.base_name)}({obj.arguments})"
+    if isinstance(obj, (Constraint, Exclude)):
+        return "CONSTRAINT", f"{ident(obj.name)} ON {_rel(obj.schema, obj.table)}"
+    if isinstance(obj, Trigger):
+        return "TRIGGER", f"{ident(obj.name)} ON {_rel(obj.schema, obj.table)}"
+    if isinstance(obj, Policy):
+        return "POLICY", f"{ident(obj.name)} ON {_rel(obj.schema, obj.table)}"
+    if isinstance(obj, Definition):
+        return obj.kind, obj.identity
+    return obj.KIND.upper(), _q(obj)
+
+
+def _comment(obj: SchemaObject, text: str | None) -> St:
+    kind, name = identity(obj)
+    return St(f"COMMENT ON {kind} {name} IS {literal(text) if text is not None else 'NULL'};")
+
+
+def _owner(obj: SchemaObject) -> list[St]:
+    if obj.owner is None or isinstance(obj, (Constraint, Exclude, Trigger, Policy, Index)):
+        return []
+    kind, name = identity(obj)
+    if kind in ("TABLE", "VIEW", "MATERIALIZED VIEW", "SEQUENCE") or kind.startswith("TEXT SEARCH"):
+        pass
+    return [St(f"ALTER {kind} {name} OWNER TO {ident(obj.owner)};")]
+
+
+def _grant_target(obj: SchemaObject) -> str:
+    kind, name = identity(obj)
+    if kind in ("VIEW", "MATERIALIZED VIEW"):
+        kind = "TABLE"
+    if kind == "DOMAIN":
+        kind = "DOMAIN"
+    return f"{kind} {name}"
+
+
+def _grant_sql(obj: SchemaObject, g: Grant, grant: bool) -> St:
+    cols = f" ({', '.join(ident(c) for c in g.columns)})" if g.columns else ""
+    who = "PUBLIC" if g.grantee == "public" else ident(g.grantee)
+    if grant:
+        opt = " WITH GRANT OPTION" if g.grantable else ""
+        return St(f"GRANT {g.privilege}{cols} ON {_grant_target(obj)} TO {who}{opt};")
+    return St(f"REVOKE {g.privilege}{cols} ON {_grant_target(obj)} FROM {who};")
+
+
+def _default_grants(obj: SchemaObject) -> set[Grant]:
+    """Privileges PostgreSQL grants to PUBLIC when an object is created."""
+    if isinstance(obj, (Routine, Aggregate)):
+        return {Grant("public", "EXECUTE")}
+    if isinstance(obj, (Enum, Domain, CompositeType, RangeType)):
+        return {Grant("public", "USAGE")}
+    return set()
+
+
+def _grants(old: SchemaObject | None, new: SchemaObject) -> list[St]:
+    before = set(old.grants) if old is not None else _default_grants(new)
+    after = set(new.grants)
+    if old is None and not new.grants:
+        return []  # grants were not read (no --privileges): nothing to say
+    out = [_grant_sql(new, g, False) for g in sorted(before - after, key=str)]
+    out += [_grant_sql(new, g, True) for g in sorted(after - before, key=str)]
+    return out
+
+
+def _extras(obj: SchemaObject) -> list[St]:
+    """Comment, owner and grants of a newly created object."""
+    out = [_comment(obj, obj.comment)] if obj.comment is not None else []
+    return out + _owner(obj) + _grants(None, obj)
+
+
+# ---- expressions and clauses ------------------------------------------------------------------
+
+
+def _e(x: Expr) -> str:
+    return x.text or x.canonical
+
+
+def _paren(x: Expr) -> str:
+    t = _e(x)
+    return t if t.startswith("(") and _balanced(t[1:-1]) and t.endswith(")") else f"({t})"
+
+
+def _balanced(s: str) -> bool:
+    depth = 0
+    for ch in s:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
+def _cols(cols: Sequence[str]) -> str:
+    return ", ".join(ident(c) for c in cols)
+
+
+def _params(p: StorageParams | ViewOptions | None) -> str:
+    if p is None or not p.params:
+        return ""
+    return " WITH (" + ", ".join(_param(x) for x in p.params) + ")"
+
+
+def _param(p: str) -> str:
+    k, _, v = p.partition("=")
+    if re.fullmatch(r"-?\d+(\.\d+)?|true|false|on|off", v):
+        return f"{k}={v}"
+    return f"{k}={literal(v)}"
+
+
+def dollar_quote(body: str) -> str:
+    """Dollar-quote a function body with a tag the body does not contain."""
+    for tag in ("$$", "$_$", "$body$", "$fn$"):
+        if tag not in body:
+            return f"{tag}{body}{tag}"
+    i = 0
+    while f"$q{i}$" in body:
+        i += 1
+    return f"$q{i}${body}$q{i}$"
+
+
+def column_def(col: Column) -> str:
+    """Column definition as in CREATE TABLE / ADD COLUMN."""
+    s = f"{ident(col.name)} {col.type}"
+    if col.collation:
+        s += f" COLLATE {col.collation}"
+    if col.generated is not None:
+        s += f" GENERATED ALWAYS AS ({_e(col.generated)}) {'STORED' if col.generated_stored else 'VIRTUAL'}"
+    ident_opt = col.option(Identity)
+    if ident_opt is not None:
+        s += f" GENERATED {'ALWAYS' if ident_opt.always else 'BY DEFAULT'} AS IDENTITY"
+        if ident_opt.sequence:
+            s += " (" + " ".join(_seq_clause(k, v) for k, v in ident_opt.sequence) + ")"
+    if col.default is not None and col.generated is None:
+        s += f" DEFAULT {_e(col.default)}"
+    if not col.nullable and ident_opt is None:
+        s += " NOT NULL"
+    return s
+
+
+def _seq_clause(k: str, v: str) -> str:
+    return {
+        "start": f"START WITH {v}",
+        "increment": f"INCREMENT BY {v}",
+        "min_value": f"MINVALUE {v}",
+        "max_value": f"MAXVALUE {v}",
+        "cache": f"CACHE {v}",
+        "cycle": "CYCLE" if v == "True" else "NO CYCLE",
+    }[k]
+
+
+def _index_part(p: IndexPart) -> str:
+    s = ident(p.column) if p.column is not None else (_paren(p.expr) if p.expr else "")
+    if p.collation:
+        s += f" COLLATE {p.collation}"
+    if p.opclass:
+        s += f" {p.opclass}"
+    if p.descending:
+        s += " DESC"
+    if p.nulls_first is not None:
+        s += " NULLS FIRST" if p.nulls_first else " NULLS LAST"
+    return s
+
+
+def _deferrable(c: Constraint | Exclude) -> str:
+    if not c.deferrable:
+        return ""
+    return " DEFERRABLE INITIALLY DEFERRED" if c.initially_deferred else " DEFERRABLE"
+
+
+def constraint_def(c: SchemaObject) -> str:
+    """The constraint clause after ADD CONSTRAINT name."""
+    if isinstance(c, PrimaryKey):
+        inc = f" INCLUDE ({_cols(c.include)})" if c.include else ""
+        return f"PRIMARY KEY ({_cols(c.columns)}){inc}{_params(c.option(StorageParams))}{_deferrable(c)}"
+    if isinstance(c, Unique):
+        nnd = " NULLS NOT DISTINCT" if c.nulls_not_distinct else ""
+        inc = f" INCLUDE ({_cols(c.include)})" if c.include else ""
+        return f"UNIQUE{nnd} ({_cols(c.columns)}){inc}{_params(c.option(StorageParams))}{_deferrable(c)}"
+    if isinstance(c, Check):
+        s = f"CHECK {_paren(c.expr)}"
+        if c.no_inherit:
+            s += " NO INHERIT"
+        if not c.valid:
+            s += " NOT VALID"
+        return s
+    if isinstance(c, ForeignKey):
+        s = f"FOREIGN KEY ({_cols(c.columns)}) REFERENCES {_rel(c.ref_schema, c.ref_table)}"
+        if c.ref_columns:
+            s += f" ({_cols(c.ref_columns)})"
+        if c.match != "SIMPLE":
+            s += f" MATCH {c.match}"
+        if c.on_update != "NO ACTION":
+            s += f" ON UPDATE {c.on_update}"
+        if c.on_delete != "NO ACTION":
+            s += f" ON DELETE {c.on_delete}"
+        s += _deferrable(c)
+        if not c.valid:
+            s += " NOT VALID"
+        return s
+    if isinstance(c, Exclude):
+        elems = ", ".join(f"{e} WITH {op}" for e, op in _exclude_elements(c))
+        s = f"EXCLUDE USING {c.method} ({elems})"
+        if c.include:
+            s += f" INCLUDE ({_cols(c.include)})"
+        s += _params(c.option(StorageParams))
+        if c.where is not None:
+            s += f" WHERE {_paren(c.where)}"
+        return s + _deferrable(c)
+    raise TypeError(type(c))
+
+
+def _exclude_elements(c: Exclude) -> list[tuple[str, str]]:
+    return list(c.elements)
+
+
+# ---- create -----------------------------------------------------------------------------------
+
+
+@singledispatch
+def create(obj: Element, ctx: RenderContext) -> list[St]:
+    raise NotImplementedError(f"create {type(obj).__name__}")
+
+
+@create.register
+def _(obj: Namespace, ctx: RenderContext) -> list[St]:
+    return [St(f"CREATE SCHEMA {ident(obj.name)};"), *_extras(obj)]
+
+
+@create.register
+def _(obj: Extension, ctx: RenderContext) -> list[St]:
+    schema = f" WITH SCHEMA {ident(obj.in_schema)}" if obj.in_schema else ""
+    return [St(f"CREATE EXTENSION IF NOT EXISTS {ident(obj.name)}{schema};"), *_extras(obj)]
+
+
+@create.register
+def _(obj: Enum, ctx: RenderContext) -> list[St]:
+    labels = ", ".join(literal(v) for v in obj.labels)
+    return [St(f"CREATE TYPE {_q(obj)} AS ENUM ({labels});"), *_extras(obj)]
+
+
+@create.register
+def _(obj: Domain, ctx: RenderContext) -> list[St]:
+    s = f"CREATE DOMAIN {_q(obj)} AS {obj.base_type}"
+    if obj.collation:
+        s += f" COLLATE {obj.collation}"
+    if obj.default is not None:
+        s += f" DEFAULT {_e(obj.default)}"
+    if obj.not_null:
+        s += " NOT NULL"
+    for c in obj.checks:
+        s += f" CONSTRAINT {ident(c.name)} CHECK {_paren(c.expr)}"
+    out = [St(s + ";")]
+    for c in obj.checks:
+        if not c.valid:
+            out.append(St(f"-- constraint {c.name} is NOT VALID on the source side"))
+        if c.comment is not None:
+            out.append(
+                St(f"COMMENT ON CONSTRAINT {ident(c.name)} ON DOMAIN {_q(obj)} IS {literal(c.comment)};")
+            )
+    return out + _extras(obj)
+
+
+@create.register
+def _(obj: CompositeType, ctx: RenderContext) -> list[St]:
+    attrs = ", ".join(
+        f"{ident(a.name)} {a.type}" + (f" COLLATE {a.collation}" if a.collation else "")
+        for a in obj.attributes
+    )
+    return [St(f"CREATE TYPE {_q(obj)} AS ({attrs});"), *_extras(obj)]
+
+
+@create.register
+def _(obj: RangeType, ctx: RenderContext) -> list[St]:
+    params = ", ".join([f"subtype = {obj.subtype}", *(f"{k} = {v}" for k, v in obj.params)])
+    return [St(f"CREATE TYPE {_q(obj)} AS RANGE ({params});"), *_extras(obj)]
+
+
+def _sequence_body(obj: Seq) -> str:
+    cycle = " CYCLE" if obj.cycle else ""
+    return (
+        f" AS {obj.data_type} START WITH {obj.start} INCREMENT BY {obj.increment}"
+        f" MINVALUE {obj.min_value} MAXVALUE {obj.max_value} CACHE {obj.cache}{cycle}"
+    )
+
+
+@create.register
+def _(obj: Seq, ctx: RenderContext) -> list[St]:
+    out = [St(f"CREATE SEQUENCE {_q(obj)}{_sequence_body(obj)};"), *_extras(obj)]
+    if obj.owned_by:
+        t, c = obj.owned_by
+        out.append(St(f"ALTER SEQUENCE {_q(obj)} OWNED BY {_rel(obj.schema, t)}.{ident(c)};", late=True))
+    return out
+
+
+@create.register
+def _(obj: Table, ctx: RenderContext) -> list[St]:
+    part = obj.option(PartitionOf)
+    unlogged = "UNLOGGED " if obj.option(Unlogged) else ""
+    after: list[St] = []
+    if part is not None:
+        parent = ctx.new.get(_table_key(*part.parent))
+        s = f"CREATE {unlogged}TABLE {_q(obj)} PARTITION OF {_rel(*part.parent)} {_e(part.bound)}"
+        if isinstance(parent, Table):
+            for col in obj.columns:
+                pc = parent.column(col.name)
+                if pc is not None and pc.default != col.default:
+                    after += _set_default(obj, col)
+                if pc is not None and not col.nullable and pc.nullable:
+                    after.append(St(f"ALTER TABLE {_q(obj)} ALTER COLUMN {ident(col.name)} SET NOT NULL;"))
+    else:
+        inh = obj.option(Inherits)
+        parents = {c.name for p in (inh.parents if inh else ()) for c in _columns_of(ctx.new, p)}
+        cols = [column_def(c) for c in obj.columns if c.name not in parents]
+        body = ",\n    ".join(cols)
+        s = (
+            f"CREATE {unlogged}TABLE {_q(obj)} (\n    {body}\n)"
+            if cols
+            else f"CREATE {unlogged}TABLE {_q(obj)} ()"
+        )
+        if inh:
+            s += f" INHERITS ({', '.join(_rel(*p) for p in inh.parents)})"
+            for c in obj.columns:
+                if c.name in parents:
+                    inherited = next(
+                        (x for p in inh.parents for x in _columns_of(ctx.new, p) if x.name == c.name), None
+                    )
+                    if inherited is not None and inherited.default != c.default:
+                        after += _set_default(obj, c)
+                    if inherited is not None and inherited.nullable and not c.nullable:
+                        after.append(St(f"ALTER TABLE {_q(obj)} ALTER COLUMN {ident(c.name)} SET NOT NULL;"))
+    pb = obj.option(PartitionBy)
+    if pb is not None:
+        s += f" PARTITION BY {pb.strategy} ({_e(pb.key)})"
+    am = obj.option(AccessMethod)
+    if am is not None:
+        s += f" USING {ident(am.method)}"
+    s += _params(obj.option(StorageParams))
+    out = [St(s + ";"), *after]
+    out += _table_options(obj, None)
+    for c in obj.columns:
+        st = c.option(Storage)
+        if st is not None:
+            out += _storage(obj, c, st)
+        if c.comment is not None:
+            out.append(St(f"COMMENT ON COLUMN {_q(obj)}.{ident(c.name)} IS {literal(c.comment)};"))
+    return out + _extras(obj)
+
+
+def _table_key(schema: str, name: str) -> Any:
+    from ddlcompare.model.base import ObjectKey
+
+    return ObjectKey("table", schema, name)
+
+
+def _columns_of(schema: Schema, rel: tuple[str, str]) -> tuple[Column, ...]:
+    t = schema.get(_table_key(*rel))
+    return t.columns if isinstance(t, Table) else ()
+
+
+def _set_default(t: Table, c: Column) -> list[St]:
+    if c.default is None:
+        return [St(f"ALTER TABLE {_q(t)} ALTER COLUMN {ident(c.name)} DROP DEFAULT;")]
+    return [St(f"ALTER TABLE {_q(t)} ALTER COLUMN {ident(c.name)} SET DEFAULT {_e(c.default)};")]
+
+
+def _storage(t: Table, c: Column, st: Storage, old: Storage | None = None) -> list[St]:
+    old = old or Storage()
+    base = f"ALTER TABLE {_q(t)} ALTER COLUMN {ident(c.name)}"
+    out = []
+    if st.storage != old.storage:
+        out.append(St(f"{base} SET STORAGE {st.storage or 'EXTENDED'};"))
+    if st.compression != old.compression:
+        out.append(St(f"{base} SET COMPRESSION {st.compression or 'DEFAULT'};"))
+    if st.statistics != old.statistics:
+        out.append(St(f"{base} SET STATISTICS {st.statistics if st.statistics is not None else -1};"))
+    if st.attoptions != old.attoptions:
+        if old.attoptions:
+            names = ", ".join(o.split("=")[0] for o in old.attoptions)
+            out.append(St(f"{base} RESET ({names});"))
+        if st.attoptions:
+            out.append(St(f"{base} SET ({', '.join(_param(o) for o in st.attoptions)});"))
+    return out
+
+
+def _table_options(t: Table, old: Table | None) -> list[St]:
+    """RLS and replica identity (as ALTER TABLE), compared with `old` when there is one."""
+    out = []
+    rls, prev = (
+        t.option(RowSecurity) or RowSecurity(),
+        (old.option(RowSecurity) if old else None) or RowSecurity(),
+    )
+    if rls.enabled != prev.enabled:
+        out.append(St(f"ALTER TABLE {_q(t)} {'ENABLE' if rls.enabled else 'DISABLE'} ROW LEVEL SECURITY;"))
+    if rls.forced != prev.forced:
+        out.append(St(f"ALTER TABLE {_q(t)} {'FORCE' if rls.forced else 'NO FORCE'} ROW LEVEL SECURITY;"))
+    ri = t.option(ReplicaIdentity)
+    pri = old.option(ReplicaIdentity) if old else None
+    if ri != pri:
+        out.append(St(f"ALTER TABLE {_q(t)} REPLICA IDENTITY {ri.identity if ri else 'DEFAULT'};"))
+    return out
+
+
+def _constraint_create(obj: SchemaObject) -> list[St]:
+    assert isinstance(obj, (Constraint, Exclude))
+    out = [
+        St(
+            f"ALTER TABLE {_rel(obj.schema, obj.table)} ADD CONSTRAINT {ident(obj.name)} "
+            f"{constraint_def(obj)};"
+        )
+    ]
+    if obj.comment is not None:
+        out.append(_comment(obj, obj.comment))
+    return out
+
+
+for _cls in (PrimaryKey, Unique, Check, ForeignKey, Exclude):
+    create.register(_cls, lambda obj, ctx: _constraint_create(obj))
+
+
+@create.register
+def _(obj: Index, ctx: RenderContext) -> list[St]:
+    parent = ctx.new.get(_table_key(obj.schema, obj.table))
+    only = ""
+    del parent
+    unique = "UNIQUE " if obj.unique else ""
+    s = f"CREATE {unique}INDEX {ident(obj.name)} ON {only}{_rel(obj.schema, obj.table)}"
+    if obj.method:
+        s += f" USING {obj.method}"
+    s += f" ({', '.join(_index_part(p) for p in obj.parts)})"
+    if obj.include:
+        s += f" INCLUDE ({_cols(obj.include)})"
+    if obj.nulls_not_distinct:
+        s += " NULLS NOT DISTINCT"
+    s += _params(obj.option(StorageParams))
+    if obj.where is not None:
+        s += f" WHERE {_paren(obj.where)}"
+    out = [St(s + ";")]
+    if obj.option(Clustered):
+        out.append(St(f"ALTER TABLE {_rel(obj.schema, obj.table)} CLUSTER ON {ident(obj.name)};"))
+    if obj.comment is not None:
+        out.append(_comment(obj, obj.comment))
+    return out
+
+
+def _view_sql(obj: View, replace: bool = False) -> str:
+    kind = "MATERIALIZED VIEW" if isinstance(obj, MaterializedView) else "VIEW"
+    cols = f" ({_cols(obj.columns)})" if obj.columns else ""
+    head = f"CREATE {'OR REPLACE ' if replace else ''}{kind} {_q(obj)}{cols}"
+    opts = obj.option(ViewOptions) or obj.option(StorageParams)
+    s = f"{head}{_params(opts)} AS\n{_e(obj.query)}"
+    if isinstance(obj, MaterializedView):
+        s += "\nWITH DATA" if obj.with_data else "\nWITH NO DATA"
+    elif obj.check_option:
+        s += f"\nWITH {obj.check_option} CHECK OPTION"
+    return s + ";"
+
+
+@create.register
+def _(obj: View, ctx: RenderContext) -> list[St]:
+    out = [St(_view_sql(obj))]
+    for c in _view_column_comments(obj):
+        out.append(c)
+    return out + _extras(obj)
+
+
+@create.register
+def _(obj: MaterializedView, ctx: RenderContext) -> list[St]:
+    return [St(_view_sql(obj)), *_extras(obj)]
+
+
+def _view_column_comments(obj: View) -> list[St]:
+    return []
+
+
+def _routine_sql(obj: Routine, replace: bool = False) -> str:
+    kind = "PROCEDURE" if isinstance(obj, Procedure) else "FUNCTION"
+    args = []
+    for a in obj.arguments:
+        if a.mode == "TABLE":
+            continue
+        s = "" if a.mode == "IN" else a.mode + " "
+        if a.name:
+            s += ident(a.name) + " "
+        s += a.type
+        if a.default is not None:
+            s += f" DEFAULT {_e(a.default)}"
+        args.append(s)
+    name = qualified(obj.schema, obj.base_name)
+    head = f"CREATE {'OR REPLACE ' if replace else ''}{kind} {name}({', '.join(args)})"
+    if obj.returns and not isinstance(obj, Procedure):
+        head += f"\n    RETURNS {obj.returns}"
+    head += f"\n    LANGUAGE {ident(obj.language) if obj.language != 'c' else 'c'}"
+    for k, v in obj.attributes:
+        if k in ("volatility", "strict", "leakproof", "window", "parallel"):
+            head += f"\n    {'PARALLEL ' + v if k == 'parallel' else v}"
+        elif k == "security":
+            head += "\n    SECURITY DEFINER"
+        elif k in ("cost", "rows"):
+            head += f"\n    {k.upper()} {v}"
+        elif k == "support":
+            head += f"\n    SUPPORT {v}"
+        elif k.startswith("set "):
+            name = k[4:]
+            head += f"\n    SET {name} " + ("FROM CURRENT" if v == "FROM CURRENT" else f"TO {v}")
+    if obj.body.startswith(("RETURN ", "BEGIN ATOMIC")):
+        return f"{head}\n{obj.body};"
+    if obj.language == "c" and "," in obj.body and obj.body.startswith("'"):
+        return f"{head}\n    AS {obj.body};"
+    return f"{head}\n    AS {dollar_quote(obj.body)};"
+
+
+@create.register
+def _(obj: Routine, ctx: RenderContext) -> list[St]:
+    return [St(_routine_sql(obj)), *_extras(obj)]
+
+
+@create.register
+def _(obj: Aggregate, ctx: RenderContext) -> list[St]:
+    body = ", ".join(f"{k.upper()} = {_agg_value(k, v)}" for k, v in obj.definition)
+    return [
+        St(f"CREATE AGGREGATE {qualified(obj.schema, obj.base_name)}({obj.arguments}) ({body});"),
+        *_extras(obj),
+    ]
+
+
+def _agg_value(k: str, v: str) -> str:
+    if k in ("initcond", "minitcond"):
+        return literal(v)
+    return v
+
+
+def _trigger_sql(obj: Trigger) -> str:
+    ct = obj.option(ConstraintTrigger)
+    events = []
+    for e in obj.events:
+        if e == "UPDATE" and obj.columns:
+            events.append(f"UPDATE OF {_cols(obj.columns)}")
+        else:
+            events.append(e)
+    s = f"CREATE {'CONSTRAINT ' if ct else ''}TRIGGER {ident(obj.name)} {obj.timing} {' OR '.join(events)}"
+    s += f" ON {_rel(obj.schema, obj.table)}"
+    if ct is not None:
+        if ct.ref_table:
+            s += f" FROM {ct.ref_table}"
+        s += (
+            " DEFERRABLE INITIALLY DEFERRED"
+            if ct.initially_deferred
+            else (" DEFERRABLE" if ct.deferrable else " NOT DEFERRABLE")
+        )
+    ref = obj.option(Referencing)
+    if ref is not None:
+        s += " REFERENCING"
+        if ref.old_table:
+            s += f" OLD TABLE AS {ident(ref.old_table)}"
+        if ref.new_table:
+            s += f" NEW TABLE AS {ident(ref.new_table)}"
+    s += " FOR EACH ROW" if obj.for_each_row else " FOR EACH STATEMENT"
+    if obj.when is not None:
+        s += f" WHEN {_paren(obj.when)}"
+    return f"{s} {obj.action};"
+
+
+def _trigger_state(obj: Trigger | Definition, old: Trigger | Definition | None) -> list[St]:
+    st = obj.option(TriggerState)
+    prev = old.option(TriggerState) if old is not None else None
+    if st == prev:
+        return []
+    word = "TRIGGER" if isinstance(obj, Trigger) else "RULE"
+    table = obj.table
+    state = st.state if st else "ENABLE"
+    verb = {
+        "DISABLED": "DISABLE",
+        "ALWAYS": "ENABLE ALWAYS",
+        "REPLICA": "ENABLE REPLICA",
+        "ENABLE": "ENABLE",
+    }[state]
+    return [St(f"ALTER TABLE {_rel(obj.schema, table)} {verb} {word} {ident(obj.name)};")]
+
+
+@create.register
+def _(obj: Trigger, ctx: RenderContext) -> list[St]:
+    out = [St(_trigger_sql(obj)), *_trigger_state(obj, None)]
+    if obj.comment is not None:
+        out.append(_comment(obj, obj.comment))
+    return out
+
+
+def _policy_sql(obj: Policy) -> str:
+    s = f"CREATE POLICY {ident(obj.name)} ON {_rel(obj.schema, obj.table)}"
+    if not obj.permissive:
+        s += " AS RESTRICTIVE"
+    if obj.command != "ALL":
+        s += f" FOR {obj.command}"
+    s += " TO " + ", ".join("PUBLIC" if r == "public" else _role(r) for r in obj.roles)
+    if obj.using is not None:
+        s += f" USING {_paren(obj.using)}"
+    if obj.with_check is not None:
+        s += f" WITH CHECK {_paren(obj.with_check)}"
+    return s + ";"
+
+
+def _role(r: str) -> str:
+    if r in ("current_user", "session_user", "current_role"):
+        return r.upper()
+    return ident(r)
+
+
+@create.register
+def _(obj: Policy, ctx: RenderContext) -> list[St]:
+    out = [St(_policy_sql(obj))]
+    if obj.comment is not None:
+        out.append(_comment(obj, obj.comment))
+    return out
+
+
+@create.register
+def _(obj: Definition, ctx: RenderContext) -> list[St]:
+    text = obj.definition.text.rstrip().rstrip(";")
+    out = [St(text + ";"), *_trigger_state(obj, None)]
+    return out + _extras(obj)
+
+
+@create.register
+def _(obj: Opaque, ctx: RenderContext) -> list[St]:
+    return [
+        St(
+            f"-- MANUAL: {obj.name} is not modelled; apply it by hand:\n-- "
+            + obj.source_text.strip().replace("\n", "\n-- ")
+        )
+    ]
+
+
+# ---- drop -------------------------------------------------------------------------------------
+
+
+@singledispatch
+def drop(obj: Element, ctx: RenderContext) -> list[St]:
+    kind, name = identity(obj)  # type: ignore[arg-type]
+    return [St(f"DROP {kind} {name};")]
+
+
+@drop.register
+def _(obj: Table, ctx: RenderContext) -> list[St]:
+    return [St(f"DROP TABLE {_q(obj)};", destructive=True, note=f"drops table {obj.display} and its data")]
+
+
+@drop.register
+def _(obj: Seq, ctx: RenderContext) -> list[St]:
+    # IF EXISTS: a sequence owned by a dropped table has gone with it
+    return [St(f"DROP SEQUENCE IF EXISTS {_q(obj)};")]
+
+
+@drop.register
+def _(obj: Namespace, ctx: RenderContext) -> list[St]:
+    return [St(f"DROP SCHEMA {ident(obj.name)};")]
+
+
+@drop.register
+def _(obj: Extension, ctx: RenderContext) -> list[St]:
+    return [St(f"DROP EXTENSION {ident(obj.name)};")]
+
+
+def _constraint_drop(obj: SchemaObject) -> list[St]:
+    assert isinstance(obj, (Constraint, Exclude))
+    return [St(f"ALTER TABLE {_rel(obj.schema, obj.table)} DROP CONSTRAINT {ident(obj.name)};")]
+
+
+for _cls in (PrimaryKey, Unique, Check, ForeignKey, Exclude):
+    drop.register(_cls, lambda obj, ctx: _constraint_drop(obj))
+
+
+@drop.register
+def _(obj: Opaque, ctx: RenderContext) -> list[St]:
+    return [St(f"-- MANUAL: {obj.name} is not modelled; drop it by hand if needed")]
+
+
+@drop.register
+def _(obj: MaterializedView, ctx: RenderContext) -> list[St]:
+    return [St(f"DROP MATERIALIZED VIEW {_q(obj)};")]
+
+
+# ---- alter ------------------------------------------------------------------------------------
+
+_REBUILD_IGNORE = frozenset({"comment", "owner", "grants"})
+
+
+def _differs(a: SchemaObject, b: SchemaObject, ignore: frozenset[str]) -> set[str]:
+    from ddlcompare.model.base import field_values
+
+    x, y = dict(field_values(a)), dict(field_values(b))
+    return {k for k in x.keys() | y.keys() if k not in ignore and x.get(k) != y.get(k)}
+
+
+def needs_rebuild(change: Alter) -> bool:
+    """True when the change cannot be applied in place and the object is dropped and created."""
+    old, new = change.old, change.new
+    assert isinstance(old, SchemaObject) and isinstance(new, SchemaObject)
+    if type(old) is not type(new):
+        return True
+    diff = _differs(old, new, _REBUILD_IGNORE)
+    if isinstance(new, Table):
+        return bool(diff & {"options.partition_by", "options.access_method"}) or (
+            "options.partition_of" in diff
+            and _partition_parent(old) != _partition_parent(new)
+            and _partition_parent(old) is not None
+            and _partition_parent(new) is not None
+        )
+    if isinstance(new, Index):
+        return bool(diff - {"options.clustered", "options.with"})
+    if isinstance(new, (ForeignKey, Check)):
+        return bool(diff - {"valid", "deferrable", "initially_deferred"}) or (
+            isinstance(new, Check) and "valid" in diff and new.valid is False
+        )
+    if isinstance(new, (PrimaryKey, Unique, Exclude)):
+        return bool(diff)
+    if isinstance(new, View):  # includes materialized views
+        return bool(diff - {"options.view_options", "options.with"})
+    if isinstance(new, Routine):
+        assert isinstance(old, Routine)
+        sig = [(a.name, a.mode, a.type) for a in old.arguments] != [
+            (a.name, a.mode, a.type) for a in new.arguments
+        ]
+        defaults_removed = any(
+            a.default is not None and b.default is None
+            for a, b in zip(old.arguments, new.arguments, strict=False)
+        )
+        return sig or old.returns != new.returns or defaults_removed
+    if isinstance(new, Trigger):
+        return bool(diff - {"options.enabled"})
+    if isinstance(new, Policy):
+        return bool(diff & {"command", "permissive"})
+    if isinstance(new, (Aggregate, Definition, RangeType, Opaque)):
+        return bool(diff - {"options.enabled"})
+    if isinstance(new, Enum):
+        assert isinstance(old, Enum)
+        return not _is_subsequence(old.labels, new.labels)
+    if isinstance(new, Domain):
+        return bool(diff & {"base_type", "collation"})
+    if isinstance(new, Seq):
+        return False
+    if isinstance(new, CompositeType):
+        return False
+    return False
+
+
+def _partition_parent(t: SchemaObject) -> tuple[str, str] | None:
+    p = t.option(PartitionOf)
+    return p.parent if p else None
+
+
+def _is_subsequence(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    it = iter(b)
+    return all(x in it for x in a)
+
+
+def invalidates(change: Alter, dependent: SchemaObject) -> bool:
+    """Views, policies, rules and triggers with WHEN break under a column type change or drop."""
+    if not isinstance(change.new, Table):
+        return isinstance(dependent, (View, Policy)) and isinstance(change.new, (Domain, CompositeType))
+    if not isinstance(dependent, (View, Policy, Definition, Trigger)):
+        return False
+    if isinstance(dependent, Trigger) and dependent.when is None and not dependent.columns:
+        return False
+    for ch in change.children:
+        if isinstance(ch, Drop):
+            return True
+        if isinstance(ch, Alter):
+            a, b = ch.old, ch.new
+            assert isinstance(a, Column) and isinstance(b, Column)
+            if a.type != b.type or a.collation != b.collation or a.generated != b.generated:
+                return True
+    return False
+
+
+@singledispatch
+def alter(old: Element, new: Element, change: Alter, ctx: RenderContext) -> list[St]:
+    return _common(old, new)  # type: ignore[arg-type]
+
+
+def _common(old: SchemaObject, new: SchemaObject) -> list[St]:
+    out = []
+    if old.comment != new.comment:
+        out.append(_comment(new, new.comment))
+    if old.owner != new.owner and new.owner is not None:
+        out += _owner(new)
+    if old.grants != new.grants:
+        out += _grants(old, new)
+    return out
+
+
+# type families for ALTER COLUMN TYPE: within one family PostgreSQL has an assignment cast
+_NUMERIC = ("smallint", "integer", "bigint", "numeric", "real", "double precision")
+_STRING = ("text", "character varying", "character", '"char"', "name", "citext")
+_TIME = ("date", "timestamp", "time")
+
+
+def _base_type(t: str) -> str:
+    t = t.removesuffix("[]")
+    t = re.sub(r"\(.*?\)", "", t)
+    for prefix in _TIME:
+        if t.startswith(prefix):
+            return prefix
+    return t.strip()
+
+
+def _family(t: str) -> str:
+    b = _base_type(t)
+    if b in _NUMERIC:
+        return "numeric"
+    if b in _STRING or b.endswith(".citext"):
+        return "string"
+    if b in _TIME:
+        return "time"
+    return b
+
+
+def _needs_using(old: str, new: str) -> bool:
+    if old.endswith("[]") != new.endswith("[]"):
+        return True
+    fo, fn = _family(old), _family(new)
+    if fo == fn:
+        return fo not in ("numeric", "string", "time") and _base_type(old) != _base_type(new)
+    return fn != "string"  # anything has an assignment cast to text types
+
+
+def _length(t: str) -> tuple[int, ...] | None:
+    m = re.search(r"\(([\d, ]+)\)", t)
+    return tuple(int(x) for x in m.group(1).split(",")) if m else None
+
+
+def _lossy(old: str, new: str) -> bool:
+    """Can converting values of type `old` to `new` lose information or fail?"""
+    if old == new:
+        return False
+    fo, fn = _family(old), _family(new)
+    bo, bn = _base_type(old), _base_type(new)
+    if fo != fn:
+        return fn != "string"
+    if fo == "string":
+        lo, ln = _length(old), _length(new)
+        if ln is None:
+            return bn == "character" and bo != "character"
+        return lo is None or ln[0] < lo[0]
+    if fo == "numeric":
+        order = {"smallint": 1, "integer": 2, "bigint": 3, "numeric": 4, "real": 5, "double precision": 6}
+        if bo == bn == "numeric":
+            lo, ln = _length(old), _length(new)
+            if ln is None:
+                return False
+            if lo is None:
+                return True
+            ps_o = (lo[0], lo[1] if len(lo) > 1 else 0)
+            ps_n = (ln[0], ln[1] if len(ln) > 1 else 0)
+            return ps_n[1] < ps_o[1] or ps_n[0] - ps_n[1] < ps_o[0] - ps_o[1]
+        if bn in ("real", "double precision") and bo in ("bigint", "numeric"):
+            return True
+        return order[bn] < order[bo] or (
+            bo in ("real", "double precision", "numeric") and bn in ("smallint", "integer", "bigint")
+        )
+    if fo == "time":
+        return bn == "date" and bo != "date"
+    return True
+
+
+@alter.register
+def _(old: Table, new: Table, change: Alter, ctx: RenderContext) -> list[St]:
+    t = _q(new)
+    out: list[St] = []
+    for ch in change.children:
+        if isinstance(ch, Create):
+            col = ch.new
+            assert isinstance(col, Column)
+            out.append(St(f"ALTER TABLE {t} ADD COLUMN {column_def(col)};"))
+            st = col.option(Storage)
+            if st is not None:
+                out += _storage(new, col, st)
+            if col.comment is not None:
+                out.append(St(f"COMMENT ON COLUMN {t}.{ident(col.name)} IS {literal(col.comment)};"))
+        elif isinstance(ch, Drop):
+            out.append(
+                St(
+                    f"ALTER TABLE {t} DROP COLUMN {ident(ch.old.name)};",
+                    destructive=True,
+                    note=f"drops column {new.display}.{ch.old.name} and its data",
+                )
+            )
+        else:
+            a, b = ch.old, ch.new
+            assert isinstance(a, Column) and isinstance(b, Column)
+            out += _alter_column(new, a, b)
+    out += _alter_table_options(old, new)
+    return out + _common(old, new)
+
+
+def _alter_column(t: Table, a: Column, b: Column) -> list[St]:
+    base = f"ALTER TABLE {_q(t)} ALTER COLUMN {ident(b.name)}"
+    out: list[St] = []
+    if a.generated != b.generated or a.generated_stored != b.generated_stored:
+        if b.generated is None:
+            out.append(St(f"{base} DROP EXPRESSION;"))
+            a = Column(
+                name=a.name, type=a.type, nullable=a.nullable, collation=a.collation, options=a.options
+            )
+        else:
+            # PostgreSQL 15 cannot change a generation expression in place: re-add the column
+            out.append(
+                St(
+                    f"ALTER TABLE {_q(t)} DROP COLUMN {ident(b.name)};",
+                    destructive=True,
+                    note=f"re-creates generated column {t.display}.{b.name}",
+                )
+            )
+            out.append(St(f"ALTER TABLE {_q(t)} ADD COLUMN {column_def(b)};"))
+            return out
+    ai, bi = a.option(Identity), b.option(Identity)
+    if ai is not None and bi is None:
+        out.append(St(f"{base} DROP IDENTITY;"))
+    if a.type != b.type or a.collation != b.collation:
+        s = f"{base} TYPE {b.type}"
+        if b.collation:
+            s += f" COLLATE {b.collation}"
+        if a.type != b.type and _needs_using(a.type, b.type):
+            s += f" USING {ident(b.name)}::{b.type}"
+        lossy = _lossy(a.type, b.type)
+        if a.default is not None and a.type != b.type and lossy:
+            out.append(St(f"{base} DROP DEFAULT;"))
+            a = Column(
+                name=a.name,
+                type=a.type,
+                nullable=a.nullable,
+                collation=a.collation,
+                options=a.options,
+                generated=a.generated,
+            )
+        out.append(
+            St(
+                s + ";",
+                destructive=lossy,
+                note=f"{t.display}.{b.name}: {a.type} -> {b.type} may lose data or fail" if lossy else "",
+            )
+        )
+    if a.default != b.default and b.generated is None:
+        out += _set_default(t, b)
+    if a.nullable != b.nullable and not (bi is not None and ai is None):
+        out.append(St(f"{base} {'DROP' if b.nullable else 'SET'} NOT NULL;"))
+    if bi is not None and ai is None:
+        opts = " (" + " ".join(_seq_clause(k, v) for k, v in bi.sequence) + ")" if bi.sequence else ""
+        out.append(St(f"{base} ADD GENERATED {'ALWAYS' if bi.always else 'BY DEFAULT'} AS IDENTITY{opts};"))
+    elif ai is not None and bi is not None and ai != bi:
+        clauses = []
+        if ai.always != bi.always:
+            clauses.append(f"SET GENERATED {'ALWAYS' if bi.always else 'BY DEFAULT'}")
+        old_seq, new_seq = dict(ai.sequence), dict(bi.sequence)
+        for k in sorted(old_seq.keys() | new_seq.keys()):
+            if old_seq.get(k) != new_seq.get(k):
+                v = new_seq.get(k)
+                if v is None:
+                    v = {"start": "1", "increment": "1", "cache": "1", "cycle": "False"}.get(k)
+                    if v is None:
+                        clauses.append("SET NO " + ("MINVALUE" if k == "min_value" else "MAXVALUE"))
+                        continue
+                clauses.append("SET " + _seq_clause(k, v))
+        if clauses:
+            out.append(St(f"{base} {' '.join(clauses)};"))
+    sa, sb = a.option(Storage), b.option(Storage)
+    if sa != sb:
+        out += _storage(t, b, sb or Storage(), sa)
+    if a.comment != b.comment:
+        out.append(
+            St(
+                f"COMMENT ON COLUMN {_q(t)}.{ident(b.name)} IS "
+                f"{literal(b.comment) if b.comment is not None else 'NULL'};"
+            )
+        )
+    return out
+
+
+def _alter_table_options(old: Table, new: Table) -> list[St]:
+    t = _q(new)
+    out = []
+    if bool(old.option(Unlogged)) != bool(new.option(Unlogged)):
+        out.append(St(f"ALTER TABLE {t} SET {'UNLOGGED' if new.option(Unlogged) else 'LOGGED'};"))
+    out += _reloptions(f"ALTER TABLE {t}", old.option(StorageParams), new.option(StorageParams))
+    po, pn = old.option(PartitionOf), new.option(PartitionOf)
+    if po != pn:
+        if po is not None:
+            out.append(St(f"ALTER TABLE {_rel(*po.parent)} DETACH PARTITION {t};"))
+        if pn is not None:
+            out.append(St(f"ALTER TABLE {_rel(*pn.parent)} ATTACH PARTITION {t} {_e(pn.bound)};"))
+    io, inn = old.option(Inherits), new.option(Inherits)
+    if io != inn:
+        before, after = set(io.parents if io else ()), set(inn.parents if inn else ())
+        out += [St(f"ALTER TABLE {t} NO INHERIT {_rel(*p)};") for p in sorted(before - after)]
+        out += [St(f"ALTER TABLE {t} INHERIT {_rel(*p)};") for p in sorted(after - before)]
+    out += _table_options(new, old)
+    return out
+
+
+def _reloptions(
+    head: str, old: StorageParams | ViewOptions | None, new: StorageParams | ViewOptions | None
+) -> list[St]:
+    a = dict(p.split("=", 1) for p in (old.params if old else ()))
+    b = dict(p.split("=", 1) for p in (new.params if new else ()))
+    out = []
+    removed = sorted(a.keys() - b.keys())
+    if removed:
+        out.append(St(f"{head} RESET ({', '.join(removed)});"))
+    changed = sorted(k for k in b if a.get(k) != b[k])
+    if changed:
+        out.append(St(f"{head} SET ({', '.join(_param(f'{k}={b[k]}') for k in changed)});"))
+    return out
+
+
+@alter.register
+def _(old: Index, new: Index, change: Alter, ctx: RenderContext) -> list[St]:
+    out = _reloptions(f"ALTER INDEX {_q(new)}", old.option(StorageParams), new.option(StorageParams))
+    if bool(old.option(Clustered)) != bool(new.option(Clustered)):
+        t = _rel(new.schema, new.table)
+        out.append(
+            St(
+                f"ALTER TABLE {t} CLUSTER ON {ident(new.name)};"
+                if new.option(Clustered)
+                else f"ALTER TABLE {t} SET WITHOUT CLUSTER;"
+            )
+        )
+    return out + _common(old, new)
+
+
+def _alter_constraint(old: SchemaObject, new: SchemaObject) -> list[St]:
+    assert isinstance(old, Constraint) and isinstance(new, Constraint)
+    t = _rel(new.schema, new.table)
+    out = []
+    if (old.deferrable, old.initially_deferred) != (new.deferrable, new.initially_deferred):
+        out.append(
+            St(f"ALTER TABLE {t} ALTER CONSTRAINT {ident(new.name)}{_deferrable(new) or ' NOT DEFERRABLE'};")
+        )
+    if getattr(old, "valid", True) is False and getattr(new, "valid", True):
+        out.append(St(f"ALTER TABLE {t} VALIDATE CONSTRAINT {ident(new.name)};"))
+    return out + _common(old, new)
+
+
+for _cls in (PrimaryKey, Unique, Check, ForeignKey, Exclude):
+    alter.register(_cls, lambda old, new, change, ctx: _alter_constraint(old, new))
+
+
+@alter.register
+def _(old: View, new: View, change: Alter, ctx: RenderContext) -> list[St]:
+    kind = "MATERIALIZED VIEW" if isinstance(new, MaterializedView) else "VIEW"
+    head = f"ALTER {kind} {_q(new)}"
+    out = _reloptions(
+        head,
+        old.option(ViewOptions) or old.option(StorageParams),
+        new.option(ViewOptions) or new.option(StorageParams),
+    )
+    return out + _common(old, new)
+
+
+@alter.register
+def _(old: Seq, new: Seq, change: Alter, ctx: RenderContext) -> list[St]:
+    clauses = []
+    if old.data_type != new.data_type:
+        clauses.append(f"AS {new.data_type}")
+    for field, word in (
+        ("increment", "INCREMENT BY"),
+        ("min_value", "MINVALUE"),
+        ("max_value", "MAXVALUE"),
+        ("start", "START WITH"),
+        ("cache", "CACHE"),
+    ):
+        if getattr(old, field) != getattr(new, field) or (
+            field in ("min_value", "max_value") and old.data_type != new.data_type
+        ):
+            clauses.append(f"{word} {getattr(new, field)}")
+    if old.cycle != new.cycle:
+        clauses.append("CYCLE" if new.cycle else "NO CYCLE")
+    out = [St(f"ALTER SEQUENCE {_q(new)} {' '.join(clauses)};")] if clauses else []
+    if old.owned_by != new.owned_by:
+        target = f"{_rel(new.schema, new.owned_by[0])}.{ident(new.owned_by[1])}" if new.owned_by else "NONE"
+        out.append(St(f"ALTER SEQUENCE {_q(new)} OWNED BY {target};", late=True))
+    return out + _common(old, new)
+
+
+@alter.register
+def _(old: Routine, new: Routine, change: Alter, ctx: RenderContext) -> list[St]:
+    fields = _differs(old, new, _REBUILD_IGNORE)
+    out = [St(_routine_sql(new, replace=True))] if fields else []
+    removed = {k for k, _ in old.attributes} - {k for k, _ in new.attributes}
+    kind, name = identity(new)
+    for k in sorted(removed):
+        if k.startswith("set "):
+            out.append(St(f"ALTER {kind} {name} RESET {k[4:]};"))
+    return out + _common(old, new)
+
+
+@alter.register
+def _(old: Trigger, new: Trigger, change: Alter, ctx: RenderContext) -> list[St]:
+    return _trigger_state(new, old) + _common(old, new)
+
+
+@alter.register
+def _(old: Policy, new: Policy, change: Alter, ctx: RenderContext) -> list[St]:
+    head = f"ALTER POLICY {ident(new.name)} ON {_rel(new.schema, new.table)}"
+    clauses = []
+    if old.roles != new.roles:
+        clauses.append("TO " + ", ".join("PUBLIC" if r == "public" else _role(r) for r in new.roles))
+    if old.using != new.using and new.using is not None:
+        clauses.append(f"USING {_paren(new.using)}")
+    if old.with_check != new.with_check and new.with_check is not None:
+        clauses.append(f"WITH CHECK {_paren(new.with_check)}")
+    out = [St(f"{head} {' '.join(clauses)};")] if clauses else []
+    if (old.using is not None and new.using is None) or (
+        old.with_check is not None and new.with_check is None
+    ):
+        out = [St(f"DROP POLICY {ident(new.name)} ON {_rel(new.schema, new.table)};"), St(_policy_sql(new))]
+    return out + _common(old, new)
+
+
+@alter.register
+def _(old: Enum, new: Enum, change: Alter, ctx: RenderContext) -> list[St]:
+    out = []
+    labels = list(old.labels)
+    for i, label in enumerate(new.labels):
+        if label in labels:
+            continue
+        # place it after its predecessor in the new order (or before the first label)
+        if i > 0:
+            clause = f" AFTER {literal(new.labels[i - 1])}"
+            labels.insert(labels.index(new.labels[i - 1]) + 1, label)
+        elif labels:
+            clause = f" BEFORE {literal(labels[0])}"
+            labels.insert(0, label)
+        else:
+            clause = ""
+            labels.append(label)
+        out.append(
+            St(
+                f"ALTER TYPE {_q(new)} ADD VALUE {literal(label)}{clause};",
+                transactional=False,
+                note="ALTER TYPE ... ADD VALUE: the new value is usable only once committed",
+            )
+        )
+    return out + _common(old, new)
+
+
+@alter.register
+def _(old: Domain, new: Domain, change: Alter, ctx: RenderContext) -> list[St]:
+    head = f"ALTER DOMAIN {_q(new)}"
+    out = []
+    if old.default != new.default:
+        out.append(St(f"{head} SET DEFAULT {_e(new.default)};" if new.default else f"{head} DROP DEFAULT;"))
+    if old.not_null != new.not_null:
+        out.append(St(f"{head} {'SET' if new.not_null else 'DROP'} NOT NULL;"))
+    before = {c.name: c for c in old.checks}
+    after = {c.name: c for c in new.checks}
+    for name, c in before.items():
+        if name not in after or after[name].expr != c.expr:
+            out.append(St(f"{head} DROP CONSTRAINT {ident(name)};"))
+    for name, c in after.items():
+        if name not in before or before[name].expr != c.expr:
+            nv = "" if c.valid else " NOT VALID"
+            out.append(St(f"{head} ADD CONSTRAINT {ident(name)} CHECK {_paren(c.expr)}{nv};"))
+        elif not before[name].valid and c.valid:
+            out.append(St(f"{head} VALIDATE CONSTRAINT {ident(name)};"))
+        if c.comment != (before[name].comment if name in before and before[name].expr == c.expr else None):
+            out.append(
+                St(
+                    f"COMMENT ON CONSTRAINT {ident(name)} ON DOMAIN {_q(new)} IS "
+                    f"{literal(c.comment) if c.comment is not None else 'NULL'};"
+                )
+            )
+    return out + _common(old, new)
+
+
+@alter.register
+def _(old: CompositeType, new: CompositeType, change: Alter, ctx: RenderContext) -> list[St]:
+    head = f"ALTER TYPE {_q(new)}"
+    a = {x.name: x for x in old.attributes}
+    b = {x.name: x for x in new.attributes}
+    clauses = [f"DROP ATTRIBUTE {ident(n)}" for n in a if n not in b]
+    for n, x in b.items():
+        if n not in a:
+            clauses.append(
+                f"ADD ATTRIBUTE {ident(n)} {x.type}" + (f" COLLATE {x.collation}" if x.collation else "")
+            )
+        elif a[n] != x:
+            clauses.append(
+                f"ALTER ATTRIBUTE {ident(n)} TYPE {x.type}"
+                + (f" COLLATE {x.collation}" if x.collation else "")
+            )
+    out = (
+        [St(f"{head} {', '.join(clauses)};", destructive=any(c.startswith("DROP") for c in clauses))]
+        if clauses
+        else []
+    )
+    return out + _common(old, new)
+
+
+@alter.register
+def _(old: Extension, new: Extension, change: Alter, ctx: RenderContext) -> list[St]:
+    out = []
+    if old.in_schema != new.in_schema and new.in_schema:
+        out.append(St(f"ALTER EXTENSION {ident(new.name)} SET SCHEMA {ident(new.in_schema)};"))
+    return out + _common(old, new)
+
+
+@alter.register
+def _(old: Definition, new: Definition, change: Alter, ctx: RenderContext) -> list[St]:
+    return _trigger_state(new, old) + _common(old, new)
+
+
+# ---- entry points -----------------------------------------------------------------------------
+
+
+def render(change: Change, ctx: RenderContext) -> Sequence[St]:
+    """SQL for one change."""
+    if isinstance(change, Create):
+        return create(change.new, ctx)
+    if isinstance(change, Drop):
+        obj = change.old
+        assert isinstance(obj, SchemaObject)
+        if obj.key in ctx.implicit_drops:
+            return []
+        return drop(obj, ctx)
+    return alter(change.old, change.new, change, ctx)
+
+
+def snapshot(schema: Schema) -> str:
+    """Canonical DDL of `schema`: every object created in dependency order."""
+    from ddlcompare.dialects.postgres import DIALECT
+    from ddlcompare.diff.compare import diff
+    from ddlcompare.output.sql import statements
+    from ddlcompare.plan.plan import make_plan
+
+    empty = Schema(schema.dialect, {})
+    plan = make_plan(empty, schema, diff(empty, schema), DIALECT, render)
+    lines = [
+        f"-- ddlcompare snapshot ({schema.dialect}) of {schema.source}"
+        if schema.source
+        else f"-- ddlcompare snapshot ({schema.dialect})",
+        "SET check_function_bodies = false;",
+        "",
+    ]
+    lines += [s.sql for s in statements(plan)]
+    return "\n".join(lines) + "\n"
+
+
+__all__: list[str] = ["Callable", "needs_rebuild", "render", "snapshot"]

@@ -1,0 +1,81 @@
+"""Generic diff: key-set comparison of two schemas into typed changes (migra's idea, dataclass equality)."""
+
+from __future__ import annotations
+
+from ddlcompare.diff.changes import Alter, Change, Create, Drop
+from ddlcompare.model.base import Schema
+from ddlcompare.model.objects import Column, Table
+
+
+def diff(old: Schema, new: Schema, *, column_order: bool = False) -> tuple[Change, ...]:
+    """Changes that turn `old` into `new`, sorted by key; tables carry their column changes."""
+    changes: list[Change] = []
+    a, b = old.objects, new.objects
+    for key in sorted(a.keys() | b.keys()):
+        x, y = a.get(key), b.get(key)
+        if x is None:
+            assert y is not None
+            changes.append(Create(y))
+        elif y is None:
+            changes.append(Drop(x))
+        elif x != y:
+            if isinstance(x, Table) and isinstance(y, Table):
+                children = diff_columns(x.columns, y.columns, column_order=column_order)
+                if children or _table_fields_differ(x, y):
+                    changes.append(Alter(x, y, children))
+            else:
+                changes.append(Alter(x, y))
+    return tuple(changes)
+
+
+def _table_fields_differ(x: Table, y: Table) -> bool:
+    from dataclasses import replace
+
+    return replace(x, columns=()) != replace(y, columns=())
+
+
+def diff_columns(
+    old: tuple[Column, ...], new: tuple[Column, ...], *, column_order: bool
+) -> tuple[Change, ...]:
+    """Column changes in new-side order (drops last); `moved` marks columns that must change place."""
+    by_old = {c.name: c for c in old}
+    by_new = {c.name: c for c in new}
+    moved = _moved_columns(
+        [c.name for c in old if c.name in by_new], [c.name for c in new if c.name in by_old]
+    )
+    out: list[Change] = []
+    for col in new:
+        prev = by_old.get(col.name)
+        if prev is None:
+            out.append(Create(col))
+        else:
+            is_moved = column_order and col.name in moved
+            if prev != col or is_moved:
+                out.append(Alter(prev, col, moved=is_moved))
+    out.extend(Drop(c) for c in old if c.name not in by_new)
+    return tuple(out)
+
+
+def _moved_columns(old_order: list[str], new_order: list[str]) -> set[str]:
+    """Common columns outside a longest common subsequence: the fewest that must move."""
+    n, m = len(old_order), len(new_order)
+    if old_order == new_order:
+        return set()
+    lcs = [[0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n - 1, -1, -1):
+        for j in range(m - 1, -1, -1):
+            lcs[i][j] = (
+                lcs[i + 1][j + 1] + 1 if old_order[i] == new_order[j] else max(lcs[i + 1][j], lcs[i][j + 1])
+            )
+    keep: set[str] = set()
+    i = j = 0
+    while i < n and j < m:
+        if old_order[i] == new_order[j]:
+            keep.add(old_order[i])
+            i += 1
+            j += 1
+        elif lcs[i + 1][j] >= lcs[i][j + 1]:
+            i += 1
+        else:
+            j += 1
+    return set(new_order) - keep

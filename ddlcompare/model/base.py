@@ -1,0 +1,188 @@
+"""The neutral schema model: keys, objects, options and the Schema container.
+
+Every model class is a frozen, slotted dataclass compared by value; source positions and
+derived dependency sets are kept out of equality so two sources of the same schema compare equal.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, TypeVar
+
+from ddlcompare.errors import Warning
+from ddlcompare.source import SourcePos
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class ObjectKey:
+    """Stable identity of an object: `kind:schema[.parent].name`."""
+
+    kind: str
+    schema: str
+    name: str
+    parent: str = ""  # owning table of an index, constraint, trigger or policy; "" keeps ordering total
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{'.'.join(p for p in (self.schema, self.parent, self.name) if p)}"
+
+
+@dataclass(frozen=True, slots=True)
+class Expr:
+    """An SQL expression: `canonical` decides equality, `text` is what gets rendered."""
+
+    canonical: str
+    text: str = field(default="", compare=False)
+
+    def __str__(self) -> str:
+        return self.text or self.canonical
+
+    @classmethod
+    def of(cls, canonical: str, text: str | None = None) -> Expr:
+        """Expression whose rendered text defaults to its canonical form."""
+        return cls(canonical, canonical if text is None else text)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Option:
+    """A dialect-specific, typed attribute (atlas's Attr): subclasses live in the dialect folders."""
+
+    KIND: ClassVar[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Grant:
+    """One privilege held by one grantee, optionally on some columns only."""
+
+    grantee: str
+    privilege: str
+    columns: tuple[str, ...] = ()
+    grantable: bool = False
+
+    def __str__(self) -> str:
+        cols = f" ({', '.join(self.columns)})" if self.columns else ""
+        return f"{self.privilege}{cols} TO {self.grantee}" + (" WITH GRANT OPTION" if self.grantable else "")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Element:
+    """Anything with a name, a comment, dialect options and a source position."""
+
+    KIND: ClassVar[str]
+    name: str
+    comment: str | None = None
+    options: tuple[Option, ...] = ()  # sorted by KIND, at most one per KIND
+    pos: SourcePos | None = field(default=None, compare=False, repr=False)
+
+    def option(self, cls: type[OptionT]) -> OptionT | None:
+        """The option of type `cls`, if present."""
+        for o in self.options:
+            if type(o) is cls:
+                return o
+        return None
+
+
+OptionT = TypeVar("OptionT", bound=Option)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SchemaObject(Element):
+    """An object with its own CREATE statement."""
+
+    schema: str
+    owner: str | None = None  # compared only with --owners
+    grants: tuple[Grant, ...] = ()  # sorted; compared only with --privileges
+    depends_on: frozenset[ObjectKey] = field(default=frozenset(), compare=False, repr=False)
+
+    @property
+    def key(self) -> ObjectKey:
+        return ObjectKey(self.KIND, self.schema, self.name)
+
+    @property
+    def display(self) -> str:
+        """Human name for reports: `schema.name`, `schema.table.name` for table-owned objects."""
+        k = self.key
+        return ".".join(p for p in (k.schema, k.parent, k.name) if p)
+
+
+def with_options(*options: Option | None) -> tuple[Option, ...]:
+    """Canonical options tuple: Nones dropped, sorted by KIND."""
+    return tuple(sorted((o for o in options if o is not None), key=lambda o: o.KIND))
+
+
+def replace_option(options: tuple[Option, ...], new: Option | None, cls: type[Option]) -> tuple[Option, ...]:
+    """`options` with the option of type `cls` replaced by `new` (or removed when None)."""
+    return with_options(*(o for o in options if type(o) is not cls), new)
+
+
+def field_values(obj: Any) -> Iterator[tuple[str, Any]]:
+    """(name, value) of every compared field, options expanded as `options.<KIND>`."""
+    for f in dataclasses.fields(obj):
+        if not f.compare:
+            continue
+        value = getattr(obj, f.name)
+        if f.name == "options":
+            for o in value:
+                yield f"options.{o.KIND}", o
+        else:
+            yield f.name, value
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "(none)"
+    if isinstance(value, Expr):
+        return value.canonical
+    if isinstance(value, tuple):
+        return "(" + ", ".join(_show(v) for v in value) + ")"
+    if isinstance(value, Option):
+        inner = ", ".join(f"{k}={_show(v)}" for k, v in field_values(value))
+        return inner or "on"
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def field_reasons(old: Any, new: Any, skip: frozenset[str] = frozenset()) -> tuple[str, ...]:
+    """Readable `field: old -> new` lines for every compared field that differs."""
+    a, b = dict(field_values(old)), dict(field_values(new))
+    reasons = []
+    for name in list(a) + [n for n in b if n not in a]:
+        if name in skip:
+            continue
+        va, vb = a.get(name), b.get(name)
+        if va != vb:
+            reasons.append(f"{name}: {_show(va)} -> {_show(vb)}")
+    return tuple(reasons)
+
+
+@dataclass(frozen=True, slots=True)
+class Schema:
+    """A whole normalised schema of one dialect: objects by key, plus what was read but not modelled."""
+
+    dialect: str
+    objects: Mapping[ObjectKey, SchemaObject]
+    warnings: tuple[Warning, ...] = field(default=(), compare=False)
+    source: str = field(default="", compare=False)
+
+    def __iter__(self) -> Iterator[SchemaObject]:
+        return iter(self.objects.values())
+
+    def get(self, key: ObjectKey) -> SchemaObject | None:
+        return self.objects.get(key)
+
+    def children(self) -> dict[tuple[str, str], list[SchemaObject]]:
+        """Relation-owned objects (indexes, constraints, triggers, ...) by (schema, relation name)."""
+        out: dict[tuple[str, str], list[SchemaObject]] = {}
+        for obj in self.objects.values():
+            parent = obj.key.parent
+            if parent:
+                out.setdefault((obj.schema, parent), []).append(obj)
+        return out
+
+    def dependents(self) -> dict[ObjectKey, set[ObjectKey]]:
+        """Reverse of `depends_on`: key -> keys of the objects that depend on it."""
+        out: dict[ObjectKey, set[ObjectKey]] = {}
+        for obj in self.objects.values():
+            for dep in obj.depends_on:
+                out.setdefault(dep, set()).add(obj.key)
+        return out

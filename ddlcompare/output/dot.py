@@ -1,0 +1,27 @@
+"""Plan -> Graphviz DOT: changed objects and the dependencies that order them."""
+
+from __future__ import annotations
+
+from ddlcompare.diff.changes import verb
+from ddlcompare.plan.plan import Plan
+
+_COLOR = {"create": "darkgreen", "drop": "red3", "alter": "darkorange"}
+
+
+def render_dot(plan: Plan) -> str:
+    """One node per step (colour by operation), edges from dependency to dependent."""
+    keys = {s.key for s in plan.steps}
+    lines = ["digraph ddlcompare {", "  rankdir=LR;", '  node [shape=box, fontname="monospace"];']
+    for s in plan.steps:
+        op = verb(s.change)
+        style = ', style="dashed"' if s.reason else ""
+        lines.append(f'  "{s.key}" [label="{op} {s.key}", color={_COLOR[op]}{style}];')
+    edges = set()
+    for s in plan.steps:
+        obj = s.change.obj
+        for d in getattr(obj, "depends_on", ()):
+            if d in keys:
+                edges.add((str(d), str(s.key)))
+    lines += [f'  "{a}" -> "{b}";' for a, b in sorted(edges)]
+    lines.append("}")
+    return "\n".join(lines) + "\n"

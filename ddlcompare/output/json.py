@@ -1,0 +1,69 @@
+"""Plan -> JSON for machines (a documented, versioned shape shared by every dialect)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ddlcompare.diff.changes import Alter, Change, key_of, verb
+from ddlcompare.output.summary import counts
+from ddlcompare.plan.plan import Plan
+
+FORMAT_VERSION = 1
+
+
+def plan_to_dict(plan: Plan) -> dict[str, Any]:
+    """The JSON document as plain data."""
+    steps = []
+    for s in plan.steps:
+        k = s.key
+        steps.append(
+            {
+                "key": str(k),
+                "kind": k.kind,
+                "schema": k.schema,
+                "parent": k.parent or None,
+                "name": k.name,
+                "operation": verb(s.change),
+                "severity": s.severity,
+                "reason": s.reason or None,
+                "forward": [st.sql for st in s.forward],
+                "rollback": [st.sql for st in s.rollback],
+                "destructive": any(st.destructive for st in s.forward),
+            }
+        )
+    return {
+        "format_version": FORMAT_VERSION,
+        "dialect": plan.dialect,
+        "summary": counts(plan),
+        "changes": [_change(ch) for ch in plan.changes],
+        "steps": steps,
+        "warnings": [
+            {
+                "message": w.message,
+                "file": w.pos.path if w.pos else None,
+                "line": w.pos.line if w.pos else None,
+            }
+            for w in (*plan.old.warnings, *plan.new.warnings)
+        ],
+    }
+
+
+def _change(ch: Change) -> dict[str, Any]:
+    k = key_of(ch)
+    d: dict[str, Any] = {"key": str(k), "kind": k.kind, "operation": verb(ch)}
+    if isinstance(ch, Alter):
+        d["reasons"] = list(ch.reasons)
+        d["columns"] = [
+            {
+                "name": c.obj.name,
+                "operation": verb(c),
+                "reasons": list(c.reasons) if isinstance(c, Alter) else [],
+            }
+            for c in ch.children
+        ]
+    return d
+
+
+def render_json(plan: Plan) -> str:
+    return json.dumps(plan_to_dict(plan), indent=2, sort_keys=False) + "\n"

@@ -1,0 +1,229 @@
+"""Plan: changes expanded (rebuilds, dependents) and put in dependency order, each with forward and
+rollback SQL from the dialect's renderer. The planner never imports a dialect: it gets its hooks."""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from ddlcompare.diff.changes import Alter, Change, Create, Drop, key_of
+from ddlcompare.errors import DdlError
+from ddlcompare.model.base import ObjectKey, Schema, SchemaObject
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """One SQL statement of a script."""
+
+    sql: str
+    destructive: bool = False  # loses data: written commented out unless allowed
+    transactional: bool = True  # False: goes to the separate section run outside BEGIN/COMMIT
+    late: bool = False  # runs after every step (e.g. ALTER SEQUENCE OWNED BY once its table exists)
+    note: str = ""  # why the statement is destructive or special, for the script and report
+
+
+@dataclass(frozen=True, slots=True)
+class RenderContext:
+    """What a renderer may need beyond the change itself."""
+
+    old: Schema
+    new: Schema
+    implicit_drops: frozenset[ObjectKey] = frozenset()  # dropped along with their dropped table
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """A change with the statements that apply it and undo it."""
+
+    change: Change
+    forward: tuple[Statement, ...]
+    rollback: tuple[Statement, ...]
+    reason: str = ""  # why a step beyond the plain diff is there ("rebuilt: depends on ...")
+
+    @property
+    def key(self) -> ObjectKey:
+        return key_of(self.change)
+
+    @property
+    def severity(self) -> str:
+        """danger: loses data; warning: changes or rebuilds an existing object; info: adds."""
+        if any(s.destructive for s in self.forward):
+            return "danger"
+        return "info" if isinstance(self.change, Create) and not self.reason else "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """An ordered migration: `steps` forward; rollback runs their `rollback` in reverse order."""
+
+    dialect: str
+    old: Schema
+    new: Schema
+    changes: tuple[Change, ...]
+    steps: tuple[Step, ...]
+    notes: tuple[str, ...] = field(default=())
+
+
+class Hooks(Protocol):
+    """The dialect's planning decisions."""
+
+    def rebuild(self, change: Alter) -> bool:
+        """True when the alter cannot be done in place: drop and create instead."""
+
+    def invalidates(self, change: Alter, dependent: SchemaObject) -> bool:
+        """True when applying `change` in place breaks `dependent`, which must be rebuilt around it."""
+
+    def kind_rank(self, kind: str) -> int:
+        """Tie-break order of kinds when creating (drops use the reverse)."""
+
+    def namespace(self, obj: SchemaObject) -> tuple[str, ...]:
+        """Objects with equal namespaces collide by name: a drop must precede the create."""
+
+    def implicitly_dropped(self, obj: SchemaObject, dropped: frozenset[ObjectKey]) -> bool:
+        """True when dropping one of `dropped` also drops `obj` (a table takes its indexes along)."""
+
+
+Render = Callable[[Change, RenderContext], Sequence[Statement]]
+
+
+def make_plan(old: Schema, new: Schema, changes: Sequence[Change], hooks: Hooks, render: Render) -> Plan:
+    """Expand, order and render `changes` (from `diff(old, new)`)."""
+    expanded, reasons = _expand(old, new, changes, hooks)
+    ordered = _order(old, new, expanded, hooks)
+    dropped = frozenset(key_of(c) for c in ordered if isinstance(c, Drop))
+    implicit = frozenset(
+        key_of(c)
+        for c in ordered
+        if isinstance(c, Drop)
+        and isinstance(c.old, SchemaObject)
+        and hooks.implicitly_dropped(c.old, dropped - {key_of(c)})
+    )
+    fwd_ctx = RenderContext(old, new, implicit)
+    # The rollback applies the reversed plan from `new` back to `old`: creates it re-does are the
+    # forward's implicit drops, so nothing is implicit there.
+    back_ctx = RenderContext(new, old, frozenset())
+    steps = tuple(
+        Step(
+            change,
+            tuple(render(change, fwd_ctx)),
+            tuple(render(change.reverse(), back_ctx)),
+            reasons.get(id(change), ""),
+        )
+        for change in ordered
+    )
+    return Plan(new.dialect, old, new, tuple(changes), steps)
+
+
+def _expand(
+    old: Schema, new: Schema, changes: Sequence[Change], hooks: Hooks
+) -> tuple[list[Change], dict[int, str]]:
+    """Alters that cannot run in place become drop + create; dependents they break are rebuilt too."""
+    by_key: dict[ObjectKey, list[Change]] = {}
+    reasons: dict[int, str] = {}
+    for ch in changes:
+        by_key.setdefault(key_of(ch), []).append(ch)
+
+    rebuilt: set[ObjectKey] = set()
+    queue: list[tuple[ObjectKey, Alter | None]] = []
+
+    def rebuild(key: ObjectKey, why: str) -> None:
+        if key in rebuilt:
+            return
+        x, y = old.objects.get(key), new.objects.get(key)
+        if x is None or y is None:
+            return
+        rebuilt.add(key)
+        drop, create = Drop(x), Create(y)
+        if why:
+            reasons[id(drop)] = reasons[id(create)] = why
+        by_key[key] = [drop, create]
+        queue.append((key, None))
+
+    for ch in changes:
+        if isinstance(ch, Alter) and hooks.rebuild(ch):
+            rebuild(key_of(ch), "")
+        elif isinstance(ch, Alter):
+            queue.append((key_of(ch), ch))
+
+    dependents = old.dependents()
+    while queue:
+        key, alter = queue.pop(0)
+        for dep_key in sorted(dependents.get(key, ())):
+            dep = old.objects[dep_key]
+            if dep_key in rebuilt or dep_key not in new.objects:
+                continue
+            if alter is None or hooks.invalidates(alter, dep):
+                rebuild(dep_key, f"rebuilt: depends on {key}")
+    out = [ch for key in sorted(by_key) for ch in by_key[key]]
+    return out, reasons
+
+
+def _order(old: Schema, new: Schema, changes: list[Change], hooks: Hooks) -> list[Change]:
+    """Topological order (priority Kahn: drops first, then by kind rank and key, deterministic)."""
+    n = len(changes)
+    drops: dict[ObjectKey, int] = {}
+    builds: dict[ObjectKey, int] = {}  # create or alter
+    for i, ch in enumerate(changes):
+        (drops if isinstance(ch, Drop) else builds)[key_of(ch)] = i
+
+    edges: list[set[int]] = [set() for _ in range(n)]
+
+    def edge(a: int | None, b: int | None) -> None:
+        if a is not None and b is not None and a != b:
+            edges[a].add(b)
+
+    namespaces: dict[tuple[str, ...], list[int]] = {}
+    for i, ch in enumerate(changes):
+        key = key_of(ch)
+        if isinstance(ch, Drop):
+            assert isinstance(ch.old, SchemaObject)
+            for d in ch.old.depends_on:  # dependents go before what they depend on
+                edge(i, drops.get(d))
+                b = builds.get(d)
+                if b is not None and isinstance(changes[b], Alter):
+                    edge(i, b)
+            namespaces.setdefault(hooks.namespace(ch.old), []).append(i)
+        else:
+            obj = ch.new
+            assert isinstance(obj, SchemaObject)
+            for d in obj.depends_on:  # built after what it needs
+                edge(builds.get(d), i)
+            if isinstance(ch, Alter):
+                assert isinstance(ch.old, SchemaObject)
+                for d in ch.old.depends_on - obj.depends_on:  # stop using d before d goes
+                    edge(i, drops.get(d))
+            edge(drops.get(key), i)
+    for i, ch in enumerate(changes):
+        if isinstance(ch, Create):
+            assert isinstance(ch.new, SchemaObject)
+            for j in namespaces.get(hooks.namespace(ch.new), ()):
+                edge(j, i)
+
+    indegree = [0] * n
+    for outs in edges:
+        for b in outs:
+            indegree[b] += 1
+
+    def priority(i: int) -> tuple[int, int, ObjectKey]:
+        ch = changes[i]
+        rank = hooks.kind_rank(key_of(ch).kind)
+        if isinstance(ch, Drop):
+            return (0, -rank, key_of(ch))
+        return (1, rank, key_of(ch))
+
+    heap = [(priority(i), i) for i in range(n) if indegree[i] == 0]
+    heapq.heapify(heap)
+    out: list[Change] = []
+    while heap:
+        _, i = heapq.heappop(heap)
+        out.append(changes[i])
+        for b in sorted(edges[i]):
+            indegree[b] -= 1
+            if indegree[b] == 0:
+                heapq.heappush(heap, (priority(b), b))
+    if len(out) != n:
+        stuck = sorted(str(key_of(changes[i])) for i in range(n) if indegree[i] > 0)
+        raise DdlError("dependency cycle between: " + ", ".join(stuck[:20]))
+    return out
