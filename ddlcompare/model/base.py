@@ -7,17 +7,20 @@ derived dependency sets are kept out of equality so two sources of the same sche
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, NamedTuple, TypeVar
 
 from ddlcompare.errors import Warning
 from ddlcompare.source import SourcePos
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class ObjectKey:
-    """Stable identity of an object: `kind:schema[.parent].name`."""
+class ObjectKey(NamedTuple):
+    """Stable identity of an object: `kind:schema[.parent].name`.
+
+    A NamedTuple rather than a dataclass: keys are hashed and compared millions of times on
+    large schemas, and tuples do that in C. Still immutable, ordered and compared by value.
+    """
 
     kind: str
     schema: str
@@ -28,15 +31,71 @@ class ObjectKey:
         return f"{self.kind}:{'.'.join(p for p in (self.schema, self.parent, self.name) if p)}"
 
 
-@dataclass(frozen=True, slots=True)
 class Expr:
-    """An SQL expression: `canonical` decides equality, `text` is what gets rendered."""
+    """An SQL expression: `canonical` decides equality, `text` is what gets rendered.
 
-    canonical: str
-    text: str = field(default="", compare=False)
+    Either may be computed lazily from a `source` (a pure function of the parsed node): a schema
+    of 10,000 tables has 100,000 expressions, and most are only ever compared with themselves
+    (the same object, when both sides share a statement) or never at all. Immutable once
+    computed; equality and hash use the canonical text only.
+    """
+
+    __slots__ = ("_canonical", "_source", "_text")
+
+    def __init__(
+        self,
+        canonical: str | None = None,
+        text: str | None = None,
+        *,
+        source: Callable[[], tuple[str, str]] | None = None,
+    ) -> None:
+        if canonical is None and source is None:
+            raise TypeError("Expr needs a canonical text or a source")
+        self._canonical = canonical
+        self._text = text
+        self._source = source
+
+    def _force(self) -> None:
+        assert self._source is not None
+        canonical, text = self._source()
+        self._canonical = canonical
+        if self._text is None:
+            self._text = text
+        self._source = None
+
+    @property
+    def canonical(self) -> str:
+        if self._canonical is None:
+            self._force()
+        assert self._canonical is not None
+        return self._canonical
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            if self._source is not None:
+                self._force()
+            return self._text or self.canonical
+        return self._text
+
+    def __eq__(self, other: object) -> bool:
+        if self is other:
+            return True
+        if not isinstance(other, Expr):
+            return NotImplemented
+        return self.canonical == other.canonical
+
+    def __hash__(self) -> int:
+        return hash(self.canonical)
+
+    def __repr__(self) -> str:
+        return f"Expr(canonical={self.canonical!r}, text={self.text!r})"
 
     def __str__(self) -> str:
         return self.text or self.canonical
+
+    def __reduce__(self) -> tuple[type[Expr], tuple[str, str]]:
+        return (Expr, (self.canonical, self.text))
 
     @classmethod
     def of(cls, canonical: str, text: str | None = None) -> Expr:
@@ -108,7 +167,10 @@ class SchemaObject(Element):
 
 def with_options(*options: Option | None) -> tuple[Option, ...]:
     """Canonical options tuple: Nones dropped, sorted by KIND."""
-    return tuple(sorted((o for o in options if o is not None), key=lambda o: o.KIND))
+    present = [o for o in options if o is not None]
+    if len(present) <= 1:
+        return tuple(present)
+    return tuple(sorted(present, key=lambda o: o.KIND))
 
 
 def replace_option(options: tuple[Option, ...], new: Option | None, cls: type[Option]) -> tuple[Option, ...]:

@@ -18,20 +18,25 @@ class ScriptStyle:
 
 
 def statements(plan: Plan, *, rollback: bool = False) -> list[Statement]:
-    """Statements of the script in execution order: steps, then late statements."""
+    """Statements of the script in execution order: early ones, the steps, then late ones."""
     steps = reversed(plan.steps) if rollback else plan.steps
+    early: list[Statement] = []
     main: list[Statement] = []
     late: list[Statement] = []
     for step in steps:
         for st in step.rollback if rollback else step.forward:
-            (late if st.late else main).append(st)
-    return main + late
+            (late if st.late else early if st.early else main).append(st)
+    return early + main + late
 
 
 def render_script(
     plan: Plan, style: ScriptStyle, *, rollback: bool = False, allow_destructive: bool = False
 ) -> str:
-    """The whole script; destructive statements commented out unless allowed."""
+    """The whole script; destructive statements commented out unless allowed.
+
+    Runs of transactional statements are wrapped in BEGIN/COMMIT; a statement that cannot run in
+    a transaction block gets a marked section of its own between them, in plan order.
+    """
     c = style.comment
     sts = statements(plan, rollback=rollback)
     title = "rollback" if rollback else "forward"
@@ -46,23 +51,27 @@ def render_script(
     if not sts:
         lines.append(f"{c} no changes")
         return "\n".join(lines) + "\n"
-    body = [s for s in sts if s.transactional]
-    outside = [s for s in sts if not s.transactional]
-    lines.append("")
-    if body:
-        if style.transactional:
-            lines.append("BEGIN;")
-        lines.extend(style.preamble)
-        lines.extend(_emit(s, c, allow_destructive) for s in body)
-        if style.transactional:
-            lines.append("COMMIT;")
-    if outside:
-        lines += [
-            "",
-            f"{c} ---- The statements below cannot run inside a transaction block. ----",
-            f"{c} ---- Run them one by one, after the transaction above has committed. ----",
-        ]
-        lines.extend(_emit(s, c, allow_destructive) for s in outside)
+    segments: list[tuple[bool, list[Statement]]] = []
+    for st in sts:
+        if segments and segments[-1][0] == st.transactional:
+            segments[-1][1].append(st)
+        else:
+            segments.append((st.transactional, [st]))
+    for transactional, group in segments:
+        lines.append("")
+        if transactional:
+            if style.transactional:
+                lines.append("BEGIN;")
+            lines.extend(style.preamble)
+            lines.extend(_emit(s, c, allow_destructive) for s in group)
+            if style.transactional:
+                lines.append("COMMIT;")
+        else:
+            lines.append(
+                f"{c} ---- Outside a transaction: the statement(s) below cannot run in a transaction. ----"
+            )
+            lines.extend(_emit(s, c, allow_destructive) for s in group)
+            lines.append(f"{c} ---- End of the statements outside a transaction. ----")
     return "\n".join(lines) + "\n"
 
 

@@ -21,6 +21,7 @@ class Statement:
     destructive: bool = False  # loses data: written commented out unless allowed
     transactional: bool = True  # False: goes to the separate section run outside BEGIN/COMMIT
     late: bool = False  # runs after every step (e.g. ALTER SEQUENCE OWNED BY once its table exists)
+    early: bool = False  # runs before every step (e.g. ALTER TYPE ... ADD VALUE, committed before use)
     note: str = ""  # why the statement is destructive or special, for the script and report
 
 
@@ -83,6 +84,9 @@ class Hooks(Protocol):
 
     def implicitly_dropped(self, obj: SchemaObject, dropped: frozenset[ObjectKey]) -> bool:
         """True when dropping one of `dropped` also drops `obj` (a table takes its indexes along)."""
+
+    def container(self, obj: SchemaObject) -> ObjectKey | None:
+        """The namespace object `obj` lives in: created before it, dropped after it."""
 
 
 Render = Callable[[Change, RenderContext], Sequence[Statement]]
@@ -177,6 +181,15 @@ def _order(old: Schema, new: Schema, changes: list[Change], hooks: Hooks) -> lis
     namespaces: dict[tuple[str, ...], list[int]] = {}
     for i, ch in enumerate(changes):
         key = key_of(ch)
+        assert isinstance(ch.obj, SchemaObject)
+        home = hooks.container(ch.obj)
+        if home is not None and home != key:
+            if isinstance(ch, Drop):
+                edge(i, drops.get(home))
+            else:
+                b = builds.get(home)
+                if b is not None and isinstance(changes[b], Create):
+                    edge(b, i)
         if isinstance(ch, Drop):
             assert isinstance(ch.old, SchemaObject)
             for d in ch.old.depends_on:  # dependents go before what they depend on

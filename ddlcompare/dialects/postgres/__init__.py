@@ -81,6 +81,10 @@ class PostgresDialect:
         owned = getattr(obj, "owned_by", None)
         return owned is not None and ObjectKey("table", k.schema, owned[0]) in dropped
 
+    def container(self, obj: SchemaObject) -> ObjectKey | None:
+        """Objects live in their schema (extensions and schemas themselves in none)."""
+        return ObjectKey("schema", "", obj.schema) if obj.schema else None
+
     def detect(self, text: str) -> int:
         from ddlcompare.dialects.detect import _PG, _score
 

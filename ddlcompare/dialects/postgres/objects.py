@@ -29,6 +29,7 @@ class Storage(Option):
     compression: str | None = None
     statistics: int | None = None
     attoptions: tuple[str, ...] = ()
+    fdw_options: tuple[str, ...] = ()  # OPTIONS (...) of a foreign table column
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -129,6 +130,39 @@ class ViewOptions(Option):
     params: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ColumnComments(Option):
+    """Comments on the columns of a view, materialized view (name, comment), sorted by name."""
+
+    KIND: ClassVar[str] = "column_comments"
+    items: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ViewDefaults(Option):
+    """ALTER VIEW ... ALTER COLUMN c SET DEFAULT e: defaults for inserts through the view."""
+
+    KIND: ClassVar[str] = "column_defaults"
+    items: tuple[tuple[str, Expr], ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ForeignTable(Option):
+    """CREATE FOREIGN TABLE ... SERVER s OPTIONS (...)."""
+
+    KIND: ClassVar[str] = "foreign"
+    server: str
+    params: tuple[str, ...] = ()  # sorted name=value
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OfType(Option):
+    """CREATE TABLE t OF composite_type."""
+
+    KIND: ClassVar[str] = "of_type"
+    type: str
+
+
 # ---- PostgreSQL-only kinds ----------------------------------------------------------------
 
 
@@ -182,6 +216,7 @@ class Attribute:
     name: str
     type: str
     collation: str | None = None
+    comment: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

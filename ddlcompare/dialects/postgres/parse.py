@@ -13,12 +13,18 @@ import dataclasses
 import gc
 import json
 import re
+
+try:  # orjson decodes the parser's JSON about twice as fast; json is the fallback
+    from orjson import loads as _loads
+except ImportError:  # pragma: no cover
+    _loads = json.loads  # type: ignore[assignment]
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 from pglast import parser as pgparser
 
 from ddlcompare.dialects import LoadOptions
+from ddlcompare.dialects.postgres.objects import Namespace
 from ddlcompare.errors import DdlError, Warning
 from ddlcompare.model.base import Expr, ObjectKey, Schema, SchemaObject
 from ddlcompare.model.objects import Column, Opaque, Table
@@ -31,8 +37,11 @@ T = TypeVar("T", bound=SchemaObject)
 
 # psql meta-commands pg_dump writes (\restrict since the CVE-2025-8714 fix) are not SQL
 _META = re.compile(r"(?m)^[ \t]*\\[a-zA-Z!?].*$")
+# COPY ... FROM stdin; is followed by data lines up to a line holding only \.
+_COPY_DATA = re.compile(r"(?ims)(^COPY\b[^;]*?\bFROM\s+stdin\b[^;]*;)(.*?^\\\.[ \t]*$)")
 _LEADING = re.compile(r"(?:\s+|--[^\n]*(?:\n|$)|/\*(?:[^*]|\*(?!/))*\*/)*")
 _JSON_CACHE: dict[str, Node] = {}
+_MEMO = "\x00ddlcompare"  # key under which results are memoised on parsed nodes
 _JSON_CACHE_LIMIT = 400_000
 
 RELATION_KINDS = (
@@ -44,6 +53,7 @@ RELATION_KINDS = (
     "foreign_table",
     "composite_type",
 )
+_CONSTRAINT_KINDS = frozenset(("primary_key", "unique", "check", "foreign_key", "exclude"))
 # constraints backed by an index of the same name share the relation namespace
 _NAMESPACE_KINDS = frozenset((*RELATION_KINDS, "primary_key", "unique", "exclude"))
 
@@ -62,7 +72,7 @@ def handles(*names: str) -> Callable[[Handler], Handler]:
 def _parse_json(sql: str) -> Node:
     tree = _JSON_CACHE.get(sql)
     if tree is None:
-        tree = json.loads(pgparser.parse_sql_json(sql))
+        tree = _loads(pgparser.parse_sql_json(sql))
         if len(_JSON_CACHE) > _JSON_CACHE_LIMIT:
             _JSON_CACHE.clear()
         _JSON_CACHE[sql] = tree
@@ -124,9 +134,16 @@ class Builder:
         self.text = text
         self.options = options
         self.lines = LineIndex(path, text)
-        self.objects: dict[ObjectKey, SchemaObject] = {}
+        # every database has the public schema; it is modelled so that its comment can be compared
+        public = Namespace(schema="", name="public")
+        self.objects: dict[ObjectKey, SchemaObject] = {public.key: public}
         self.relations: dict[tuple[str, str], ObjectKey] = {}
-        self.search_path: tuple[str, ...] = ("public",)
+        # indexes kept in step with `objects` by put/remove (files have 100k objects)
+        self.children: dict[tuple[str, str], dict[ObjectKey, None]] = {}
+        self.constraint_names: dict[tuple[str, str], int] = {}
+        self.has_inheritance = False
+        self.search_path = ("public",)
+        self.last_refs: tuple[tuple[str, str, str], ...] = ()
         self.warnings: list[Warning] = []
         self.pos: SourcePos | None = None
         self.offset = 0
@@ -135,6 +152,8 @@ class Builder:
         self.routine_index: dict[tuple[str, str], set[ObjectKey]] = {}  # overloads by (schema, name)
         self.index_concurrently: set[ObjectKey] = set()
         self.view_outputs: dict[tuple[str, str], list[str]] = {}  # output column names of views
+        # identity sequences: (schema, sequence) -> (table, column); they are part of the column
+        self.identity_sequences: dict[tuple[str, str], tuple[str, str]] = {}
         # work left for finish(): things that need the whole file
         self.finishers: list[Callable[[], None]] = []
 
@@ -218,11 +237,23 @@ class Builder:
         self.objects[key] = obj
         if key.kind in _NAMESPACE_KINDS:
             self.relations[(obj.schema, obj.name)] = key
+        if key.parent:
+            self.children.setdefault((key.schema, key.parent), {})[key] = None
+        if key.kind in _CONSTRAINT_KINDS:
+            cn = (key.schema, key.name)
+            self.constraint_names[cn] = self.constraint_names.get(cn, 0) + 1
 
     def remove(self, key: ObjectKey) -> None:
         obj = self.objects.pop(key)
         if self.relations.get((obj.schema, obj.name)) == key:
             del self.relations[(obj.schema, obj.name)]
+        if key.parent:
+            self.children.get((key.schema, key.parent), {}).pop(key, None)
+        if key.kind in _CONSTRAINT_KINDS:
+            cn = (key.schema, key.name)
+            self.constraint_names[cn] -= 1
+            if not self.constraint_names[cn]:
+                del self.constraint_names[cn]
 
     def relation(self, schema: str, name: str, *, missing_ok: bool = False) -> SchemaObject | None:
         """The table/view/sequence/... called schema.name."""
@@ -261,16 +292,86 @@ class Builder:
         return col
 
     def children_of(self, schema: str, table: str) -> list[SchemaObject]:
-        return [o for k, o in self.objects.items() if k.parent == table and k.schema == schema]
+        """Objects owned by relation schema.table (indexes, constraints, triggers, ...)."""
+        return [self.objects[k] for k in self.children.get((schema, table), ())]
 
     # ---- expressions --------------------------------------------------------------------
 
-    def expr(self, node: Node) -> Expr:
-        """Canonical + renderable form of an expression node."""
-        from ddlcompare.dialects.postgres import expr as pgexpr
+    @property
+    def search_path(self) -> tuple[str, ...]:
+        return self._search_path
 
-        scope = self.scope()
-        return Expr(pgexpr.canonical(node, scope), pgexpr.sql(node))
+    @search_path.setter
+    def search_path(self, value: tuple[str, ...]) -> None:
+        self._search_path = value
+        # With at most one real schema on the path, name resolution does not depend on what the
+        # file defined so far: results for a statement's nodes can be memoised on the nodes.
+        real = [s for s in value if s not in ("$user", "pg_temp", "pg_catalog")]
+        self.memo_key: tuple[str, ...] | None = value if len(real) <= 1 else None
+
+    def expr(self, node: Node, type_text: str | None = None) -> Expr:
+        """Canonical + renderable form of an expression node; its references go to `last_refs`.
+
+        Parsed statements are cached by text, so the same node dicts come back for the same
+        statement in the other file: the result is memoised on the node itself.
+        """
+        inner = next(iter(node.values()))
+        memo = inner.get(_MEMO) if isinstance(inner, dict) else None
+        if memo is not None and memo[0] == self.memo_key and memo[1] == type_text:
+            self.last_refs = memo[3]
+            return memo[2]  # type: ignore[no-any-return]
+        from ddlcompare.dialects.postgres import expr as pgexpr
+        from ddlcompare.dialects.postgres.scope import BuilderScope, StaticScope, static_refs
+
+        if self.memo_key is not None and isinstance(inner, dict):
+            # resolution does not depend on the file's state: canonicalise when first compared
+            scope = StaticScope(self.default_schema)
+            e = Expr(source=lambda: (pgexpr.canonical(node, scope, type_text), pgexpr.sql(node)))
+            refs = static_refs(node, scope.default)
+            inner[_MEMO] = (self.memo_key, type_text, e, refs)
+        else:
+            bscope = BuilderScope(self)
+            e = Expr(pgexpr.canonical(node, bscope, type_text), pgexpr.sql(node))
+            refs = tuple(bscope.refs)
+        self.last_refs = refs
+        return e
+
+    def refs(self, node: Node) -> tuple[tuple[str, str, str], ...]:
+        """What an expression refers to, without canonicalising it."""
+        inner = next(iter(node.values()))
+        memo = inner.get(_MEMO) if isinstance(inner, dict) else None
+        if memo is not None and memo[0] == self.memo_key:
+            return memo[3]  # type: ignore[no-any-return]
+        if self.memo_key is not None:
+            from ddlcompare.dialects.postgres.scope import static_refs
+
+            return static_refs(node, self.default_schema)
+        self.expr(node)
+        return self.last_refs
+
+    def deps_of(self, refs: tuple[tuple[str, str, str], ...]) -> set[ObjectKey]:
+        """Keys of the relations and routines an expression's references resolve to now."""
+        out: set[ObjectKey] = set()
+        for kind, schema, name in refs:
+            if kind == "rel":
+                k = self.relations.get((schema, name))
+                if k is not None:
+                    out.add(k)
+            else:
+                out |= self.routine_index.get((schema, name), set())
+        return out
+
+    def type_text(self, node: Node) -> str:
+        """Canonical type of a TypeName node (memoised like expressions)."""
+        memo = node.get(_MEMO)
+        if memo is not None and memo[0] == self.memo_key:
+            return memo[1]  # type: ignore[no-any-return]
+        from ddlcompare.dialects.postgres.types import type_name
+
+        text = type_name(node, self.type_schema)
+        if self.memo_key is not None:
+            node[_MEMO] = (self.memo_key, text)
+        return text
 
     def scope(self) -> Any:
         from ddlcompare.dialects.postgres.scope import BuilderScope
@@ -313,14 +414,29 @@ class Builder:
         return Schema("postgres", objects, tuple(self.warnings), self.path)
 
 
+def _blank(m: re.Match[str]) -> str:
+    return re.sub(r"[^\n]", " ", m.group(0))
+
+
 def statements(text: str, path: str) -> Iterator[tuple[str, int]]:
-    """(statement text, character offset) of every statement; psql meta-commands blanked out."""
-    clean = _META.sub(lambda m: " " * len(m.group(0)), text) if "\\" in text else text
+    """(statement text, character offset) of every statement.
+
+    psql meta-commands and COPY ... FROM stdin data are blanked out (same length, so offsets stay
+    true). The parser-based splitter understands BEGIN ATOMIC bodies; when the text has a syntax
+    error the scanner-based one still splits it, and the statement's own parse reports the error.
+    """
+    clean = text
+    if "\\" in text:
+        clean = _COPY_DATA.sub(lambda m: m.group(1) + _blank(m)[len(m.group(1)) :], clean)
+        clean = _META.sub(_blank, clean)
     try:
-        slices = pgparser.split(clean, with_parser=False, only_slices=True)
-    except pgparser.ParseError as e:
-        loc = e.args[1] if len(e.args) > 1 and isinstance(e.args[1], int) else 0
-        raise DdlError(str(e.args[0]), SourcePos.from_offset(path, text, max(loc, 0))) from None
+        slices = pgparser.split(clean, with_parser=True, only_slices=True)
+    except pgparser.ParseError:
+        try:
+            slices = pgparser.split(clean, with_parser=False, only_slices=True)
+        except pgparser.ParseError as e:
+            loc = e.args[1] if len(e.args) > 1 and isinstance(e.args[1], int) else 0
+            raise DdlError(str(e.args[0]), SourcePos.from_offset(path, text, max(loc, 0))) from None
     for sl in slices:
         yield clean[sl], sl.start
 

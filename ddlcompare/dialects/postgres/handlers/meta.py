@@ -9,7 +9,7 @@ from typing import Any
 
 from ddlcompare.dialects.postgres.handlers.tables import CONSTRAINT_KINDS, role_name
 from ddlcompare.dialects.postgres.names import ident, qualified
-from ddlcompare.dialects.postgres.objects import Definition, Domain
+from ddlcompare.dialects.postgres.objects import ColumnComments, CompositeType, Definition, Domain
 from ddlcompare.dialects.postgres.parse import (
     Builder,
     Node,
@@ -19,7 +19,7 @@ from ddlcompare.dialects.postgres.parse import (
     strings,
 )
 from ddlcompare.dialects.postgres.types import type_name
-from ddlcompare.model.base import Expr, Grant, ObjectKey, SchemaObject
+from ddlcompare.model.base import Expr, Grant, ObjectKey, SchemaObject, replace_option
 from ddlcompare.model.objects import Table, TableChild
 
 # ---- session ----------------------------------------------------------------------------------
@@ -46,12 +46,15 @@ def set_variable(n: Node, b: Builder) -> None:
     if n.get("kind") in ("VAR_RESET", "VAR_SET_DEFAULT"):
         b.search_path = ("$user", "public")
     else:
-        b.search_path = _search_path([str(const_value(a)) for a in n.get("args", ())])
+        # the grammar has already folded unquoted names and removed quotes: each arg is one schema
+        b.search_path = tuple(str(const_value(a)) for a in n.get("args", ()))
 
 
 @handles("SelectStmt")
 def select(n: Node, b: Builder) -> None:
     targets = n.get("targetList", ())
+    if not n.get("fromClause") and all("A_Const" in t["ResTarget"].get("val", {}) for t in targets):
+        return  # SELECT 'message': prints something, changes nothing
     if n.get("fromClause") or len(targets) != 1:
         b.warn("SELECT statement ignored (not part of a schema)")
         return
@@ -64,7 +67,33 @@ def select(n: Node, b: Builder) -> None:
         return
     if fname in ("setval", "pg_catalog.setval"):
         return  # a sequence's current value is data, never a schema difference
+    if fc and _data_only_call(b, strings(fc.get("funcname"))):
+        return
     b.warn("SELECT statement ignored (not part of a schema)")
+
+
+_DDL_WORDS = re.compile(r"\b(?:CREATE|ALTER|DROP|EXECUTE|COMMENT|GRANT|REVOKE|SECURITY\s+LABEL)\b", re.I)
+
+
+def _data_only_call(b: Builder, parts: list[str]) -> bool:
+    """A call of a function of this file whose body holds no DDL and no dynamic SQL: it can only
+    change data (install scripts convert data this way), never the schema."""
+    from ddlcompare.model.objects import Routine
+
+    keys = routine_keys_for(b, parts)
+    if not keys:
+        return False
+    for key in keys:
+        r = b.objects.get(key)
+        if not isinstance(r, Routine) or r.language not in ("plpgsql", "sql") or _DDL_WORDS.search(r.body):
+            return False
+    return True
+
+
+def routine_keys_for(b: Builder, parts: list[str]) -> set[ObjectKey]:
+    from ddlcompare.dialects.postgres.handlers.tables import routine_keys
+
+    return routine_keys(b, parts)
 
 
 @handles("InsertStmt", "UpdateStmt", "DeleteStmt", "CopyStmt", "TruncateStmt")
@@ -212,18 +241,29 @@ def comment(n: Node, b: Builder) -> None:
     obj = n["object"]
     if objtype == "OBJECT_DATABASE":
         return  # database comments are not part of a schema dump
-    if objtype == "OBJECT_SCHEMA" and const_value(obj) == "public":
-        if text not in (None, "standard public schema"):
-            b.warn("comment on schema public ignored")
-        return
+    if objtype == "OBJECT_SCHEMA" and const_value(obj) == "public" and text == "standard public schema":
+        text = None  # PostgreSQL's own comment on public (pg_dump omits it)
     if objtype == "OBJECT_COLUMN":
         parts = strings(obj["List"]["items"])
         schema, table = b.qualify_name(parts[:-1])
         rel = b.relation(schema, table)
         if isinstance(rel, Table):
             b.update_column(rel, parts[-1], comment=text)
-        else:
-            b.warn(f"comment on column {parts[-1]} of {table} ignored (only table columns are modelled)")
+        elif isinstance(rel, CompositeType):
+            if all(a.name != parts[-1] for a in rel.attributes):
+                raise b.error(f'column "{parts[-1]}" of type "{table}" does not exist')
+            attrs = tuple(
+                dataclasses.replace(a, comment=text) if a.name == parts[-1] else a for a in rel.attributes
+            )
+            b.update(rel, attributes=attrs)
+        elif rel is not None:
+            cur = dict(o.items) if (o := rel.option(ColumnComments)) else {}
+            if text is None:
+                cur.pop(parts[-1], None)
+            else:
+                cur[parts[-1]] = text
+            new = ColumnComments(items=tuple(sorted(cur.items()))) if cur else None
+            b.update(rel, options=replace_option(rel.options, new, ColumnComments))
         return
     if objtype == "OBJECT_DOMCONSTRAINT":
         items = obj["List"]["items"]
@@ -603,7 +643,6 @@ def create_conversion(n: Node, b: Builder) -> None:
     "AlterOpFamilyStmt",
     "CreateTransformStmt",
     "CreateSubscriptionStmt",
-    "CreateForeignTableStmt",
     "ImportForeignSchemaStmt",
     "SecLabelStmt",
     "CreateConversionStmt_",

@@ -9,9 +9,12 @@ from ddlcompare.dialects.postgres.names import choose_name, column_name_part, tr
 from ddlcompare.dialects.postgres.objects import (
     AccessMethod,
     Clustered,
+    CompositeType,
     Exclude,
+    ForeignTable,
     Identity,
     Inherits,
+    OfType,
     PartitionBy,
     PartitionOf,
     ReplicaIdentity,
@@ -20,6 +23,7 @@ from ddlcompare.dialects.postgres.objects import (
     StorageParams,
     TriggerState,
     Unlogged,
+    ViewDefaults,
 )
 from ddlcompare.dialects.postgres.parse import Builder, Node, const_value, handles, strings
 from ddlcompare.dialects.postgres.types import is_serial, type_name
@@ -136,15 +140,15 @@ def column_refs(node: Any) -> list[str]:
 
 def _constraint_taken(b: Builder, schema: str, others: set[str]) -> Any:
     def taken(name: str) -> bool:
-        if name in others:
-            return True
-        return any(k.kind in CONSTRAINT_KINDS and k.schema == schema and k.name == name for k in b.objects)
+        return name in others or (schema, name) in b.constraint_names
 
     return taken
 
 
 def _relation_taken(b: Builder, schema: str, others: set[str]) -> Any:
-    return lambda name: name in others or (schema, name) in b.relations
+    return lambda name: (
+        name in others or (schema, name) in b.relations or (schema, name) in b.identity_sequences
+    )
 
 
 def _table_key(schema: str, name: str) -> ObjectKey:
@@ -169,6 +173,13 @@ def _type_deps(b: Builder, type_text: str, node: Node) -> set[ObjectKey]:
 
 def expr_deps(b: Builder, node: Any) -> set[ObjectKey]:
     """Sequences (nextval('...')), user functions and relations an expression refers to."""
+    if not (isinstance(node, dict) and ("SelectStmt" in node or "List" in node)):
+        return b.deps_of(b.refs(node))
+    return _walk_deps(b, node)
+
+
+def _walk_deps(b: Builder, node: Any) -> set[ObjectKey]:
+    """References of a whole query: relations in FROM, functions, sequences."""
     out: set[ObjectKey] = set()
     stack = [node]
     while stack:
@@ -236,7 +247,7 @@ def column_from_def(ctx: TableContext, cd: Node, *, serial_ok: bool = True) -> C
     name = truncate(cd["colname"])
     tn = cd["typeName"]
     serial = is_serial(tn) if serial_ok else None
-    type_text = serial or type_name(tn, b.type_schema)
+    type_text = serial or b.type_text(tn)
     nullable = True
     default: Expr | None = None
     generated: Expr | None = None
@@ -251,12 +262,13 @@ def column_from_def(ctx: TableContext, cd: Node, *, serial_ok: bool = True) -> C
         elif t == "CONSTR_NOTNULL":
             nullable = False
         elif t == "CONSTR_DEFAULT":
-            default = b.expr(c["raw_expr"])
+            default = b.expr(c["raw_expr"], serial or b.type_text(tn))
             ctx.deps |= expr_deps(b, c["raw_expr"])
         elif t == "CONSTR_IDENTITY":
             options.append(
                 Identity(always=c.get("generated_when") == "a", sequence=_seq_opts(b, c, type_text))
             )
+            register_identity(b, ctx.schema, ctx.table, name, c)
             nullable = False
         elif t == "CONSTR_GENERATED":
             generated = b.expr(c["raw_expr"])
@@ -286,8 +298,9 @@ def column_from_def(ctx: TableContext, cd: Node, *, serial_ok: bool = True) -> C
     storage = Storage(
         storage=_storage_name(cd.get("storage_name") or cd.get("storage")),
         compression=cd.get("compression") or None,
+        fdw_options=reloptions(cd.get("fdwoptions")),
     )
-    if storage.storage or storage.compression:
+    if storage.storage or storage.compression or storage.fdw_options:
         options.append(storage)
     ctx.deps |= _type_deps(b, type_text, tn)
     if serial:
@@ -345,13 +358,24 @@ def _nextval_node(schema: str, seq: str) -> Node:
     return node
 
 
+def register_identity(b: Builder, schema: str, table: str, column: str, c: Node) -> None:
+    """Remember the implicit sequence of an identity column: later statements may name it."""
+    vals = sequence_values(b, c.get("options") or [], "bigint")
+    parts = vals.get("sequence_name")
+    if parts:
+        seq_schema, seq = (parts[-2], parts[-1]) if len(parts) > 1 else (schema, parts[0])
+    else:
+        seq_schema, seq = schema, choose_name(table, column, "seq", _relation_taken(b, schema, set()))
+    b.identity_sequences[(seq_schema, seq)] = (table, column)
+
+
 def _seq_opts(b: Builder, c: Node, type_text: str) -> tuple[tuple[str, str], ...]:
     """Identity sequence options that differ from the defaults, canonical."""
     opts = c.get("options") or []
     if not opts:
         return ()
     vals = sequence_values(b, opts, type_text)
-    defaults = sequence_defaults(type_text, vals.get("increment", 1))
+    defaults = {**sequence_defaults(type_text, vals.get("increment", 1)), "increment": 1}
     out = []
     for k in ("start", "increment", "min_value", "max_value", "cache", "cycle"):
         if k in vals and vals[k] != defaults.get(k):
@@ -605,13 +629,21 @@ def create_table(n: Node, b: Builder) -> None:
         return
     if n.get("if_not_exists") and (schema, name) in b.relations:
         return
-    if n.get("ofTypename"):
-        b.unsupported("CreateStmt", f"{schema}.{name}", "CREATE TABLE ... OF type")
-        return
     ctx = TableContext(b, schema, name)
     columns: dict[str, Column] = {}
     options: list[Option] = []
     deps: set[ObjectKey] = set()
+    of_type = n.get("ofTypename")
+    if of_type:
+        type_text = type_name(of_type, b.type_schema)
+        tkey = next(iter(_type_deps(b, type_text, of_type)), None)
+        ctype = b.objects.get(tkey) if tkey else None
+        if not isinstance(ctype, CompositeType):
+            raise b.error(f'type "{type_text}" is not a composite type')
+        for a in ctype.attributes:
+            columns[a.name] = Column(name=a.name, type=a.type, collation=a.collation, pos=b.pos)
+        options.append(OfType(type=type_text))
+        deps.add(ctype.key)
     parents = [b.rangevar(p) for p in n.get("inhRelations", ())]
     bound = n.get("partbound")
     if bound:
@@ -619,6 +651,7 @@ def create_table(n: Node, b: Builder) -> None:
         for col in parent.columns:
             columns[col.name] = dataclasses.replace(col, options=_inheritable(col.options), pos=b.pos)
         options.append(PartitionOf(parent=parents[0], bound=partition_bound(b, bound)))
+        b.has_inheritance = True
         deps.add(parent.key)
     elif parents:
         for p in parents:
@@ -630,10 +663,11 @@ def create_table(n: Node, b: Builder) -> None:
                         col, default=col.default, options=_inheritable(col.options), pos=b.pos
                     )
         options.append(Inherits(parents=tuple(parents)))
+        b.has_inheritance = True
     for elt in n.get("tableElts", ()):
         if "ColumnDef" in elt:
             cd = elt["ColumnDef"]
-            if bound and not cd.get("typeName"):
+            if (bound or of_type) and not cd.get("typeName"):
                 _partition_column_options(ctx, columns, cd)
                 continue
             col = column_from_def(ctx, cd)
@@ -687,7 +721,7 @@ def _partition_column_options(ctx: TableContext, columns: dict[str, Column], cd:
     for item in cd.get("constraints", ()):
         c = item["Constraint"]
         if c["contype"] == "CONSTR_DEFAULT":
-            col = dataclasses.replace(col, default=b.expr(c["raw_expr"]))
+            col = dataclasses.replace(col, default=b.expr(c["raw_expr"], col.type))
             ctx.deps |= expr_deps(b, c["raw_expr"])
         elif c["contype"] == "CONSTR_NOTNULL":
             col = dataclasses.replace(col, nullable=False)
@@ -805,6 +839,19 @@ def _bound_value(b: Builder, node: Node) -> Expr:
     return b.expr(node)
 
 
+@handles("CreateForeignTableStmt")
+def create_foreign_table(n: Node, b: Builder) -> None:
+    base = n["base"]
+    create_table(base, b)
+    schema, name = b.rangevar(base["relation"])
+    t = b.table(schema, truncate(name))
+    opt = ForeignTable(server=n["servername"], params=reloptions(n.get("options")))
+    b.update(t, options=replace_option(t.options, opt, ForeignTable))
+    server = ObjectKey("server", "", n["servername"])
+    if server in b.objects:
+        b.update(b.objects[t.key], depends_on=t.depends_on | {server})
+
+
 # ---- CREATE INDEX -----------------------------------------------------------------------------
 
 
@@ -894,6 +941,8 @@ def create_index(n: Node, b: Builder) -> None:
 def alter_table(n: Node, b: Builder) -> None:
     rv = n["relation"]
     schema, name = b.rangevar(rv)
+    if (schema, name) in b.identity_sequences:
+        return  # ALTER TABLE/SEQUENCE on an identity sequence: owner and persistence follow the table
     rel = b.relation(schema, name, missing_ok=bool(n.get("missing_ok")))
     if rel is None:
         return
@@ -911,7 +960,9 @@ def alter_table(n: Node, b: Builder) -> None:
 
 def _inheritors(b: Builder, table: Table) -> list[Table]:
     """Tables that inherit from or are partitions of `table` (direct only)."""
-    out = []
+    out: list[Table] = []
+    if not b.has_inheritance:
+        return out
     for o in b.objects.values():
         if isinstance(o, Table):
             po = o.option(PartitionOf)
@@ -977,16 +1028,19 @@ def _uses_column(o: SchemaObject, col: str) -> bool:
 def _at_default(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) -> None:
     if not isinstance(rel, Table):
         # ALTER VIEW v ALTER COLUMN c SET DEFAULT: defaults for inserts through the view
-        b.unsupported(
-            "AlterTableStmt", f"{rel.schema}.{rel.name}.{cmd['name']}", "a default on a view column"
-        )
+        cur = dict(o.items) if (o := rel.option(ViewDefaults)) else {}
+        if cmd.get("def"):
+            cur[cmd["name"]] = b.expr(cmd["def"])
+        else:
+            cur.pop(cmd["name"], None)
+        new = ViewDefaults(items=tuple(sorted(cur.items()))) if cur else None
+        b.update(rel, options=replace_option(rel.options, new, ViewDefaults))
         return
     node = cmd.get("def")
-    e = b.expr(node) if node else None
     deps = expr_deps(b, node) if node else set()
     for t in _for_table(b, rel, recurse):
-        b.column(t, cmd["name"])
-        t = b.update_column(t, cmd["name"], default=e)
+        col = b.column(t, cmd["name"])
+        t = b.update_column(t, cmd["name"], default=b.expr(node, col.type) if node else None)
         if deps:
             b.update(t, depends_on=t.depends_on | deps)
 
@@ -1047,6 +1101,7 @@ def _at_identity(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) -> Non
         ident_opt: Identity | None = Identity(
             always=c.get("generated_when") == "a", sequence=_seq_opts(b, c, col.type)
         )
+        register_identity(b, rel.schema, rel.name, col.name, c)
         b.update_column(
             rel, col.name, options=replace_option(col.options, ident_opt, Identity), nullable=False
         )
@@ -1069,7 +1124,7 @@ def _at_identity(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) -> Non
             ],
             col.type,
         )
-        defaults = sequence_defaults(col.type, int(seq_vals.get("increment", 1)))
+        defaults = {**sequence_defaults(col.type, int(seq_vals.get("increment", 1))), "increment": 1}
         for k, v in seq_vals.items():
             if k in defaults and v != defaults[k]:
                 seq[k] = str(v)
@@ -1106,6 +1161,7 @@ def _at_attach_partition(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool
         return
     child = b.table(schema, name)
     assert isinstance(rel, Table)
+    b.has_inheritance = True
     opts = replace_option(
         child.options,
         PartitionOf(parent=(rel.schema, rel.name), bound=partition_bound(b, pc["bound"])),
@@ -1227,6 +1283,12 @@ def _at_trigger_state(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) -
             opt = TriggerState(state=state) if state else None
             b.update(o, options=replace_option(o.options, opt, TriggerState))
             return
+    if not is_rule and rel.option(PartitionOf) is not None:
+        # the trigger is a clone of the partitioned parent's; its per-partition state is not modelled
+        b.unsupported(
+            "AlterTableStmt", f"{rel.schema}.{rel.name} {cmd.get('name')}", "a partition's trigger state"
+        )
+        return
     raise b.error(
         f'{"rule" if is_rule else "trigger"} "{cmd.get("name")}" for table "{rel.name}" does not exist'
     )
@@ -1241,6 +1303,7 @@ def _at_inherit(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) -> None
     elif parent in parents:
         parents.remove(parent)
     new = Inherits(parents=tuple(parents)) if parents else None
+    b.has_inheritance = True
     b.update(rel, options=replace_option(rel.options, new, Inherits))
 
 

@@ -123,7 +123,7 @@ def create_domain(n: Node, b: Builder) -> None:
         c = item["Constraint"]
         t = c["contype"]
         if t == "CONSTR_DEFAULT":
-            default = b.expr(c["raw_expr"])
+            default = b.expr(c["raw_expr"], base)
         elif t == "CONSTR_NOTNULL":
             not_null = True
         elif t == "CONSTR_NULL":
@@ -178,7 +178,7 @@ def alter_domain(n: Node, b: Builder) -> None:
         raise b.error(f'type "{name}" does not exist')
     sub = n.get("subtype")
     if sub == "T":
-        d = b.update(d, default=b.expr(n["def"]) if n.get("def") else None)
+        d = b.update(d, default=b.expr(n["def"], d.base_type) if n.get("def") else None)
     elif sub in ("N", "O"):
         b.update(d, not_null=sub == "O")
     elif sub == "C":
@@ -259,6 +259,9 @@ def create_sequence(n: Node, b: Builder) -> None:
 @handles("AlterSeqStmt")
 def alter_sequence(n: Node, b: Builder) -> None:
     schema, name = b.rangevar(n["sequence"])
+    if (schema, name) in b.identity_sequences:
+        _alter_identity_sequence(b, schema, name, n)
+        return
     seq = b.relation(schema, name, missing_ok=bool(n.get("missing_ok")))
     if seq is None:
         return
@@ -268,6 +271,41 @@ def alter_sequence(n: Node, b: Builder) -> None:
     seq = b.update(seq, **dataclasses.asdict(_sequence_from(seq, vals, fresh=False), dict_factory=_shallow))
     if "owned_by" in vals:
         _owned_by(b, seq, vals["owned_by"])
+
+
+def _alter_identity_sequence(b: Builder, schema: str, name: str, n: Node) -> None:
+    """ALTER SEQUENCE on an identity column's sequence: its options belong to the column."""
+    from ddlcompare.dialects.postgres.handlers.tables import sequence_defaults
+    from ddlcompare.dialects.postgres.objects import Identity
+    from ddlcompare.model.base import replace_option
+
+    table, column = b.identity_sequences[(schema, name)]
+    t = b.table(schema, table)
+    col = b.column(t, column)
+    cur = col.option(Identity)
+    if cur is None:
+        return
+    vals = sequence_values(b, n.get("options", ()), col.type)
+    seq = dict(cur.sequence)
+    defaults = {
+        **sequence_defaults(col.type, int(vals.get("increment", seq.get("increment", 1)))),
+        "increment": 1,
+    }
+    for k, v in vals.items():
+        if k not in ("start", "increment", "min_value", "max_value", "cache", "cycle"):
+            continue
+        value = defaults.get(k) if v is None else v
+        if (value == defaults.get(k) and k != "start") or (k == "start" and value == 1):
+            seq.pop(k, None)
+        else:
+            seq[k] = str(value)
+    b.update_column(
+        t,
+        column,
+        options=replace_option(
+            col.options, Identity(always=cur.always, sequence=tuple(sorted(seq.items()))), Identity
+        ),
+    )
 
 
 def _shallow(items: list[tuple[str, object]]) -> dict[str, object]:

@@ -1,0 +1,48 @@
+"""Markdown, JSON and DOT renderings of a plan."""
+
+from __future__ import annotations
+
+import json
+
+from ddlcompare.diff.compare import diff
+from ddlcompare.model.base import Schema
+from ddlcompare.model.objects import Column, Table
+from ddlcompare.output.dot import render_dot
+from ddlcompare.output.json import FORMAT_VERSION, render_json
+from ddlcompare.output.markdown import render_markdown
+from ddlcompare.plan.plan import make_plan
+from tests.core.test_plan import Hooks, render, tbl, view
+
+
+def _plan():  # type: ignore[no-untyped-def]
+    old = Schema("test", {t.key: t for t in (tbl("gone", "a"), tbl("t", "a"))})
+    t2 = Table(schema="s", name="t", columns=(Column(name="a", type="bigint"), Column(name="b", type="int")))
+    v = view("v", "t")
+    new = Schema("test", {o.key: o for o in (t2, v)})
+    return make_plan(old, new, diff(old, new), Hooks(), render)
+
+
+def test_json_shape() -> None:
+    doc = json.loads(render_json(_plan()))
+    assert doc["format_version"] == FORMAT_VERSION and doc["dialect"] == "test"
+    assert doc["summary"]["create"] == 1 and doc["summary"]["drop"] == 1 and doc["summary"]["alter"] == 1
+    assert doc["summary"]["destructive"] == 1
+    alter = next(c for c in doc["changes"] if c["operation"] == "alter")
+    assert alter["key"] == "table:s.t"
+    assert {c["name"]: c["operation"] for c in alter["columns"]} == {"a": "alter", "b": "create"}
+    assert [s["severity"] for s in doc["steps"] if s["key"] == "table:s.gone"] == ["danger"]
+
+
+def test_markdown_lists_every_change_with_reasons() -> None:
+    md = render_markdown(_plan())
+    assert md.startswith("# Schema diff report (test)")
+    assert "| 1 | 1 | 1 | 1 | 0 |" in md
+    assert "### ~ table:s.t  _warning_" in md and "  - type: 'int' -> 'bigint'" in md
+    assert "### - table:s.gone  _danger_" in md
+
+
+def test_dot_has_a_node_per_step_and_dependency_edges() -> None:
+    dot = render_dot(_plan())
+    assert dot.startswith("digraph ddlcompare {") and dot.rstrip().endswith("}")
+    assert '"table:s.t" -> "view:s.v";' in dot
+    assert dot.count("label=") == len(_plan().steps)

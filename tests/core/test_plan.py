@@ -1,0 +1,142 @@
+"""make_plan(): dependency order, rebuilds around changes, cycles, implicit drops, rollback."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+import pytest
+
+from ddlcompare.diff.changes import Alter, Change, Drop, key_of
+from ddlcompare.diff.compare import diff
+from ddlcompare.errors import DdlError
+from ddlcompare.model.base import Expr, ObjectKey, Schema, SchemaObject
+from ddlcompare.model.objects import Column, ForeignKey, Table, View
+from ddlcompare.output.sql import ScriptStyle, render_script
+from ddlcompare.plan.plan import RenderContext, Statement, make_plan
+
+
+class Hooks:
+    """Minimal dialect: views break when a table column type changes; tables take children along."""
+
+    def rebuild(self, change: Alter) -> bool:
+        return isinstance(change.new, View)
+
+    def invalidates(self, change: Alter, dependent: SchemaObject) -> bool:
+        return isinstance(dependent, View)
+
+    def kind_rank(self, kind: str) -> int:
+        return {"table": 0, "view": 1, "foreign_key": 2}.get(kind, 9)
+
+    def namespace(self, obj: SchemaObject) -> tuple[str, ...]:
+        return (obj.key.kind, obj.schema, obj.name)
+
+    def implicitly_dropped(self, obj: SchemaObject, dropped: frozenset[ObjectKey]) -> bool:
+        return bool(obj.key.parent) and ObjectKey("table", obj.schema, obj.key.parent) in dropped
+
+    def container(self, obj: SchemaObject) -> ObjectKey | None:
+        return None
+
+
+def render(change: Change, ctx: RenderContext) -> Sequence[Statement]:
+    verb = type(change).__name__.upper()
+    if isinstance(change, Drop) and key_of(change) in ctx.implicit_drops:
+        return []
+    return [Statement(f"{verb} {key_of(change)};", destructive=isinstance(change, Drop))]
+
+
+def schema(*objs: SchemaObject) -> Schema:
+    return Schema("test", {o.key: o for o in objs})
+
+
+def tbl(name: str, *cols: str, deps: frozenset[ObjectKey] = frozenset()) -> Table:
+    return Table(
+        schema="s", name=name, columns=tuple(Column(name=c, type="int") for c in cols), depends_on=deps
+    )
+
+
+def view(name: str, on: str, query: str = "q") -> View:
+    return View(schema="s", name=name, query=Expr(query), depends_on=frozenset({ObjectKey("table", "s", on)}))
+
+
+def fk(name: str, table: str, ref: str) -> ForeignKey:
+    deps = frozenset({ObjectKey("table", "s", table), ObjectKey("table", "s", ref)})
+    return ForeignKey(
+        schema="s",
+        table=table,
+        name=name,
+        columns=("a",),
+        ref_schema="s",
+        ref_table=ref,
+        ref_columns=("a",),
+        depends_on=deps,
+    )
+
+
+def order(old: Schema, new: Schema) -> list[str]:
+    plan = make_plan(old, new, diff(old, new), Hooks(), render)
+    return [st.forward[0].sql if st.forward else f"(implicit {st.key})" for st in plan.steps]
+
+
+def test_creates_follow_dependencies_and_fks_come_after_both_tables() -> None:
+    new = schema(tbl("a", "a"), tbl("b", "a"), fk("a_fk", "a", "b"), fk("b_fk", "b", "a"))
+    steps = order(schema(), new)
+    assert steps.index("CREATE foreign_key:s.a.a_fk;") > steps.index("CREATE table:s.b;")
+    assert steps.index("CREATE foreign_key:s.b.b_fk;") > steps.index("CREATE table:s.a;")
+
+
+def test_dependents_are_dropped_first() -> None:
+    old = schema(tbl("t", "a"), view("v", "t"))
+    assert order(old, schema()) == ["DROP view:s.v;", "DROP table:s.t;"]
+
+
+def test_view_is_rebuilt_around_a_table_change() -> None:
+    old = schema(tbl("t", "a"), view("v", "t"))
+    new_t = replace(tbl("t", "a"), columns=(Column(name="a", type="bigint"),))
+    new = schema(new_t, view("v", "t"))
+    plan = make_plan(old, new, diff(old, new), Hooks(), render)
+    assert [st.forward[0].sql for st in plan.steps] == [
+        "DROP view:s.v;",
+        "ALTER table:s.t;",
+        "CREATE view:s.v;",
+    ]
+    assert all(st.reason.startswith("rebuilt") for st in plan.steps if st.key.kind == "view")
+    rollback = render_script(plan, ScriptStyle(), rollback=True, allow_destructive=True)
+    body = [
+        line
+        for line in rollback.splitlines()
+        if line.endswith(";") and not line.startswith(("BEGIN", "COMMIT"))
+    ]
+    assert body == ["DROP view:s.v;", "ALTER table:s.t;", "CREATE view:s.v;"]
+
+
+def test_children_of_a_dropped_table_render_nothing_but_roll_back() -> None:
+    child = fk("t_fk", "t", "u")
+    old = schema(tbl("t", "a"), tbl("u", "a"), child)
+    plan = make_plan(old, schema(tbl("u", "a")), diff(old, schema(tbl("u", "a"))), Hooks(), render)
+    by_key = {st.key: st for st in plan.steps}
+    assert by_key[child.key].forward == ()
+    assert by_key[child.key].rollback[0].sql == f"CREATE {child.key};"
+
+
+def test_non_fk_cycle_is_a_clear_error() -> None:
+    a = tbl("a", "x", deps=frozenset({ObjectKey("table", "s", "b")}))
+    b = tbl("b", "x", deps=frozenset({ObjectKey("table", "s", "a")}))
+    with pytest.raises(DdlError, match=r"dependency cycle between: table:s\.a, table:s\.b"):
+        order(schema(), schema(a, b))
+
+
+def test_destructive_statements_are_commented_out_unless_allowed() -> None:
+    old = schema(tbl("t", "a"))
+    plan = make_plan(old, schema(), diff(old, schema()), Hooks(), render)
+    guarded = render_script(plan, ScriptStyle())
+    assert "-- DROP table:s.t;" in guarded and "\nDROP table:s.t;" not in guarded
+    assert "1 destructive statement(s)" in guarded
+    allowed = render_script(plan, ScriptStyle(), allow_destructive=True)
+    assert "\nDROP table:s.t;" in allowed
+
+
+def test_plan_is_deterministic() -> None:
+    new = schema(*(tbl(f"t{i}", "a") for i in range(30)), *(view(f"v{i}", f"t{i}") for i in range(30)))
+    assert order(schema(), new) == order(schema(), new)
+    assert order(schema(), new)[0] == "CREATE table:s.t0;"

@@ -1,0 +1,106 @@
+"""Access to ../shared/corpus (real schemas and peers' test pairs); tests skip when it is absent."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS = Path(os.environ.get("DDLCOMPARE_CORPUS", ROOT.parent / "shared" / "corpus"))
+
+
+def available() -> bool:
+    return (CORPUS / "INDEX.json").is_file()
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One old/new case of the corpus."""
+
+    id: str  # e.g. pairs/apgdiff/add_column
+    path: Path
+    meta: dict[str, Any]
+
+    @property
+    def dialect(self) -> str:
+        return str(self.meta["dialect"])
+
+    @property
+    def old(self) -> Path:
+        return self.path / "old.sql"
+
+    @property
+    def new(self) -> Path:
+        return self.path / "new.sql"
+
+    @property
+    def setup(self) -> Path | None:
+        p = self.path / "setup.sql"
+        return p if p.is_file() else None
+
+    def loads(self) -> bool:
+        """Both sides load on our server (PostgreSQL 15 or MariaDB 10.11), roles created as needed."""
+        key = "loads_pg15" if self.dialect == "postgres" else "loads_mariadb"
+        info = self.meta.get(key) or {}
+        if info.get("old") and info.get("new"):
+            return True
+        alt = info.get("without_role_statements") or {}
+        return bool(alt.get("old") and alt.get("new"))
+
+
+@dataclass(frozen=True)
+class SchemaFile:
+    """One single real schema of the corpus."""
+
+    id: str
+    path: Path
+    meta: dict[str, Any]
+
+    @property
+    def dialect(self) -> str:
+        return str(self.meta["dialect"])
+
+    def loads(self) -> bool:
+        key = "loads_pg15" if self.dialect == "postgres" else "loads_mariadb"
+        info = self.meta.get(key) or {}
+        return bool(info.get("schema"))
+
+
+@cache
+def pairs(dialect: str) -> tuple[Pair, ...]:
+    if not available():
+        return ()
+    out = []
+    for meta_path in sorted(CORPUS.glob("pairs/*/*/meta.json")):
+        meta = json.loads(meta_path.read_text())
+        if meta["dialect"] == dialect:
+            out.append(Pair(meta["id"], meta_path.parent, meta))
+    return tuple(out)
+
+
+@cache
+def schemas(dialect: str) -> tuple[SchemaFile, ...]:
+    if not available():
+        return ()
+    out = []
+    for meta_path in sorted(CORPUS.glob("schemas/*.json")):
+        meta = json.loads(meta_path.read_text())
+        if meta["dialect"] == dialect:
+            out.append(SchemaFile(meta["id"], meta_path.with_suffix(".sql"), meta))
+    return tuple(out)
+
+
+def sides(dialect: str) -> list[tuple[str, Path]]:
+    """Every corpus SQL file of a dialect: (id, path) of pair sides and single schemas."""
+    out = []
+    for p in pairs(dialect):
+        for side in ("old", "new"):
+            f = p.path / f"{side}.sql"
+            if f.is_file():
+                out.append((f"{p.id}/{side}", f))
+    out += [(s.id, s.path) for s in schemas(dialect)]
+    return out
