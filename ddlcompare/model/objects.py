@@ -173,7 +173,8 @@ class Routine(SchemaObject):
     arguments: tuple[Argument, ...] = ()
     returns: str | None = None
     language: str = "sql"
-    body: str = ""
+    body: str = ""  # compared as written; SQL-standard bodies in canonical form
+    body_sql: str = field(default="", compare=False)  # renderable form of a canonical body
     attributes: tuple[tuple[str, str], ...] = ()  # sorted (name, value): volatility, security, ...
 
 

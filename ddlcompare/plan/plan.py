@@ -42,6 +42,8 @@ class Step:
     forward: tuple[Statement, ...]
     rollback: tuple[Statement, ...]
     reason: str = ""  # why a step beyond the plain diff is there ("rebuilt: depends on ...")
+    after: tuple[int, ...] = ()  # indices of the steps this one must follow (its dependencies)
+    implied_by: int | None = None  # index of the drop that drops this object along with it
 
     @property
     def key(self) -> ObjectKey:
@@ -82,8 +84,8 @@ class Hooks(Protocol):
     def namespace(self, obj: SchemaObject) -> tuple[str, ...]:
         """Objects with equal namespaces collide by name: a drop must precede the create."""
 
-    def implicitly_dropped(self, obj: SchemaObject, dropped: frozenset[ObjectKey]) -> bool:
-        """True when dropping one of `dropped` also drops `obj` (a table takes its indexes along)."""
+    def dropped_with(self, obj: SchemaObject, dropped: frozenset[ObjectKey]) -> ObjectKey | None:
+        """The key among `dropped` whose drop also drops `obj` (a table takes its indexes along)."""
 
     def container(self, obj: SchemaObject) -> ObjectKey | None:
         """The namespace object `obj` lives in: created before it, dropped after it."""
@@ -95,15 +97,16 @@ Render = Callable[[Change, RenderContext], Sequence[Statement]]
 def make_plan(old: Schema, new: Schema, changes: Sequence[Change], hooks: Hooks, render: Render) -> Plan:
     """Expand, order and render `changes` (from `diff(old, new)`)."""
     expanded, reasons = _expand(old, new, changes, hooks)
-    ordered = _order(old, new, expanded, hooks)
-    dropped = frozenset(key_of(c) for c in ordered if isinstance(c, Drop))
-    implicit = frozenset(
-        key_of(c)
-        for c in ordered
-        if isinstance(c, Drop)
-        and isinstance(c.old, SchemaObject)
-        and hooks.implicitly_dropped(c.old, dropped - {key_of(c)})
-    )
+    ordered, preds = _order(old, new, expanded, hooks)
+    drop_steps = {key_of(c): i for i, c in enumerate(ordered) if isinstance(c, Drop)}
+    dropped = frozenset(drop_steps)
+    implied_by: dict[int, int] = {}
+    for i, c in enumerate(ordered):
+        if isinstance(c, Drop) and isinstance(c.old, SchemaObject):
+            parent = hooks.dropped_with(c.old, dropped)
+            if parent is not None and parent != key_of(c):
+                implied_by[i] = drop_steps[parent]
+    implicit = frozenset(key_of(ordered[i]) for i in implied_by)
     fwd_ctx = RenderContext(old, new, implicit)
     # The rollback applies the reversed plan from `new` back to `old`: creates it re-does are the
     # forward's implicit drops, so nothing is implicit there.
@@ -114,8 +117,10 @@ def make_plan(old: Schema, new: Schema, changes: Sequence[Change], hooks: Hooks,
             tuple(render(change, fwd_ctx)),
             tuple(render(change.reverse(), back_ctx)),
             reasons.get(id(change), ""),
+            tuple(sorted(preds.get(i, ()))),
+            implied_by.get(i),
         )
-        for change in ordered
+        for i, change in enumerate(ordered)
     )
     return Plan(new.dialect, old, new, tuple(changes), steps)
 
@@ -164,8 +169,11 @@ def _expand(
     return out, reasons
 
 
-def _order(old: Schema, new: Schema, changes: list[Change], hooks: Hooks) -> list[Change]:
-    """Topological order (priority Kahn: drops first, then by kind rank and key, deterministic)."""
+def _order(
+    old: Schema, new: Schema, changes: list[Change], hooks: Hooks
+) -> tuple[list[Change], dict[int, set[int]]]:
+    """Topological order (priority Kahn: drops first, then by kind rank and key, deterministic),
+    and for each position in that order the positions of the steps it must follow."""
     n = len(changes)
     drops: dict[ObjectKey, int] = {}
     builds: dict[ObjectKey, int] = {}  # create or alter
@@ -229,8 +237,10 @@ def _order(old: Schema, new: Schema, changes: list[Change], hooks: Hooks) -> lis
     heap = [(priority(i), i) for i in range(n) if indegree[i] == 0]
     heapq.heapify(heap)
     out: list[Change] = []
+    position: dict[int, int] = {}
     while heap:
         _, i = heapq.heappop(heap)
+        position[i] = len(out)
         out.append(changes[i])
         for b in sorted(edges[i]):
             indegree[b] -= 1
@@ -239,4 +249,8 @@ def _order(old: Schema, new: Schema, changes: list[Change], hooks: Hooks) -> lis
     if len(out) != n:
         stuck = sorted(str(key_of(changes[i])) for i in range(n) if indegree[i] > 0)
         raise DdlError("dependency cycle between: " + ", ".join(stuck[:20]))
-    return out
+    preds: dict[int, set[int]] = {}
+    for a, outs in enumerate(edges):
+        for b in outs:
+            preds.setdefault(position[b], set()).add(position[a])
+    return out, preds

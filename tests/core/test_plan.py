@@ -31,8 +31,9 @@ class Hooks:
     def namespace(self, obj: SchemaObject) -> tuple[str, ...]:
         return (obj.key.kind, obj.schema, obj.name)
 
-    def implicitly_dropped(self, obj: SchemaObject, dropped: frozenset[ObjectKey]) -> bool:
-        return bool(obj.key.parent) and ObjectKey("table", obj.schema, obj.key.parent) in dropped
+    def dropped_with(self, obj: SchemaObject, dropped: frozenset[ObjectKey]) -> ObjectKey | None:
+        parent = ObjectKey("table", obj.schema, obj.key.parent)
+        return parent if obj.key.parent and parent in dropped else None
 
     def container(self, obj: SchemaObject) -> ObjectKey | None:
         return None

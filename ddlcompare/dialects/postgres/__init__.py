@@ -71,15 +71,18 @@ class PostgresDialect:
             return ("routine", k.schema, k.name)
         return (k.kind, k.schema, k.parent, k.name)
 
-    def implicitly_dropped(self, obj: SchemaObject, dropped: frozenset[ObjectKey]) -> bool:
+    def dropped_with(self, obj: SchemaObject, dropped: frozenset[ObjectKey]) -> ObjectKey | None:
         """Objects owned by a dropped relation go with it; so do sequences owned by a dropped table."""
         k = obj.key
         if k.parent:
             for kind in ("table", "view", "materialized_view"):
-                if ObjectKey(kind, k.schema, k.parent) in dropped:
-                    return True
+                rel = ObjectKey(kind, k.schema, k.parent)
+                if rel in dropped:
+                    return rel
         owned = getattr(obj, "owned_by", None)
-        return owned is not None and ObjectKey("table", k.schema, owned[0]) in dropped
+        if owned is not None and ObjectKey("table", k.schema, owned[0]) in dropped:
+            return ObjectKey("table", k.schema, owned[0])
+        return None
 
     def container(self, obj: SchemaObject) -> ObjectKey | None:
         """Objects live in their schema (extensions and schemas themselves in none)."""

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Sequence
 from functools import singledispatch
 from typing import Any
 
-from ddlcompare.dialects.postgres.names import ident, literal, qualified
+from ddlcompare.dialects.postgres.names import ident, literal, qualified, truncate
 from ddlcompare.dialects.postgres.objects import (
     AccessMethod,
     Aggregate,
     Clustered,
+    ColumnComments,
     CompositeType,
     ConstraintTrigger,
     Definition,
@@ -19,10 +21,12 @@ from ddlcompare.dialects.postgres.objects import (
     Enum,
     Exclude,
     Extension,
+    ForeignTable,
     Identity,
     Inherits,
     MaterializedView,
     Namespace,
+    OfType,
     PartitionBy,
     PartitionOf,
     Policy,
@@ -34,6 +38,7 @@ from ddlcompare.dialects.postgres.objects import (
     StorageParams,
     TriggerState,
     Unlogged,
+    ViewDefaults,
     ViewOptions,
 )
 from ddlcompare.diff.changes import Alter, Change, Create, Drop
@@ -80,7 +85,7 @@ def identity(obj: SchemaObject) -> tuple[str, str]:
     if isinstance(obj, Extension):
         return "EXTENSION", ident(obj.name)
     if isinstance(obj, Table):
-        return "TABLE", _q(obj)
+        return ("FOREIGN TABLE" if obj.option(ForeignTable) else "TABLE"), _q(obj)
     if isinstance(obj, MaterializedView):
         return "MATERIALIZED VIEW", _q(obj)
     if isinstance(obj, View):
@@ -125,7 +130,7 @@ def _owner(obj: SchemaObject) -> list[St]:
 
 def _grant_target(obj: SchemaObject) -> str:
     kind, name = identity(obj)
-    if kind in ("VIEW", "MATERIALIZED VIEW"):
+    if kind in ("VIEW", "MATERIALIZED VIEW", "FOREIGN TABLE"):
         kind = "TABLE"
     if kind == "DOMAIN":
         kind = "DOMAIN"
@@ -238,6 +243,8 @@ def column_def(col: Column) -> str:
 
 
 def _seq_clause(k: str, v: str) -> str:
+    if v == "None" and k in ("min_value", "max_value"):
+        return "NO MINVALUE" if k == "min_value" else "NO MAXVALUE"
     return {
         "start": f"START WITH {v}",
         "increment": f"INCREMENT BY {v}",
@@ -323,7 +330,7 @@ def create(obj: Element, ctx: RenderContext) -> list[St]:
 
 @create.register
 def _(obj: Namespace, ctx: RenderContext) -> list[St]:
-    return [St(f"CREATE SCHEMA {ident(obj.name)};"), *_extras(obj)]
+    return [St(f"CREATE SCHEMA IF NOT EXISTS {ident(obj.name)};"), *_extras(obj)]
 
 
 @create.register
@@ -366,7 +373,22 @@ def _(obj: CompositeType, ctx: RenderContext) -> list[St]:
         f"{ident(a.name)} {a.type}" + (f" COLLATE {a.collation}" if a.collation else "")
         for a in obj.attributes
     )
-    return [St(f"CREATE TYPE {_q(obj)} AS ({attrs});"), *_extras(obj)]
+    out = [St(f"CREATE TYPE {_q(obj)} AS ({attrs});")]
+    out += [_attribute_comment(obj, a.name, a.comment) for a in obj.attributes if a.comment is not None]
+    return out + _extras(obj)
+
+
+def _attribute_comment(obj: CompositeType, name: str, text: str | None) -> St:
+    value = literal(text) if text is not None else "NULL"
+    return St(f"COMMENT ON COLUMN {_q(obj)}.{ident(name)} IS {value};")
+
+
+def _attributes_in_place(old: CompositeType, new: CompositeType) -> bool:
+    """ALTER TYPE can drop attributes and append new ones: can it reach `new`'s attribute order?"""
+    names = {a.name for a in new.attributes}
+    kept = [a.name for a in old.attributes if a.name in names]
+    added = [a.name for a in new.attributes if a.name not in kept]
+    return kept + added == [a.name for a in new.attributes]
 
 
 @create.register
@@ -407,16 +429,21 @@ def _(obj: Table, ctx: RenderContext) -> list[St]:
                     after += _set_default(obj, col)
                 if pc is not None and not col.nullable and pc.nullable:
                     after.append(St(f"ALTER TABLE {_q(obj)} ALTER COLUMN {ident(col.name)} SET NOT NULL;"))
+    elif (of := obj.option(OfType)) is not None:
+        # the columns are the type's attributes; defaults and NOT NULL are added afterwards
+        s = f"CREATE {unlogged}TABLE {_q(obj)} OF {of.type}"
+        for c in obj.columns:
+            if c.default is not None:
+                after += _set_default(obj, c)
+            if not c.nullable:
+                after.append(St(f"ALTER TABLE {_q(obj)} ALTER COLUMN {ident(c.name)} SET NOT NULL;"))
     else:
         inh = obj.option(Inherits)
         parents = {c.name for p in (inh.parents if inh else ()) for c in _columns_of(ctx.new, p)}
-        cols = [column_def(c) for c in obj.columns if c.name not in parents]
+        cols = [column_def(c) + _fdw_column_options(c) for c in obj.columns if c.name not in parents]
         body = ",\n    ".join(cols)
-        s = (
-            f"CREATE {unlogged}TABLE {_q(obj)} (\n    {body}\n)"
-            if cols
-            else f"CREATE {unlogged}TABLE {_q(obj)} ()"
-        )
+        kind = "FOREIGN TABLE" if obj.option(ForeignTable) else f"{unlogged}TABLE"
+        s = f"CREATE {kind} {_q(obj)} (\n    {body}\n)" if cols else f"CREATE {kind} {_q(obj)} ()"
         if inh:
             s += f" INHERITS ({', '.join(_rel(*p) for p in inh.parents)})"
             for c in obj.columns:
@@ -435,15 +462,47 @@ def _(obj: Table, ctx: RenderContext) -> list[St]:
     if am is not None:
         s += f" USING {ident(am.method)}"
     s += _params(obj.option(StorageParams))
+    ft = obj.option(ForeignTable)
+    if ft is not None:
+        s += f" SERVER {ident(ft.server)}" + _fdw_options(ft.params)
     out = [St(s + ";"), *after]
     out += _table_options(obj, None)
     for c in obj.columns:
         st = c.option(Storage)
-        if st is not None:
-            out += _storage(obj, c, st)
+        if st is not None:  # a foreign column's OPTIONS are part of its definition above
+            out += _storage(obj, c, dataclasses.replace(st, fdw_options=()))
         if c.comment is not None:
             out.append(St(f"COMMENT ON COLUMN {_q(obj)}.{ident(c.name)} IS {literal(c.comment)};"))
     return out + _extras(obj)
+
+
+def _fdw_options(params: Sequence[str]) -> str:
+    """OPTIONS (name 'value', ...) of a foreign table, server or column."""
+    if not params:
+        return ""
+    items = []
+    for p in params:
+        k, _, v = p.partition("=")
+        items.append(f"{ident(k)} {literal(v)}")
+    return f" OPTIONS ({', '.join(items)})"
+
+
+def _fdw_column_options(c: Column) -> str:
+    st = c.option(Storage)
+    return _fdw_options(st.fdw_options) if st is not None else ""
+
+
+def _fdw_alter(old: Sequence[str], new: Sequence[str]) -> str:
+    """ALTER ... OPTIONS (ADD a 'x', SET b 'y', DROP c) turning `old` into `new`, or ""."""
+    a = dict(p.partition("=")[::2] for p in old)
+    b = dict(p.partition("=")[::2] for p in new)
+    items = [f"DROP {ident(k)}" for k in sorted(a.keys() - b.keys())]
+    for k in sorted(b):
+        if k not in a:
+            items.append(f"ADD {ident(k)} {literal(b[k])}")
+        elif a[k] != b[k]:
+            items.append(f"SET {ident(k)} {literal(b[k])}")
+    return f" OPTIONS ({', '.join(items)})" if items else ""
 
 
 def _table_key(schema: str, name: str) -> Any:
@@ -473,6 +532,13 @@ def _storage(t: Table, c: Column, st: Storage, old: Storage | None = None) -> li
         out.append(St(f"{base} SET COMPRESSION {st.compression or 'DEFAULT'};"))
     if st.statistics != old.statistics:
         out.append(St(f"{base} SET STATISTICS {st.statistics if st.statistics is not None else -1};"))
+    if st.fdw_options != old.fdw_options:
+        out.append(
+            St(
+                f"ALTER FOREIGN TABLE {_q(t)} ALTER COLUMN {ident(c.name)}"
+                f"{_fdw_alter(old.fdw_options, st.fdw_options)};"
+            )
+        )
     if st.attoptions != old.attoptions:
         if old.attoptions:
             names = ", ".join(o.split("=")[0] for o in old.attoptions)
@@ -558,18 +624,40 @@ def _view_sql(obj: View, replace: bool = False) -> str:
 @create.register
 def _(obj: View, ctx: RenderContext) -> list[St]:
     out = [St(_view_sql(obj))]
-    for c in _view_column_comments(obj):
-        out.append(c)
+    out += _view_column_comments(obj, None)
+    out += _view_defaults(obj, None)
     return out + _extras(obj)
 
 
 @create.register
 def _(obj: MaterializedView, ctx: RenderContext) -> list[St]:
-    return [St(_view_sql(obj)), *_extras(obj)]
+    return [St(_view_sql(obj)), *_view_column_comments(obj, None), *_extras(obj)]
 
 
-def _view_column_comments(obj: View) -> list[St]:
-    return []
+def _view_column_comments(obj: View, old: View | None) -> list[St]:
+    """COMMENT ON COLUMN for a view's columns, against `old`'s when there is one."""
+    after = dict(o.items) if (o := obj.option(ColumnComments)) else {}
+    before = dict(o.items) if old is not None and (o := old.option(ColumnComments)) else {}
+    out = []
+    for name in sorted(before.keys() | after.keys()):
+        if before.get(name) != after.get(name):
+            text = after.get(name)
+            value = literal(text) if text is not None else "NULL"
+            out.append(St(f"COMMENT ON COLUMN {_q(obj)}.{ident(name)} IS {value};"))
+    return out
+
+
+def _view_defaults(obj: View, old: View | None) -> list[St]:
+    """ALTER VIEW ... ALTER COLUMN SET/DROP DEFAULT (defaults for inserts through the view)."""
+    after = dict(o.items) if (o := obj.option(ViewDefaults)) else {}
+    before = dict(o.items) if old is not None and (o := old.option(ViewDefaults)) else {}
+    out = []
+    for name in sorted(before.keys() | after.keys()):
+        if before.get(name) != after.get(name):
+            head = f"ALTER VIEW {_q(obj)} ALTER COLUMN {ident(name)}"
+            x = after.get(name)
+            out.append(St(f"{head} SET DEFAULT {_e(x)};" if x is not None else f"{head} DROP DEFAULT;"))
+    return out
 
 
 def _routine_sql(obj: Routine, replace: bool = False) -> str:
@@ -603,7 +691,7 @@ def _routine_sql(obj: Routine, replace: bool = False) -> str:
             name = k[4:]
             head += f"\n    SET {name} " + ("FROM CURRENT" if v == "FROM CURRENT" else f"TO {v}")
     if obj.body.startswith(("RETURN ", "BEGIN ATOMIC")):
-        return f"{head}\n{obj.body};"
+        return f"{head}\n{obj.body_sql or obj.body};"
     if obj.language == "c" and "," in obj.body and obj.body.startswith("'"):
         return f"{head}\n    AS {obj.body};"
     return f"{head}\n    AS {dollar_quote(obj.body)};"
@@ -741,6 +829,8 @@ def drop(obj: Element, ctx: RenderContext) -> list[St]:
 
 @drop.register
 def _(obj: Table, ctx: RenderContext) -> list[St]:
+    if obj.option(ForeignTable) is not None:
+        return [St(f"DROP FOREIGN TABLE {_q(obj)};")]  # the data lives on the foreign server
     return [St(f"DROP TABLE {_q(obj)};", destructive=True, note=f"drops table {obj.display} and its data")]
 
 
@@ -814,7 +904,10 @@ def needs_rebuild(change: Alter) -> bool:
     if isinstance(new, (PrimaryKey, Unique, Exclude)):
         return bool(diff)
     if isinstance(new, View):  # includes materialized views
-        return bool(diff - {"options.view_options", "options.with"})
+        in_place = {"options.view_options", "options.with", "options.column_comments"}
+        if not isinstance(new, MaterializedView):
+            in_place |= {"check_option", "options.column_defaults"}
+        return bool(diff - in_place)
     if isinstance(new, Routine):
         assert isinstance(old, Routine)
         sig = [(a.name, a.mode, a.type) for a in old.arguments] != [
@@ -832,14 +925,14 @@ def needs_rebuild(change: Alter) -> bool:
     if isinstance(new, (Aggregate, Definition, RangeType, Opaque)):
         return bool(diff - {"options.enabled"})
     if isinstance(new, Enum):
-        assert isinstance(old, Enum)
-        return not _is_subsequence(old.labels, new.labels)
+        return False  # labels are added in place or the type is swapped (_enum_swap)
     if isinstance(new, Domain):
         return bool(diff & {"base_type", "collation"})
     if isinstance(new, Seq):
         return False
     if isinstance(new, CompositeType):
-        return False
+        assert isinstance(old, CompositeType)
+        return not _attributes_in_place(old, new)
     return False
 
 
@@ -966,7 +1059,23 @@ def _lossy(old: str, new: str) -> bool:
 def _(old: Table, new: Table, change: Alter, ctx: RenderContext) -> list[St]:
     t = _q(new)
     out: list[St] = []
+    parents = _same_parents(old, new)
+    domains = _domain_bases(ctx)
     for ch in change.children:
+        if parents:
+            # ALTER TABLE on a parent recurses to partitions and inheritance children: render only
+            # what is left to do on this table once the parents' statements have run
+            before = ch.old if isinstance(ch, (Alter, Drop)) else None
+            after = ch.new if isinstance(ch, (Alter, Create)) else None
+            assert isinstance(before, Column | None) and isinstance(after, Column | None)
+            inherited = _after_parents(ctx, parents, ch.obj.name, before, kept=after is not None)
+            if inherited is not None and after is not None:
+                if inherited != after:
+                    out += _alter_column(new, inherited, after, domains)
+                continue
+            if inherited is None and after is None:
+                continue
+            ch = Create(after) if after is not None else Drop(inherited) if inherited is not None else ch
         if isinstance(ch, Create):
             col = ch.new
             assert isinstance(col, Column)
@@ -987,12 +1096,84 @@ def _(old: Table, new: Table, change: Alter, ctx: RenderContext) -> list[St]:
         else:
             a, b = ch.old, ch.new
             assert isinstance(a, Column) and isinstance(b, Column)
-            out += _alter_column(new, a, b)
+            out += _alter_column(new, a, b, domains)
     out += _alter_table_options(old, new)
     return out + _common(old, new)
 
 
-def _alter_column(t: Table, a: Column, b: Column) -> list[St]:
+def _same_parents(old: Table, new: Table) -> tuple[tuple[str, str], ...]:
+    """Parents (partitioned table or inheritance parents) a table has on both sides."""
+    po, pn = old.option(PartitionOf), new.option(PartitionOf)
+    if po is not None and pn is not None and po.parent == pn.parent:
+        return (pn.parent,)
+    io, inn = old.option(Inherits), new.option(Inherits)
+    if io is not None and inn is not None:
+        return tuple(p for p in inn.parents if p in io.parents)
+    return ()
+
+
+def _after_parents(
+    ctx: RenderContext, parents: tuple[tuple[str, str], ...], name: str, col: Column | None, *, kept: bool
+) -> Column | None:
+    """Column `name` of a child table once its parents' ALTER TABLE statements have recursed:
+    ADD/DROP COLUMN, TYPE, SET/DROP DEFAULT and SET/DROP NOT NULL all recurse to children
+    (https://www.postgresql.org/docs/current/sql-altertable.html). A column the child still has
+    after its parent dropped it was defined locally as well, and DROP COLUMN leaves it there."""
+    cur = col
+    for p in parents:
+        pa = next((c for c in _columns_of(ctx.old, p) if c.name == name), None)
+        pb = next((c for c in _columns_of(ctx.new, p) if c.name == name), None)
+        if pa is None and pb is not None and cur is None:
+            cur = dataclasses.replace(pb, comment=None, options=())
+        elif pa is not None and pb is None and not kept:
+            cur = None
+        elif pa is not None and pb is not None and cur is not None:
+            if (pa.type, pa.collation) != (pb.type, pb.collation):
+                cur = dataclasses.replace(cur, type=pb.type, collation=pb.collation)
+            if pa.default != pb.default:
+                cur = dataclasses.replace(cur, default=pb.default)
+            if pa.nullable != pb.nullable:
+                cur = dataclasses.replace(cur, nullable=pb.nullable)
+    return cur
+
+
+def _domain_bases(ctx: RenderContext) -> dict[str, str]:
+    """Rendered domain name -> its base type, over both sides of the change."""
+    out: dict[str, str] = {}
+    for schema in (ctx.old, ctx.new):
+        for obj in schema:
+            if isinstance(obj, Domain):
+                out[_q(obj)] = obj.base_type
+    return out
+
+
+def type_change(
+    column: str, old: str, new: str, domains: dict[str, str] | None = None
+) -> tuple[str | None, bool]:
+    """(USING expression or None, lossy) for ALTER COLUMN ... TYPE from `old` to `new`.
+
+    A domain and its base type convert both ways without USING: PostgreSQL coerces to a domain
+    with an assignment cast plus a constraint check, which fails the statement rather than losing
+    data (https://www.postgresql.org/docs/current/domains.html).
+    """
+    if old == new:
+        return None, False
+    domains = domains or {}
+    if domains.get(old) == new:
+        return None, False
+    if domains.get(new) == old:
+        return None, False
+    old_array, new_array = old.endswith("[]"), new.endswith("[]")
+    if not old_array and new_array:
+        # no cast turns a scalar into an array: wrap the value
+        return f"ARRAY[{ident(column)}]::{new}", _lossy(old, new.removesuffix("[]"))
+    if old_array and not new_array:
+        return f"{ident(column)}[1]::{new}", True  # keeps the first element only
+    using = f"{ident(column)}::{new}" if _needs_using(old, new) else None
+    return using, _lossy(old, new)
+
+
+def _alter_column(t: Table, a: Column, b: Column, domains: dict[str, str] | None = None) -> list[St]:
     base = f"ALTER TABLE {_q(t)} ALTER COLUMN {ident(b.name)}"
     out: list[St] = []
     if a.generated != b.generated or a.generated_stored != b.generated_stored:
@@ -1002,28 +1183,30 @@ def _alter_column(t: Table, a: Column, b: Column) -> list[St]:
                 name=a.name, type=a.type, nullable=a.nullable, collation=a.collation, options=a.options
             )
         else:
-            # PostgreSQL 15 cannot change a generation expression in place: re-add the column
-            out.append(
-                St(
-                    f"ALTER TABLE {_q(t)} DROP COLUMN {ident(b.name)};",
-                    destructive=True,
-                    note=f"re-creates generated column {t.display}.{b.name}",
-                )
-            )
-            out.append(St(f"ALTER TABLE {_q(t)} ADD COLUMN {column_def(b)};"))
+            # PostgreSQL 15 cannot change a generation expression in place (SET EXPRESSION is
+            # PostgreSQL 17): re-add the column. Both statements are marked so that they are
+            # commented out together; indexes on the column go with it.
+            note = f"re-creates generated column {t.display}.{b.name}"
+            out.append(St(f"ALTER TABLE {_q(t)} DROP COLUMN {ident(b.name)};", destructive=True, note=note))
+            out.append(St(f"ALTER TABLE {_q(t)} ADD COLUMN {column_def(b)};", destructive=True, note=note))
             return out
     ai, bi = a.option(Identity), b.option(Identity)
     if ai is not None and bi is None:
         out.append(St(f"{base} DROP IDENTITY;"))
+    default_note = ""  # set when the default is dropped and restored around a lossy type change
     if a.type != b.type or a.collation != b.collation:
         s = f"{base} TYPE {b.type}"
         if b.collation:
             s += f" COLLATE {b.collation}"
-        if a.type != b.type and _needs_using(a.type, b.type):
-            s += f" USING {ident(b.name)}::{b.type}"
-        lossy = _lossy(a.type, b.type)
-        if a.default is not None and a.type != b.type and lossy:
-            out.append(St(f"{base} DROP DEFAULT;"))
+        using, lossy = type_change(b.name, a.type, b.type, domains)
+        if using is not None:
+            s += f" USING {using}"
+        # The old default is cast to the new type with an assignment cast; where there is none
+        # (USING needed) or it may fail, ALTER TYPE errors out: drop it first and set it after.
+        note = f"{t.display}.{b.name}: {a.type} -> {b.type} may lose data or fail" if lossy else ""
+        if a.default is not None and a.type != b.type and (lossy or using is not None):
+            default_note = note
+            out.append(St(f"{base} DROP DEFAULT;", destructive=lossy, note=note))
             a = Column(
                 name=a.name,
                 type=a.type,
@@ -1032,16 +1215,12 @@ def _alter_column(t: Table, a: Column, b: Column) -> list[St]:
                 options=a.options,
                 generated=a.generated,
             )
-        out.append(
-            St(
-                s + ";",
-                destructive=lossy,
-                note=f"{t.display}.{b.name}: {a.type} -> {b.type} may lose data or fail" if lossy else "",
-            )
-        )
+        out.append(St(s + ";", destructive=lossy, note=note))
     if a.default != b.default and b.generated is None:
-        out += _set_default(t, b)
-    if a.nullable != b.nullable and not (bi is not None and ai is None):
+        out += [St(x.sql, destructive=bool(default_note), note=default_note) for x in _set_default(t, b)]
+    # ADD GENERATED ... AS IDENTITY requires the column to be NOT NULL already
+    # (https://www.postgresql.org/docs/current/sql-altertable.html), so SET NOT NULL goes first.
+    if a.nullable != b.nullable:
         out.append(St(f"{base} {'DROP' if b.nullable else 'SET'} NOT NULL;"))
     if bi is not None and ai is None:
         opts = " (" + " ".join(_seq_clause(k, v) for k, v in bi.sequence) + ")" if bi.sequence else ""
@@ -1092,6 +1271,9 @@ def _alter_table_options(old: Table, new: Table) -> list[St]:
         before, after = set(io.parents if io else ()), set(inn.parents if inn else ())
         out += [St(f"ALTER TABLE {t} NO INHERIT {_rel(*p)};") for p in sorted(before - after)]
         out += [St(f"ALTER TABLE {t} INHERIT {_rel(*p)};") for p in sorted(after - before)]
+    fo, fn = old.option(ForeignTable), new.option(ForeignTable)
+    if fo is not None and fn is not None and fo.params != fn.params:
+        out.append(St(f"ALTER FOREIGN TABLE {t}{_fdw_alter(fo.params, fn.params)};"))
     out += _table_options(new, old)
     return out
 
@@ -1129,6 +1311,9 @@ def _(old: Index, new: Index, change: Alter, ctx: RenderContext) -> list[St]:
 def _alter_constraint(old: SchemaObject, new: SchemaObject) -> list[St]:
     assert isinstance(old, Constraint) and isinstance(new, Constraint)
     t = _rel(new.schema, new.table)
+    if getattr(old, "valid", True) and getattr(new, "valid", True) is False:
+        # a validated constraint cannot be marked NOT VALID again: re-add it unvalidated
+        return _constraint_drop(old) + _constraint_create(new)
     out = []
     if (old.deferrable, old.initially_deferred) != (new.deferrable, new.initially_deferred):
         out.append(
@@ -1152,6 +1337,17 @@ def _(old: View, new: View, change: Alter, ctx: RenderContext) -> list[St]:
         old.option(ViewOptions) or old.option(StorageParams),
         new.option(ViewOptions) or new.option(StorageParams),
     )
+    if old.check_option != new.check_option:
+        # check_option is a view option too: ALTER VIEW ... SET (check_option = local|cascaded)
+        # (https://www.postgresql.org/docs/current/sql-alterview.html)
+        out.append(
+            St(f"{head} SET (check_option={new.check_option.lower()});")
+            if new.check_option
+            else St(f"{head} RESET (check_option);")
+        )
+    out += _view_column_comments(new, old)
+    if not isinstance(new, MaterializedView):
+        out += _view_defaults(new, old)
     return out + _common(old, new)
 
 
@@ -1173,11 +1369,30 @@ def _(old: Seq, new: Seq, change: Alter, ctx: RenderContext) -> list[St]:
             clauses.append(f"{word} {getattr(new, field)}")
     if old.cycle != new.cycle:
         clauses.append("CYCLE" if new.cycle else "NO CYCLE")
-    out = [St(f"ALTER SEQUENCE {_q(new)} {' '.join(clauses)};")] if clauses else []
+    out = _sequence_into_range(old, new)
+    if clauses:
+        out.append(St(f"ALTER SEQUENCE {_q(new)} {' '.join(clauses)};"))
     if old.owned_by != new.owned_by:
         target = f"{_rel(new.schema, new.owned_by[0])}.{ident(new.owned_by[1])}" if new.owned_by else "NONE"
         out.append(St(f"ALTER SEQUENCE {_q(new)} OWNED BY {target};", late=True))
     return out + _common(old, new)
+
+
+def _sequence_into_range(old: Seq, new: Seq) -> list[St]:
+    """Move a sequence that has not reached a raised MINVALUE (lowered MAXVALUE when descending)
+    onto the new bound first: ALTER SEQUENCE rejects a current value outside the new range
+    ("RESTART value (1) cannot be less than MINVALUE"), while a plain RESTART would move a
+    sequence that is already past the bound backwards."""
+    name = literal(_q(new))
+    if new.increment > 0 and new.min_value > old.min_value and new.min_value <= old.max_value:
+        cond = f"last_value < {new.min_value}"
+        bound = new.min_value
+    elif new.increment < 0 and new.max_value < old.max_value and new.max_value >= old.min_value:
+        cond = f"last_value > {new.max_value}"
+        bound = new.max_value
+    else:
+        return []
+    return [St(f"SELECT pg_catalog.setval({name}, {bound}, false) FROM {_q(new)} WHERE {cond};")]
 
 
 @alter.register
@@ -1217,6 +1432,8 @@ def _(old: Policy, new: Policy, change: Alter, ctx: RenderContext) -> list[St]:
 
 @alter.register
 def _(old: Enum, new: Enum, change: Alter, ctx: RenderContext) -> list[St]:
+    if not _is_subsequence(old.labels, new.labels):
+        return _enum_swap(old, new, ctx) + _common(old, new)
     out = []
     labels = list(old.labels)
     for i, label in enumerate(new.labels):
@@ -1236,10 +1453,62 @@ def _(old: Enum, new: Enum, change: Alter, ctx: RenderContext) -> list[St]:
             St(
                 f"ALTER TYPE {_q(new)} ADD VALUE {literal(label)}{clause};",
                 transactional=False,
+                # early: a new label cannot be used in the transaction that adds it
+                # (https://www.postgresql.org/docs/current/sql-altertype.html, Notes)
+                early=True,
                 note="ALTER TYPE ... ADD VALUE: the new value is usable only once committed",
             )
         )
     return out + _common(old, new)
+
+
+def _enum_swap(old: Enum, new: Enum, ctx: RenderContext) -> list[St]:
+    """Remove or reorder enum labels: PostgreSQL can only add them
+    (https://www.postgresql.org/docs/current/sql-altertype.html), so the type is renamed, created
+    anew and every column using it converted through text before the old type is dropped."""
+    removed = [x for x in old.labels if x not in new.labels]
+    note = (
+        f"{new.display}: removes {', '.join(literal(x) for x in removed)}; rows holding them make it fail"
+        if removed
+        else f"{new.display}: reorders its labels"
+    )
+    tmp = truncate(f"{old.name}__ddlc_old")
+    qtmp = qualified(new.schema, tmp)
+    out = [
+        St(f"ALTER TYPE {_q(old)} RENAME TO {ident(tmp)};", destructive=True, note=note),
+        St(f"CREATE TYPE {_q(new)} AS ENUM ({', '.join(literal(v) for v in new.labels)});"),
+    ]
+    for table, col in _columns_of_type(ctx.old, _q(old)):
+        base = f"ALTER TABLE {_q(table)} ALTER COLUMN {ident(col.name)}"
+        array = "[]" if col.type.endswith("[]") else ""
+        # The default is an expression of the old type: it cannot be cast automatically. The
+        # target side's default is restored where the column keeps the type: the old one may use a
+        # removed label, and in a rollback the table's own change has already run.
+        target = ctx.new.get(table.key)
+        tcol = target.column(col.name) if isinstance(target, Table) else None
+        default = tcol.default if tcol is not None and tcol.type == col.type else col.default
+        if col.default is not None:
+            out.append(St(f"{base} DROP DEFAULT;"))
+        out.append(St(f"{base} TYPE {col.type} USING {ident(col.name)}::text{array}::{col.type};"))
+        if default is not None:
+            out.append(St(f"{base} SET DEFAULT {_e(default)};"))
+    out.append(St(f"DROP TYPE {qtmp};"))
+    # all or nothing: commented out together when destructive statements are not allowed
+    return [St(x.sql, destructive=True, note=note, transactional=x.transactional) for x in out]
+
+
+def _columns_of_type(schema: Schema, type_name: str) -> list[tuple[Table, Column]]:
+    """Columns of type `type_name` (or an array of it), except those a parent's ALTER recurses to."""
+    out = []
+    for obj in schema:
+        if not isinstance(obj, Table) or obj.option(PartitionOf) is not None:
+            continue
+        inh = obj.option(Inherits)
+        inherited = {c.name for p in (inh.parents if inh else ()) for c in _columns_of(schema, p)}
+        for col in obj.columns:
+            if col.type in (type_name, f"{type_name}[]") and col.name not in inherited:
+                out.append((obj, col))
+    return out
 
 
 @alter.register
@@ -1273,6 +1542,9 @@ def _(old: Domain, new: Domain, change: Alter, ctx: RenderContext) -> list[St]:
 
 @alter.register
 def _(old: CompositeType, new: CompositeType, change: Alter, ctx: RenderContext) -> list[St]:
+    if not _attributes_in_place(old, new):
+        # attribute order is part of the type (row constructors are positional)
+        return drop(old, ctx) + create(new, ctx)
     head = f"ALTER TYPE {_q(new)}"
     a = {x.name: x for x in old.attributes}
     b = {x.name: x for x in new.attributes}
@@ -1282,16 +1554,26 @@ def _(old: CompositeType, new: CompositeType, change: Alter, ctx: RenderContext)
             clauses.append(
                 f"ADD ATTRIBUTE {ident(n)} {x.type}" + (f" COLLATE {x.collation}" if x.collation else "")
             )
-        elif a[n] != x:
+        elif (a[n].type, a[n].collation) != (x.type, x.collation):
             clauses.append(
                 f"ALTER ATTRIBUTE {ident(n)} TYPE {x.type}"
                 + (f" COLLATE {x.collation}" if x.collation else "")
             )
+    dropped = [n for n in a if n not in b]
     out = (
-        [St(f"{head} {', '.join(clauses)};", destructive=any(c.startswith("DROP") for c in clauses))]
+        [
+            St(
+                f"{head} {', '.join(clauses)};",
+                destructive=bool(dropped),
+                note=f"drops attribute(s) {', '.join(dropped)} of {new.display}" if dropped else "",
+            )
+        ]
         if clauses
         else []
     )
+    for n, x in b.items():
+        if x.comment != (a[n].comment if n in a else None):
+            out.append(_attribute_comment(new, n, x.comment))
     return out + _common(old, new)
 
 
@@ -1314,14 +1596,24 @@ def _(old: Definition, new: Definition, change: Alter, ctx: RenderContext) -> li
 def render(change: Change, ctx: RenderContext) -> Sequence[St]:
     """SQL for one change."""
     if isinstance(change, Create):
-        return create(change.new, ctx)
-    if isinstance(change, Drop):
+        out = create(change.new, ctx)
+    elif isinstance(change, Drop):
         obj = change.old
         assert isinstance(obj, SchemaObject)
         if obj.key in ctx.implicit_drops:
             return []
-        return drop(obj, ctx)
-    return alter(change.old, change.new, change, ctx)
+        out = drop(obj, ctx)
+    else:
+        out = alter(change.old, change.new, change, ctx)
+    # notes become `--` comment lines: a name with a line break must not end the comment
+    return [
+        dataclasses.replace(st, note=_one_line(st.note)) if "\n" in st.note or "\r" in st.note else st
+        for st in out
+    ]
+
+
+def _one_line(text: str) -> str:
+    return text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
 
 
 def snapshot(schema: Schema) -> str:

@@ -194,7 +194,7 @@ def create_function(n: Node, b: Builder) -> None:
         d = item["DefElem"]
         opts.setdefault(d["defname"], []).append(d.get("arg"))
     language = str(const_value(opts["language"][0])).lower() if "language" in opts else "sql"
-    body = ""
+    body = body_sql = ""
     if "as" in opts:
         vals = const_value(opts["as"][0])
         body = (
@@ -203,7 +203,7 @@ def create_function(n: Node, b: Builder) -> None:
             else (vals[0] if isinstance(vals, list) else str(vals))
         )
     elif n.get("sql_body"):
-        body = _sql_body(b, n["sql_body"])
+        body, body_sql = _sql_body(b, n["sql_body"])
     table_cols = [a for a in args if a.mode == "TABLE"]
     returns = None
     if table_cols:
@@ -227,6 +227,7 @@ def create_function(n: Node, b: Builder) -> None:
         returns=returns,
         language=language,
         body=body,
+        body_sql=body_sql,
         attributes=attrs,
         pos=b.pos,
         depends_on=frozenset(_type_keys(b, [a.type for a in args] + ([returns] if returns else []))),
@@ -236,28 +237,31 @@ def create_function(n: Node, b: Builder) -> None:
     b.routine_index.setdefault((schema, base), set()).add(obj.key)
 
 
-def _sql_body(b: Builder, node: Node) -> str:
-    """SQL-standard body (RETURN expr / BEGIN ATOMIC ... END), canonical."""
+def _sql_body(b: Builder, node: Node) -> tuple[str, str]:
+    """SQL-standard body (RETURN expr / BEGIN ATOMIC ... END): (canonical, renderable) text."""
     from ddlcompare.dialects.postgres import expr as pgexpr
 
     items = node.get("List", {}).get("items", [node]) if isinstance(node, dict) else node
-    stmts = []
+    flat: list[Node] = []
+    atomic = False
     for it in items:
-        if "ReturnStmt" in it:
-            stmts.append("RETURN " + pgexpr.canonical(it["ReturnStmt"]["returnval"], b.scope()))
-        elif "List" in it:
-            for s in it["List"].get("items", ()):
-                if "ReturnStmt" in s:
-                    stmts.append("RETURN " + pgexpr.canonical(s["ReturnStmt"]["returnval"], b.scope()))
-                else:
-                    stmts.append(pgexpr.canonical_query(s, b.scope()))
+        if "List" in it:
+            atomic = True
+            flat.extend(it["List"].get("items", ()))
         else:
-            stmts.append(pgexpr.canonical_query(it, b.scope()))
-    return (
-        "BEGIN ATOMIC " + "; ".join(stmts) + "; END"
-        if len(stmts) != 1 or not stmts[0].startswith("RETURN")
-        else stmts[0]
-    )
+            flat.append(it)
+    canon, text = [], []
+    for s in flat:
+        if "ReturnStmt" in s:
+            value = s["ReturnStmt"]["returnval"]
+            canon.append("RETURN " + pgexpr.canonical(value, b.scope()))
+            text.append("RETURN " + pgexpr.sql(value))
+        else:
+            canon.append(pgexpr.canonical_query(s, b.scope()))
+            text.append(pgexpr.sql(s))
+    if atomic or len(flat) != 1 or "ReturnStmt" not in flat[0]:
+        return "BEGIN ATOMIC " + "; ".join(canon) + "; END", "BEGIN ATOMIC\n    " + ";\n    ".join(text) + ";\nEND"
+    return canon[0], text[0]
 
 
 def _attributes(

@@ -375,11 +375,17 @@ def _seq_opts(b: Builder, c: Node, type_text: str) -> tuple[tuple[str, str], ...
     if not opts:
         return ()
     vals = sequence_values(b, opts, type_text)
-    defaults = {**sequence_defaults(type_text, vals.get("increment", 1)), "increment": 1}
+    increment = vals.get("increment", 1)
+    defaults = sequence_defaults(type_text, increment)
+    # pg_dump spells every default out (START WITH 1 ... NO MINVALUE): only real settings count
+    min_value = defaults["min_value"] if vals.get("min_value") is None else vals["min_value"]
+    max_value = defaults["max_value"] if vals.get("max_value") is None else vals["max_value"]
+    defaults.update(increment=1, start=min_value if increment > 0 else max_value)
+    given = {**vals, "min_value": min_value, "max_value": max_value}
     out = []
     for k in ("start", "increment", "min_value", "max_value", "cache", "cycle"):
-        if k in vals and vals[k] != defaults.get(k):
-            out.append((k, str(vals[k])))
+        if k in given and given[k] != defaults.get(k):
+            out.append((k, str(given[k])))
     return tuple(sorted(out))
 
 
@@ -611,7 +617,8 @@ def reloptions(items: list[Node] | None) -> tuple[str, ...]:
         if d.get("defnamespace"):
             name = f"{d['defnamespace']}.{name}"
         arg = d.get("arg")
-        value = "true" if arg is None else str(const_value(arg)).lower()
+        # the grammar already folds unquoted words (TRUE, on); quoted values keep their case
+        value = "true" if arg is None else str(const_value(arg))
         out.append(f"{name}={value}")
     return tuple(sorted(out))
 
