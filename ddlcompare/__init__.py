@@ -64,7 +64,7 @@ def plan_between(old: Schema, new: Schema) -> Plan:
     """Diff two schemas of one dialect and plan the migration."""
     d = dialects.get(new.dialect)
     changes = diff(old, new, column_order=d.COLUMN_ORDER)
-    return make_plan(old, new, changes, d, d.render)
+    return d.combine(make_plan(old, new, changes, d, d.render))
 
 
 def compare(old: str, new: str, dialect: str | None = None, options: LoadOptions | None = None) -> Plan:

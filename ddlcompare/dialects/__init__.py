@@ -12,7 +12,7 @@ from ddlcompare.diff.changes import Alter, Change
 from ddlcompare.errors import DdlError
 from ddlcompare.model.base import ObjectKey, Schema, SchemaObject
 from ddlcompare.output.sql import ScriptStyle
-from ddlcompare.plan.plan import RenderContext, Statement
+from ddlcompare.plan.plan import Plan, RenderContext, Statement
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +50,10 @@ class Dialect(Protocol):
     def dropped_with(self, obj: SchemaObject, dropped: frozenset[ObjectKey]) -> ObjectKey | None: ...
 
     def container(self, obj: SchemaObject) -> ObjectKey | None: ...
+
+    def combine(self, plan: Plan) -> Plan:
+        """Merge steps where the dialect wants fewer statements (MySQL: one ALTER TABLE per table)."""
+        ...
 
     def detect(self, text: str) -> int: ...
 

@@ -13,6 +13,7 @@ import os
 import pickle
 import subprocess
 import traceback
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,14 +98,17 @@ def _compute(setup: str, body: str) -> LiveSide:
             pgdb.load(db, body)
         except pgdb.LoadError as e:
             return LiveSide(load_error=str(e))
-        live, live_error = None, ""
-        try:
-            live = get("postgres").inspect(pgdb.url(db), LoadOptions())
-        except Exception:  # a reader crash is this side's result, not the run's
-            live_error = traceback.format_exc(limit=-4)
-        dump, dump_error = "", ""
-        try:
-            dump = pgdb.pg_dump(db)
-        except subprocess.CalledProcessError as e:
-            dump_error = str(e.stderr)[-2000:]
+        # pg_dump (a subprocess) runs while the live reader works: the two are the slow part
+        with ThreadPoolExecutor(max_workers=1) as ex:
+            dumping = ex.submit(pgdb.pg_dump, db)
+            live, live_error = None, ""
+            try:
+                live = get("postgres").inspect(pgdb.url(db), LoadOptions())
+            except Exception:  # a reader crash is this side's result, not the run's
+                live_error = traceback.format_exc(limit=-4)
+            dump, dump_error = "", ""
+            try:
+                dump = dumping.result()
+            except subprocess.CalledProcessError as e:
+                dump_error = str(e.stderr)[-2000:]
         return LiveSide(live=live, live_error=live_error, dump=dump, dump_error=dump_error)

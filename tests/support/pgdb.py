@@ -16,6 +16,9 @@ from tests.support.servers import PG_HOST, PG_PORT, PG_USER
 
 _META = re.compile(r"(?m)^\\(?:restrict|unrestrict|connect)\b.*$")
 _ROLE_PATTERNS = [
+    # CREATE POLICY ... TO r1, r2 USING/WITH CHECK
+    re.compile(r"\bPOLICY\b[^;]*?\bTO\s+((?:\"(?:[^\"]|\"\")+\"|[A-Za-z_][\w$]*)(?:\s*,\s*(?:\"(?:[^\"]|\"\")+\"|[A-Za-z_][\w$]*))*)",
+               re.I | re.S),
     re.compile(r"\bOWNER\s+TO\s+(\"(?:[^\"]|\"\")+\"|[A-Za-z_][\w$]*)", re.I),
     re.compile(r"\bAUTHORIZATION\s+(\"(?:[^\"]|\"\")+\"|[A-Za-z_][\w$]*)", re.I),
     re.compile(

@@ -3,11 +3,13 @@ with the live reader (no difference), apply rollback (equal to old again)."""
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from dataclasses import dataclass
 
 from ddlcompare import plan_between
 from ddlcompare.dialects import LoadOptions, get
 from ddlcompare.diff.compare import diff
+from ddlcompare.model.base import Schema
 from ddlcompare.output.markdown import render_markdown
 from ddlcompare.output.sql import render_script
 from ddlcompare.plan.plan import Plan
@@ -28,11 +30,11 @@ class Outcome:
         return self.stage == "ok"
 
 
-def _differences(a_url: str, b_url: str) -> str:
+def _differences(a_url: str, b_url: str | Schema) -> str:
     """Empty when the two live databases are equal in the model, else a readable report."""
     d = get("postgres")
     a = d.inspect(a_url, LoadOptions())
-    b = d.inspect(b_url, LoadOptions())
+    b = b_url if isinstance(b_url, Schema) else d.inspect(b_url, LoadOptions())
     changes = diff(a, b, column_order=d.COLUMN_ORDER)
     if not changes:
         return ""
@@ -51,8 +53,14 @@ def roundtrip_pg(
     setup_sql: str | None = None,
     forward: str | None = None,
     rollback: str | None = None,
+    old_live: Schema | None = None,
+    new_live: Schema | None = None,
 ) -> Outcome:
-    """Run the round trip; `forward`/`rollback` default to ddlcompare's scripts for the pair."""
+    """Run the round trip; `forward`/`rollback` default to ddlcompare's scripts for the pair.
+
+    `old_live`/`new_live`: the live reader's models of the two sides loaded on their own, when the
+    caller already has them (the corpus suites cache them); then one database is enough.
+    """
     if forward is None or rollback is None:
         try:
             plan = make_plan(old_sql, new_sql)
@@ -61,8 +69,18 @@ def roundtrip_pg(
         style = get("postgres").STYLE
         forward = render_script(plan, style, allow_destructive=True)
         rollback = render_script(plan, style, rollback=True, allow_destructive=True)
-    with pgdb.fresh_db("ddlc_rt") as a, pgdb.fresh_db("ddlc_rt") as b, pgdb.fresh_db("ddlc_rt") as c:
-        for db, sql, stage in ((a, old_sql, "load old"), (b, new_sql, "load new"), (c, old_sql, "load old")):
+    with ExitStack() as stack:
+        a = stack.enter_context(pgdb.fresh_db("ddlc_rt"))
+        loads = [(a, old_sql, "load old")]
+        new_ref: str | Schema | None = new_live
+        old_ref: str | Schema | None = old_live
+        if new_ref is None or old_ref is None:
+            b = stack.enter_context(pgdb.fresh_db("ddlc_rt"))
+            c = stack.enter_context(pgdb.fresh_db("ddlc_rt"))
+            loads += [(b, new_sql, "load new"), (c, old_sql, "load old")]
+            new_ref, old_ref = pgdb.url(b), pgdb.url(c)
+        assert new_ref is not None and old_ref is not None
+        for db, sql, stage in loads:
             try:
                 if setup_sql:
                     pgdb.load(db, setup_sql)
@@ -73,14 +91,14 @@ def roundtrip_pg(
             pgdb.load(a, forward, roles=False)
         except pgdb.LoadError as e:
             return Outcome("forward", str(e), forward, rollback)
-        report = _differences(pgdb.url(a), pgdb.url(b))
+        report = _differences(pgdb.url(a), new_ref)
         if report:
             return Outcome("forward result", report, forward, rollback)
         try:
             pgdb.load(a, rollback, roles=False)
         except pgdb.LoadError as e:
             return Outcome("rollback", str(e), forward, rollback)
-        report = _differences(pgdb.url(a), pgdb.url(c))
+        report = _differences(pgdb.url(a), old_ref)
         if report:
             return Outcome("rollback result", report, forward, rollback)
     return Outcome("ok", "", forward, rollback)

@@ -8,7 +8,7 @@ from ddlcompare.dialects import LoadOptions
 from ddlcompare.diff.changes import Alter, Change
 from ddlcompare.model.base import ObjectKey, Schema, SchemaObject
 from ddlcompare.output.sql import ScriptStyle
-from ddlcompare.plan.plan import RenderContext, Statement
+from ddlcompare.plan.plan import Plan, RenderContext, Statement
 
 
 class PostgresDialect:
@@ -87,6 +87,10 @@ class PostgresDialect:
     def container(self, obj: SchemaObject) -> ObjectKey | None:
         """Objects live in their schema (extensions and schemas themselves in none)."""
         return ObjectKey("schema", "", obj.schema) if obj.schema else None
+
+    def combine(self, plan: Plan) -> Plan:
+        """PostgreSQL applies each change on its own: nothing to merge."""
+        return plan
 
     def detect(self, text: str) -> int:
         from ddlcompare.dialects.detect import _PG, _score

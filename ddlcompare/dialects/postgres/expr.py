@@ -1803,7 +1803,13 @@ def _targets(items: Sequence[Node], c: _Ctx) -> list[tuple[str, str, Node]]:
                 continue
             if name is None:
                 name = column_name(val)
-            text = _e(val, c)
+            tc = val.get("TypeCast")
+            if tc is not None and _literal_core(tc["arg"]) is None and c.scope is not None:
+                # a cast at the top of an output column sets the view column's type: PostgreSQL
+                # never adds one there itself, so it is the user's and must count
+                text = f"{_cast_arg(tc['arg'], _e(tc['arg'], c))}::{c.scope.type(tc['typeName'])}"
+            else:
+                text = _e(val, c)
             out.append((f"{text} AS {ident(name)}", name, val))
             continue
         text = _e(val, c)

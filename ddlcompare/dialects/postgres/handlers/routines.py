@@ -260,7 +260,8 @@ def _sql_body(b: Builder, node: Node) -> tuple[str, str]:
             canon.append(pgexpr.canonical_query(s, b.scope()))
             text.append(pgexpr.sql(s))
     if atomic or len(flat) != 1 or "ReturnStmt" not in flat[0]:
-        return "BEGIN ATOMIC " + "; ".join(canon) + "; END", "BEGIN ATOMIC\n    " + ";\n    ".join(text) + ";\nEND"
+        rendered = "BEGIN ATOMIC\n    " + ";\n    ".join(text) + ";\nEND"
+        return "BEGIN ATOMIC " + "; ".join(canon) + "; END", rendered
     return canon[0], text[0]
 
 

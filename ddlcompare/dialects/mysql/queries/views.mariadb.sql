@@ -1,0 +1,5 @@
+-- Views: VIEW_DEFINITION is the stored query with every table qualified by its database.
+SELECT TABLE_NAME, VIEW_DEFINITION, CHECK_OPTION, DEFINER, SECURITY_TYPE, CHARACTER_SET_CLIENT,
+       COLLATION_CONNECTION, ALGORITHM
+FROM information_schema.VIEWS
+WHERE TABLE_SCHEMA = %(db)s
