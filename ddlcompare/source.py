@@ -46,3 +46,29 @@ class LineIndex:
 
         line = bisect_right(self._starts, offset)
         return SourcePos(self.path, line, offset - self._starts[line - 1] + 1)
+
+
+class LineCursor:
+    """Positions of (mostly) increasing offsets in one pass: statements come in file order, so
+    counting the newlines since the previous offset is all the work there is."""
+
+    __slots__ = ("_line", "_line_start", "_off", "path", "text")
+
+    def __init__(self, path: str, text: str) -> None:
+        self.path = path
+        self.text = text
+        self._off = 0
+        self._line = 1
+        self._line_start = 0
+
+    def pos(self, offset: int) -> SourcePos:
+        """Position of character `offset`."""
+        if offset < self._off:
+            return SourcePos.from_offset(self.path, self.text, offset)
+        text = self.text
+        n = text.count("\n", self._off, offset)
+        if n:
+            self._line += n
+            self._line_start = text.rfind("\n", self._off, offset) + 1
+        self._off = offset
+        return SourcePos(self.path, self._line, offset - self._line_start + 1)

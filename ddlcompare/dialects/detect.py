@@ -39,7 +39,7 @@ _MY = [
 ]
 
 
-_SAMPLE = 200_000  # characters looked at: dump headers and the first statements decide
+_SAMPLE = 64_000  # characters looked at: dump headers and the first statements decide
 
 
 def _score(text: str, rules: list[tuple[re.Pattern[str], int]]) -> int:

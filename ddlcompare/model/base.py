@@ -143,6 +143,7 @@ class Element:
 
 
 OptionT = TypeVar("OptionT", bound=Option)
+SchemaObjectT = TypeVar("SchemaObjectT", bound="SchemaObject")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -225,12 +226,20 @@ class Schema:
     objects: Mapping[ObjectKey, SchemaObject]
     warnings: tuple[Warning, ...] = field(default=(), compare=False)
     source: str = field(default="", compare=False)
+    _cache: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def __iter__(self) -> Iterator[SchemaObject]:
         return iter(self.objects.values())
 
     def get(self, key: ObjectKey) -> SchemaObject | None:
         return self.objects.get(key)
+
+    def of_kind(self, cls: type[SchemaObjectT]) -> list[SchemaObjectT]:
+        """Objects of one class (and its subclasses), computed once per schema."""
+        found = self._cache.get(cls)
+        if found is None:
+            found = self._cache[cls] = [o for o in self.objects.values() if isinstance(o, cls)]
+        return found  # type: ignore[no-any-return]
 
     def children(self) -> dict[tuple[str, str], list[SchemaObject]]:
         """Relation-owned objects (indexes, constraints, triggers, ...) by (schema, relation name)."""

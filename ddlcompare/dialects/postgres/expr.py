@@ -134,11 +134,14 @@ class SimpleScope:
 class _Ctx:
     """State of one print: canonical or faithful, the scope, and the FROM items in reach."""
 
-    __slots__ = ("canon", "ctes", "frames", "names", "scope", "used")
+    __slots__ = ("canon", "ctes", "frames", "names", "qualify", "scope", "used")
 
-    def __init__(self, canon: bool, scope: Scope | None) -> None:
+    def __init__(self, canon: bool, scope: Scope | None, qualify: bool = False) -> None:
         self.canon = canon
         self.scope = scope
+        # faithful text with relation, function and type names qualified through the scope, so
+        # that a rendered migration does not depend on the search_path it runs with
+        self.qualify = qualify and scope is not None
         # one frame per query level: (name the query uses, name printed, column names or None)
         self.frames: list[list[_Entry]] = []
         # range table names taken per query level, and the name chosen for each FROM item
@@ -223,7 +226,7 @@ def _int_const(node: Node) -> int | None:
 
 def _type(tn: Node, c: _Ctx) -> str:
     """SQL of a TypeName that parses back to the same TypeName."""
-    if c.canon and c.scope is not None:
+    if (c.canon or c.qualify) and c.scope is not None:
         return c.scope.type(tn)
     names = _strs(tn.get("names", ()))
     mods = tn.get("typmods")
@@ -414,6 +417,9 @@ def _type_cast(n: Node, c: _Ctx) -> str:
     arg = n["arg"]
     tn = n["typeName"]
     if not c.canon:
+        names = tn.get("names", ())
+        if c.qualify and names and _str(names[-1]) in _REG_TYPES and "A_Const" in arg:
+            return f"{_regclass_literal(arg['A_Const'], c)}::{_type(tn, c)}"
         return f"{_cast_arg(arg, _e(arg, c))}::{_type(tn, c)}"
     core = _literal_core(arg)
     names = tn.get("names", ())
@@ -1060,7 +1066,7 @@ def _boolean_test(n: Node, c: _Ctx) -> str:
 
 
 def _func_name(parts: list[str], c: _Ctx) -> str:
-    if c.canon and c.scope is not None:
+    if (c.canon or c.qualify) and c.scope is not None:
         parts = c.scope.function(parts)
     return _dotted(parts)
 
@@ -1944,6 +1950,8 @@ def _range_var(n: Node, c: _Ctx) -> str:
         if alias and alias.get("colnames"):
             text += f"({_idents(alias['colnames'])})"
         return text
+    if c.qualify and c.scope is not None and not schema and not _cte_columns(relname, c)[0]:
+        schema = c.scope.relation([relname])[0]
     parts = [p for p in (n.get("catalogname"), schema, relname) if p]
     text = _dotted(parts)
     if not n.get("inh", False):
@@ -2357,11 +2365,13 @@ _H: dict[str, _Handler] = {
 }
 
 
-def sql(node: Node) -> str:
-    """PostgreSQL text of an expression node that parses back to the same tree."""
+def sql(node: Node, scope: Scope | None = None) -> str:
+    """PostgreSQL text of an expression node that parses back to the same tree; with a `scope`,
+    names of relations, functions and types are qualified through it (as pg_dump writes them)."""
+    c = _Ctx(False, scope, qualify=scope is not None)
     if "SelectStmt" in node:
-        return _select(node, _Ctx(False, None))
-    return _e(node, _Ctx(False, None))
+        return _select(node, c)
+    return _e(node, c)
 
 
 def query_sql(node: Node) -> str:

@@ -28,7 +28,7 @@ from ddlcompare.dialects.postgres.objects import Namespace
 from ddlcompare.errors import DdlError, Warning
 from ddlcompare.model.base import Expr, ObjectKey, Schema, SchemaObject
 from ddlcompare.model.objects import Column, Opaque, Table
-from ddlcompare.source import LineIndex, SourcePos
+from ddlcompare.source import LineCursor, SourcePos
 
 Node = dict[str, Any]
 Handler = Callable[[Node, "Builder"], None]
@@ -38,6 +38,7 @@ T = TypeVar("T", bound=SchemaObject)
 # psql meta-commands pg_dump writes (\restrict since the CVE-2025-8714 fix) are not SQL
 _META = re.compile(r"(?m)^[ \t]*\\[a-zA-Z!?].*$")
 # COPY ... FROM stdin; is followed by data lines up to a line holding only \.
+_HAS_COPY = re.compile(r"(?i)\bFROM\s+stdin\b")
 _COPY_DATA = re.compile(r"(?ims)(^COPY\b[^;]*?\bFROM\s+stdin\b[^;]*;)(.*?^\\\.[ \t]*$)")
 _LEADING = re.compile(r"(?:\s+|--[^\n]*(?:\n|$)|/\*(?:[^*]|\*(?!/))*\*/)*")
 _JSON_CACHE: dict[str, Node] = {}
@@ -133,7 +134,7 @@ class Builder:
         self.path = path
         self.text = text
         self.options = options
-        self.lines = LineIndex(path, text)
+        self.lines = LineCursor(path, text)
         # every database has the public schema; it is modelled so that its comment can be compared
         public = Namespace(schema="", name="public")
         self.objects: dict[ObjectKey, SchemaObject] = {public.key: public}
@@ -326,12 +327,12 @@ class Builder:
         if self.memo_key is not None and isinstance(inner, dict):
             # resolution does not depend on the file's state: canonicalise when first compared
             scope = StaticScope(self.default_schema)
-            e = Expr(source=lambda: (pgexpr.canonical(node, scope, type_text), pgexpr.sql(node)))
+            e = Expr(source=lambda: (pgexpr.canonical(node, scope, type_text), pgexpr.sql(node, scope)))
             refs = static_refs(node, scope.default)
             inner[_MEMO] = (self.memo_key, type_text, e, refs)
         else:
             bscope = BuilderScope(self)
-            e = Expr(pgexpr.canonical(node, bscope, type_text), pgexpr.sql(node))
+            e = Expr(pgexpr.canonical(node, bscope, type_text), pgexpr.sql(node, bscope))
             refs = tuple(bscope.refs)
         self.last_refs = refs
         return e
@@ -427,8 +428,10 @@ def statements(text: str, path: str) -> Iterator[tuple[str, int]]:
     """
     clean = text
     if "\\" in text:
-        clean = _COPY_DATA.sub(lambda m: m.group(1) + _blank(m)[len(m.group(1)) :], clean)
-        clean = _META.sub(_blank, clean)
+        if _HAS_COPY.search(text):
+            clean = _COPY_DATA.sub(lambda m: m.group(1) + _blank(m)[len(m.group(1)) :], clean)
+        if text.lstrip().startswith("\\") or any(m in text for m in ("\n\\", "\n \\", "\n\t\\")):
+            clean = _META.sub(_blank, clean)
     try:
         slices = pgparser.split(clean, with_parser=True, only_slices=True)
     except pgparser.ParseError:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from functools import singledispatch
 from typing import Any
 
@@ -123,8 +123,6 @@ def _owner(obj: SchemaObject) -> list[St]:
     if obj.owner is None or isinstance(obj, (Constraint, Exclude, Trigger, Policy, Index)):
         return []
     kind, name = identity(obj)
-    if kind in ("TABLE", "VIEW", "MATERIALIZED VIEW", "SEQUENCE") or kind.startswith("TEXT SEARCH"):
-        pass
     return [St(f"ALTER {kind} {name} OWNER TO {ident(obj.owner)};")]
 
 
@@ -132,8 +130,6 @@ def _grant_target(obj: SchemaObject) -> str:
     kind, name = identity(obj)
     if kind in ("VIEW", "MATERIALIZED VIEW", "FOREIGN TABLE"):
         kind = "TABLE"
-    if kind == "DOMAIN":
-        kind = "DOMAIN"
     return f"{kind} {name}"
 
 
@@ -585,11 +581,8 @@ for _cls in (PrimaryKey, Unique, Check, ForeignKey, Exclude):
 
 @create.register
 def _(obj: Index, ctx: RenderContext) -> list[St]:
-    parent = ctx.new.get(_table_key(obj.schema, obj.table))
-    only = ""
-    del parent
     unique = "UNIQUE " if obj.unique else ""
-    s = f"CREATE {unique}INDEX {ident(obj.name)} ON {only}{_rel(obj.schema, obj.table)}"
+    s = f"CREATE {unique}INDEX {ident(obj.name)} ON {_rel(obj.schema, obj.table)}"
     if obj.method:
         s += f" USING {obj.method}"
     s += f" ({', '.join(_index_part(p) for p in obj.parts)})"
@@ -1141,9 +1134,8 @@ def _domain_bases(ctx: RenderContext) -> dict[str, str]:
     """Rendered domain name -> its base type, over both sides of the change."""
     out: dict[str, str] = {}
     for schema in (ctx.old, ctx.new):
-        for obj in schema:
-            if isinstance(obj, Domain):
-                out[_q(obj)] = obj.base_type
+        for obj in schema.of_kind(Domain):
+            out[_q(obj)] = obj.base_type
     return out
 
 
@@ -1636,4 +1628,4 @@ def snapshot(schema: Schema) -> str:
     return "\n".join(lines) + "\n"
 
 
-__all__: list[str] = ["Callable", "needs_rebuild", "render", "snapshot"]
+__all__: list[str] = ["needs_rebuild", "render", "snapshot"]

@@ -31,7 +31,7 @@ _CHECK_OPTION = {"LOCAL_CHECK_OPTION": "LOCAL", "CASCADED_CHECK_OPTION": "CASCAD
 def _query(b: Builder, node: Node) -> Expr:
     from ddlcompare.dialects.postgres import expr as pgexpr
 
-    return Expr(pgexpr.canonical_query(node, b.scope()), pgexpr.sql(node))
+    return Expr(pgexpr.canonical_query(node, b.scope()), pgexpr.sql(node, b.scope()))
 
 
 def output_columns(b: Builder, query: Node) -> list[str] | None:
@@ -255,10 +255,10 @@ def _sql_body(b: Builder, node: Node) -> tuple[str, str]:
         if "ReturnStmt" in s:
             value = s["ReturnStmt"]["returnval"]
             canon.append("RETURN " + pgexpr.canonical(value, b.scope()))
-            text.append("RETURN " + pgexpr.sql(value))
+            text.append("RETURN " + pgexpr.sql(value, b.scope()))
         else:
             canon.append(pgexpr.canonical_query(s, b.scope()))
-            text.append(pgexpr.sql(s))
+            text.append(pgexpr.sql(s, b.scope()))
     if atomic or len(flat) != 1 or "ReturnStmt" not in flat[0]:
         rendered = "BEGIN ATOMIC\n    " + ";\n    ".join(text) + ";\nEND"
         return "BEGIN ATOMIC " + "; ".join(canon) + "; END", rendered

@@ -244,7 +244,9 @@ class TableContext:
 def column_from_def(ctx: TableContext, cd: Node, *, serial_ok: bool = True) -> Column:
     """A Column from a ColumnDef node; its constraints go to `ctx` for later creation."""
     b = ctx.b
-    name = truncate(cd["colname"])
+    name = cd["colname"]
+    if len(name) > 31:  # at most 4 bytes a character: only longer names can exceed 63 bytes
+        name = truncate(name)
     tn = cd["typeName"]
     serial = is_serial(tn) if serial_ok else None
     type_text = serial or b.type_text(tn)
@@ -262,8 +264,9 @@ def column_from_def(ctx: TableContext, cd: Node, *, serial_ok: bool = True) -> C
         elif t == "CONSTR_NOTNULL":
             nullable = False
         elif t == "CONSTR_DEFAULT":
-            default = b.expr(c["raw_expr"], serial or b.type_text(tn))
-            ctx.deps |= expr_deps(b, c["raw_expr"])
+            default = b.expr(c["raw_expr"], type_text)
+            if b.last_refs:
+                ctx.deps |= b.deps_of(b.last_refs)
         elif t == "CONSTR_IDENTITY":
             options.append(
                 Identity(always=c.get("generated_when") == "a", sequence=_seq_opts(b, c, type_text))
@@ -272,7 +275,8 @@ def column_from_def(ctx: TableContext, cd: Node, *, serial_ok: bool = True) -> C
             nullable = False
         elif t == "CONSTR_GENERATED":
             generated = b.expr(c["raw_expr"])
-            ctx.deps |= expr_deps(b, c["raw_expr"])
+            if b.last_refs:
+                ctx.deps |= b.deps_of(b.last_refs)
             stored = c.get("generated_kind", "s") != "v"
         elif t in (
             "CONSTR_ATTR_DEFERRABLE",
@@ -295,14 +299,16 @@ def column_from_def(ctx: TableContext, cd: Node, *, serial_ok: bool = True) -> C
                 nullable = False
             continue
         last = None
-    storage = Storage(
-        storage=_storage_name(cd.get("storage_name") or cd.get("storage")),
-        compression=cd.get("compression") or None,
-        fdw_options=reloptions(cd.get("fdwoptions")),
-    )
-    if storage.storage or storage.compression or storage.fdw_options:
-        options.append(storage)
-    ctx.deps |= _type_deps(b, type_text, tn)
+    if "storage_name" in cd or "storage" in cd or "compression" in cd or "fdwoptions" in cd:
+        storage = Storage(
+            storage=_storage_name(cd.get("storage_name") or cd.get("storage")),
+            compression=cd.get("compression") or None,
+            fdw_options=reloptions(cd.get("fdwoptions")),
+        )
+        if storage.storage or storage.compression or storage.fdw_options:
+            options.append(storage)
+    if "." in type_text:  # only qualified (user) types are dependencies
+        ctx.deps |= _type_deps(b, type_text, tn)
     if serial:
         seq_name = choose_name(
             ctx.table,
@@ -335,8 +341,8 @@ def column_from_def(ctx: TableContext, cd: Node, *, serial_ok: bool = True) -> C
         default=default,
         generated=generated,
         generated_stored=stored,
-        collation=_collation(b, cd.get("collClause")),
-        options=with_options(*options),
+        collation=_collation(b, cd["collClause"]) if "collClause" in cd else None,
+        options=with_options(*options) if options else (),
         pos=b.pos,
     )
 
