@@ -24,7 +24,9 @@ from typing import Any, TypeVar
 from pglast import parser as pgparser
 
 from ddlcompare.dialects import LoadOptions
+from ddlcompare.dialects.postgres import expr as pgexpr
 from ddlcompare.dialects.postgres.objects import Namespace
+from ddlcompare.dialects.postgres.scope import BuilderScope, StaticScope, static_refs
 from ddlcompare.errors import DdlError, Warning
 from ddlcompare.model.base import Expr, ObjectKey, Schema, SchemaObject
 from ddlcompare.model.objects import Column, Opaque, Table
@@ -73,11 +75,40 @@ def handles(*names: str) -> Callable[[Handler], Handler]:
 def _parse_json(sql: str) -> Node:
     tree = _JSON_CACHE.get(sql)
     if tree is None:
-        tree = _loads(pgparser.parse_sql_json(sql))
+        js = pgparser.parse_sql_json(sql)
+        tree = _loads(js)
+        tree[_NOREFS] = not _may_refer(js)
         if len(_JSON_CACHE) > _JSON_CACHE_LIMIT:
             _JSON_CACHE.clear()
         _JSON_CACHE[sql] = tree
     return tree
+
+
+_NOREFS = "\x00norefs"
+_FUNCNAMES = re.compile(r'"funcname":\[((?:\{"String":\{"sval":"[^"\\]*"\}\},?)+)\]')
+_SVAL = re.compile(r'"sval":"([^"\\]*)"')
+
+
+def _may_refer(js: str) -> bool:
+    """Whether any expression of a statement can name a user function, a relation or a
+    sequence (read off the parser's JSON text: most statements name none, and walking every
+    expression tree to find that out costs more than the rest of their handling)."""
+    if any(word in js for word in ('"RangeVar"', "regclass", "regproc", "nextval", "currval", "setval")):
+        return True
+    calls = js.count('"FuncCall"')
+    if not calls:
+        return False
+    from ddlcompare.dialects.postgres.expr import PG_CATALOG_FUNCTIONS
+
+    seen = 0
+    for m in _FUNCNAMES.finditer(js):
+        seen += 1
+        names = _SVAL.findall(m.group(1))
+        if len(names) == 1 and names[0] not in PG_CATALOG_FUNCTIONS:
+            return True
+        if len(names) >= 2 and names[-2] != "pg_catalog":
+            return True
+    return seen != calls  # a name the pattern could not read: assume the worst
 
 
 def strings(nodes: list[Node] | None) -> list[str]:
@@ -145,6 +176,7 @@ class Builder:
         self.has_inheritance = False
         self.search_path = ("public",)
         self.last_refs: tuple[tuple[str, str, str], ...] = ()
+        self.norefs = False  # the current statement names no user function, relation or sequence
         self.warnings: list[Warning] = []
         self.pos: SourcePos | None = None
         self.offset = 0
@@ -321,14 +353,11 @@ class Builder:
         if memo is not None and memo[0] == self.memo_key and memo[1] == type_text:
             self.last_refs = memo[3]
             return memo[2]  # type: ignore[no-any-return]
-        from ddlcompare.dialects.postgres import expr as pgexpr
-        from ddlcompare.dialects.postgres.scope import BuilderScope, StaticScope, static_refs
-
         if self.memo_key is not None and isinstance(inner, dict):
             # resolution does not depend on the file's state: canonicalise when first compared
             scope = StaticScope(self.default_schema)
             e = Expr(source=lambda: (pgexpr.canonical(node, scope, type_text), pgexpr.sql(node, scope)))
-            refs = static_refs(node, scope.default)
+            refs = () if self.norefs else static_refs(node, scope.default)
             inner[_MEMO] = (self.memo_key, type_text, e, refs)
         else:
             bscope = BuilderScope(self)
@@ -344,9 +373,7 @@ class Builder:
         if memo is not None and memo[0] == self.memo_key:
             return memo[3]  # type: ignore[no-any-return]
         if self.memo_key is not None:
-            from ddlcompare.dialects.postgres.scope import static_refs
-
-            return static_refs(node, self.default_schema)
+            return () if self.norefs else static_refs(node, self.default_schema)
         self.expr(node)
         return self.last_refs
 
@@ -375,8 +402,6 @@ class Builder:
         return text
 
     def scope(self) -> Any:
-        from ddlcompare.dialects.postgres.scope import BuilderScope
-
         return BuilderScope(self)
 
     # ---- driver -------------------------------------------------------------------------
@@ -399,6 +424,7 @@ class Builder:
         except pgparser.ParseError as e:
             loc = e.args[1] if len(e.args) > 1 and isinstance(e.args[1], int) else 0
             raise DdlError(str(e.args[0]), self.lines.pos(self.offset + max(loc, 0))) from None
+        self.norefs = tree.get(_NOREFS, False)
         for raw in tree.get("stmts", ()):
             stmt = raw["stmt"]
             name, body = next(iter(stmt.items()))
@@ -428,7 +454,7 @@ def statements(text: str, path: str) -> Iterator[tuple[str, int]]:
     """
     clean = text
     if "\\" in text:
-        if _HAS_COPY.search(text):
+        if "stdin" in text and _HAS_COPY.search(text):
             clean = _COPY_DATA.sub(lambda m: m.group(1) + _blank(m)[len(m.group(1)) :], clean)
         if text.lstrip().startswith("\\") or any(m in text for m in ("\n\\", "\n \\", "\n\t\\")):
             clean = _META.sub(_blank, clean)
