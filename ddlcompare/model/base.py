@@ -239,7 +239,7 @@ class Schema:
         found = self._cache.get(cls)
         if found is None:
             found = self._cache[cls] = [o for o in self.objects.values() if isinstance(o, cls)]
-        return found  # type: ignore[no-any-return]
+        return found
 
     def children(self) -> dict[tuple[str, str], list[SchemaObject]]:
         """Relation-owned objects (indexes, constraints, triggers, ...) by (schema, relation name)."""

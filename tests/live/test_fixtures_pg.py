@@ -15,10 +15,7 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "postgres"
 CASES = sorted(p for p in FIXTURES.iterdir() if (p / "new.sql").is_file()) if FIXTURES.is_dir() else []
 
 # Cases that expose a known bug outside the renderer; strict, so a fix makes them fail until removed.
-KNOWN: dict[str, str] = {
-    "function_sql_body_numeric": "parser/expr: a SQL-standard body keeps the canonical text, where "
-    "numbers are quoted: RETURN a * 0.5 is rendered RETURN (a * '0.5') and fails for integer a",
-}
+KNOWN: dict[str, str] = {}
 
 
 def _param(case: Path) -> object:

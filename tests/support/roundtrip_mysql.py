@@ -1,0 +1,123 @@
+"""The live MySQL round trip on MariaDB: load old and new into fresh databases, apply the forward
+script to old with the `mariadb` client, read it back with the live reader (equal to new, column
+order included), apply the rollback (equal to old again)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+
+from ddlcompare import plan_between
+from ddlcompare.dialects import LoadOptions, get
+from ddlcompare.diff.changes import Alter, Change
+from ddlcompare.diff.compare import diff
+from ddlcompare.model.base import Schema
+from ddlcompare.output.sql import render_script
+from ddlcompare.plan.plan import Plan
+from tests.support import mydb, mysql_url
+
+PREFIX = "ddlc_myrt_"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Where the round trip stopped: "ok", or load old|load new|plan|forward|forward result|rollback|..."""
+
+    stage: str
+    detail: str = ""
+    forward: str = ""
+    rollback: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.stage == "ok"
+
+
+@contextmanager
+def scratch() -> Iterator[str]:
+    """A fresh empty database named `ddlc_myrt_<random>` (unique across xdist workers), always dropped."""
+    name = PREFIX + uuid.uuid4().hex[:16]
+    proc = mydb.client(None, f"CREATE DATABASE `{name}`;")
+    if proc.returncode != 0:
+        raise RuntimeError(f"cannot create {name}: {proc.stderr}")
+    try:
+        yield name
+    finally:
+        mydb.client(None, f"DROP DATABASE IF EXISTS `{name}`;")
+
+
+def inspect(db: str) -> Schema:
+    """The live reader's model of `db`."""
+    return get("mysql").inspect(mysql_url.url(db), LoadOptions())
+
+
+def describe(changes: tuple[Change, ...]) -> str:
+    """Readable differences: one line per change, column changes indented."""
+    lines = []
+    for c in changes:
+        if isinstance(c, Alter):
+            lines.append(f"alter {getattr(c.new, 'key', c.new.name)}: {'; '.join(c.reasons)}")
+            for ch in c.children:
+                what = "; ".join(ch.reasons) if isinstance(ch, Alter) else type(ch).__name__.lower()
+                lines.append(f"    column {ch.obj.name}: {what}")
+        else:
+            lines.append(f"{type(c).__name__.lower()} {getattr(c.obj, 'key', c.obj.name)}")
+    return "\n".join(lines)
+
+
+def differences(actual: Schema, expected: Schema) -> str:
+    """Empty when equal (column order included), else the changes from actual to expected."""
+    return describe(diff(actual, expected, column_order=True))
+
+
+def make_plan(old_sql: str, new_sql: str) -> Plan:
+    d = get("mysql")
+    return plan_between(
+        d.parse(old_sql, "old.sql", LoadOptions()), d.parse(new_sql, "new.sql", LoadOptions())
+    )
+
+
+def scripts(old_sql: str, new_sql: str) -> tuple[str, str]:
+    """(forward, rollback) with destructive statements included."""
+    plan = make_plan(old_sql, new_sql)
+    style = get("mysql").STYLE
+    return (
+        render_script(plan, style, allow_destructive=True),
+        render_script(plan, style, rollback=True, allow_destructive=True),
+    )
+
+
+def _run(db: str, sql: str) -> str | None:
+    proc = mydb.client(db, sql)
+    if proc.returncode != 0:
+        return proc.stderr.strip() or f"mariadb exited with {proc.returncode}"
+    return None
+
+
+def roundtrip_mysql(old_sql: str, new_sql: str) -> Outcome:
+    """Run the round trip of one pair."""
+    try:
+        forward, rollback = scripts(old_sql, new_sql)
+    except Exception as e:
+        return Outcome("plan", f"{type(e).__name__}: {e}")
+    with ExitStack() as stack:
+        a, b, c = (stack.enter_context(scratch()) for _ in range(3))
+        for db, sql, stage in ((a, old_sql, "load old"), (b, new_sql, "load new"), (c, old_sql, "load old")):
+            err = mydb.load(db, sql)
+            if err is not None:
+                return Outcome(stage, err, forward, rollback)
+        err = _run(a, forward)
+        if err is not None:
+            return Outcome("forward", err, forward, rollback)
+        report = differences(inspect(a), inspect(b))
+        if report:
+            return Outcome("forward result", report, forward, rollback)
+        err = _run(a, rollback)
+        if err is not None:
+            return Outcome("rollback", err, forward, rollback)
+        report = differences(inspect(a), inspect(c))
+        if report:
+            return Outcome("rollback result", report, forward, rollback)
+    return Outcome("ok", "", forward, rollback)
