@@ -207,3 +207,8 @@ CREATE FUNCTION app.evt() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN END
 CREATE EVENT TRIGGER evt_ddl ON ddl_command_end WHEN TAG IN ('CREATE TABLE', 'ALTER TABLE')
     EXECUTE FUNCTION app.evt();
 ALTER EVENT TRIGGER evt_ddl DISABLE;
+CREATE TYPE app.mytext;
+CREATE FUNCTION app.mytext_in(cstring) RETURNS app.mytext LANGUAGE internal IMMUTABLE STRICT AS 'textin';
+CREATE FUNCTION app.mytext_out(app.mytext) RETURNS cstring LANGUAGE internal IMMUTABLE STRICT AS 'textout';
+CREATE TYPE app.mytext (INPUT = app.mytext_in, OUTPUT = app.mytext_out, LIKE = text, CATEGORY = 'S');
+CREATE TABLE app.uses_mytext (v app.mytext);
