@@ -7,7 +7,7 @@ derived dependency sets are kept out of equality so two sources of the same sche
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, NamedTuple, TypeVar
 
@@ -40,7 +40,7 @@ class Expr:
     computed; equality and hash use the canonical text only.
     """
 
-    __slots__ = ("_canonical", "_source", "_text")
+    __slots__ = ("_canonical", "_source", "_text", "_token")
 
     def __init__(
         self,
@@ -48,12 +48,16 @@ class Expr:
         text: str | None = None,
         *,
         source: Callable[[], tuple[str, str]] | None = None,
+        token: Hashable | None = None,
     ) -> None:
         if canonical is None and source is None:
             raise TypeError("Expr needs a canonical text or a source")
         self._canonical = canonical
         self._text = text
         self._source = source
+        # Equal tokens promise equal canonical forms (same statement text, same place in it,
+        # same name resolution): two snapshots of a schema compare without canonicalising.
+        self._token = token
 
     def _force(self) -> None:
         assert self._source is not None
@@ -83,6 +87,8 @@ class Expr:
             return True
         if not isinstance(other, Expr):
             return NotImplemented
+        if self._token is not None and self._token == other._token:
+            return True
         return self.canonical == other.canonical
 
     def __hash__(self) -> int:

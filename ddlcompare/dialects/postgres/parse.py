@@ -13,6 +13,7 @@ import dataclasses
 import gc
 import json
 import re
+from functools import partial
 
 try:  # orjson decodes the parser's JSON about twice as fast; json is the fallback
     from orjson import loads as _loads
@@ -26,7 +27,9 @@ from pglast import parser as pgparser
 from ddlcompare.dialects import LoadOptions
 from ddlcompare.dialects.postgres import expr as pgexpr
 from ddlcompare.dialects.postgres.objects import Namespace
+from ddlcompare.dialects.postgres.replay import CACHE, MISSING, Entry, Recorder, TrackedDict, TrackedSet
 from ddlcompare.dialects.postgres.scope import BuilderScope, StaticScope, static_refs
+from ddlcompare.dialects.postgres.types import type_name
 from ddlcompare.errors import DdlError, Warning
 from ddlcompare.model.base import Expr, ObjectKey, Schema, SchemaObject
 from ddlcompare.model.objects import Column, Opaque, Table
@@ -43,9 +46,7 @@ _META = re.compile(r"(?m)^[ \t]*\\[a-zA-Z!?].*$")
 _HAS_COPY = re.compile(r"(?i)\bFROM\s+stdin\b")
 _COPY_DATA = re.compile(r"(?ims)(^COPY\b[^;]*?\bFROM\s+stdin\b[^;]*;)(.*?^\\\.[ \t]*$)")
 _LEADING = re.compile(r"(?:\s+|--[^\n]*(?:\n|$)|/\*(?:[^*]|\*(?!/))*\*/)*")
-_JSON_CACHE: dict[str, Node] = {}
-_MEMO = "\x00ddlcompare"  # key under which results are memoised on parsed nodes
-_JSON_CACHE_LIMIT = 400_000
+_RECENT: dict[str, Node] = {}
 
 RELATION_KINDS = (
     "table",
@@ -73,15 +74,44 @@ def handles(*names: str) -> Callable[[Handler], Handler]:
 
 
 def _parse_json(sql: str) -> Node:
-    tree = _JSON_CACHE.get(sql)
-    if tree is None:
-        js = pgparser.parse_sql_json(sql)
-        tree = _loads(js)
-        tree[_NOREFS] = not _may_refer(js)
-        if len(_JSON_CACHE) > _JSON_CACHE_LIMIT:
-            _JSON_CACHE.clear()
-        _JSON_CACHE[sql] = tree
+    js = pgparser.parse_sql_json(sql)
+    tree: Node = _loads(js)
+    tree[_NOREFS] = not _may_refer(js)
     return tree
+
+
+def _tree(sql: str) -> Node:
+    """A statement's tree again, for a lazy expression being computed (a few are kept)."""
+    tree = _RECENT.get(sql)
+    if tree is None:
+        tree = _loads(pgparser.parse_sql_json(sql))
+        if len(_RECENT) >= 256:
+            _RECENT.clear()
+        _RECENT[sql] = tree
+    return tree
+
+
+def _find(tree: Node, kind: str, location: int) -> Node | None:
+    """The first `kind` node at byte `location` of a statement tree (pre-order)."""
+    stack: list[Any] = [tree]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, dict):
+            body = n.get(kind)
+            if isinstance(body, dict) and body.get("location") == location:
+                return {kind: body}
+            stack.extend(reversed([v for v in n.values() if isinstance(v, (dict, list))]))
+        elif isinstance(n, list):
+            stack.extend(reversed(n))
+    return None
+
+
+def _force(sql: str, kind: str, location: int, default: str, type_text: str | None) -> tuple[str, str]:
+    """Canonical and rendered text of the expression at `location` of statement `sql`."""
+    node = _find(_tree(sql), kind, location)
+    assert node is not None, f"no {kind} at {location} of {sql!r}"
+    scope = StaticScope(default)
+    return pgexpr.canonical(node, scope, type_text), pgexpr.sql(node, scope)
 
 
 _NOREFS = "\x00norefs"
@@ -168,12 +198,16 @@ class Builder:
         self.lines = LineCursor(path, text)
         # every database has the public schema; it is modelled so that its comment can be compared
         public = Namespace(schema="", name="public")
-        self.objects: dict[ObjectKey, SchemaObject] = {public.key: public}
-        self.relations: dict[tuple[str, str], ObjectKey] = {}
+        # State that statements read and write is held in tracked containers so that a statement
+        # can be replayed in the next file when it reads the same state (see replay.py).
+        self.objects: dict[ObjectKey, SchemaObject] = TrackedDict(0, {public.key: public})
+        self.relations: dict[tuple[str, str], ObjectKey] = TrackedDict(1)
         # indexes kept in step with `objects` by put/remove (files have 100k objects)
         self.children: dict[tuple[str, str], dict[ObjectKey, None]] = {}
-        self.constraint_names: dict[tuple[str, str], int] = {}
-        self.has_inheritance = False
+        self.constraint_names: dict[tuple[str, str], int] = TrackedDict(2)
+        self._has_inheritance = False
+        self.rec: Recorder | None = None
+        self.pos_map: dict[SourcePos, SourcePos] = {}  # replayed statements: their old -> new position
         self.search_path = ("public",)
         self.last_refs: tuple[tuple[str, str, str], ...] = ()
         self.norefs = False  # the current statement names no user function, relation or sequence
@@ -181,14 +215,135 @@ class Builder:
         self.pos: SourcePos | None = None
         self.offset = 0
         self.sql = ""
-        self.routine_names: set[tuple[str, str]] = set()  # (schema, name) of user functions/procedures
+        self.routine_names: set[tuple[str, str]] = TrackedSet(5)  # (schema, name) of user routines
         self.routine_index: dict[tuple[str, str], set[ObjectKey]] = {}  # overloads by (schema, name)
-        self.index_concurrently: set[ObjectKey] = set()
-        self.view_outputs: dict[tuple[str, str], list[str]] = {}  # output column names of views
+        self.index_concurrently: set[ObjectKey] = TrackedSet(6)
+        self.view_outputs: dict[tuple[str, str], list[str]] = TrackedDict(4)  # output column names of views
         # identity sequences: (schema, sequence) -> (table, column); they are part of the column
-        self.identity_sequences: dict[tuple[str, str], tuple[str, str]] = {}
-        # work left for finish(): things that need the whole file
-        self.finishers: list[Callable[[], None]] = []
+        self.identity_sequences: dict[tuple[str, str], tuple[str, str]] = TrackedDict(3)
+        # work left for finish(): (function, arguments) called with the builder when the file is read
+        self.finishers: list[tuple[Callable[..., None], tuple[Any, ...]]] = []
+        self._tracked: tuple[Any, ...] = (
+            self.objects,
+            self.relations,
+            self.constraint_names,
+            self.identity_sequences,
+            self.view_outputs,
+            self.routine_names,
+            self.index_concurrently,
+        )
+
+    # ---- recorded state (see replay.py) -------------------------------------------------
+
+    def _attach(self, rec: Recorder | None) -> None:
+        self.rec = rec
+        for c in self._tracked:
+            c.rec = rec
+
+    @property
+    def has_inheritance(self) -> bool:
+        if self.rec is not None:
+            self.rec.read(9, None, self._has_inheritance)
+        return self._has_inheritance
+
+    @has_inheritance.setter
+    def has_inheritance(self, value: bool) -> None:
+        if self.rec is not None:
+            self.rec.write(9, None, value)
+        self._has_inheritance = value
+
+    def _child_add(self, parent: tuple[str, str], key: ObjectKey) -> None:
+        if self.rec is not None:
+            self.rec.write(7, (True, parent), key, target=parent)
+        self.children.setdefault(parent, {})[key] = None
+
+    def _child_del(self, parent: tuple[str, str], key: ObjectKey) -> None:
+        if self.rec is not None:
+            self.rec.write(7, (False, parent), key, target=parent)
+        self.children.get(parent, {}).pop(key, None)
+
+    def add_routine(self, schema: str, name: str, key: ObjectKey) -> None:
+        """Register a function/procedure so that calls of `schema.name` resolve to its overloads."""
+        self.routine_names.add((schema, name))
+        if self.rec is not None:
+            self.rec.write(8, (schema, name), key)
+        self.routine_index.setdefault((schema, name), set()).add(key)
+
+    def routines_named(self, schema: str, name: str) -> frozenset[ObjectKey]:
+        """Keys of the overloads of `schema.name`."""
+        found = frozenset(self.routine_index.get((schema, name), ()))
+        if self.rec is not None:
+            self.rec.read(8, (schema, name), found)
+        return found
+
+    def finish_later(self, fn: Callable[..., None], *args: Any) -> None:
+        """Call fn(builder, *args) once the whole file is read."""
+        if self.rec is not None:
+            self.rec.writes.append((10, None, (fn, args)))
+        self.finishers.append((fn, args))
+
+    def _replay(self, entry: Entry) -> bool:
+        """Apply a recorded statement's writes if every recorded read still gives its answer."""
+        reads, writes, old_pos = entry
+        tracked = self._tracked
+        for idx, key, val in reads:
+            if idx <= 4:
+                cur = dict.get(tracked[idx], key, MISSING)
+                if cur is not val and (cur is MISSING or val is MISSING or cur != val):
+                    return False
+            elif idx <= 6:
+                if set.__contains__(tracked[idx], key) != val:
+                    return False
+            elif idx == 7:
+                if tuple(self.children.get(key, ())) != val:
+                    return False
+            elif idx == 8:
+                if frozenset(self.routine_index.get(key, ())) != val:
+                    return False
+            elif self._has_inheritance != val:
+                return False
+        pos = self.pos
+        assert pos is not None
+        pos_map = self.pos_map
+        pos_map[old_pos] = pos
+        for idx, key, val in writes:
+            if idx == 0:
+                if val is MISSING:
+                    dict.pop(tracked[0], key, None)
+                    continue
+                # an object keeps the position of the statement that made it: this one, or
+                # (for an update) whichever made the object it replaces
+                if val.pos is not None:
+                    if val.pos == old_pos:
+                        where = pos
+                    else:
+                        prev = dict.get(tracked[0], key)
+                        where = prev.pos if prev is not None else pos_map.get(val.pos, val.pos)
+                    if where != val.pos:
+                        val = dataclasses.replace(val, pos=where)
+                dict.__setitem__(tracked[0], key, val)
+            elif idx <= 4:
+                if val is MISSING:
+                    dict.pop(tracked[idx], key, None)
+                else:
+                    dict.__setitem__(tracked[idx], key, val)
+            elif idx <= 6:
+                set.add(tracked[idx], key)
+            elif idx == 7:
+                add, parent = key
+                if add:
+                    self.children.setdefault(parent, {})[val] = None
+                else:
+                    self.children.get(parent, {}).pop(val, None)
+            elif idx == 8:
+                self.routine_index.setdefault(key, set()).add(val)
+            elif idx == 9:
+                self._has_inheritance = val
+            elif idx == 10:
+                self.finishers.append(val)
+            else:
+                self.warnings.append(Warning(val, pos))
+        return True
 
     # ---- positions and messages ---------------------------------------------------------
 
@@ -201,6 +356,8 @@ class Builder:
         return DdlError(message, pos)
 
     def warn(self, message: str) -> None:
+        if self.rec is not None:
+            self.rec.writes.append((11, None, message))
         self.warnings.append(Warning(message, self.pos))
 
     def unsupported(self, kind: str, name: str, what: str) -> None:
@@ -271,7 +428,7 @@ class Builder:
         if key.kind in _NAMESPACE_KINDS:
             self.relations[(obj.schema, obj.name)] = key
         if key.parent:
-            self.children.setdefault((key.schema, key.parent), {})[key] = None
+            self._child_add((key.schema, key.parent), key)
         if key.kind in _CONSTRAINT_KINDS:
             cn = (key.schema, key.name)
             self.constraint_names[cn] = self.constraint_names.get(cn, 0) + 1
@@ -281,7 +438,7 @@ class Builder:
         if self.relations.get((obj.schema, obj.name)) == key:
             del self.relations[(obj.schema, obj.name)]
         if key.parent:
-            self.children.get((key.schema, key.parent), {}).pop(key, None)
+            self._child_del((key.schema, key.parent), key)
         if key.kind in _CONSTRAINT_KINDS:
             cn = (key.schema, key.name)
             self.constraint_names[cn] -= 1
@@ -326,7 +483,10 @@ class Builder:
 
     def children_of(self, schema: str, table: str) -> list[SchemaObject]:
         """Objects owned by relation schema.table (indexes, constraints, triggers, ...)."""
-        return [self.objects[k] for k in self.children.get((schema, table), ())]
+        keys = tuple(self.children.get((schema, table), ()))
+        if self.rec is not None:
+            self.rec.read(7, (schema, table), keys)
+        return [self.objects[k] for k in keys]
 
     # ---- expressions --------------------------------------------------------------------
 
@@ -336,29 +496,39 @@ class Builder:
 
     @search_path.setter
     def search_path(self, value: tuple[str, ...]) -> None:
+        if getattr(self, "rec", None) is not None:
+            self.rec.ok = False  # type: ignore[union-attr]  # the replay key holds the path before
         self._search_path = value
         # With at most one real schema on the path, name resolution does not depend on what the
         # file defined so far: results for a statement's nodes can be memoised on the nodes.
         real = [s for s in value if s not in ("$user", "pg_temp", "pg_catalog")]
         self.memo_key: tuple[str, ...] | None = value if len(real) <= 1 else None
 
-    def expr(self, node: Node, type_text: str | None = None) -> Expr:
-        """Canonical + renderable form of an expression node; its references go to `last_refs`.
+    def expr(self, node: Node, type_text: str | None = None, sql: str | None = None) -> Expr:
+        """Canonical + renderable form of an expression node (of statement `sql`, by default the
+        current one); its references go to `last_refs`.
 
-        Parsed statements are cached by text, so the same node dicts come back for the same
-        statement in the other file: the result is memoised on the node itself.
+        With a single-schema search path the result does not depend on the file's state, so it is
+        computed only when first needed, from the statement text and the node's place in it: a
+        large schema keeps no parse trees, and expressions at the same place of the same
+        statement text compare equal without being computed (two snapshots share most
+        statements).
         """
-        inner = next(iter(node.values()))
-        memo = inner.get(_MEMO) if isinstance(inner, dict) else None
-        if memo is not None and memo[0] == self.memo_key and memo[1] == type_text:
-            self.last_refs = memo[3]
-            return memo[2]  # type: ignore[no-any-return]
+        kind, inner = next(iter(node.items()))
         if self.memo_key is not None and isinstance(inner, dict):
-            # resolution does not depend on the file's state: canonicalise when first compared
-            scope = StaticScope(self.default_schema)
-            e = Expr(source=lambda: (pgexpr.canonical(node, scope, type_text), pgexpr.sql(node, scope)))
-            refs = () if self.norefs else static_refs(node, scope.default)
-            inner[_MEMO] = (self.memo_key, type_text, e, refs)
+            default = self.default_schema
+            location = inner.get("location")
+            if location is not None:
+                text = self.sql if sql is None else sql
+                e = Expr(
+                    source=partial(_force, text, kind, location, default, type_text),
+                    token=(text, kind, location, default, type_text),
+                )
+            else:
+                scope = StaticScope(default)
+                e = Expr(source=lambda: (pgexpr.canonical(node, scope, type_text), pgexpr.sql(node, scope)))
+            self.last_refs = () if self.norefs else static_refs(node, default)
+            return e
         else:
             bscope = BuilderScope(self)
             e = Expr(pgexpr.canonical(node, bscope, type_text), pgexpr.sql(node, bscope))
@@ -368,10 +538,6 @@ class Builder:
 
     def refs(self, node: Node) -> tuple[tuple[str, str, str], ...]:
         """What an expression refers to, without canonicalising it."""
-        inner = next(iter(node.values()))
-        memo = inner.get(_MEMO) if isinstance(inner, dict) else None
-        if memo is not None and memo[0] == self.memo_key:
-            return memo[3]  # type: ignore[no-any-return]
         if self.memo_key is not None:
             return () if self.norefs else static_refs(node, self.default_schema)
         self.expr(node)
@@ -386,32 +552,25 @@ class Builder:
                 if k is not None:
                     out.add(k)
             else:
-                out |= self.routine_index.get((schema, name), set())
+                out |= self.routines_named(schema, name)
         return out
 
     def type_text(self, node: Node) -> str:
-        """Canonical type of a TypeName node (memoised like expressions)."""
-        memo = node.get(_MEMO)
-        if memo is not None and memo[0] == self.memo_key:
-            return memo[1]  # type: ignore[no-any-return]
-        from ddlcompare.dialects.postgres.types import type_name
-
-        text = type_name(node, self.type_schema)
-        if self.memo_key is not None:
-            node[_MEMO] = (self.memo_key, text)
-        return text
+        """Canonical type of a TypeName node."""
+        return type_name(node, self.type_schema)
 
     def scope(self) -> Any:
         return BuilderScope(self)
 
     # ---- driver -------------------------------------------------------------------------
 
-    def run(self) -> None:
-        for sql, offset in statements(self.text, self.path):
+    def run(self, *, fast: bool = False) -> None:
+        for sql, offset in statements(self.text, self.path, fast=fast):
             self.apply(sql, offset)
 
     def apply(self, sql: str, offset: int) -> None:
-        """Parse and apply one statement starting at character `offset` of the file."""
+        """Parse and apply one statement starting at character `offset` of the file (or replay
+        it, when the previous file had the same statement reading the same state)."""
         lead = _LEADING.match(sql)
         skip = lead.end() if lead else 0
         self.offset = offset + skip
@@ -419,6 +578,21 @@ class Builder:
         if not self.sql.strip():
             return
         self.pos = self.lines.pos(self.offset)
+        key = (self.sql, self._search_path, self.options)
+        entry = CACHE.get(key)
+        if entry is not None and self._replay(entry):
+            CACHE.current[key] = entry
+            return
+        rec = Recorder()
+        self._attach(rec)
+        try:
+            self._apply_parsed()
+        finally:
+            self._attach(None)
+        if rec.ok:
+            CACHE.current[key] = (tuple(rec.reads), tuple(rec.writes), self.pos)
+
+    def _apply_parsed(self) -> None:
         try:
             tree = _parse_json(self.sql)
         except pgparser.ParseError as e:
@@ -435,8 +609,8 @@ class Builder:
                 handler(body, self)
 
     def finish(self) -> Schema:
-        for fn in self.finishers:
-            fn()
+        for fn, args in self.finishers:
+            fn(self, *args)
         objects = dict(sorted(self.objects.items()))
         return Schema("postgres", objects, tuple(self.warnings), self.path)
 
@@ -445,12 +619,15 @@ def _blank(m: re.Match[str]) -> str:
     return re.sub(r"[^\n]", " ", m.group(0))
 
 
-def statements(text: str, path: str) -> Iterator[tuple[str, int]]:
+def statements(text: str, path: str, *, fast: bool = False) -> Iterator[tuple[str, int]]:
     """(statement text, character offset) of every statement.
 
     psql meta-commands and COPY ... FROM stdin data are blanked out (same length, so offsets stay
     true). The parser-based splitter understands BEGIN ATOMIC bodies; when the text has a syntax
     error the scanner-based one still splits it, and the statement's own parse reports the error.
+    `fast` splits with a tokenizer of quotes, comments and semicolons instead (a full parse of a
+    20 MB dump just to find its semicolons costs as much as parsing its statements); the caller
+    falls back to the parser-based split when a statement then fails to parse.
     """
     clean = text
     if "\\" in text:
@@ -458,6 +635,9 @@ def statements(text: str, path: str) -> Iterator[tuple[str, int]]:
             clean = _COPY_DATA.sub(lambda m: m.group(1) + _blank(m)[len(m.group(1)) :], clean)
         if text.lstrip().startswith("\\") or any(m in text for m in ("\n\\", "\n \\", "\n\t\\")):
             clean = _META.sub(_blank, clean)
+    if fast and not _ATOMIC.search(clean):
+        yield from _fast_split(clean)
+        return
     try:
         slices = pgparser.split(clean, with_parser=True, only_slices=True)
     except pgparser.ParseError:
@@ -470,15 +650,49 @@ def statements(text: str, path: str) -> Iterator[tuple[str, int]]:
         yield clean[sl], sl.start
 
 
+_ATOMIC = re.compile(r"(?i)\bBEGIN\s+ATOMIC\b")
+# One statement up to its semicolon, skipping what can hide one: strings (E'' with backslash
+# escapes), quoted names, comments and dollar quotes. Anything it cannot read (an unterminated quote,
+# a nested comment) stops it short of a semicolon, and the caller falls back to the parser's split.
+_STATEMENT = re.compile(
+    r"""(?:[^;'"$/\-Ee]+|[Ee](?!')|[Ee]'(?:[^'\\]|\\.|'')*'|'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*"""
+    r"""|/\*(?:[^*]|\*(?!/))*\*/|/(?!\*)|-(?!-)|\$(\w*)\$[\s\S]*?\$\1\$|\$(?!\w*\$))*"""
+)
+
+
+class _SplitError(Exception):
+    """The fast splitter met something it does not read."""
+
+
+def _fast_split(text: str) -> Iterator[tuple[str, int]]:
+    pos, n = 0, len(text)
+    match = _STATEMENT.match
+    while pos < n:
+        end = match(text, pos).end()  # type: ignore[union-attr]  # the pattern matches ""
+        if end < n and text[end] != ";":
+            raise _SplitError(f"cannot split at offset {end}")
+        stmt = text[pos:end]
+        lead = _LEADING.match(stmt)
+        if lead is not None and lead.end() < len(stmt):
+            yield stmt, pos
+        pos = end + 1
+
+
 def parse(text: str, path: str, options: LoadOptions | None = None) -> Schema:
     """Parse a PostgreSQL schema file into a Schema."""
     from ddlcompare.dialects.postgres import handlers  # noqa: F401  (registers the handlers)
 
-    b = Builder(path, text, options or LoadOptions())
+    CACHE.start()
     enabled = gc.isenabled()
     gc.disable()  # bulk creation of small immutable objects: the cyclic GC only costs here
     try:
-        b.run()
+        b = Builder(path, text, options or LoadOptions())
+        try:
+            b.run(fast=True)
+        except (DdlError, _SplitError):
+            # the fast split may have cut a statement wrongly: split by the parser and start over
+            b = Builder(path, text, options or LoadOptions())
+            b.run()
         return b.finish()
     finally:
         if enabled:

@@ -233,8 +233,7 @@ def create_function(n: Node, b: Builder) -> None:
         depends_on=frozenset(_type_keys(b, [a.type for a in args] + ([returns] if returns else []))),
     )
     b.put(obj, replace_ok=bool(n.get("replace")))
-    b.routine_names.add((schema, base))
-    b.routine_index.setdefault((schema, base), set()).add(obj.key)
+    b.add_routine(schema, base, obj.key)
 
 
 def _sql_body(b: Builder, node: Node) -> tuple[str, str]:

@@ -222,7 +222,7 @@ def routine_keys(b: Builder, parts: list[str]) -> set[ObjectKey]:
         schema, name = schemas[0], parts[0]
     else:
         schema, name = parts[-2], parts[-1]
-    return set(b.routine_index.get((schema, name), ()))
+    return set(b.routines_named(schema, name))
 
 
 # ---- columns ----------------------------------------------------------------------------------
@@ -331,7 +331,8 @@ def column_from_def(ctx: TableContext, cd: Node, *, serial_ok: bool = True) -> C
         )
         ctx.sequences.append(seq)
         ctx.deps.add(seq.key)
-        default = b.expr(_nextval_node(ctx.schema, seq_name))
+        node, sql = _nextval_node(ctx.schema, seq_name)
+        default = b.expr(node, sql=sql)
         nullable = False
         del lo
     return Column(
@@ -343,8 +344,7 @@ def column_from_def(ctx: TableContext, cd: Node, *, serial_ok: bool = True) -> C
         generated_stored=stored,
         collation=_collation(b, cd["collClause"]) if "collClause" in cd else None,
         options=with_options(*options) if options else (),
-        pos=b.pos,
-    )
+    )  # no position of its own: its table's is the one reported
 
 
 def _storage_name(value: Any) -> str | None:
@@ -355,13 +355,11 @@ def _storage_name(value: Any) -> str | None:
     return str(value).upper()
 
 
-def _nextval_node(schema: str, seq: str) -> Node:
+def _nextval_node(schema: str, seq: str) -> tuple[Node, str]:
+    """The default of a serial column, as a node of its own little statement (and that text)."""
     from ddlcompare.dialects.postgres.names import literal, qualified
-    from ddlcompare.dialects.postgres.parse import _parse_json
 
-    tree = _parse_json(f"SELECT nextval({literal(qualified(schema, seq))}::regclass)")
-    node: Node = tree["stmts"][0]["stmt"]["SelectStmt"]["targetList"][0]["ResTarget"]["val"]
-    return node
+    return _select_expr(f"nextval({literal(qualified(schema, seq))}::regclass)")
 
 
 def register_identity(b: Builder, schema: str, table: str, column: str, c: Node) -> None:
@@ -505,7 +503,7 @@ def make_constraint(
         common["depends_on"] = frozenset(deps)
         return Check(
             name=name,
-            expr=b.expr(expr_node),
+            expr=b.expr(expr_node, sql=c.get(SOURCE_SQL)),
             valid=not c.get("skip_validation"),
             no_inherit=bool(c.get("is_no_inherit")),
             **common,
@@ -532,7 +530,7 @@ def make_constraint(
             valid=not c.get("skip_validation"),
             **common,
         )
-        b.finishers.append(lambda: _resolve_fk(b, fk.key))
+        b.finish_later(_resolve_fk, fk.key)
         return fk
     if t == "CONSTR_EXCLUSION":
         elements = []
@@ -654,7 +652,7 @@ def create_table(n: Node, b: Builder) -> None:
         if not isinstance(ctype, CompositeType):
             raise b.error(f'type "{type_text}" is not a composite type')
         for a in ctype.attributes:
-            columns[a.name] = Column(name=a.name, type=a.type, collation=a.collation, pos=b.pos)
+            columns[a.name] = Column(name=a.name, type=a.type, collation=a.collation)
         options.append(OfType(type=type_text))
         deps.add(ctype.key)
     parents = [b.rangevar(p) for p in n.get("inhRelations", ())]
@@ -662,7 +660,7 @@ def create_table(n: Node, b: Builder) -> None:
     if bound:
         parent = b.table(*parents[0])
         for col in parent.columns:
-            columns[col.name] = dataclasses.replace(col, options=_inheritable(col.options), pos=b.pos)
+            columns[col.name] = dataclasses.replace(col, options=_inheritable(col.options))
         options.append(PartitionOf(parent=parents[0], bound=partition_bound(b, bound)))
         b.has_inheritance = True
         deps.add(parent.key)
@@ -673,7 +671,7 @@ def create_table(n: Node, b: Builder) -> None:
             for col in parent.columns:
                 if col.name not in columns:
                     columns[col.name] = dataclasses.replace(
-                        col, default=col.default, options=_inheritable(col.options), pos=b.pos
+                        col, default=col.default, options=_inheritable(col.options)
                     )
         options.append(Inherits(parents=tuple(parents)))
         b.has_inheritance = True
@@ -772,7 +770,8 @@ def _like(ctx: TableContext, columns: dict[str, Column], like: Node) -> None:
                         {
                             "contype": "CONSTR_CHECK",
                             "conname": o.name,
-                            "raw_expr": _reparse_expr(o.expr.text),
+                            "raw_expr": _select_expr(o.expr.text)[0],
+                            SOURCE_SQL: _select_expr(o.expr.text)[1],
                         },
                         None,
                     )
@@ -781,13 +780,16 @@ def _like(ctx: TableContext, columns: dict[str, Column], like: Node) -> None:
         b.warn(f"LIKE {src.name} INCLUDING INDEXES: indexes are not copied")
 
 
-def _reparse_expr(text: str) -> Node:
+SOURCE_SQL = "\x00sql"  # a constraint node made from text of its own: the statement it belongs to
+
+
+def _select_expr(text: str) -> tuple[Node, str]:
+    """An expression parsed as `SELECT <text>`: the node and that statement's text."""
     from ddlcompare.dialects.postgres.parse import _parse_json
 
-    node: Node = _parse_json(f"SELECT {text}")["stmts"][0]["stmt"]["SelectStmt"]["targetList"][0][
-        "ResTarget"
-    ]["val"]
-    return node
+    sql = f"SELECT {text}"
+    node: Node = _parse_json(sql)["stmts"][0]["stmt"]["SelectStmt"]["targetList"][0]["ResTarget"]["val"]
+    return node, sql
 
 
 def partition_by(b: Builder, spec: Node) -> PartitionBy:
