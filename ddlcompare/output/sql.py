@@ -33,7 +33,11 @@ def held_back(plan: Plan, *, rollback: bool = False) -> set[int]:
     }
     # in the rollback every step runs reversed: its drops are the forward creates
     drops = {i for i in order if isinstance(steps[i].change, Create if rollback else Drop)}
-    blocked: set[int] = set()
+    # a key or constraint dropped because its table goes stays while that drop is held back
+    table_drop = {(k.schema, k.name): i for i in drops if (k := steps[i].key).kind == "table"}
+    blocked: set[int] = {
+        i for i in drops if (p := steps[i].key).parent and table_drop.get((p.schema, p.parent)) in commented
+    }
     changed = True
     while changed:  # implied drops point forward in the order, so iterate to a fixpoint
         changed = False

@@ -97,15 +97,7 @@ Render = Callable[[Change, RenderContext], Sequence[Statement]]
 def make_plan(old: Schema, new: Schema, changes: Sequence[Change], hooks: Hooks, render: Render) -> Plan:
     """Expand, order and render `changes` (from `diff(old, new)`)."""
     expanded, reasons = _expand(old, new, changes, hooks)
-    ordered, preds = _order(old, new, expanded, hooks)
-    drop_steps = {key_of(c): i for i, c in enumerate(ordered) if isinstance(c, Drop)}
-    dropped = frozenset(drop_steps)
-    implied_by: dict[int, int] = {}
-    for i, c in enumerate(ordered):
-        if isinstance(c, Drop) and isinstance(c.old, SchemaObject):
-            parent = hooks.dropped_with(c.old, dropped)
-            if parent is not None and parent != key_of(c):
-                implied_by[i] = drop_steps[parent]
+    ordered, preds, implied_by = _order(old, new, expanded, hooks)
     implicit = frozenset(key_of(ordered[i]) for i in implied_by)
     fwd_ctx = RenderContext(old, new, implicit)
     # The rollback applies the reversed plan from `new` back to `old`: creates it re-does are the
@@ -171,9 +163,10 @@ def _expand(
 
 def _order(
     old: Schema, new: Schema, changes: list[Change], hooks: Hooks
-) -> tuple[list[Change], dict[int, set[int]]]:
-    """Topological order (priority Kahn: drops first, then by kind rank and key, deterministic),
-    and for each position in that order the positions of the steps it must follow."""
+) -> tuple[list[Change], dict[int, set[int]], dict[int, int]]:
+    """Topological order (priority Kahn: drops first, then by kind rank and key, deterministic);
+    for each position in that order the positions of the steps it must follow; and the drops that
+    happen along with another (position -> position of the drop that does it)."""
     n = len(changes)
     drops: dict[ObjectKey, int] = {}
     builds: dict[ObjectKey, int] = {}  # create or alter
@@ -221,6 +214,20 @@ def _order(
             assert isinstance(ch.new, SchemaObject)
             for j in namespaces.get(hooks.namespace(ch.new), ()):
                 edge(j, i)
+    # An object dropped along with its table really goes when the table does: whatever had to
+    # wait for its drop (a function its trigger calls) waits for the table's drop instead.
+    implied: dict[int, int] = {}
+    dropped = frozenset(drops)
+    for i, ch in enumerate(changes):
+        if isinstance(ch, Drop) and isinstance(ch.old, SchemaObject):
+            parent = hooks.dropped_with(ch.old, dropped)
+            if parent is not None and parent != key_of(ch):
+                implied[i] = drops[parent]
+    for _ in range(2):  # a child of a child (an index of a dropped view's table) settles in two
+        for child, parent in implied.items():
+            for b in list(edges[child]):
+                if b != parent:
+                    edge(parent, b)
 
     indegree = [0] * n
     for outs in edges:
@@ -253,4 +260,4 @@ def _order(
     for a, outs in enumerate(edges):
         for b in outs:
             preds.setdefault(position[b], set()).add(position[a])
-    return out, preds
+    return out, preds, {position[c]: position[p] for c, p in implied.items()}

@@ -74,6 +74,8 @@ class PostgresDialect:
     def dropped_with(self, obj: SchemaObject, dropped: frozenset[ObjectKey]) -> ObjectKey | None:
         """Objects owned by a dropped relation go with it; so do sequences owned by a dropped table."""
         k = obj.key
+        if k.kind == "foreign_key":
+            return None  # dropped on its own: it may tie two dropped tables into a cycle
         if k.parent:
             for kind in ("table", "view", "materialized_view"):
                 rel = ObjectKey(kind, k.schema, k.parent)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 from ddlcompare.model.base import Expr, ObjectKey, Option, SchemaObject
@@ -235,7 +235,9 @@ class RangeType(SchemaObject):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MaterializedView(View):
     KIND: ClassVar[str] = "materialized_view"
-    with_data: bool = True
+    # populated or not is the data's state, not the schema's: pg_dump --schema-only always writes
+    # WITH NO DATA, so it is kept for rendering but not compared
+    with_data: bool = field(default=True, compare=False)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

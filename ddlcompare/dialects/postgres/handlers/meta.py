@@ -241,6 +241,8 @@ def comment(n: Node, b: Builder) -> None:
     obj = n["object"]
     if objtype == "OBJECT_DATABASE":
         return  # database comments are not part of a schema dump
+    if objtype == "OBJECT_EXTENSION":
+        return  # set by the extension itself (its control file), not by the schema's author
     if objtype == "OBJECT_SCHEMA" and const_value(obj) == "public" and text == "standard public schema":
         text = None  # PostgreSQL's own comment on public (pg_dump omits it)
     if objtype == "OBJECT_COLUMN":
@@ -398,6 +400,8 @@ def rename(n: Node, b: Builder) -> None:
 def drop(n: Node, b: Builder) -> None:
     objtype = n["removeType"]
     for obj in n.get("objects", ()):
+        if objtype == "OBJECT_EXTENSION" and const_value(obj) == "plpgsql":
+            continue  # built in, not modelled (see create_extension)
         key = object_key(b, objtype, obj)
         if key is None or key not in b.objects:
             if n.get("missing_ok"):
@@ -459,6 +463,9 @@ def _put_definition(
 ) -> None:
     text = _normalise_statement(b.sql)
     canonical = _qualify_text(b, text)
+    if kind == "OPERATOR":
+        # CREATE OPERATOR takes FUNCTION = or its older spelling PROCEDURE = (pg_dump writes FUNCTION)
+        canonical = re.sub(r"(?i)\bprocedure\s*=", "function =", canonical)
     obj = Definition(
         schema=schema,
         name=name,

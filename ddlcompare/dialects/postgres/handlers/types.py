@@ -66,6 +66,8 @@ def create_schema(n: Node, b: Builder) -> None:
 @handles("CreateExtensionStmt")
 def create_extension(n: Node, b: Builder) -> None:
     name = n["extname"]
+    if name == "plpgsql":
+        return  # installed in every database since PostgreSQL 9.0; pg_dump omits it
     key = ObjectKey("extension", "", name)
     if key in b.objects:
         if n.get("if_not_exists"):
