@@ -220,14 +220,14 @@ def _order(
     dropped = frozenset(drops)
     for i, ch in enumerate(changes):
         if isinstance(ch, Drop) and isinstance(ch.old, SchemaObject):
-            parent = hooks.dropped_with(ch.old, dropped)
-            if parent is not None and parent != key_of(ch):
-                implied[i] = drops[parent]
+            owner = hooks.dropped_with(ch.old, dropped)
+            if owner is not None and owner != key_of(ch):
+                implied[i] = drops[owner]
     for _ in range(2):  # a child of a child (an index of a dropped view's table) settles in two
-        for child, parent in implied.items():
+        for child, owner_step in implied.items():
             for b in list(edges[child]):
-                if b != parent:
-                    edge(parent, b)
+                if b != owner_step:
+                    edge(owner_step, b)
 
     indegree = [0] * n
     for outs in edges:

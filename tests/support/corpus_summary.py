@@ -12,7 +12,7 @@ _results: dict[str, dict[str, tuple[bool, bool]]] = defaultdict(dict)
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     """Collect the `corpus_result` property set by tests.support.known (the controller sees all)."""
     for name, value in report.user_properties:
-        if name == "corpus_result":
+        if name == "corpus_result" and isinstance(value, (tuple, list)):
             suite, case_id, ok, listed = value
             _results[suite][case_id] = (bool(ok), bool(listed))
 

@@ -1,9 +1,8 @@
-"""Deferred, batched DROP DATABASE for the corpus suites.
+"""Deferred, batched DROP DATABASE for scratch databases the pool (dbpool.py) gives up on.
 
-Every DROP DATABASE makes PostgreSQL run an immediate checkpoint (2-7 s on the shared test server),
-which made the corpus round trip spend most of its time dropping scratch databases. Concurrent drop
-requests share one checkpoint, so once enabled, `pgdb.fresh_db` hands its databases here and they
-are dropped in concurrent batches in a background thread, and at the end of the session.
+Every DROP DATABASE makes PostgreSQL run an immediate checkpoint (2-7 s on the shared test server,
+much more when many databases exist). Concurrent drop requests share one checkpoint, so queued
+databases are dropped in concurrent batches in a background thread, and at the end of the session.
 """
 
 from __future__ import annotations
@@ -61,8 +60,9 @@ def flush() -> None:
 
 def _drop_one(name: str) -> None:
     try:
-        conninfo = {"host": PG_HOST, "port": PG_PORT, "user": PG_USER, "dbname": "postgres"}
-        with psycopg.connect(**conninfo, autocommit=True) as c:
+        with psycopg.connect(
+            host=PG_HOST, port=PG_PORT, user=PG_USER, dbname="postgres", autocommit=True
+        ) as c:
             c.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
     except psycopg.Error:
         pass  # a leftover scratch database is harmless; never fail a test while cleaning up
