@@ -10,7 +10,7 @@ from dataclasses import replace
 
 from ddlcompare import dialects
 from ddlcompare.dialects import Dialect, LoadOptions
-from ddlcompare.dialects.detect import detect
+from ddlcompare.dialects.detect import CONFIDENT, scores
 from ddlcompare.diff.compare import diff
 from ddlcompare.errors import DdlError
 from ddlcompare.model.base import Schema
@@ -25,21 +25,29 @@ def resolve_dialect(sources: list[Source], dialect: str | None) -> Dialect:
     """The dialect given, or the one the sources agree on; an error when they disagree."""
     if dialect:
         return dialects.get(dialect)
-    found: dict[str, str] = {}
+    # each side's evidence counts; a side is certain of its dialect only by a clear lead (a short
+    # MySQL table with a `uuid` column must not read as PostgreSQL next to a MySQL dump)
+    certain: dict[str, str] = {}
+    total_pg = total_my = 0
     for src in sources:
-        d = src.url_dialect if src.url else detect(src.text or "")
-        if d:
-            found[src.name] = d
-    kinds = set(found.values())
+        if src.url:
+            if src.url_dialect:
+                certain[src.name] = src.url_dialect
+            continue
+        pg, my = scores(src.text or "")
+        total_pg, total_my = total_pg + pg, total_my + my
+        if abs(pg - my) >= CONFIDENT:
+            certain[src.name] = "postgres" if pg > my else "mysql"
+    kinds = set(certain.values())
     if len(kinds) > 1:
-        desc = ", ".join(f"{n} is {d}" for n, d in found.items())
+        desc = ", ".join(f"{n} is {d}" for n, d in certain.items())
         raise DdlError(
             f"the two sides are of different dialects ({desc})",
             hint="comparing PostgreSQL with MySQL is out of scope",
         )
-    if not kinds:
-        return dialects.get("postgres")
-    return dialects.get(kinds.pop())
+    if kinds:
+        return dialects.get(kinds.pop())
+    return dialects.get("mysql" if total_my > total_pg else "postgres")
 
 
 def load_source(src: Source, dialect: Dialect, options: LoadOptions | None = None) -> Schema:

@@ -11,8 +11,9 @@ _PG = [
     (re.compile(r"::[a-z_]+", re.I), 3),
     (
         re.compile(r"\bCREATE\s+(?:OR\s+REPLACE\s+)?(?:EXTENSION|DOMAIN|POLICY|MATERIALIZED\s+VIEW)\b", re.I),
-        10,
+        15,
     ),
+    (re.compile(r"\b(?:text|integer|int|bigint|varchar|uuid)\[\]", re.I), 8),
     (re.compile(r"\b(?:serial|bigserial|jsonb|timestamptz|bytea|tsvector|uuid)\b", re.I), 4),
     (re.compile(r"\bLANGUAGE\s+plpgsql\b", re.I), 10),
     (re.compile(r"\$\$"), 4),
@@ -26,7 +27,8 @@ _MY = [
     (re.compile(r"`"), 2),
     (re.compile(r"\bENGINE\s*=", re.I), 15),
     (re.compile(r"\bAUTO_INCREMENT\b", re.I), 8),
-    (re.compile(r"\bDELIMITER\b"), 15),
+    # the client command on a line of its own (COPY ... DELIMITER is PostgreSQL)
+    (re.compile(r"(?mi)^[ \t]*DELIMITER[ \t]+\S+[ \t]*$"), 15),
     (
         re.compile(
             r"\b(?:UNSIGNED|ZEROFILL|TINYINT|MEDIUMINT|LONGTEXT|MEDIUMTEXT|TINYTEXT|DATETIME)\b", re.I
@@ -55,9 +57,17 @@ def _score(text: str, rules: list[tuple[re.Pattern[str], int]]) -> int:
     return total
 
 
+def scores(text: str) -> tuple[int, int]:
+    """(PostgreSQL evidence, MySQL evidence) of a text."""
+    return _score(text, _PG), _score(text, _MY)
+
+
 def detect(text: str) -> str | None:
     """'postgres', 'mysql', or None when the text gives no evidence either way."""
-    pg, my = _score(text, _PG), _score(text, _MY)
+    pg, my = scores(text)
     if pg == my:
         return None
     return "postgres" if pg > my else "mysql"
+
+
+CONFIDENT = 12  # a lead this large makes one file's dialect certain on its own

@@ -206,8 +206,11 @@ def _order(
                 edge(builds.get(d), i)
             if isinstance(ch, Alter):
                 assert isinstance(ch.old, SchemaObject)
-                for d in ch.old.depends_on - obj.depends_on:  # stop using d before d goes
+                for d in ch.old.depends_on - obj.depends_on:  # stop using d before d goes or changes
                     edge(i, drops.get(d))
+                    b = builds.get(d)
+                    if b is not None and isinstance(changes[b], Alter):
+                        edge(i, b)
             edge(drops.get(key), i)
     for i, ch in enumerate(changes):
         if isinstance(ch, Create):

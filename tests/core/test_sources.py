@@ -61,10 +61,15 @@ def test_git_revision(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_mixed_dialects_are_refused() -> None:
-    pg = Source(
-        "a.sql", "CREATE TABLE t (id serial); SELECT pg_catalog.set_config('search_path', '', false);"
-    )
+    pg = Source("a.sql", "-- PostgreSQL database dump\nCREATE TABLE t (id serial);\n")
     my = Source("b.sql", "CREATE TABLE `t` (`id` int) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;")
     with pytest.raises(DdlError, match="different dialects"):
         resolve_dialect([pg, my], None)
     assert resolve_dialect([pg, pg], None).NAME == "postgres"
+
+
+def test_weak_evidence_follows_the_other_side() -> None:
+    # a short MySQL file with a uuid column: on its own it leans PostgreSQL; the dump decides
+    weak = Source("n.sql", "CREATE TABLE users (id BINARY(16) DEFAULT (UUID_TO_BIN(UUID())));")
+    dump = Source("o.sql", "-- MySQL dump 10.13\nCREATE TABLE `users` (`id` int) ENGINE=InnoDB;")
+    assert resolve_dialect([dump, weak], None).NAME == "mysql"

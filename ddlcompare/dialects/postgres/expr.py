@@ -15,6 +15,7 @@ false, empty), and `location` fields are ignored.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
@@ -566,6 +567,9 @@ def _parse_datetime(text: str) -> datetime | None:
         head += f" {int(hms[0]):02d}:{int(hms[1]):02d}:{int(whole):02d}"
         if frac:
             head += "." + (frac + "000000")[:6]
+        z = re.fullmatch(r"([+-])(\d{1,2})(?::?(\d{2}))?", zone)
+        if z:  # +0:00, +5, +0530: the +HH:MM that fromisoformat reads
+            zone = f"{z.group(1)}{int(z.group(2)):02d}:{z.group(3) or '00'}"
         head += zone
     try:
         return datetime.fromisoformat(head)

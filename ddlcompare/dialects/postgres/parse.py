@@ -518,7 +518,9 @@ class Builder:
         if self.memo_key is not None and isinstance(inner, dict):
             default = self.default_schema
             location = inner.get("location")
-            if location is not None:
+            # some nodes carry no place of their own (a typed literal DATE '...' has -1): those
+            # keep their node, the others only the statement text and their place in it
+            if isinstance(location, int) and location >= 0:
                 text = self.sql if sql is None else sql
                 e = Expr(
                     source=partial(_force, text, kind, location, default, type_text),
@@ -641,11 +643,20 @@ def statements(text: str, path: str, *, fast: bool = False) -> Iterator[tuple[st
     try:
         slices = pgparser.split(clean, with_parser=True, only_slices=True)
     except pgparser.ParseError:
+        # The file has a syntax error: split it by the tokenizer (pglast's scanner-based split
+        # silently drops statements it cannot read) so that the bad statement's own parse
+        # reports it at its place.
         try:
-            slices = pgparser.split(clean, with_parser=False, only_slices=True)
-        except pgparser.ParseError as e:
-            loc = e.args[1] if len(e.args) > 1 and isinstance(e.args[1], int) else 0
-            raise DdlError(str(e.args[0]), SourcePos.from_offset(path, text, max(loc, 0))) from None
+            yield from _fast_split(clean)
+        except _SplitError:
+            try:
+                slices = pgparser.split(clean, with_parser=False, only_slices=True)
+            except pgparser.ParseError as e:
+                loc = e.args[1] if len(e.args) > 1 and isinstance(e.args[1], int) else 0
+                raise DdlError(str(e.args[0]), SourcePos.from_offset(path, text, max(loc, 0))) from None
+            for sl in slices:
+                yield clean[sl], sl.start
+        return
     for sl in slices:
         yield clean[sl], sl.start
 

@@ -41,6 +41,7 @@ from ddlcompare.dialects.postgres.objects import (
     ViewDefaults,
     ViewOptions,
 )
+from ddlcompare.dialects.postgres.types import default_storage
 from ddlcompare.diff.changes import Alter, Change, Create, Drop
 from ddlcompare.model.base import Element, Expr, Grant, Schema, SchemaObject
 from ddlcompare.model.objects import (
@@ -523,7 +524,8 @@ def _storage(t: Table, c: Column, st: Storage, old: Storage | None = None) -> li
     base = f"ALTER TABLE {_q(t)} ALTER COLUMN {ident(c.name)}"
     out = []
     if st.storage != old.storage:
-        out.append(St(f"{base} SET STORAGE {st.storage or 'EXTENDED'};"))
+        # back to the type's own storage (PostgreSQL 15 has no SET STORAGE DEFAULT)
+        out.append(St(f"{base} SET STORAGE {st.storage or default_storage(c.type) or 'EXTENDED'};"))
     if st.compression != old.compression:
         out.append(St(f"{base} SET COMPRESSION {st.compression or 'DEFAULT'};"))
     if st.statistics != old.statistics:
@@ -1079,9 +1081,11 @@ def _(old: Table, new: Table, change: Alter, ctx: RenderContext) -> list[St]:
             if col.comment is not None:
                 out.append(St(f"COMMENT ON COLUMN {t}.{ident(col.name)} IS {literal(col.comment)};"))
         elif isinstance(ch, Drop):
+            # a child table that keeps the column must keep its own copy: ONLY leaves it there
+            only = "ONLY " if _kept_by_child(ctx.new, new, ch.old.name) else ""
             out.append(
                 St(
-                    f"ALTER TABLE {t} DROP COLUMN {ident(ch.old.name)};",
+                    f"ALTER TABLE {only}{t} DROP COLUMN {ident(ch.old.name)};",
                     destructive=True,
                     note=f"drops column {new.display}.{ch.old.name} and its data",
                 )
@@ -1161,8 +1165,51 @@ def type_change(
         return f"ARRAY[{ident(column)}]::{new}", _lossy(old, new.removesuffix("[]"))
     if old_array and not new_array:
         return f"{ident(column)}[1]::{new}", True  # keeps the first element only
+    if _is_user_type(old) and old != new:
+        # no cast leads from an enum (or other user type) to another type but its text form
+        if _family(new) == "string":
+            return f"{ident(column)}::text", False
+        return f"{ident(column)}::text::{new}", True  # fails where a value has no counterpart
     using = f"{ident(column)}::{new}" if _needs_using(old, new) else None
     return using, _lossy(old, new)
+
+
+_INT_BOUNDS = {
+    "smallint": (-32768, 32767),
+    "integer": (-2147483648, 2147483647),
+    "bigint": (-9223372036854775808, 9223372036854775807),
+}
+
+
+def _identity_bounds(column_type: str, seq: dict[str, str]) -> tuple[int, int]:
+    """MINVALUE and MAXVALUE of an identity sequence, defaults spelled out."""
+    lo, hi = _INT_BOUNDS.get(column_type, _INT_BOUNDS["bigint"])
+    if int(seq.get("increment", "1")) > 0:
+        return int(seq.get("min_value", "1")), int(seq.get("max_value", str(hi)))
+    return int(seq.get("min_value", str(lo))), int(seq.get("max_value", "-1"))
+
+
+def _identity_start(seq: dict[str, str]) -> int:
+    """The START an identity sequence takes by default: its MINVALUE ascending (default 1), its
+    MAXVALUE descending (default -1)."""
+    if int(seq.get("increment", "1")) > 0:
+        return int(seq.get("min_value", "1"))
+    return int(seq.get("max_value", "-1"))
+
+
+def _kept_by_child(schema: Schema, parent: Table, column: str) -> bool:
+    """Whether a table inheriting from `parent` (in `schema`) has a column of that name."""
+    me = (parent.schema, parent.name)
+    for t in schema.of_kind(Table):
+        inh = t.option(Inherits)
+        if inh is not None and me in inh.parents and t.column(column) is not None:
+            return True
+    return False
+
+
+def _is_user_type(t: str) -> bool:
+    """A schema-qualified type name: an enum, domain, composite or extension type, not a builtin."""
+    return "." in t.split("(")[0].removesuffix("[]")
 
 
 def _alter_column(t: Table, a: Column, b: Column, domains: dict[str, str] | None = None) -> list[St]:
@@ -1222,6 +1269,24 @@ def _alter_column(t: Table, a: Column, b: Column, domains: dict[str, str] | None
         if ai.always != bi.always:
             clauses.append(f"SET GENERATED {'ALWAYS' if bi.always else 'BY DEFAULT'}")
         old_seq, new_seq = dict(ai.sequence), dict(bi.sequence)
+        bounds = ("min_value", "max_value", "increment")
+        if any(old_seq.get(k) != new_seq.get(k) for k in bounds):
+            if "start" not in new_seq:
+                # PostgreSQL checks START against the new bounds: spell the default start out
+                old_seq.setdefault("start", "")
+                new_seq["start"] = str(_identity_start(new_seq))
+            # ... and the sequence's current value too: when the bounds narrow, move it in first
+            lo, hi = _identity_bounds(b.type, new_seq)
+            old_lo, old_hi = _identity_bounds(a.type, {**old_seq, "increment": new_seq.get("increment", "1")})
+            if lo > old_lo or hi < old_hi:
+                out.append(
+                    St(
+                        f"SELECT setval(s::regclass, {new_seq['start']}, false) FROM "
+                        f"pg_get_serial_sequence({literal(_q(t))}, {literal(b.name)}) AS s "
+                        "WHERE coalesce(pg_sequence_last_value(s::regclass) "
+                        f"NOT BETWEEN {lo} AND {hi}, true);"
+                    )
+                )
         for k in sorted(old_seq.keys() | new_seq.keys()):
             if old_seq.get(k) != new_seq.get(k):
                 v = new_seq.get(k)

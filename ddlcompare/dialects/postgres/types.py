@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -272,3 +273,69 @@ def is_serial(node: Node) -> str | None:
     if len(parts) == 1 and not node.get("arrayBounds") and not node.get("typmods"):
         return SERIALS.get(parts[0])
     return None
+
+
+# typstorage of pg_catalog types (PostgreSQL 15): what a column gets without SET STORAGE
+_PLAIN = frozenset(
+    [
+        "bigint",
+        "smallint",
+        "int2vector",
+        "integer",
+        "regproc",
+        "oid",
+        "tid",
+        "xid",
+        "cid",
+        "oidvector",
+        "boolean",
+        '"char"',
+        "name",
+        "line",
+        "real",
+        "double_precision",
+        "circle",
+        "money",
+        "macaddr",
+        "macaddr8",
+        "aclitem",
+        "date",
+        "time_without_time_zone",
+        "timestamp_without_time_zone",
+        "timestamp_with_time_zone",
+        "interval",
+        "time_with_time_zone",
+        "regprocedure",
+        "regoper",
+        "regoperator",
+        "regclass",
+        "regcollation",
+        "regtype",
+        "regrole",
+        "regnamespace",
+        "uuid",
+        "gtsvector",
+        "tsquery",
+        "regconfig",
+        "regdictionary",
+        "xid8",
+        "point",
+        "lseg",
+        "box",
+    ]
+)
+_MAIN = frozenset(("cidr", "numeric", "inet"))
+
+
+def default_storage(type_text: str) -> str | None:
+    """STORAGE a column of this type has by default (None for user types: unknown offline)."""
+    if type_text.endswith("[]"):
+        return "EXTENDED"
+    base = re.sub(r"\(.*?\)", "", type_text).strip().replace(" ", "_")
+    if base in _PLAIN:
+        return "PLAIN"
+    if base in _MAIN:
+        return "MAIN"
+    if "." in base:
+        return None
+    return "EXTENDED"

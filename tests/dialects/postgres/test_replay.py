@@ -39,22 +39,35 @@ def _same(a: Schema, b: Schema) -> None:
 
 CASES = [
     # an unnamed CHECK's generated name depends on names taken earlier in the file
-    ("CREATE TABLE t (a int CHECK (a > 0));", "CREATE TABLE u (x int, CONSTRAINT t_a_check CHECK (x > 0));\n"
-     "CREATE TABLE t (a int CHECK (a > 0));"),
+    (
+        "CREATE TABLE t (a int CHECK (a > 0));",
+        "CREATE TABLE u (x int, CONSTRAINT t_a_check CHECK (x > 0));\nCREATE TABLE t (a int CHECK (a > 0));",
+    ),
     # the same COMMENT applies to a different table definition
-    ("CREATE TABLE t (a int);\nCOMMENT ON TABLE t IS 'c';", "CREATE TABLE t (a int, b int);\nCOMMENT ON TABLE t IS 'c';"),
+    (
+        "CREATE TABLE t (a int);\nCOMMENT ON TABLE t IS 'c';",
+        "CREATE TABLE t (a int, b int);\nCOMMENT ON TABLE t IS 'c';",
+    ),
     # an ALTER adding a PK changes NOT NULL of a column defined differently
-    ("CREATE TABLE t (a int);\nALTER TABLE ONLY t ADD CONSTRAINT p PRIMARY KEY (a);",
-     "CREATE TABLE t (a bigint);\nALTER TABLE ONLY t ADD CONSTRAINT p PRIMARY KEY (a);"),
+    (
+        "CREATE TABLE t (a int);\nALTER TABLE ONLY t ADD CONSTRAINT p PRIMARY KEY (a);",
+        "CREATE TABLE t (a bigint);\nALTER TABLE ONLY t ADD CONSTRAINT p PRIMARY KEY (a);",
+    ),
     # a default that names a function defined only in the second file
-    ("CREATE TABLE t (a int DEFAULT f());", "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'select 1';\n"
-     "CREATE TABLE t (a int DEFAULT f());"),
+    (
+        "CREATE TABLE t (a int DEFAULT f());",
+        "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'select 1';\nCREATE TABLE t (a int DEFAULT f());",
+    ),
     # search_path changes between identical statements
-    ("SET search_path = a;\nCREATE SCHEMA a;\nCREATE TABLE t (x int);",
-     "CREATE SCHEMA a;\nSET search_path = a;\nCREATE TABLE t (x int);"),
+    (
+        "SET search_path = a;\nCREATE SCHEMA a;\nCREATE TABLE t (x int);",
+        "CREATE SCHEMA a;\nSET search_path = a;\nCREATE TABLE t (x int);",
+    ),
     # serial sequences and FKs resolved at the end of the file
-    ("CREATE TABLE p (id serial PRIMARY KEY);\nCREATE TABLE c (p int REFERENCES p);",
-     "CREATE TABLE p (id serial, k int UNIQUE, PRIMARY KEY (k));\nCREATE TABLE c (p int REFERENCES p);"),
+    (
+        "CREATE TABLE p (id serial PRIMARY KEY);\nCREATE TABLE c (p int REFERENCES p);",
+        "CREATE TABLE p (id serial, k int UNIQUE, PRIMARY KEY (k));\nCREATE TABLE c (p int REFERENCES p);",
+    ),
 ]
 
 

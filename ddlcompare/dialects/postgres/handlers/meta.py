@@ -96,9 +96,9 @@ def routine_keys_for(b: Builder, parts: list[str]) -> set[ObjectKey]:
     return routine_keys(b, parts)
 
 
-@handles("InsertStmt", "UpdateStmt", "DeleteStmt", "CopyStmt", "TruncateStmt")
+@handles("InsertStmt", "UpdateStmt", "DeleteStmt", "CopyStmt", "TruncateStmt", "MergeStmt")
 def data_statement(n: Node, b: Builder) -> None:
-    b.warn("data statement ignored (ddlcompare compares schemas, not data)")
+    """Data statements (install scripts load and convert data) change no schema: skipped."""
 
 
 @handles(
@@ -459,7 +459,14 @@ def definition_identity(b: Builder, kind: str, node: Any) -> str | None:
 
 
 def _put_definition(
-    b: Builder, kind: str, schema: str, name: str, identity: str, table: str = "", replace_ok: bool = False
+    b: Builder,
+    kind: str,
+    schema: str,
+    name: str,
+    identity: str,
+    table: str = "",
+    replace_ok: bool = False,
+    depends_on: frozenset[ObjectKey] = frozenset(),
 ) -> None:
     text = _normalise_statement(b.sql)
     canonical = _qualify_text(b, text)
@@ -474,6 +481,7 @@ def _put_definition(
         definition=Expr(canonical, b.sql),
         table=table,
         pos=b.pos,
+        depends_on=depends_on,
     )
     b.put(obj, replace_ok=replace_ok)
 
@@ -661,9 +669,13 @@ def rare(n: Node, b: Builder) -> None:
 
 @handles("RuleStmt")
 def create_rule(n: Node, b: Builder) -> None:
+    from ddlcompare.dialects.postgres.handlers.tables import _walk_deps
+
     schema, table = b.rangevar(n["relation"])
-    b.relation(schema, table)
+    rel = b.relation(schema, table)
+    assert rel is not None
     name = n["rulename"]
+    deps = {rel.key} | _walk_deps(b, n.get("actions")) | _walk_deps(b, n.get("whereClause"))
     _put_definition(
         b,
         "RULE",
@@ -672,6 +684,7 @@ def create_rule(n: Node, b: Builder) -> None:
         f"{ident(name)} ON {qualified(schema, table)}",
         table=table,
         replace_ok=bool(n.get("replace")),
+        depends_on=frozenset(deps),
     )
 
 

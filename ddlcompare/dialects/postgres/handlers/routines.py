@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ddlcompare.dialects.postgres.handlers.tables import (
@@ -311,8 +312,10 @@ def _attributes(
 
 
 def _setting_value(v: Any) -> str:
+    """A SET value as written back: bare when it reads as a plain name or number, else quoted
+    (30s, 'Europe/Paris', '$user')."""
     if isinstance(v, str):
-        return literal(v) if v != v.lower() or not v.replace("_", "").isalnum() else v
+        return v if re.fullmatch(r"[a-z_][a-z0-9_]*", v) else literal(v)
     return str(v)
 
 

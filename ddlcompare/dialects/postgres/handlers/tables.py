@@ -26,7 +26,7 @@ from ddlcompare.dialects.postgres.objects import (
     ViewDefaults,
 )
 from ddlcompare.dialects.postgres.parse import Builder, Node, const_value, handles, strings
-from ddlcompare.dialects.postgres.types import is_serial, type_name
+from ddlcompare.dialects.postgres.types import default_storage, is_serial, type_name
 from ddlcompare.model.base import Expr, ObjectKey, Option, SchemaObject, replace_option, with_options
 from ddlcompare.model.objects import (
     Check,
@@ -199,7 +199,8 @@ def _walk_deps(b: Builder, node: Any) -> set[ObjectKey]:
                             out.add(k)
                 else:
                     out |= routine_keys(b, parts)
-            rv = n.get("RangeVar")
+            # a RangeVar in a list is wrapped; as a field (INSERT INTO t, UPDATE t) it is not
+            rv = n.get("RangeVar") or (n if "relname" in n else None)
             if rv is not None:
                 schema, name = b.rangevar(rv)
                 rk = b.relations.get((schema, name))
@@ -441,13 +442,49 @@ def create_constraints(ctx: TableContext) -> None:
         "CONSTR_NOTNULL": 1,
     }
     chosen: set[str] = set()
-    for c, col in sorted(ctx.pending, key=lambda p: order.get(p[0]["contype"], 3)):
+    pending = _without_redundant_keys(ctx.pending)
+    for c, col in sorted(pending, key=lambda p: order.get(p[0]["contype"], 3)):
         obj = make_constraint(b, ctx.schema, ctx.table, c, col, chosen)
         if obj is not None:
             chosen.add(obj.name)
             b.put(obj)
             if isinstance(obj, PrimaryKey):
                 _set_not_null(b, ctx.schema, ctx.table, obj.columns)
+
+
+def _without_redundant_keys(pending: list[tuple[Node, str | None]]) -> list[tuple[Node, str | None]]:
+    """PostgreSQL drops a PRIMARY KEY/UNIQUE of one statement that repeats another on the same
+    columns (`id int PRIMARY KEY UNIQUE`), keeping the primary key; an unnamed survivor takes the
+    name of the one dropped (transformIndexConstraints)."""
+    kinds = ("CONSTR_PRIMARY", "CONSTR_UNIQUE")
+    keys = [(c, col) for c, col in pending if c["contype"] in kinds and not c.get("indexname")]
+    if len(keys) < 2:
+        return pending
+
+    def shape(c: Node, col: str | None) -> tuple[Any, ...]:
+        cols = tuple(strings(c.get("keys"))) or ((col,) if col else ())
+        return (
+            cols,
+            tuple(strings(c.get("including"))),
+            bool(c.get("nulls_not_distinct")),
+            bool(c.get("deferrable")),
+            bool(c.get("initdeferred")),
+        )
+
+    # the primary key is considered first so that it is the one kept
+    ordered = sorted(keys, key=lambda p: p[0]["contype"] != "CONSTR_PRIMARY")
+    kept: dict[tuple[Any, ...], Node] = {}
+    dropped: set[int] = set()
+    for c, col in ordered:
+        s = shape(c, col)
+        prior = kept.get(s)
+        if prior is None:
+            kept[s] = c
+            continue
+        dropped.add(id(c))
+        if not prior.get("conname") and c.get("conname"):
+            prior["conname"] = c["conname"]
+    return [(c, col) for c, col in pending if id(c) not in dropped]
 
 
 def _set_not_null(b: Builder, schema: str, table: str, columns: tuple[str, ...]) -> None:
@@ -661,7 +698,7 @@ def create_table(n: Node, b: Builder) -> None:
         parent = b.table(*parents[0])
         for col in parent.columns:
             columns[col.name] = dataclasses.replace(col, options=_inheritable(col.options))
-        options.append(PartitionOf(parent=parents[0], bound=partition_bound(b, bound)))
+        options.append(PartitionOf(parent=parents[0], bound=partition_bound(b, bound, parent)))
         b.has_inheritance = True
         deps.add(parent.key)
     elif parents:
@@ -823,35 +860,54 @@ def partition_by(b: Builder, spec: Node) -> PartitionBy:
     return PartitionBy(strategy=strategy, key=Expr(", ".join(parts), ", ".join(texts)))
 
 
-def partition_bound(b: Builder, bound: Node) -> Expr:
-    """FOR VALUES ... | DEFAULT as canonical and renderable text."""
+def partition_bound(b: Builder, bound: Node, parent: Table | None = None) -> Expr:
+    """FOR VALUES ... | DEFAULT as canonical and renderable text; the values are read as the
+    parent's partition key types (the server prints '2020-01-01 00:00:00+00' for a timestamptz)."""
     pb = bound.get("PartitionBoundSpec", bound)
     if pb.get("is_default"):
         return Expr("DEFAULT", "DEFAULT")
     strategy = pb.get("strategy")
+    key_types = _partition_key_types(parent)
 
-    def lst(items: list[Node]) -> tuple[str, str]:
-        exprs = [_bound_value(b, x) for x in items]
+    def lst(items: list[Node], same_type: bool = False) -> tuple[str, str]:
+        exprs = [
+            _bound_value(
+                b, x, key_types[0 if same_type else i] if len(key_types) > (0 if same_type else i) else None
+            )
+            for i, x in enumerate(items)
+        ]
         return ", ".join(e.canonical for e in exprs), ", ".join(e.text for e in exprs)
 
     if strategy == "h":
         t = f"FOR VALUES WITH (modulus {pb.get('modulus', 0)}, remainder {pb.get('remainder', 0)})"
         return Expr(t, t)
     if strategy == "l":
-        c, t = lst(pb.get("listdatums", ()))
+        c, t = lst(pb.get("listdatums", ()), same_type=True)
         return Expr(f"FOR VALUES IN ({c})", f"FOR VALUES IN ({t})")
     lc, lt = lst(pb.get("lowerdatums", ()))
     uc, ut = lst(pb.get("upperdatums", ()))
     return Expr(f"FOR VALUES FROM ({lc}) TO ({uc})", f"FOR VALUES FROM ({lt}) TO ({ut})")
 
 
-def _bound_value(b: Builder, node: Node) -> Expr:
+def _bound_value(b: Builder, node: Node, type_text: str | None) -> Expr:
     cr = node.get("ColumnRef")
     if cr is not None:  # MINVALUE / MAXVALUE arrive as column references
         word = strings(cr.get("fields"))[-1].upper()
         if word in ("MINVALUE", "MAXVALUE"):
             return Expr(word, word)
-    return b.expr(node)
+    return b.expr(node, type_text)
+
+
+def _partition_key_types(parent: Table | None) -> list[str | None]:
+    """Types of a partitioned table's key columns (None for a key expression)."""
+    pb = parent.option(PartitionBy) if parent is not None else None
+    if parent is None or pb is None:
+        return []
+    out: list[str | None] = []
+    for part in pb.key.canonical.split(", "):
+        col = parent.column(part.split(" ")[0])
+        out.append(col.type if col is not None else None)
+    return out
 
 
 @handles("CreateForeignTableStmt")
@@ -920,7 +976,7 @@ def create_index(n: Node, b: Builder) -> None:
                 i += 1
                 cand = f"{base}{i}"
             colnames.append(cand)
-        label = "key" if n.get("unique") else "idx"
+        label = "idx"  # "key" is for constraints only; a plain CREATE UNIQUE INDEX is named _idx
         name = choose_name(table, column_name_part(colnames), label, _relation_taken(b, schema, set()))
     where = n.get("whereClause")
     method = (n.get("accessMethod") or "btree").lower()
@@ -1179,7 +1235,7 @@ def _at_attach_partition(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool
     b.has_inheritance = True
     opts = replace_option(
         child.options,
-        PartitionOf(parent=(rel.schema, rel.name), bound=partition_bound(b, pc["bound"])),
+        PartitionOf(parent=(rel.schema, rel.name), bound=partition_bound(b, pc["bound"], rel)),
         PartitionOf,
     )
     child = b.update(child, options=opts, depends_on=child.depends_on | {rel.key})
@@ -1230,7 +1286,10 @@ def _at_column_storage(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) 
     sub = cmd["subtype"]
     arg = cmd.get("def")
     if sub == "AT_SetStorage":
-        cur = dataclasses.replace(cur, storage=str(const_value(arg)).upper())
+        storage: str | None = str(const_value(arg)).upper()
+        if storage == default_storage(col.type):
+            storage = None  # the type's own storage: pg_dump writes nothing for it
+        cur = dataclasses.replace(cur, storage=storage)
     elif sub == "AT_SetCompression":
         cur = dataclasses.replace(cur, compression=str(const_value(arg)).lower())
     elif sub == "AT_SetStatistics":

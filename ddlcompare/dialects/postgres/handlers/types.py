@@ -121,9 +121,12 @@ def create_domain(n: Node, b: Builder) -> None:
     default = None
     not_null = False
     checks: list[DomainCheck] = []
+    deps = _user_type_keys(b, base)
     for item in n.get("constraints", ()):
         c = item["Constraint"]
         t = c["contype"]
+        if c.get("raw_expr"):  # functions its default and checks call come first
+            deps |= b.deps_of(b.refs(c["raw_expr"]))
         if t == "CONSTR_DEFAULT":
             default = b.expr(c["raw_expr"], base)
         elif t == "CONSTR_NOTNULL":
@@ -142,7 +145,7 @@ def create_domain(n: Node, b: Builder) -> None:
             collation=_collation(b, n.get("collClause")),
             checks=tuple(sorted(checks, key=lambda d: d.name)),
             pos=b.pos,
-            depends_on=frozenset(_user_type_keys(b, base)),
+            depends_on=frozenset(deps),
         )
     )
 
@@ -165,7 +168,9 @@ def _user_type_keys(b: Builder, type_text: str) -> set[ObjectKey]:
     return {
         k
         for k in (
-            ObjectKey(kind, schema, name) for kind in ("enum", "domain", "composite_type", "range_type")
+            # a table's or view's row type is a type too
+            ObjectKey(kind, schema, name)
+            for kind in ("enum", "domain", "composite_type", "range_type", "table", "view")
         )
         if k in b.objects
     }
