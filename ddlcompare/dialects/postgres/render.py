@@ -908,11 +908,13 @@ def needs_rebuild(change: Alter) -> bool:
         sig = [(a.name, a.mode, a.type) for a in old.arguments] != [
             (a.name, a.mode, a.type) for a in new.arguments
         ]
-        defaults_removed = any(
-            a.default is not None and b.default is None
+        # CREATE OR REPLACE cannot remove a parameter default: a default added here would be
+        # removed by the rollback, so either way the routine is dropped and created
+        defaults_changed = any(
+            (a.default is None) != (b.default is None)
             for a, b in zip(old.arguments, new.arguments, strict=False)
         )
-        return sig or old.returns != new.returns or defaults_removed
+        return sig or old.returns != new.returns or defaults_changed
     if isinstance(new, Trigger):
         return bool(diff - {"options.enabled"})
     if isinstance(new, Policy):

@@ -117,6 +117,18 @@ def _collation(b: Builder, node: Node | None) -> str | None:
     return ".".join(ident(p) for p in parts)
 
 
+def _collation_dep(ctx: TableContext, node: Node) -> str | None:
+    """A column's collation; a user-defined one (CREATE COLLATION) is a dependency."""
+    text = _collation(ctx.b, node)
+    if text is not None and "." in text:
+        parts = strings(node.get("CollateClause", node).get("collname"))
+        schema = parts[-2] if len(parts) > 1 else text.split(".")[0].strip('"')
+        key = ObjectKey("collation", schema, parts[-1])
+        if key in ctx.b.objects:
+            ctx.deps.add(key)
+    return text
+
+
 def column_refs(node: Any) -> list[str]:
     """Distinct simple column names referenced in an expression, in order of appearance."""
     out: list[str] = []
@@ -343,7 +355,7 @@ def column_from_def(ctx: TableContext, cd: Node, *, serial_ok: bool = True) -> C
         default=default,
         generated=generated,
         generated_stored=stored,
-        collation=_collation(b, cd["collClause"]) if "collClause" in cd else None,
+        collation=_collation_dep(ctx, cd["collClause"]) if "collClause" in cd else None,
         options=with_options(*options) if options else (),
     )  # no position of its own: its table's is the one reported
 
@@ -1003,6 +1015,30 @@ def create_index(n: Node, b: Builder) -> None:
     b.put(idx)
     if n.get("concurrent"):
         b.index_concurrently.add(idx.key)
+    if isinstance(rel, Table) and rel.option(PartitionBy) is not None and n["relation"].get("inh", True):
+        _adopt_partition_indexes(b, rel, idx)
+
+
+def _adopt_partition_indexes(b: Builder, parent: Table, idx: Index) -> None:
+    """An index created on a partitioned table adopts an equivalent index a partition already has
+    (PostgreSQL attaches it instead of building another): that index is now implied by `idx`."""
+    for part in _inheritors(b, parent):
+        if part.option(PartitionOf) is not None:
+            _adopt_index(b, part, idx)
+
+
+def _adopt_index(b: Builder, part: Table, idx: Index) -> None:
+    """Remove the index of partition `part` that parent index `idx` adopts (and so on below)."""
+    same = (idx.parts, idx.unique, idx.method, idx.include, idx.where, idx.nulls_not_distinct)
+    for o in b.children_of(part.schema, part.name):
+        if (
+            isinstance(o, Index)
+            and (o.parts, o.unique, o.method, o.include, o.where, o.nulls_not_distinct) == same
+        ):
+            b.remove(o.key)
+            break
+    if part.option(PartitionBy) is not None:
+        _adopt_partition_indexes(b, part, idx)
 
 
 # ---- ALTER TABLE ------------------------------------------------------------------------------
@@ -1244,6 +1280,10 @@ def _at_attach_partition(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool
     for o in b.children_of(child.schema, child.name):
         if isinstance(o, Check) and (o.name, o.expr) in parent_checks:
             b.remove(o.key)
+    # ... and so are its indexes equivalent to the parent's, which the attach adopts
+    for o in b.children_of(rel.schema, rel.name):
+        if isinstance(o, Index):
+            _adopt_index(b, child, o)
 
 
 def _at_detach_partition(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) -> None:
