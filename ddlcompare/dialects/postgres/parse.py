@@ -11,17 +11,12 @@ from __future__ import annotations
 
 import dataclasses
 import gc
-import json
 import re
-from functools import partial
-
-try:  # orjson decodes the parser's JSON about twice as fast; json is the fallback
-    from orjson import loads as _loads
-except ImportError:  # pragma: no cover
-    _loads = json.loads  # type: ignore[assignment]
 from collections.abc import Callable, Iterator
+from functools import partial
 from typing import Any, TypeVar
 
+from orjson import loads as _loads  # decodes the parser's JSON about twice as fast as json
 from pglast import parser as pgparser
 
 from ddlcompare.dialects import LoadOptions
