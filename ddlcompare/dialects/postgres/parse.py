@@ -264,6 +264,16 @@ class Builder:
             self.rec.write(8, (schema, name), key)
         self.routine_index.setdefault((schema, name), set()).add(key)
 
+    # Schemas that hold an extension share the routine-name set (as (schema, "")) so that reads of
+    # them are recorded like any routine lookup; the set only grows, as extension functions stay
+    # callable until a DROP EXTENSION that schema files do not write.
+    def add_extension_schema(self, schema: str) -> None:
+        """An extension was installed in `schema`: calls of unknown functions may resolve there."""
+        self.routine_names.add((schema, ""))
+
+    def has_extension(self, schema: str) -> bool:
+        return (schema, "") in self.routine_names
+
     def routines_named(self, schema: str, name: str) -> frozenset[ObjectKey]:
         """Keys of the overloads of `schema.name`."""
         found = frozenset(self.routine_index.get((schema, name), ()))
@@ -684,9 +694,45 @@ def _fast_split(text: str) -> Iterator[tuple[str, int]]:
         pos = end + 1
 
 
+# PostgreSQL client encodings that are not UTF-8, as Python codecs
+_CODECS = {
+    **{f"LATIN{i}": f"iso8859_{n}" for i, n in enumerate((1, 2, 3, 4, 9, 10, 13, 14, 15, 16), 1)},
+    **{f"WIN{n}": f"cp{n}" for n in (866, 874, 1250, 1251, 1252, 1253, 1254, 1255, 1256, 1257, 1258)},
+    **{f"ISO_8859_{n}": f"iso8859_{n}" for n in (5, 6, 7, 8)},
+    "KOI8R": "koi8_r",
+    "KOI8U": "koi8_u",
+}
+_CLIENT_ENCODING = re.compile(
+    r"(?im)^[ \t]*SET[ \t]+(?:SESSION[ \t]+)?client_encoding[ \t]*(?:=|TO)[ \t]*'?([\w-]+)'?[ \t]*;"
+)
+
+
+def as_server_reads(text: str) -> str:
+    """The file as the server reads it: text after `SET client_encoding = X` is decoded in X.
+
+    The file itself is UTF-8, so a script that declares another encoding puts mojibake into the
+    catalog (`Résumé` becomes `RÃ©sumÃ©`); the model follows the server.
+    """
+    if "lient_encoding" not in text and "LIENT_ENCODING" not in text:
+        return text
+    parts, pos, codec = [], 0, None
+    for m in _CLIENT_ENCODING.finditer(text):
+        parts.append(_decoded(text[pos : m.end()], codec))
+        pos = m.end()
+        codec = _CODECS.get(m.group(1).upper().replace("-", "_"))
+    parts.append(_decoded(text[pos:], codec))
+    return "".join(parts)
+
+
+def _decoded(segment: str, codec: str | None) -> str:
+    return segment if codec is None or segment.isascii() else segment.encode().decode(codec, "replace")
+
+
 def parse(text: str, path: str, options: LoadOptions | None = None) -> Schema:
     """Parse a PostgreSQL schema file into a Schema."""
     from ddlcompare.dialects.postgres import handlers  # noqa: F401  (registers the handlers)
+
+    text = as_server_reads(text)
 
     CACHE.start()
     enabled = gc.isenabled()

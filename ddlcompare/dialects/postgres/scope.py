@@ -144,7 +144,12 @@ class BuilderScope:
         if name in builtin_functions():
             return [name]
         routines = self.b.routine_names
-        schema = next((s for s in self.b.search_path if (s, name) in routines), self.b.default_schema)
+        path = self.b.search_path
+        schema = next((s for s in path if (s, name) in routines), None)
+        if schema is None:
+            # not a user routine: PostgreSQL found it when the statement ran, so it comes from an
+            # extension, in the first schema on the path that holds one
+            schema = next((s for s in path if self.b.has_extension(s)), self.b.default_schema)
         self.refs.append(("fn", schema, name))
         return [schema, name]
 

@@ -105,7 +105,6 @@ def data_statement(n: Node, b: Builder) -> None:
     "TransactionStmt",
     "CheckPointStmt",
     "VacuumStmt",
-    "ClusterStmt",
     "LockStmt",
     "DiscardStmt",
     "ListenStmt",

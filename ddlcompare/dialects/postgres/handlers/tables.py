@@ -1318,6 +1318,20 @@ def _at_cluster(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) -> None
         b.update(idx, options=replace_option(idx.options, Clustered(), Clustered))
 
 
+@handles("ClusterStmt")
+def cluster(n: Node, b: Builder) -> None:
+    """CLUSTER t USING i marks i as the table's cluster index, like ALTER TABLE t CLUSTER ON i.
+
+    CLUSTER without USING reuses the marked index, and a partitioned table keeps no mark.
+    """
+    rv, index = n.get("relation"), n.get("indexname")
+    if rv is None or not index:
+        return
+    rel = b.relation(*b.rangevar(rv))
+    if rel is not None and rel.option(PartitionBy) is None:
+        _at_cluster(b, rel, {"subtype": "AT_ClusterOn", "name": index}, False)
+
+
 def _at_column_storage(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) -> None:
     if not isinstance(rel, Table):
         return

@@ -48,7 +48,9 @@ def create_schema(n: Node, b: Builder) -> None:
     elts = n.get("schemaElts")
     if elts:
         saved = b.search_path
-        b.search_path = (name,)
+        # PostgreSQL pushes the new schema in front of the current path: elements are created in
+        # it and names they use are looked up there first, then along the path
+        b.search_path = (name, *(s for s in saved if s != name))
         try:
             for elt in elts:
                 kind, body = next(iter(elt.items()))
@@ -80,6 +82,7 @@ def create_extension(n: Node, b: Builder) -> None:
             schema = const_value(d["arg"])
     # without WITH SCHEMA an extension goes to the first schema of search_path
     b.put(Extension(schema="", name=name, in_schema=schema or b.default_schema, pos=b.pos))
+    b.add_extension_schema(schema or b.default_schema)
 
 
 @handles("CreateEnumStmt")

@@ -1,0 +1,49 @@
+"""PostgreSQL parser behaviours that follow what the server does (offline; the corpus suites prove
+them against the real server)."""
+
+from __future__ import annotations
+
+from ddlcompare.dialects.postgres.objects import Clustered
+from ddlcompare.dialects.postgres.parse import as_server_reads, parse
+from ddlcompare.model.base import ObjectKey
+from ddlcompare.model.objects import Table
+
+
+def _table(sql: str, schema: str, name: str) -> Table:
+    t = parse(sql, "t.sql").objects[ObjectKey("table", schema, name)]
+    assert isinstance(t, Table)
+    return t
+
+
+def test_cluster_using_marks_the_index_like_alter_table_cluster_on() -> None:
+    base = "CREATE TABLE t (id int PRIMARY KEY, a int);\nCREATE INDEX t_a ON t (a);\n"
+    by_cluster = parse(base + "CLUSTER t USING t_a;\n", "a.sql")
+    by_alter = parse(base + "ALTER TABLE t CLUSTER ON t_a;\n", "b.sql")
+    idx = ObjectKey("index", "public", "t_a", "t")
+    assert by_cluster.objects[idx].option(Clustered) is not None
+    assert by_cluster.objects[idx] == by_alter.objects[idx]
+    # CLUSTER without USING reuses the marked index and marks nothing new
+    plain = parse(base + "CLUSTER t;\n", "c.sql")
+    assert plain.objects[idx].option(Clustered) is None
+
+
+def test_client_encoding_decodes_the_rest_of_the_file_like_the_server() -> None:
+    text = "COMMENT ON SCHEMA public IS 'Résumé';\nSET CLIENT_ENCODING=latin1;\nSELECT 'Résumé';\n"
+    out = as_server_reads(text)
+    head, tail = out.split("latin1;")
+    assert "'Résumé'" in head  # before the SET the file is read as UTF-8
+    assert "'RÃ©sumÃ©'" in tail
+    assert as_server_reads(text.replace("latin1", "UTF8")) == text.replace("latin1", "UTF8")
+
+
+def test_create_schema_elements_look_names_up_along_the_path() -> None:
+    sql = """
+CREATE EXTENSION IF NOT EXISTS "uuid-ossp";
+CREATE DOMAIN "Name" varchar(50);
+CREATE SCHEMA person
+  CREATE TABLE p (name "Name", id uuid DEFAULT uuid_generate_v1());
+"""
+    col_name, col_id = _table(sql, "person", "p").columns
+    # created in the new schema, but "Name" and the extension's function are found in public
+    assert col_name.type == 'public."Name"'
+    assert col_id.default is not None and col_id.default.text == "public.uuid_generate_v1()"
