@@ -642,7 +642,8 @@ def statements(text: str, path: str, *, fast: bool = False) -> Iterator[tuple[st
             clean = _COPY_DATA.sub(lambda m: m.group(1) + _blank(m)[len(m.group(1)) :], clean)
         if text.lstrip().startswith("\\") or any(m in text for m in ("\n\\", "\n \\", "\n\t\\")):
             clean = _META.sub(_blank, clean)
-    if fast and not _ATOMIC.search(clean):
+    # a case-insensitive regex scan of a 20 MB dump costs 0.5 s; lower() and `in` cost 0.04 s
+    if fast and ("atomic" not in clean.lower() or not _ATOMIC.search(clean)):
         yield from _fast_split(clean)
         return
     try:
@@ -713,8 +714,8 @@ def as_server_reads(text: str) -> str:
     The file itself is UTF-8, so a script that declares another encoding puts mojibake into the
     catalog (`Résumé` becomes `RÃ©sumÃ©`); the model follows the server.
     """
-    if "lient_encoding" not in text and "LIENT_ENCODING" not in text:
-        return text
+    if text.isascii() or ("lient_encoding" not in text and "LIENT_ENCODING" not in text):
+        return text  # an ASCII file reads the same in every client encoding
     parts, pos, codec = [], 0, None
     for m in _CLIENT_ENCODING.finditer(text):
         parts.append(_decoded(text[pos : m.end()], codec))
