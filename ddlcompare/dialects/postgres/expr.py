@@ -2720,4 +2720,23 @@ _PG_CATALOG_FUNCTION_NAMES = """
     xml_is_well_formed_content xml_is_well_formed_document xml_send xmlagg xmlcomment xmlconcat2 xmlexists
     xmlvalidate xpath xpath_exists
 """
-PG_CATALOG_FUNCTIONS = frozenset(_PG_CATALOG_FUNCTION_NAMES.split())
+# support functions of built-in aggregates (internal-only, but user aggregates name them)
+_AGGREGATE_SUPPORT_FUNCTION_NAMES = """
+    array_agg_array_finalfn array_agg_array_transfn array_agg_finalfn array_agg_transfn bool_accum
+    bool_accum_inv bool_alltrue bool_anytrue bytea_string_agg_finalfn bytea_string_agg_transfn
+    cume_dist_final dense_rank_final int2_accum int2_accum_inv int4_accum int4_accum_inv int8_accum
+    int8_accum_inv int8_avg_accum int8_avg_accum_inv int8_avg_combine int8_avg_deserialize
+    int8_avg_serialize json_agg_finalfn json_agg_transfn json_object_agg_finalfn json_object_agg_transfn
+    jsonb_agg_finalfn jsonb_agg_transfn jsonb_object_agg_finalfn jsonb_object_agg_transfn mode_final
+    multirange_agg_finalfn multirange_agg_transfn numeric_accum numeric_accum_inv numeric_avg
+    numeric_avg_accum numeric_avg_combine numeric_avg_deserialize numeric_avg_serialize numeric_combine
+    numeric_deserialize numeric_poly_avg numeric_poly_combine numeric_poly_deserialize
+    numeric_poly_serialize numeric_poly_stddev_pop numeric_poly_stddev_samp numeric_poly_sum
+    numeric_poly_var_pop numeric_poly_var_samp numeric_serialize numeric_stddev_pop numeric_stddev_samp
+    numeric_sum numeric_var_pop numeric_var_samp ordered_set_transition ordered_set_transition_multi
+    percent_rank_final percentile_cont_float8_final percentile_cont_float8_multi_final
+    percentile_cont_interval_final percentile_cont_interval_multi_final percentile_disc_final
+    percentile_disc_multi_final range_agg_finalfn range_agg_transfn rank_final string_agg_finalfn
+    string_agg_transfn
+"""
+PG_CATALOG_FUNCTIONS = frozenset((_PG_CATALOG_FUNCTION_NAMES + _AGGREGATE_SUPPORT_FUNCTION_NAMES).split())

@@ -3,7 +3,7 @@ them against the real server)."""
 
 from __future__ import annotations
 
-from ddlcompare.dialects.postgres.objects import Clustered
+from ddlcompare.dialects.postgres.objects import Aggregate, Clustered
 from ddlcompare.dialects.postgres.parse import as_server_reads, parse
 from ddlcompare.model.base import ObjectKey
 from ddlcompare.model.objects import Table
@@ -47,3 +47,27 @@ CREATE SCHEMA person
     # created in the new schema, but "Name" and the extension's function are found in public
     assert col_name.type == 'public."Name"'
     assert col_id.default is not None and col_id.default.text == "public.uuid_generate_v1()"
+
+
+def test_aggregate_signatures_and_keyword_options() -> None:
+    sql = """
+CREATE AGGREGATE a(VARIADIC "any" ORDER BY VARIADIC "any") (SFUNC = ordered_set_transition_multi,
+    STYPE = internal, FINALFUNC = rank_final, FINALFUNC_EXTRA);
+CREATE AGGREGATE b(ORDER BY VARIADIC "any") (SFUNC = ordered_set_transition_multi, STYPE = internal,
+    FINALFUNC = rank_final, FINALFUNC_EXTRA);
+CREATE AGGREGATE c(numeric) (SFUNC = numeric_add, STYPE = numeric, PARALLEL = SAFE);
+CREATE AGGREGATE d(numeric) (SFUNC = numeric_add, STYPE = numeric, PARALLEL = UNSAFE,
+    FINALFUNC_MODIFY = READ_ONLY);
+"""
+    aggs = {o.name: o for o in parse(sql, "t.sql").objects.values() if isinstance(o, Aggregate)}
+    assert sorted(aggs) == [
+        'a(VARIADIC "any" ORDER BY VARIADIC "any")',
+        'b(ORDER BY VARIADIC "any")',
+        "c(numeric)",
+        "d(numeric)",
+    ]
+    a = dict(aggs['a(VARIADIC "any" ORDER BY VARIADIC "any")'].definition)
+    assert a["sfunc"] == "ordered_set_transition_multi"  # built-in support functions stay unqualified
+    assert dict(aggs["c(numeric)"].definition)["parallel"] == "safe"
+    # defaults are left out, as the server and pg_dump do
+    assert dict(aggs["d(numeric)"].definition) == {"sfunc": "numeric_add", "stype": "numeric"}

@@ -341,17 +341,23 @@ def _aggregate(n: Node, b: Builder) -> None:
     arg_types: list[str] = []
     if args and args[0] and "List" in args[0]:
         for fp in args[0]["List"].get("items", ()):
-            arg_types.append(type_name(fp["FunctionParameter"]["argType"], b.type_schema))
+            p = fp["FunctionParameter"]
+            variadic = "VARIADIC " if p.get("mode") == "FUNC_PARAM_VARIADIC" else ""
+            arg_types.append(variadic + type_name(p["argType"], b.type_schema))
     elif n.get("oldstyle"):
         for item in n.get("definition", ()):
             d = item["DefElem"]
             if d["defname"].lower() == "basetype":
                 t = d["arg"]
                 arg_types.append(type_name(t.get("TypeName", t), b.type_schema))
-    ordered = args[1].get("Integer", {}).get("ival", -1) if len(args) > 1 and args[1] else -1
+    # the number of direct arguments of an ordered-set aggregate (the JSON leaves out a zero)
+    ordered = args[1]["Integer"].get("ival", 0) if len(args) > 1 and args[1] and "Integer" in args[1] else -1
     arglist = ", ".join(arg_types) or "*"
     if isinstance(ordered, int) and ordered >= 0:
         direct, agg = arg_types[:ordered], arg_types[ordered:]
+        if not agg and direct and direct[-1].startswith("VARIADIC "):
+            # (VARIADIC t ORDER BY VARIADIC t): the parser keeps the VARIADIC argument once
+            agg = direct[-1:]
         arglist = f"{', '.join(direct)} ORDER BY {', '.join(agg)}".strip()
     definition: list[tuple[str, str]] = []
     for item in n.get("definition", ()):
@@ -366,7 +372,13 @@ def _aggregate(n: Node, b: Builder) -> None:
             value = ".".join(str(x) for x in const_value(arg))
         else:
             value = str(const_value(arg)) if arg is not None else "true"
-        if key in (
+        if key in ("parallel", "finalfunc_modify", "mfinalfunc_modify"):
+            # keywords, not names; a default the server does not keep is left out, like pg_dump does
+            value = value.rsplit(".", 1)[-1].lower()
+            ordered_set = isinstance(ordered, int) and ordered >= 0
+            if value == ("unsafe" if key == "parallel" else "read_write" if ordered_set else "read_only"):
+                continue
+        elif key in (
             "sfunc",
             "finalfunc",
             "combinefunc",
@@ -376,6 +388,8 @@ def _aggregate(n: Node, b: Builder) -> None:
             "minvfunc",
             "mfinalfunc",
         ):
+            if arg is not None and "TypeName" in arg:  # a bare name parses as a type: unqualified
+                value = ".".join(strings(arg["TypeName"]["names"]))
             value = ".".join(b.scope().function(value.split(".")))
         definition.append((key, value))
     name = f"{base}({arglist})"
