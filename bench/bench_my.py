@@ -206,6 +206,45 @@ def report(records: list[dict[str, Any]]) -> None:
     bl.print_targets(records)
 
 
+def live_queries(args: argparse.Namespace) -> int:
+    """Catalog query count of the live reader for a 10-table and an N-table database."""
+    from ddlcompare.dialects.mysql.catalog import read_catalog
+
+    rows: list[dict[str, Any]] = []
+    for n in (10, max(int(s) for s in args.sizes.split(",") if s.strip())):
+        gen = OUT / f"gen_my_{n}_old.sql"
+        if not gen.exists():
+            OUT.mkdir(parents=True, exist_ok=True)
+            gen.write_text(gen_my.generate(n), encoding="utf-8")
+        db = f"ddlc_bench_my_live_{n}"
+        try:
+            log(f"[live] loading {n} tables into {db}: {load(db, gen):.1f}s")
+            t0 = time.perf_counter()
+            res = read_catalog(f"mysql://root@localhost/{db}?unix_socket={MYSQL_ENV['MYSQL_UNIX_PORT']}")
+            secs = time.perf_counter() - t0
+            rows.append(
+                {
+                    "tables": n,
+                    "queries": res.queries,
+                    "read_s": round(secs, 3),
+                    "server_version": str(res.server_version),
+                    "create_tables": res.text.count("CREATE TABLE `"),
+                }
+            )
+            log(f"[live] {n} tables: {rows[-1]}")
+        finally:
+            sql(f"DROP DATABASE IF EXISTS `{db}`")
+    ok = len({r["queries"] for r in rows}) == 1 and all(r["create_tables"] == r["tables"] for r in rows)
+    if args.json:
+        print(json.dumps({"live_queries": rows, "pass": ok}, indent=2))
+    else:
+        keys = ("tables", "queries", "read_s", "server_version", "create_tables")
+        cells = [[str(r[k]) for k in keys] for r in rows]
+        bl.print_table(["tables", ".queries", "read s", "server", "CREATE TABLEs read"], cells)
+        print("PASS: same query count for both sizes" if ok else "FAIL: counts differ or tables missing")
+    return 0 if ok else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     """CLI entry point."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -216,7 +255,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--timeout", type=float, default=900, help="kill a ddlcompare run after this many seconds"
     )
+    ap.add_argument(
+        "--live-queries",
+        action="store_true",
+        help="live catalog reader: query count for 10 tables and for max(--sizes) tables",
+    )
     args = ap.parse_args(argv)
+    if args.live_queries:
+        return live_queries(args)
     try:
         sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     except ValueError:
