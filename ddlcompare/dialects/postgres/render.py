@@ -12,6 +12,7 @@ from ddlcompare.dialects.postgres.names import ident, literal, qualified, trunca
 from ddlcompare.dialects.postgres.objects import (
     AccessMethod,
     Aggregate,
+    Attribute,
     Clustered,
     ColumnComments,
     CompositeType,
@@ -1058,8 +1059,26 @@ def _(old: Table, new: Table, change: Alter, ctx: RenderContext) -> list[St]:
     out: list[St] = []
     parents = _same_parents(old, new)
     domains = _domain_bases(ctx)
+    of_old, of_new = old.option(OfType), new.option(OfType)
+    typed = of_old is not None and of_new is not None and of_old.type == of_new.type
+    if of_old is not None and not typed:
+        out.append(St(f"ALTER TABLE {t} NOT OF;"))
     for ch in change.children:
-        if parents:
+        if typed:
+            # the type's ALTER ... CASCADE has added, dropped and retyped the columns already
+            before = ch.old if isinstance(ch, (Alter, Drop)) else None
+            after = ch.new if isinstance(ch, (Alter, Create)) else None
+            assert isinstance(before, Column | None) and isinstance(after, Column | None)
+            cascaded = _after_type(ctx, old, ch.obj.name, before)
+            if cascaded is not None and before is None:
+                continue  # added by the type's ALTER, which also sets its options (see below)
+            if cascaded is not None and after is not None:
+                if cascaded != after:
+                    out += _alter_column(new, cascaded, after, domains)
+                continue
+            if cascaded is None and after is None:
+                continue
+        elif parents:
             # ALTER TABLE on a parent recurses to partitions and inheritance children: render only
             # what is left to do on this table once the parents' statements have run
             before = ch.old if isinstance(ch, (Alter, Drop)) else None
@@ -1097,7 +1116,51 @@ def _(old: Table, new: Table, change: Alter, ctx: RenderContext) -> list[St]:
             assert isinstance(a, Column) and isinstance(b, Column)
             out += _alter_column(new, a, b, domains)
     out += _alter_table_options(old, new)
+    if of_new is not None and not typed:
+        # the columns now match the type's attributes exactly, as OF requires
+        # held back with a column drop it needs
+        drop = next((st for st in out if st.destructive), None)
+        out.append(
+            St(
+                f"ALTER TABLE {t} OF {of_new.type};",
+                destructive=drop is not None,
+                note=drop.note if drop else "",
+            )
+        )
     return out + _common(old, new)
+
+
+def _composite_of(schema: Schema, table: Table) -> CompositeType | None:
+    """The composite type a typed table (CREATE TABLE ... OF type) is of, in `schema`."""
+    for key in table.depends_on:
+        if key.kind == CompositeType.KIND:
+            obj = schema.get(key)
+            if isinstance(obj, CompositeType):
+                return obj
+    return None
+
+
+def _after_type(ctx: RenderContext, table: Table, name: str, col: Column | None) -> Column | None:
+    """Column `name` of a typed table once its type's ALTER TYPE ... CASCADE has run: attributes
+    added, dropped and retyped there are added, dropped and retyped on the table too."""
+    ta, tb = _composite_of(ctx.old, table), _composite_of(ctx.new, table)
+    a = {x.name: x for x in ta.attributes} if ta else {}
+    b = {x.name: x for x in tb.attributes} if tb else {}
+    if name in a and name not in b:
+        return None
+    if name in b and (name not in a or col is None):
+        return Column(name=name, type=b[name].type, collation=b[name].collation)
+    if col is not None and name in a and name in b and _retyped(a[name], b[name]):
+        return dataclasses.replace(col, type=b[name].type, collation=b[name].collation)
+    return col
+
+
+def _retyped(a: Attribute, b: Attribute) -> bool:
+    return (a.type, a.collation) != (b.type, b.collation)
+
+
+def _typed_tables(schema: Schema, type_name: str) -> list[Table]:
+    return [t for t in schema.of_kind(Table) if (o := t.option(OfType)) is not None and o.type == type_name]
 
 
 def _same_parents(old: Table, new: Table) -> tuple[tuple[str, str], ...]:
@@ -1580,16 +1643,22 @@ def _(old: Domain, new: Domain, change: Alter, ctx: RenderContext) -> list[St]:
         out.append(St(f"{head} {'SET' if new.not_null else 'DROP'} NOT NULL;"))
     before = {c.name: c for c in old.checks}
     after = {c.name: c for c in new.checks}
-    for name, c in before.items():
-        if name not in after or after[name].expr != c.expr:
+
+    def readd(name: str) -> bool:
+        # a changed check, or a validated one that must become NOT VALID again: drop and re-add
+        a, b = before[name], after[name]
+        return a.expr != b.expr or (a.valid and not b.valid)
+
+    for name in before:
+        if name not in after or readd(name):
             out.append(St(f"{head} DROP CONSTRAINT {ident(name)};"))
     for name, c in after.items():
-        if name not in before or before[name].expr != c.expr:
+        if name not in before or readd(name):
             nv = "" if c.valid else " NOT VALID"
             out.append(St(f"{head} ADD CONSTRAINT {ident(name)} CHECK {_paren(c.expr)}{nv};"))
         elif not before[name].valid and c.valid:
             out.append(St(f"{head} VALIDATE CONSTRAINT {ident(name)};"))
-        if c.comment != (before[name].comment if name in before and before[name].expr == c.expr else None):
+        if c.comment != (before[name].comment if name in before and not readd(name) else None):
             out.append(
                 St(
                     f"COMMENT ON CONSTRAINT {ident(name)} ON DOMAIN {_q(new)} IS "
@@ -1619,6 +1688,9 @@ def _(old: CompositeType, new: CompositeType, change: Alter, ctx: RenderContext)
                 + (f" COLLATE {x.collation}" if x.collation else "")
             )
     dropped = [n for n in a if n not in b]
+    # typed tables of the type follow it only with CASCADE (otherwise the ALTER fails)
+    if _typed_tables(ctx.old, _q(old)):
+        clauses = [f"{c} CASCADE" for c in clauses]
     out = (
         [
             St(
@@ -1630,6 +1702,17 @@ def _(old: CompositeType, new: CompositeType, change: Alter, ctx: RenderContext)
         if clauses
         else []
     )
+    # A column the CASCADE adds to a typed table gets its WITH OPTIONS (default, NOT NULL) here,
+    # right after it exists: the table's own step may run before this one in a rollback.
+    domains = _domain_bases(ctx)
+    for table in _typed_tables(ctx.new, _q(new)) if clauses else ():
+        for n in b:
+            col = table.column(n) if n not in a else None
+            if col is not None:
+                added = Column(name=n, type=b[n].type, collation=b[n].collation)
+                for st in _alter_column(table, added, col, domains) if col != added else []:
+                    # held back with the ALTER TYPE when that one is destructive
+                    out.append(dataclasses.replace(st, destructive=out[0].destructive, note=out[0].note))
     for n, x in b.items():
         if x.comment != (a[n].comment if n in a else None):
             out.append(_attribute_comment(new, n, x.comment))
