@@ -885,6 +885,9 @@ def needs_rebuild(change: Alter) -> bool:
         return True
     diff = _differs(old, new, _REBUILD_IGNORE)
     if isinstance(new, Table):
+        fo, fn = old.option(ForeignTable), new.option(ForeignTable)
+        if fo is not None and fn is not None and fo.server != fn.server:
+            return True  # ALTER FOREIGN TABLE cannot change the server; the table holds no data
         return bool(diff & {"options.partition_by", "options.access_method"}) or (
             "options.partition_of" in diff
             and _partition_parent(old) != _partition_parent(new)

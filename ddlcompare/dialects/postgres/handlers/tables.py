@@ -1350,12 +1350,13 @@ def _at_column_storage(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) 
         v = int(const_value(arg))
         cur = dataclasses.replace(cur, statistics=None if v == -1 else v)
     elif sub == "AT_SetOptions":
-        cur = dataclasses.replace(
-            cur,
-            attoptions=tuple(
-                sorted(set(cur.attoptions) | set(reloptions((arg or {}).get("List", {}).get("items", arg))))
-            ),
-        )
+        # a later SET of the same option replaces its value
+        params = dict(p.partition("=")[::2] for p in cur.attoptions)
+        items = (arg or {}).get("List", {}).get("items", arg)
+        params.update(p.partition("=")[::2] for p in reloptions(items))
+        cur = dataclasses.replace(cur, attoptions=tuple(sorted(f"{k}={v}" for k, v in params.items())))
+    elif sub == "AT_AlterColumnGenericOptions":
+        cur = dataclasses.replace(cur, fdw_options=generic_options(b, cur.fdw_options, arg))
     elif sub == "AT_ResetOptions":
         cur = dataclasses.replace(cur, attoptions=())
     empty = cur == Storage()
@@ -1440,8 +1441,36 @@ def _at_drop_expression(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool)
     b.update_column(rel, cmd["name"], generated=None)
 
 
+def generic_options(b: Builder, cur: tuple[str, ...], arg: Node | None) -> tuple[str, ...]:
+    """FDW OPTIONS ([ADD | SET | DROP] name 'value', ...) applied to sorted `name=value` strings."""
+    params = dict(p.split("=", 1) for p in cur)
+    for item in (arg or {}).get("List", {}).get("items", ()):
+        d = item["DefElem"]
+        name, action = d["defname"], d.get("defaction", "DEFELEM_UNSPEC")
+        if action == "DEFELEM_DROP":
+            if params.pop(name, None) is None:
+                raise b.error(f'option "{name}" not found')
+        elif action == "DEFELEM_SET":
+            if name not in params:
+                raise b.error(f'option "{name}" not found')
+            params[name] = str(const_value(d.get("arg")))
+        else:
+            if name in params:
+                raise b.error(f'option "{name}" provided more than once')
+            params[name] = str(const_value(d.get("arg")))
+    return tuple(sorted(f"{k}={v}" for k, v in params.items()))
+
+
+def _at_generic_options(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) -> None:
+    ft = rel.option(ForeignTable)
+    if ft is None:
+        raise b.error(f'"{rel.name}" is not a foreign table')
+    params = generic_options(b, ft.params, cmd.get("def"))
+    b.update(rel, options=replace_option(rel.options, dataclasses.replace(ft, params=params), ForeignTable))
+
+
 def _at_ignore(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) -> None:
-    """Physical settings ddlcompare does not compare (tablespace, FDW column options)."""
+    """Physical settings ddlcompare does not compare (tablespace)."""
 
 
 ALTER_CMDS = {
@@ -1489,8 +1518,8 @@ ALTER_CMDS = {
     "AT_DropInherit": _at_inherit,
     "AT_DropExpression": _at_drop_expression,
     "AT_SetTableSpace": _at_ignore,
-    "AT_AlterColumnGenericOptions": _at_ignore,
-    "AT_GenericOptions": _at_ignore,
+    "AT_AlterColumnGenericOptions": _at_column_storage,
+    "AT_GenericOptions": _at_generic_options,
 }
 
 __all__ = ["Constraint", "TableChild", "create_constraints", "make_constraint"]
