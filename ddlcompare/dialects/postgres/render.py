@@ -1604,6 +1604,8 @@ def _enum_swap(old: Enum, new: Enum, ctx: RenderContext) -> list[St]:
         St(f"CREATE TYPE {_q(new)} AS ENUM ({', '.join(literal(v) for v in new.labels)});"),
     ]
     for table, col in _columns_of_type(ctx.old, _q(old)):
+        if ctx.new.get(table.key) is None:
+            continue  # dropped by this migration before the type changes
         base = f"ALTER TABLE {_q(table)} ALTER COLUMN {ident(col.name)}"
         array = "[]" if col.type.endswith("[]") else ""
         # The default is an expression of the old type: it cannot be cast automatically. The

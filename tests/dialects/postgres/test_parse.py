@@ -6,7 +6,7 @@ from __future__ import annotations
 from ddlcompare.dialects.postgres.objects import Aggregate, Clustered
 from ddlcompare.dialects.postgres.parse import as_server_reads, parse
 from ddlcompare.model.base import ObjectKey
-from ddlcompare.model.objects import Table
+from ddlcompare.model.objects import Index, Table
 
 
 def _table(sql: str, schema: str, name: str) -> Table:
@@ -71,3 +71,19 @@ CREATE AGGREGATE d(numeric) (SFUNC = numeric_add, STYPE = numeric, PARALLEL = UN
     assert dict(aggs["c(numeric)"].definition)["parallel"] == "safe"
     # defaults are left out, as the server and pg_dump do
     assert dict(aggs["d(numeric)"].definition) == {"sfunc": "numeric_add", "stype": "numeric"}
+
+
+def test_like_including_indexes_copies_plain_indexes_with_generated_names() -> None:
+    sql = """
+CREATE TABLE tpl (created_at timestamptz NOT NULL, note text);
+CREATE INDEX tpl_created ON tpl (created_at) WHERE note IS NOT NULL;
+COMMENT ON INDEX tpl_created IS 'by time';
+CREATE TABLE plain (LIKE tpl);
+CREATE TABLE copied (id int PRIMARY KEY, LIKE tpl INCLUDING ALL);
+"""
+    objects = parse(sql, "t.sql").objects
+    indexes = {o.name: o for o in objects.values() if isinstance(o, Index)}
+    assert sorted(indexes) == ["copied_created_at_idx", "tpl_created"]
+    src, copy = indexes["tpl_created"], indexes["copied_created_at_idx"]
+    assert (copy.parts, copy.where, copy.comment) == (src.parts, src.where, src.comment)
+    assert ObjectKey("table", "public", "copied") in copy.depends_on

@@ -252,6 +252,7 @@ class TableContext:
         self.pending: list[tuple[Node, str | None]] = []
         self.sequences: list[Sequence] = []
         self.deps: set[ObjectKey] = set()  # of the columns read: types, sequences, functions
+        self.like_indexes: list[tuple[Table, bool]] = []  # LIKE src INCLUDING INDEXES [COMMENTS]
 
 
 def column_from_def(ctx: TableContext, cd: Node, *, serial_ok: bool = True) -> Column:
@@ -765,6 +766,8 @@ def create_table(n: Node, b: Builder) -> None:
     )
     b.put(table)
     create_constraints(ctx)
+    for src, comments in ctx.like_indexes:  # after the table's own constraints, as PostgreSQL does
+        _copy_like_indexes(b, table, src, comments)
 
 
 def _inheritable(options: tuple[Option, ...]) -> tuple[Option, ...]:
@@ -826,7 +829,9 @@ def _like(ctx: TableContext, columns: dict[str, Column], like: Node) -> None:
                     )
                 )
     if opts & 64:
-        b.warn(f"LIKE {src.name} INCLUDING INDEXES: indexes are not copied")
+        ctx.like_indexes.append((src, bool(opts & 1)))
+        if any(isinstance(o, (PrimaryKey, Unique, Exclude)) for o in b.children_of(src.schema, src.name)):
+            b.warn(f"LIKE {src.name} INCLUDING INDEXES: key and exclusion constraints are not copied")
 
 
 SOURCE_SQL = "\x00sql"  # a constraint node made from text of its own: the statement it belongs to
@@ -980,16 +985,7 @@ def create_index(n: Node, b: Builder) -> None:
         if n.get("if_not_exists") and (schema, name) in b.relations:
             return
     else:
-        colnames: list[str] = []
-        for p in [*parts, *(IndexPart(column=c) for c in include)]:
-            base = p.column or "expr"
-            cand, i = base, 0
-            while cand in colnames:
-                i += 1
-                cand = f"{base}{i}"
-            colnames.append(cand)
-        label = "idx"  # "key" is for constraints only; a plain CREATE UNIQUE INDEX is named _idx
-        name = choose_name(table, column_name_part(colnames), label, _relation_taken(b, schema, set()))
+        name = _index_name(b, schema, table, parts, include)
     where = n.get("whereClause")
     method = (n.get("accessMethod") or "btree").lower()
     deps = {rel.key}
@@ -1017,6 +1013,41 @@ def create_index(n: Node, b: Builder) -> None:
         b.index_concurrently.add(idx.key)
     if isinstance(rel, Table) and rel.option(PartitionBy) is not None and n["relation"].get("inh", True):
         _adopt_partition_indexes(b, rel, idx)
+
+
+def _index_name(
+    b: Builder, schema: str, table: str, parts: tuple[IndexPart, ...], include: tuple[str, ...]
+) -> str:
+    """PostgreSQL's name for an unnamed index: <table>_<columns>_idx, made unique."""
+    colnames: list[str] = []
+    for p in [*parts, *(IndexPart(column=c) for c in include)]:
+        base = p.column or "expr"
+        cand, i = base, 0
+        while cand in colnames:
+            i += 1
+            cand = f"{base}{i}"
+        colnames.append(cand)
+    label = "idx"  # "key" is for constraints only; a plain CREATE UNIQUE INDEX is named _idx
+    return choose_name(table, column_name_part(colnames), label, _relation_taken(b, schema, set()))
+
+
+def _copy_like_indexes(b: Builder, table: Table, src: Table, comments: bool) -> None:
+    """LIKE src INCLUDING INDEXES: src's plain indexes, created anew with their own generated names."""
+    for o in list(b.children_of(src.schema, src.name)):
+        if isinstance(o, Index):
+            name = _index_name(b, table.schema, table.name, o.parts, o.include)
+            deps = (o.depends_on - {src.key}) | {table.key}
+            b.put(
+                dataclasses.replace(
+                    o,
+                    schema=table.schema,
+                    table=table.name,
+                    name=name,
+                    comment=o.comment if comments else None,
+                    pos=b.pos,
+                    depends_on=frozenset(deps),
+                )
+            )
 
 
 def _adopt_partition_indexes(b: Builder, parent: Table, idx: Index) -> None:
