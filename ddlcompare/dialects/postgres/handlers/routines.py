@@ -307,8 +307,13 @@ def _attributes(
             text = ", ".join(_setting_value(v) for v in vals)
         else:
             text = "FROM CURRENT" if vs.get("kind") == "VAR_SET_CURRENT" else "DEFAULT"
-        out[f"set {vs['name']}"] = text
+        # the server stores a setting under its own spelling of the name (GUCArrayAdd)
+        out[f"set {_GUC_NAMES.get(vs['name'].lower(), vs['name'])}"] = text
     return tuple(sorted(out.items()))
+
+
+# the settings whose names are not all lower case (pg_settings)
+_GUC_NAMES = {n.lower(): n for n in ("DateStyle", "IntervalStyle", "TimeZone")}
 
 
 def _setting_value(v: Any) -> str:
