@@ -472,6 +472,9 @@ def _put_definition(
     if kind == "OPERATOR":
         # CREATE OPERATOR takes FUNCTION = or its older spelling PROCEDURE = (pg_dump writes FUNCTION)
         canonical = re.sub(r"(?i)\bprocedure\s*=", "function =", canonical)
+    elif kind in ("FOREIGN DATA WRAPPER", "SERVER", "USER MAPPING"):
+        # generic options are a set of names: compared in name order, as the catalog reads them
+        canonical = _OPTIONS.sub(_sorted_options, canonical)
     obj = Definition(
         schema=schema,
         name=name,
@@ -483,6 +486,15 @@ def _put_definition(
         depends_on=depends_on,
     )
     b.put(obj, replace_ok=replace_ok)
+
+
+_OPTION = r"""(?:"(?:[^"]|"")*"|\w+) '(?:[^']|'')*'"""
+_OPTIONS = re.compile(rf"\bOPTIONS \(({_OPTION}(?:, {_OPTION})*)\)")
+
+
+def _sorted_options(m: re.Match[str]) -> str:
+    items = re.findall(_OPTION, m.group(1))
+    return f"OPTIONS ({', '.join(sorted(items))})"
 
 
 def _qualify_text(b: Builder, text: str) -> str:
