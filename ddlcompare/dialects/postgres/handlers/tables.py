@@ -1012,7 +1012,9 @@ def create_index(n: Node, b: Builder) -> None:
     name = n.get("idxname")
     if name:
         name = truncate(name)
-        if n.get("if_not_exists") and (schema, name) in b.relations:
+        if n.get("if_not_exists") and (
+            (schema, name) in b.relations or _implied_by_parent(b, rel, n, parts, include, name)
+        ):
             return
     else:
         name = _index_name(b, schema, table, parts, include)
@@ -1043,6 +1045,20 @@ def create_index(n: Node, b: Builder) -> None:
         b.index_concurrently.add(idx.key)
     if isinstance(rel, Table) and rel.option(PartitionBy) is not None and n["relation"].get("inh", True):
         _adopt_partition_indexes(b, rel, idx)
+
+
+def _implied_by_parent(
+    b: Builder, rel: SchemaObject, n: Node, parts: tuple[IndexPart, ...], include: tuple[str, ...], name: str
+) -> bool:
+    """CREATE INDEX IF NOT EXISTS of the index a partition got from its parent's index (under the
+    name PostgreSQL chose for it), which the model keeps only on the parent."""
+    po = rel.option(PartitionOf) if isinstance(rel, Table) else None
+    if po is None or name != _index_name(b, rel.schema, rel.name, parts, include):
+        return False
+    same = (parts, bool(n.get("unique")), include)
+    return any(
+        isinstance(o, Index) and (o.parts, o.unique, o.include) == same for o in b.children_of(*po.parent)
+    )
 
 
 def _index_name(
@@ -1341,7 +1357,16 @@ def _at_attach_partition(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool
     for o in b.children_of(child.schema, child.name):
         if isinstance(o, Check) and (o.name, o.expr) in parent_checks:
             b.remove(o.key)
-    # ... and so are its indexes equivalent to the parent's, which the attach adopts
+    # ... and so are its indexes and key constraints equivalent to the parent's, which the attach
+    # adopts (they become the parent's partitions of them)
+    keys = {
+        (type(o), o.columns, o.include)
+        for o in b.children_of(rel.schema, rel.name)
+        if isinstance(o, (PrimaryKey, Unique))
+    }
+    for o in list(b.children_of(child.schema, child.name)):
+        if isinstance(o, (PrimaryKey, Unique)) and (type(o), o.columns, o.include) in keys:
+            b.remove(o.key)
     for o in b.children_of(rel.schema, rel.name):
         if isinstance(o, Index):
             _adopt_index(b, child, o)
