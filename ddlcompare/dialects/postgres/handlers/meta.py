@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from ddlcompare.dialects.postgres.handlers.tables import CONSTRAINT_KINDS, role_name
-from ddlcompare.dialects.postgres.names import ident, qualified
+from ddlcompare.dialects.postgres.names import ident, literal, qualified
 from ddlcompare.dialects.postgres.objects import ColumnComments, CompositeType, Definition, Domain
 from ddlcompare.dialects.postgres.parse import (
     Builder,
@@ -466,8 +466,10 @@ def _put_definition(
     table: str = "",
     replace_ok: bool = False,
     depends_on: frozenset[ObjectKey] = frozenset(),
+    sql: str | None = None,
 ) -> None:
-    text = _normalise_statement(b.sql)
+    """Put a Definition compared by its normalised text: the statement's, or `sql` standing for it."""
+    text = _normalise_statement(sql or b.sql)
     canonical = _qualify_text(b, text)
     if kind == "OPERATOR":
         # CREATE OPERATOR takes FUNCTION = or its older spelling PROCEDURE = (pg_dump writes FUNCTION)
@@ -480,7 +482,7 @@ def _put_definition(
         name=name,
         kind=kind,
         identity=identity,
-        definition=Expr(canonical, b.sql),
+        definition=Expr(canonical, b.sql),  # rendered as written
         table=table,
         pos=b.pos,
         depends_on=depends_on,
@@ -544,7 +546,30 @@ def definition(n: Node, b: Builder) -> None:
         return
     if kind == "TYPE" and not n.get("definition"):
         return  # a shell type (CREATE TYPE t;) is completed by its later full definition
-    _put_definition(b, kind, schema, parts[-1], qualified(schema, parts[-1]), replace_ok=kind == "TYPE")
+    sql = _collation_copy(n, parts) if kind == "COLLATION" else None
+    _put_definition(
+        b, kind, schema, parts[-1], qualified(schema, parts[-1]), replace_ok=kind == "TYPE", sql=sql
+    )
+
+
+def _collation_copy(n: Node, parts: list[str]) -> str | None:
+    """CREATE COLLATION c FROM a built-in collation, spelled as the provider and locale it copies
+    (what the catalog keeps); None when the source is not one whose locale is known."""
+    src = next((d["DefElem"] for d in n.get("definition", ()) if d["DefElem"]["defname"] == "from"), None)
+    if src is None:
+        return None
+    names = strings(src["arg"]["List"]["items"]) if "List" in src["arg"] else [str(const_value(src["arg"]))]
+    if len(names) == 2 and names[0] != "pg_catalog":
+        return None
+    name = names[-1]
+    if name in ("C", "POSIX", "ucs_basic"):
+        provider, locale = "libc", "C" if name == "ucs_basic" else name
+    elif name.endswith("-x-icu"):
+        provider, locale = "icu", name.removesuffix("-x-icu")
+    else:
+        return None
+    target = ".".join(ident(p) for p in parts)
+    return f"CREATE COLLATION {target} (provider = {provider}, locale = {literal(locale)})"
 
 
 @handles("CreateCastStmt")
