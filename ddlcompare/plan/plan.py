@@ -142,13 +142,20 @@ def _expand(
         by_key[key] = [drop, create]
         queue.append((key, None))
 
+    dependents = old.dependents()
     for ch in changes:
         if isinstance(ch, Alter) and hooks.rebuild(ch):
             rebuild(key_of(ch), "")
         elif isinstance(ch, Alter):
             queue.append((key_of(ch), ch))
+        elif isinstance(ch, Drop):
+            # An unchanged object that used a dropped one now binds to another object of the same
+            # name (a table replaced by a view): it is rebuilt. Tables are never rebuilt for it:
+            # they would lose their rows, and such a change shows in their own definition.
+            for dep_key in sorted(dependents.get(key_of(ch), ())):
+                if dep_key not in by_key and dep_key.kind != "table":
+                    rebuild(dep_key, f"rebuilt: depends on {key_of(ch)}")
 
-    dependents = old.dependents()
     while queue:
         key, alter = queue.pop(0)
         for dep_key in sorted(dependents.get(key, ())):

@@ -24,7 +24,7 @@ from ddlcompare.dialects.postgres.objects import (
 from ddlcompare.dialects.postgres.parse import Builder, Node, const_value, handles, strings
 from ddlcompare.dialects.postgres.types import type_name
 from ddlcompare.model.base import Expr, ObjectKey, Option, with_options
-from ddlcompare.model.objects import Argument, Procedure, Routine, Trigger, View
+from ddlcompare.model.objects import Argument, Procedure, Routine, Table, Trigger, View
 
 _CHECK_OPTION = {"LOCAL_CHECK_OPTION": "LOCAL", "CASCADED_CHECK_OPTION": "CASCADED"}
 
@@ -50,7 +50,11 @@ def output_columns(b: Builder, query: Node) -> list[str] | None:
         if "ColumnRef" in val:
             fields = val["ColumnRef"]["fields"]
             if "A_Star" in fields[-1]:
-                return None
+                star = _star_columns(b, sel, strings(fields[:-1]))
+                if star is None:
+                    return None
+                out += star
+                continue
             out.append(fields[-1]["String"]["sval"])
         elif "FuncCall" in val:
             out.append(strings(val["FuncCall"]["funcname"])[-1])
@@ -61,6 +65,46 @@ def output_columns(b: Builder, query: Node) -> list[str] | None:
         else:
             out.append("?column?")
     return out
+
+
+def _star_columns(b: Builder, sel: Node, qualifier: list[str]) -> list[str] | None:
+    """Columns a `*` (or `t.*`) of a SELECT expands to, from its FROM items (None when unknown)."""
+    items: list[tuple[str, list[str]]] = []
+    for item in sel.get("fromClause", ()):
+        found = _from_item_columns(b, item)
+        if found is None:
+            return None
+        items += found
+    if qualifier:
+        cols = [c for name, c in items if name == qualifier[-1]]
+        return cols[0] if len(cols) == 1 else None
+    return [c for _, cols in items for c in cols]
+
+
+def _from_item_columns(b: Builder, item: Node) -> list[tuple[str, list[str]]] | None:
+    """(name the item goes by, its columns) for each relation of a FROM item."""
+    if "JoinExpr" in item:
+        j = item["JoinExpr"]
+        if j.get("usingClause") or j.get("isNatural") or j.get("alias"):
+            return None  # merged or renamed columns
+        left, right = _from_item_columns(b, j["larg"]), _from_item_columns(b, j["rarg"])
+        return None if left is None or right is None else left + right
+    rv = item.get("RangeVar")
+    if rv is None:
+        return None
+    schema, name = b.rangevar(rv)
+    rel = b.relation(schema, name, missing_ok=True)
+    cols: list[str] | None = None
+    if isinstance(rel, Table):
+        cols = [c.name for c in rel.columns]
+    elif isinstance(rel, View):
+        cols = b.view_outputs.get((schema, name))
+    if cols is None:
+        return None
+    alias = rv.get("alias") or {}
+    renamed = strings(alias.get("colnames"))
+    cols = renamed + cols[len(renamed) :]
+    return [(alias.get("aliasname") or name, cols)]
 
 
 @handles("ViewStmt")
