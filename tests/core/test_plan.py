@@ -111,6 +111,15 @@ def test_view_is_rebuilt_around_a_table_change() -> None:
     assert body == ["DROP view:s.v;", "ALTER table:s.t;", "CREATE view:s.v;"]
 
 
+def test_unchanged_dependent_of_a_replaced_object_is_rebuilt() -> None:
+    # table s.d becomes a view s.d over a new table: v reads the same but binds to the new s.d
+    old = schema(tbl("d", "a"), view("v", "d"))
+    new = schema(tbl("t", "a"), view("d", "t", query="q2"), view("v", "d"))
+    steps = order(old, new)
+    assert steps.index("DROP view:s.v;") < steps.index("DROP table:s.d;")
+    assert steps.index("CREATE view:s.v;") > steps.index("CREATE view:s.d;")
+
+
 def test_children_of_a_dropped_table_render_nothing_but_roll_back() -> None:
     child = fk("t_fk", "t", "u")
     old = schema(tbl("t", "a"), tbl("u", "a"), child)
