@@ -1067,34 +1067,26 @@ def _(old: Table, new: Table, change: Alter, ctx: RenderContext) -> list[St]:
     if of_old is not None and not typed:
         out.append(St(f"ALTER TABLE {t} NOT OF;"))
     for ch in change.children:
-        if typed:
-            # the type's ALTER ... CASCADE has added, dropped and retyped the columns already
+        if typed or parents:
+            # Render only what is left to do on this column once earlier statements have run: the
+            # type's ALTER ... CASCADE (a typed table), or the parents' ALTER TABLE, which recurses
+            # to partitions and inheritance children.
             before = ch.old if isinstance(ch, (Alter, Drop)) else None
             after = ch.new if isinstance(ch, (Alter, Create)) else None
             assert isinstance(before, Column | None) and isinstance(after, Column | None)
-            cascaded = _after_type(ctx, old, ch.obj.name, before)
-            if cascaded is not None and before is None:
-                continue  # added by the type's ALTER, which also sets its options (see below)
-            if cascaded is not None and after is not None:
-                if cascaded != after:
-                    out += _alter_column(new, cascaded, after, domains)
+            if typed:
+                implied = _after_type(ctx, old, ch.obj.name, before)
+                if implied is not None and before is None:
+                    continue  # added by the type's ALTER, which also sets its options
+            else:
+                implied = _after_parents(ctx, parents, ch.obj.name, before, kept=after is not None)
+            if implied is not None and after is not None:
+                if implied != after:
+                    out += _alter_column(new, implied, after, domains)
                 continue
-            if cascaded is None and after is None:
+            if implied is None and after is None:
                 continue
-        elif parents:
-            # ALTER TABLE on a parent recurses to partitions and inheritance children: render only
-            # what is left to do on this table once the parents' statements have run
-            before = ch.old if isinstance(ch, (Alter, Drop)) else None
-            after = ch.new if isinstance(ch, (Alter, Create)) else None
-            assert isinstance(before, Column | None) and isinstance(after, Column | None)
-            inherited = _after_parents(ctx, parents, ch.obj.name, before, kept=after is not None)
-            if inherited is not None and after is not None:
-                if inherited != after:
-                    out += _alter_column(new, inherited, after, domains)
-                continue
-            if inherited is None and after is None:
-                continue
-            ch = Create(after) if after is not None else Drop(inherited) if inherited is not None else ch
+            ch = Create(after) if after is not None else Drop(implied) if implied is not None else ch
         if isinstance(ch, Create):
             col = ch.new
             assert isinstance(col, Column)
