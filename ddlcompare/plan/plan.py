@@ -11,6 +11,7 @@ from typing import Protocol
 from ddlcompare.diff.changes import Alter, Change, Create, Drop, key_of
 from ddlcompare.errors import DdlError
 from ddlcompare.model.base import ObjectKey, Schema, SchemaObject
+from ddlcompare.model.objects import Table
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +154,7 @@ def _expand(
             # name (a table replaced by a view): it is rebuilt. Tables are never rebuilt for it:
             # they would lose their rows, and such a change shows in their own definition.
             for dep_key in sorted(dependents.get(key_of(ch), ())):
-                if dep_key not in by_key and dep_key.kind != "table":
+                if dep_key not in by_key and dep_key.kind != Table.KIND:
                     rebuild(dep_key, f"rebuilt: depends on {key_of(ch)}")
 
     while queue:

@@ -1112,8 +1112,8 @@ def _(old: Table, new: Table, change: Alter, ctx: RenderContext) -> list[St]:
             out += _alter_column(new, a, b, domains)
     out += _alter_table_options(old, new)
     if of_new is not None and not typed:
-        # the columns now match the type's attributes exactly, as OF requires
-        # held back with a column drop it needs
+        # the columns now match the type's attributes exactly, as OF requires: held back with
+        # a column drop it needs
         drop = next((st for st in out if st.destructive), None)
         out.append(
             St(
@@ -1704,12 +1704,13 @@ def _(old: CompositeType, new: CompositeType, change: Alter, ctx: RenderContext)
     domains = _domain_bases(ctx)
     for table in _typed_tables(ctx.new, _q(new)) if clauses else ():
         for n in b:
-            col = table.column(n) if n not in a else None
-            if col is not None:
-                added = Column(name=n, type=b[n].type, collation=b[n].collation)
-                for st in _alter_column(table, added, col, domains) if col != added else []:
-                    # held back with the ALTER TYPE when that one is destructive
-                    out.append(dataclasses.replace(st, destructive=out[0].destructive, note=out[0].note))
+            col = table.column(n)
+            added = Column(name=n, type=b[n].type, collation=b[n].collation)
+            if n in a or col is None or col == added:
+                continue
+            for st in _alter_column(table, added, col, domains):
+                # held back with the ALTER TYPE when that one is destructive
+                out.append(dataclasses.replace(st, destructive=out[0].destructive, note=out[0].note))
     for n, x in b.items():
         if x.comment != (a[n].comment if n in a else None):
             out.append(_attribute_comment(new, n, x.comment))
