@@ -211,7 +211,7 @@ def live_queries(args: argparse.Namespace) -> int:
     from ddlcompare.dialects.mysql.catalog import read_catalog
 
     rows: list[dict[str, Any]] = []
-    for n in (10, max(int(s) for s in args.sizes.split(",") if s.strip())):
+    for n in (10, max(args.sizes)):
         gen = OUT / f"gen_my_{n}_old.sql"
         if not gen.exists():
             OUT.mkdir(parents=True, exist_ok=True)
@@ -261,13 +261,13 @@ def main(argv: list[str] | None = None) -> int:
         help="live catalog reader: query count for 10 tables and for max(--sizes) tables",
     )
     args = ap.parse_args(argv)
-    if args.live_queries:
-        return live_queries(args)
     try:
-        sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+        args.sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     except ValueError:
         ap.error("--sizes takes comma-separated integers")
-    records = [bench_size(n, args) for n in sizes]
+    if args.live_queries:
+        return live_queries(args)
+    records = [bench_size(n, args) for n in args.sizes]
     if args.json:
         print(json.dumps(records, indent=2))
     else:

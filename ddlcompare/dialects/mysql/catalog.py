@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from ddlcompare.dialects.mysql.types import SPATIAL_TYPES
 from ddlcompare.errors import DdlError
 
 if TYPE_CHECKING:
@@ -1086,14 +1087,5 @@ _MYSQL_NO_DEFAULT = frozenset(
         "mediumtext",
         "longtext",
         "json",
-        "geometry",
-        "point",
-        "linestring",
-        "polygon",
-        "multipoint",
-        "multilinestring",
-        "multipolygon",
-        "geometrycollection",
-        "geomcollection",
     )
-)
+) | SPATIAL_TYPES

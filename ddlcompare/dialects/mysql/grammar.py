@@ -26,6 +26,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from lark.lexer import PatternRE, PatternStr, TerminalDef
 
 from ddlcompare.dialects.mysql.split import RawStatement, statement_pos, unquote, unwrap_versioned
+from ddlcompare.dialects.mysql.types import SPATIAL_TYPES
 from ddlcompare.errors import DdlError
 
 # -- loading ---------------------------------------------------------------------------------------------
@@ -948,19 +949,6 @@ def parse_index(text: str) -> IndexDef:
 # to put back. Offsets are preserved (padding with spaces) except that POINT grows by 3 characters,
 # which can only shift positions later on the same line.
 
-SPATIAL_TYPES = frozenset(
-    {
-        "geometry",
-        "point",
-        "linestring",
-        "polygon",
-        "multipoint",
-        "multilinestring",
-        "multipolygon",
-        "geometrycollection",
-        "geomcollection",
-    }
-)
 # Words after which a spatial word is a name (RENAME TO point, KEY point (...)), not a column's type.
 _NOT_COLUMN_NAME = frozenset(
     {

@@ -11,6 +11,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+# MySQL's spatial column types (the grammar rewrites them for sqlglot; they take no DEFAULT)
+SPATIAL_TYPES = frozenset(
+    {
+        "geometry",
+        "point",
+        "linestring",
+        "polygon",
+        "multipoint",
+        "multilinestring",
+        "multipolygon",
+        "geometrycollection",
+        "geomcollection",
+    }
+)
+
 # Default collation of each character set on MariaDB 10.x (information_schema.CHARACTER_SETS of 10.11).
 _DEFAULT_COLLATIONS = {
     "armscii8": "armscii8_general_ci",
