@@ -17,7 +17,17 @@ from ddlcompare.model.base import Schema
 from ddlcompare.plan.plan import Plan, make_plan
 from ddlcompare.sources import Source, open_source
 
-__all__ = ["DdlError", "LoadOptions", "Plan", "Schema", "compare", "load", "load_source", "plan_between"]
+__all__ = [
+    "DdlError",
+    "LoadOptions",
+    "Plan",
+    "Schema",
+    "compare",
+    "load",
+    "load_source",
+    "load_sources",
+    "plan_between",
+]
 __version__ = "0.1.0"
 
 
@@ -52,18 +62,27 @@ def resolve_dialect(sources: list[Source], dialect: str | None) -> Dialect:
 
 def load_source(src: Source, dialect: Dialect, options: LoadOptions | None = None) -> Schema:
     """Parse or inspect one source into a Schema."""
+    return load_sources([src], dialect, options)[0]
+
+
+def load_sources(srcs: list[Source], dialect: Dialect, options: LoadOptions | None = None) -> list[Schema]:
+    """Parse or inspect sources into Schemas, in order; the files are parsed together so that the
+    dialect can share work between them (two snapshots of one schema share most statements)."""
     options = options or LoadOptions()
-    if src.url:
-        url_d = src.url_dialect
+    for src in srcs:
+        url_d = src.url_dialect if src.url else None
         if url_d and dialects.ALIASES[url_d] != dialect.NAME:
             raise DdlError(f"{src.name} is a {url_d} URL, but the dialect is {dialect.NAME}")
-        schema = dialect.inspect(src.url, options)
-    else:
-        schema = dialect.parse(src.text or "", src.name, options)
-    # A schema is millions of long-lived, acyclic objects: keep the cyclic collector from
-    # re-scanning them on every later collection (seconds each on 10,000 tables).
-    gc.freeze()
-    return replace(schema, source=src.name)
+    files = [(src.text or "", src.name) for src in srcs if not src.url]
+    parsed = iter(dialect.parse_many(files, options) if files else ())
+    out = []
+    for src in srcs:
+        schema = dialect.inspect(src.url, options) if src.url else next(parsed)
+        out.append(replace(schema, source=src.name))
+        # A schema is millions of long-lived, acyclic objects: keep the cyclic collector from
+        # re-scanning them on every later collection (seconds each on 10,000 tables).
+        gc.freeze()
+    return out
 
 
 def load(spec: str, dialect: str | None = None, options: LoadOptions | None = None) -> Schema:
@@ -83,4 +102,4 @@ def compare(old: str, new: str, dialect: str | None = None, options: LoadOptions
     """Load both sides and plan the migration from `old` to `new`."""
     srcs = [open_source(old), open_source(new)]
     d = resolve_dialect(srcs, dialect)
-    return plan_between(load_source(srcs[0], d, options), load_source(srcs[1], d, options))
+    return plan_between(*load_sources(srcs, d, options))

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from ddlcompare import __version__, dialects, load_source, plan_between, resolve_dialect
+from ddlcompare import __version__, dialects, load_source, load_sources, plan_between, resolve_dialect
 from ddlcompare.dialects import LoadOptions
 from ddlcompare.errors import DdlError
 from ddlcompare.output.dot import render_dot
@@ -81,7 +81,7 @@ def compare_cmd(
     options = LoadOptions(strict=strict, owners=owners, privileges=privileges)
     srcs = [open_source(old), open_source(new)]
     d = resolve_dialect(srcs, dialect)
-    schemas = [load_source(s, d, options) for s in srcs]
+    schemas = load_sources(srcs, d, options)
     if not quiet:
         for w in (*schemas[0].warnings, *schemas[1].warnings):
             typer.echo(str(w), err=True)

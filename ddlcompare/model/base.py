@@ -172,6 +172,40 @@ class SchemaObject(Element):
         return ".".join(p for p in (k.schema, k.parent, k.name) if p)
 
 
+_CopyT = TypeVar("_CopyT")
+_COPIERS: dict[type, tuple[frozenset[str], Callable[[Any, dict[str, Any]], Any]]] = {}
+
+
+def evolve(obj: _CopyT, /, **changes: Any) -> _CopyT:
+    """`dataclasses.replace` for the model's frozen dataclasses, three times faster: large schemas
+    copy objects a hundred thousand times (each parser statement that alters one, each replayed
+    statement that moves one to another line). Model classes run no `__post_init__` and every
+    field is an `__init__` argument, so copying the fields is all `replace` would do."""
+    cls = type(obj)
+    copier = _COPIERS.get(cls)
+    if copier is None:
+        copier = _COPIERS[cls] = _copier(cls)
+    names, copy = copier
+    if not names.issuperset(changes):
+        raise TypeError(f"{cls.__name__} has no field {sorted(set(changes) - names)[0]!r}")
+    new: _CopyT = copy(obj, changes)
+    return new
+
+
+def _copier(cls: type) -> tuple[frozenset[str], Callable[[Any, dict[str, Any]], Any]]:
+    """A function copying an instance of `cls` field by field, generated like dataclasses does."""
+    fields = dataclasses.fields(cls)
+    if hasattr(cls, "__post_init__") or any(not f.init for f in fields):
+        return frozenset(f.name for f in fields), lambda obj, changes: dataclasses.replace(obj, **changes)
+    lines = ["def copy(obj, c):", "    new = _new(_cls)"]
+    for f in fields:
+        lines.append(f"    _set(new, {f.name!r}, c[{f.name!r}] if {f.name!r} in c else obj.{f.name})")
+    lines.append("    return new")
+    scope: dict[str, Any] = {"_new": object.__new__, "_set": object.__setattr__, "_cls": cls}
+    exec("\n".join(lines), scope)
+    return frozenset(f.name for f in fields), scope["copy"]
+
+
 def with_options(*options: Option | None) -> tuple[Option, ...]:
     """Canonical options tuple: Nones dropped, sorted by KIND."""
     present = [o for o in options if o is not None]

@@ -30,6 +30,9 @@ class MysqlDialect:
 
         return parse(text, path, options)
 
+    def parse_many(self, files: Sequence[tuple[str, str]], options: LoadOptions) -> list[Schema]:
+        return [self.parse(text, path, options) for text, path in files]
+
     def inspect(self, url: str, options: LoadOptions) -> Schema:
         """Read a live MySQL/MariaDB database (read-only) into the model."""
         from ddlcompare.dialects.mysql.catalog import inspect  # type: ignore[import-not-found,unused-ignore]

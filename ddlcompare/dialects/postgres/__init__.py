@@ -28,6 +28,13 @@ class PostgresDialect:
 
         return parse(text, path, options)
 
+    def parse_many(self, files: Sequence[tuple[str, str]], options: LoadOptions) -> list[Schema]:
+        """Parse several files; a later one replays the statements it shares with an earlier one,
+        and large files are split and parsed ahead in a second process."""
+        from ddlcompare.dialects.postgres.parse import parse_many
+
+        return parse_many(files, options)
+
     def inspect(self, url: str, options: LoadOptions) -> Schema:
         """Read a live PostgreSQL database (read-only) into the model."""
         from ddlcompare.dialects.postgres.catalog import inspect

@@ -180,6 +180,7 @@ _INTERVAL_FIELDS = {
     6144: "minute to second",
 }
 _INTERVAL_FULL = 0x7FFF
+_BUILTIN_OR_ALIAS = BUILTIN | ALIASES.keys()
 
 
 def names_of(node: Node) -> list[str]:
@@ -244,9 +245,7 @@ def type_name(
     mods = _typmods(node)
     if node.get("pct_type"):
         return ".".join(ident(p) for p in parts) + "%TYPE"
-    if (len(parts) == 2 and parts[0] == "pg_catalog") or (
-        len(parts) == 1 and parts[0] in BUILTIN | ALIASES.keys()
-    ):
+    if (len(parts) == 2 and parts[0] == "pg_catalog") or (len(parts) == 1 and parts[0] in _BUILTIN_OR_ALIAS):
         text = _base(parts[-1], mods)
     elif len(parts) == 1 and parts[0].startswith("_") and parts[0][1:] in BUILTIN:
         text = _base(parts[0][1:], mods) + "[]"

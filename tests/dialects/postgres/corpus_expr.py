@@ -455,8 +455,8 @@ def load_in_transaction(conn: Any, texts: list[str], roles: set[str], max_roles:
                 try:
                     admin.execute(f'CREATE ROLE "{role}" NOLOGIN')  # type: ignore[arg-type,unused-ignore]
                     roles.add(role)
-                except psycopg.errors.DuplicateObject:
-                    pass
+                except (psycopg.errors.DuplicateObject, psycopg.errors.UniqueViolation):
+                    pass  # created meanwhile (by another load running at the same time)
     return "too many missing roles"
 
 

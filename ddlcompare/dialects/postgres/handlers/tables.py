@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 from ddlcompare.dialects.postgres.names import choose_name, column_name_part, truncate
@@ -27,7 +26,7 @@ from ddlcompare.dialects.postgres.objects import (
 )
 from ddlcompare.dialects.postgres.parse import Builder, Node, const_value, handles, strings
 from ddlcompare.dialects.postgres.types import default_storage, is_serial, type_name
-from ddlcompare.model.base import Expr, ObjectKey, Option, SchemaObject, replace_option, with_options
+from ddlcompare.model.base import Expr, ObjectKey, Option, SchemaObject, evolve, replace_option, with_options
 from ddlcompare.model.objects import (
     Check,
     Column,
@@ -680,7 +679,7 @@ def _resolve_fk(b: Builder, key: ObjectKey) -> None:
             if isinstance(o, Index) and o.unique and {p.column for p in o.parts} == set(ref_cols):
                 deps.add(o.key)
                 break
-    b.objects[key] = dataclasses.replace(fk, ref_columns=ref_cols, depends_on=frozenset(deps))
+    b.objects[key] = evolve(fk, ref_columns=ref_cols, depends_on=frozenset(deps))
 
 
 def _index_options(items: list[Node] | None) -> tuple[Option, ...]:
@@ -736,7 +735,7 @@ def create_table(n: Node, b: Builder) -> None:
     if bound:
         parent = b.table(*parents[0])
         for col in parent.columns:
-            columns[col.name] = dataclasses.replace(col, options=_inheritable(col.options))
+            columns[col.name] = evolve(col, options=_inheritable(col.options))
         options.append(PartitionOf(parent=parents[0], bound=partition_bound(b, bound, parent)))
         b.has_inheritance = True
         deps.add(parent.key)
@@ -746,9 +745,7 @@ def create_table(n: Node, b: Builder) -> None:
             deps.add(parent.key)
             for col in parent.columns:
                 if col.name not in columns:
-                    columns[col.name] = dataclasses.replace(
-                        col, default=col.default, options=_inheritable(col.options)
-                    )
+                    columns[col.name] = evolve(col, default=col.default, options=_inheritable(col.options))
         options.append(Inherits(parents=tuple(parents)))
         b.has_inheritance = True
     for elt in n.get("tableElts", ()):
@@ -761,7 +758,7 @@ def create_table(n: Node, b: Builder) -> None:
             prev = columns.get(col.name)
             if prev is not None and parents and not bound:
                 # a local definition merges with the inherited one (same type required)
-                col = dataclasses.replace(
+                col = evolve(
                     col, nullable=col.nullable and prev.nullable, default=col.default or prev.default
                 )
             columns[col.name] = col
@@ -810,10 +807,10 @@ def _partition_column_options(ctx: TableContext, columns: dict[str, Column], cd:
     for item in cd.get("constraints", ()):
         c = item["Constraint"]
         if c["contype"] == "CONSTR_DEFAULT":
-            col = dataclasses.replace(col, default=b.expr(c["raw_expr"], col.type))
+            col = evolve(col, default=b.expr(c["raw_expr"], col.type))
             ctx.deps |= expr_deps(b, c["raw_expr"])
         elif c["contype"] == "CONSTR_NOTNULL":
-            col = dataclasses.replace(col, nullable=False)
+            col = evolve(col, nullable=False)
         else:
             ctx.pending.append((dict(c), name))
     columns[name] = col
@@ -827,7 +824,7 @@ def _like(ctx: TableContext, columns: dict[str, Column], like: Node) -> None:
     # CREATE_TABLE_LIKE_* bits (parsenodes.h): COMMENTS 1, COMPRESSION 2, CONSTRAINTS 4, DEFAULTS 8,
     # GENERATED 16, IDENTITY 32, INDEXES 64, STATISTICS 128, STORAGE 256; ALL = all bits
     for col in src.columns:
-        c = dataclasses.replace(
+        c = evolve(
             col,
             default=col.default if opts & 8 else None,
             generated=col.generated if opts & 16 else None,
@@ -1084,7 +1081,7 @@ def _copy_like_indexes(b: Builder, table: Table, src: Table, comments: bool) -> 
             name = _index_name(b, table.schema, table.name, o.parts, o.include)
             deps = (o.depends_on - {src.key}) | {table.key}
             b.put(
-                dataclasses.replace(
+                evolve(
                     o,
                     schema=table.schema,
                     table=table.name,
@@ -1382,10 +1379,10 @@ def _at_rls(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) -> None:
     cur = rel.option(RowSecurity) or RowSecurity()
     sub = cmd["subtype"]
     new = {
-        "AT_EnableRowSecurity": dataclasses.replace(cur, enabled=True),
-        "AT_DisableRowSecurity": dataclasses.replace(cur, enabled=False),
-        "AT_ForceRowSecurity": dataclasses.replace(cur, forced=True),
-        "AT_NoForceRowSecurity": dataclasses.replace(cur, forced=False),
+        "AT_EnableRowSecurity": evolve(cur, enabled=True),
+        "AT_DisableRowSecurity": evolve(cur, enabled=False),
+        "AT_ForceRowSecurity": evolve(cur, forced=True),
+        "AT_NoForceRowSecurity": evolve(cur, forced=False),
     }[sub]
     b.update(
         rel, options=replace_option(rel.options, new if new.enabled or new.forced else None, RowSecurity)
@@ -1429,22 +1426,22 @@ def _at_column_storage(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) 
         storage: str | None = str(const_value(arg)).upper()
         if storage == default_storage(col.type):
             storage = None  # the type's own storage: pg_dump writes nothing for it
-        cur = dataclasses.replace(cur, storage=storage)
+        cur = evolve(cur, storage=storage)
     elif sub == "AT_SetCompression":
-        cur = dataclasses.replace(cur, compression=str(const_value(arg)).lower())
+        cur = evolve(cur, compression=str(const_value(arg)).lower())
     elif sub == "AT_SetStatistics":
         v = int(const_value(arg))
-        cur = dataclasses.replace(cur, statistics=None if v == -1 else v)
+        cur = evolve(cur, statistics=None if v == -1 else v)
     elif sub == "AT_SetOptions":
         # a later SET of the same option replaces its value
         params = dict(p.partition("=")[::2] for p in cur.attoptions)
         items = (arg or {}).get("List", {}).get("items", arg)
         params.update(p.partition("=")[::2] for p in reloptions(items))
-        cur = dataclasses.replace(cur, attoptions=tuple(sorted(f"{k}={v}" for k, v in params.items())))
+        cur = evolve(cur, attoptions=tuple(sorted(f"{k}={v}" for k, v in params.items())))
     elif sub == "AT_AlterColumnGenericOptions":
-        cur = dataclasses.replace(cur, fdw_options=generic_options(b, cur.fdw_options, arg))
+        cur = evolve(cur, fdw_options=generic_options(b, cur.fdw_options, arg))
     elif sub == "AT_ResetOptions":
-        cur = dataclasses.replace(cur, attoptions=())
+        cur = evolve(cur, attoptions=())
     empty = cur == Storage()
     b.update_column(rel, col.name, options=replace_option(col.options, None if empty else cur, Storage))
 
@@ -1552,7 +1549,7 @@ def _at_generic_options(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool)
     if ft is None:
         raise b.error(f'"{rel.name}" is not a foreign table')
     params = generic_options(b, ft.params, cmd.get("def"))
-    b.update(rel, options=replace_option(rel.options, dataclasses.replace(ft, params=params), ForeignTable))
+    b.update(rel, options=replace_option(rel.options, evolve(ft, params=params), ForeignTable))
 
 
 def _at_ignore(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) -> None:
