@@ -11,20 +11,23 @@ def diff(old: Schema, new: Schema, *, column_order: bool = False) -> tuple[Chang
     """Changes that turn `old` into `new`, sorted by key; tables carry their column changes."""
     changes: list[Change] = []
     a, b = old.objects, new.objects
-    for key in sorted(a.keys() | b.keys()):
+    # Only keys that differ are sorted: two snapshots of 10,000 tables share nearly every object,
+    # often as the very same instance (see the PostgreSQL parser's statement replay).
+    differing = [key for key, x in a.items() if (y := b.get(key)) is not x and x != y]
+    differing += b.keys() - a.keys()
+    for key in sorted(differing):
         x, y = a.get(key), b.get(key)
         if x is None:
             assert y is not None
             changes.append(Create(y))
         elif y is None:
             changes.append(Drop(x))
-        elif x != y:
-            if isinstance(x, Table) and isinstance(y, Table):
-                children = diff_columns(x.columns, y.columns, column_order=column_order)
-                if children or _table_fields_differ(x, y):
-                    changes.append(Alter(x, y, children))
-            else:
-                changes.append(Alter(x, y))
+        elif isinstance(x, Table) and isinstance(y, Table):
+            children = diff_columns(x.columns, y.columns, column_order=column_order)
+            if children or _table_fields_differ(x, y):
+                changes.append(Alter(x, y, children))
+        else:
+            changes.append(Alter(x, y))
     return tuple(changes)
 
 

@@ -138,6 +138,7 @@ class Element:
     name: str
     comment: str | None = None
     options: tuple[Option, ...] = ()  # sorted by KIND, at most one per KIND
+    # where the source that made the object defines it (Schema.position: where a schema has it)
     pos: SourcePos | None = field(default=None, compare=False, repr=False)
 
     def option(self, cls: type[OptionT]) -> OptionT | None:
@@ -267,6 +268,13 @@ class Schema:
     warnings: tuple[Warning, ...] = field(default=(), compare=False)
     source: str = field(default="", compare=False)
     _cache: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
+    # Objects may be shared with a schema parsed earlier (the same statement in both files): their
+    # `pos` is then where that other source has them, and this maps it to where this one does.
+    moved: Mapping[SourcePos, SourcePos] = field(default_factory=dict, compare=False, repr=False)
+
+    def position(self, obj: SchemaObject) -> SourcePos | None:
+        """Where `obj` is defined in this schema's source."""
+        return None if obj.pos is None else self.moved.get(obj.pos, obj.pos)
 
     def __iter__(self) -> Iterator[SchemaObject]:
         return iter(self.objects.values())
@@ -293,7 +301,11 @@ class Schema:
     def dependents(self) -> dict[ObjectKey, set[ObjectKey]]:
         """Reverse of `depends_on`: key -> keys of the objects that depend on it."""
         out: dict[ObjectKey, set[ObjectKey]] = {}
-        for obj in self.objects.values():
+        for key, obj in self.objects.items():  # the mapping's key is the object's key
             for dep in obj.depends_on:
-                out.setdefault(dep, set()).add(obj.key)
+                found = out.get(dep)
+                if found is None:
+                    out[dep] = {key}
+                else:
+                    found.add(key)
         return out

@@ -207,6 +207,9 @@ class Builder:
         self._has_inheritance = False
         self.rec: Recorder | None = None
         self.pos_map: dict[SourcePos, SourcePos] = {}  # replayed statements: their old -> new position
+        # the same for statements of another file: objects they made keep that file's position,
+        # and this file's is found here (a copy of 100,000 objects just to move them costs)
+        self.moved: dict[SourcePos, SourcePos] = {}
         self.search_path = ("public",)
         self.last_refs: tuple[tuple[str, str, str], ...] = ()
         self.norefs = False  # the current statement names no user function, relation or sequence
@@ -313,22 +316,27 @@ class Builder:
                 return False
         pos = self.pos
         assert pos is not None
-        pos_map = self.pos_map
+        pos_map, moved = self.pos_map, self.moved
         pos_map[old_pos] = pos
+        if old_pos.path != self.path:
+            moved[old_pos] = pos
         for idx, key, val in writes:
             if idx == 0:
                 if val is MISSING:
                     dict.pop(tracked[0], key, None)
                     continue
                 # an object keeps the position of the statement that made it: this one, or
-                # (for an update) whichever made the object it replaces
-                if val.pos is not None:
-                    if val.pos == old_pos:
+                # (for an update) whichever made the object it replaces; an object from another
+                # file is kept as it is when `moved` gives its position here (no copy)
+                vp = val.pos
+                if vp is not None:
+                    where: SourcePos | None
+                    if vp == old_pos:
                         where = pos
                     else:
                         prev = dict.get(tracked[0], key)
-                        where = prev.pos if prev is not None else pos_map.get(val.pos, val.pos)
-                    if where != val.pos:
+                        where = self.position(prev) if prev is not None else pos_map.get(vp, vp)
+                    if where != moved.get(vp, vp):
                         val = evolve(val, pos=where)
                 dict.__setitem__(tracked[0], key, val)
             elif idx <= 4:
@@ -355,6 +363,10 @@ class Builder:
         return True
 
     # ---- positions and messages ---------------------------------------------------------
+
+    def position(self, obj: SchemaObject) -> SourcePos | None:
+        """Where `obj` is defined in this file (see `moved`)."""
+        return None if obj.pos is None else self.moved.get(obj.pos, obj.pos)
 
     def error(self, message: str, location: int | None = None) -> DdlError:
         """A DdlError at the current statement (or at byte `location` inside it)."""
@@ -636,7 +648,7 @@ class Builder:
         for fn, args in self.finishers:
             fn(self, *args)
         objects = dict(sorted(self.objects.items()))
-        return Schema("postgres", objects, tuple(self.warnings), self.path)
+        return Schema("postgres", objects, tuple(self.warnings), self.path, moved=self.moved)
 
 
 def _blank(m: re.Match[str]) -> str:

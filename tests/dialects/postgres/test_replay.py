@@ -17,7 +17,7 @@ from tests.support import corpus
 def _fingerprint(s: Schema) -> list[tuple[object, ...]]:
     out: list[tuple[object, ...]] = []
     for key, obj in s.objects.items():
-        out.append((key, obj, sorted(obj.depends_on), obj.pos))
+        out.append((key, obj, sorted(obj.depends_on), s.position(obj)))
     return out
 
 
