@@ -149,22 +149,36 @@ Entry = tuple[tuple[tuple[int, Any, Any], ...], tuple[tuple[int, Any, Any], ...]
 
 
 class Cache:
-    """Replay entries of the previous parse (to replay) and of the current one (for the next)."""
+    """Replay entries of the previous parse (to replay) and of the current one (for the next),
+    and results of work done once a file is read (`remember`/`recall`), kept the same way."""
 
     def __init__(self) -> None:
         self.previous: dict[Hashable, Entry] = {}
         self.current: dict[Hashable, Entry] = {}
+        self._memo: dict[Hashable, Any] = {}
+        self._memo_previous: dict[Hashable, Any] = {}
 
     def start(self) -> None:
         """A new file: what the last one recorded becomes replayable, older entries go."""
         self.previous, self.current = self.current, {}
+        self._memo_previous, self._memo = self._memo, {}
 
     def get(self, key: Hashable) -> Entry | None:
         return self.current.get(key) or self.previous.get(key)
 
+    def remember(self, key: Hashable, value: Any) -> None:
+        self._memo[key] = value
+
+    def recall(self, key: Hashable) -> Any:
+        """What `remember` kept under `key` in this file or the previous one (None if nothing)."""
+        found = self._memo.get(key)
+        return self._memo_previous.get(key) if found is None else found
+
     def clear(self) -> None:
         self.previous.clear()
         self.current.clear()
+        self._memo.clear()
+        self._memo_previous.clear()
 
 
 CACHE = Cache()

@@ -25,6 +25,7 @@ from ddlcompare.dialects.postgres.objects import (
     ViewDefaults,
 )
 from ddlcompare.dialects.postgres.parse import Builder, Node, const_value, handles, strings
+from ddlcompare.dialects.postgres.replay import CACHE
 from ddlcompare.dialects.postgres.types import default_storage, is_serial, type_name
 from ddlcompare.model.base import Expr, ObjectKey, Option, SchemaObject, evolve, replace_option, with_options
 from ddlcompare.model.objects import (
@@ -661,10 +662,22 @@ def _resolve_fk(b: Builder, key: ObjectKey) -> None:
     fk = b.objects.get(key)
     if not isinstance(fk, ForeignKey):
         return
+    children = b.children_of(fk.ref_schema, fk.ref_table)
+    # The result depends on these objects only: a file that shares them with the previous one
+    # (the same statements, replayed) shares the resolved FK too, which the diff then skips.
+    memo = CACHE.recall(id(fk))
+    if (
+        memo is not None
+        and memo[0] is fk
+        and len(memo[1]) == len(children)
+        and all(x is y for x, y in zip(memo[1], children, strict=True))
+    ):
+        b.objects[key] = memo[2]
+        return
     target = _table_key(fk.ref_schema, fk.ref_table)
     ref_cols = fk.ref_columns
     deps = set(fk.depends_on) | {target}
-    keys = [o for o in b.children_of(fk.ref_schema, fk.ref_table) if isinstance(o, (PrimaryKey, Unique))]
+    keys = [o for o in children if isinstance(o, (PrimaryKey, Unique))]
     if not ref_cols:
         pk = next((o for o in keys if isinstance(o, PrimaryKey)), None)
         if pk is not None:
@@ -675,11 +688,13 @@ def _resolve_fk(b: Builder, key: ObjectKey) -> None:
             deps.add(k.key)
             break
     else:
-        for o in b.children_of(fk.ref_schema, fk.ref_table):
+        for o in children:
             if isinstance(o, Index) and o.unique and {p.column for p in o.parts} == set(ref_cols):
                 deps.add(o.key)
                 break
-    b.objects[key] = evolve(fk, ref_columns=ref_cols, depends_on=frozenset(deps))
+    resolved = evolve(fk, ref_columns=ref_cols, depends_on=frozenset(deps))
+    CACHE.remember(id(fk), (fk, children, resolved))  # holding fk keeps its id from being reused
+    b.objects[key] = resolved
 
 
 def _index_options(items: list[Node] | None) -> tuple[Option, ...]:
