@@ -396,10 +396,8 @@ class Builder:
 
     @property
     def default_schema(self) -> str:
-        for s in self.search_path:
-            if s not in ("pg_catalog", "$user", "pg_temp"):
-                return s
-        return "public"
+        """Where unqualified new objects go: the first real schema on the path (set with it)."""
+        return self._default_schema
 
     def qualify_name(self, parts: list[str], kinds: tuple[str, ...] = RELATION_KINDS) -> tuple[str, str]:
         """(schema, name) of a possibly unqualified name, resolved through search_path."""
@@ -524,6 +522,7 @@ class Builder:
         # file defined so far: results for a statement's nodes can be memoised on the nodes.
         real = [s for s in value if s not in ("$user", "pg_temp", "pg_catalog")]
         self.memo_key: tuple[str, ...] | None = value if len(real) <= 1 else None
+        self._default_schema = real[0] if real else "public"
 
     def expr(self, node: Node, type_text: str | None = None, sql: str | None = None) -> Expr:
         """Canonical + renderable form of an expression node (of statement `sql`, by default the
@@ -588,14 +587,22 @@ class Builder:
     # ---- driver -------------------------------------------------------------------------
 
     def run(self, *, fast: bool = False) -> None:
-        for sql, offset in statements(self.text, self.path, fast=fast):
-            self.apply(sql, offset)
+        self._attach(Recorder())
+        try:
+            for sql, offset in statements(self.text, self.path, fast=fast):
+                self.apply(sql, offset)
+        finally:
+            self._attach(None)
 
     def run_prepared(self, feed: Iterator[Prepared]) -> None:
         """Apply statements a prefetch worker split, placed and parsed (see prefetch.py)."""
         path = self.path
-        for sql, offset, line, col, js, norefs in feed:
-            self._apply(sql, offset, SourcePos(path, line, col), js, norefs)
+        self._attach(Recorder())
+        try:
+            for sql, offset, line, col, js, norefs in feed:
+                self._apply(sql, offset, SourcePos(path, line, col), js, norefs)
+        finally:
+            self._attach(None)
 
     def apply(self, sql: str, offset: int) -> None:
         """Parse and apply one statement starting at character `offset` of the file (or replay
@@ -615,12 +622,10 @@ class Builder:
         if entry is not None and self._replay(entry):
             CACHE.current[key] = entry
             return
-        rec = Recorder()
-        self._attach(rec)
-        try:
-            self._apply_parsed(js, norefs)
-        finally:
-            self._attach(None)
+        rec = self.rec  # one recorder for the whole run (see run), emptied for each statement
+        assert rec is not None
+        rec.reset()
+        self._apply_parsed(js, norefs)
         if rec.ok:
             CACHE.current[key] = (tuple(rec.reads), tuple(rec.writes), pos)
 

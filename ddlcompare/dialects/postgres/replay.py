@@ -23,6 +23,10 @@ class Recorder:
     __slots__ = ("ok", "reads", "writes", "written")
 
     def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        """Start recording another statement."""
         self.reads: list[tuple[int, Any, Any]] = []
         self.writes: list[tuple[int, Any, Any]] = []
         self.written: set[tuple[int, Any]] = set()
