@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class SourcePos:
-    """A 1-based line and column (in characters) inside a named source."""
+class SourcePos(NamedTuple):
+    """A 1-based line and column (in characters) inside a named source.
+
+    A NamedTuple: every statement of a large file gets one, and replay hashes and compares them,
+    which tuples do in C.
+    """
 
     path: str
     line: int
