@@ -31,6 +31,15 @@ class ObjectKey(NamedTuple):
         return f"{self.kind}:{'.'.join(p for p in (self.schema, self.parent, self.name) if p)}"
 
 
+def new_key(parts: tuple[str, str, str, str]) -> ObjectKey:
+    """ObjectKey(kind, schema, name, parent) without the keyword handling of its constructor
+    (keys are made for every lookup of a large schema)."""
+    return _tuple_new(ObjectKey, parts)
+
+
+_tuple_new: Callable[[type[ObjectKey], tuple[str, str, str, str]], ObjectKey] = tuple.__new__
+
+
 class Expr:
     """An SQL expression: `canonical` decides equality, `text` is what gets rendered.
 
@@ -58,6 +67,15 @@ class Expr:
         # Equal tokens promise equal canonical forms (same statement text, same place in it,
         # same name resolution): two snapshots of a schema compare without canonicalising.
         self._token = token
+
+    @classmethod
+    def lazy(cls, source: Callable[[], tuple[str, str]], token: Hashable) -> Expr:
+        """An expression computed from `source` when first needed (the parser makes 100,000)."""
+        e = object.__new__(cls)
+        e._canonical = e._text = None
+        e._source = source
+        e._token = token
+        return e
 
     def _force(self) -> None:
         assert self._source is not None
@@ -164,7 +182,7 @@ class SchemaObject(Element):
 
     @property
     def key(self) -> ObjectKey:
-        return ObjectKey(self.KIND, self.schema, self.name)
+        return new_key((self.KIND, self.schema, self.name, ""))
 
     @property
     def display(self) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from ddlcompare.model.base import Element, Expr, ObjectKey, SchemaObject
+from ddlcompare.model.base import Element, Expr, ObjectKey, SchemaObject, new_key
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -48,7 +48,7 @@ class TableChild(SchemaObject):
 
     @property
     def key(self) -> ObjectKey:
-        return ObjectKey(self.KIND, self.schema, self.name, self.table)
+        return new_key((self.KIND, self.schema, self.name, self.table))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

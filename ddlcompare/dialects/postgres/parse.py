@@ -541,11 +541,8 @@ class Builder:
             # some nodes carry no place of their own (a typed literal DATE '...' has -1): those
             # keep their node, the others only the statement text and their place in it
             if isinstance(location, int) and location >= 0:
-                text = self.sql if sql is None else sql
-                e = Expr(
-                    source=partial(_force, text, kind, location, default, type_text),
-                    token=(text, kind, location, default, type_text),
-                )
+                token = (self.sql if sql is None else sql, kind, location, default, type_text)
+                e = Expr.lazy(partial(_force, *token), token)
             else:
                 scope = StaticScope(default)
                 e = Expr(source=lambda: (pgexpr.canonical(node, scope, type_text), pgexpr.sql(node, scope)))
@@ -794,12 +791,13 @@ def parse(text: str, path: str, options: LoadOptions | None = None) -> Schema:
 def parse_many(files: Sequence[tuple[str, str]], options: LoadOptions | None = None) -> list[Schema]:
     """Parse PostgreSQL schema files (text, path), in order: a later file replays the statements
     it shares with an earlier one, and large files are split and parsed ahead by a worker."""
-    from ddlcompare.dialects.postgres import handlers  # noqa: F401  (registers the handlers)
-
     texts = [as_server_reads(text) for text, _ in files]
     paths = [path for _, path in files]
     prefetcher = Prefetcher(texts, paths) if Prefetcher.wanted(texts) else None
     try:
+        # imported once the worker runs: it needs none of them
+        from ddlcompare.dialects.postgres import handlers  # noqa: F401  (registers the handlers)
+
         return [
             _parse_one(text, path, options or LoadOptions(), prefetcher, i)
             for i, (text, path) in enumerate(zip(texts, paths, strict=True))

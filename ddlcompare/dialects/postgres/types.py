@@ -242,7 +242,7 @@ def type_name(
     without it such names stay unqualified.
     """
     parts = names_of(node)
-    mods = _typmods(node)
+    mods = _typmods(node) if "typmods" in node else []
     if node.get("pct_type"):
         return ".".join(ident(p) for p in parts) + "%TYPE"
     if (len(parts) == 2 and parts[0] == "pg_catalog") or (len(parts) == 1 and parts[0] in _BUILTIN_OR_ALIAS):
@@ -268,9 +268,9 @@ def type_name(
 
 def is_serial(node: Node) -> str | None:
     """The integer type behind serial/bigserial/smallserial, or None."""
-    parts = names_of(node)
-    if len(parts) == 1 and not node.get("arrayBounds") and not node.get("typmods"):
-        return SERIALS.get(parts[0])
+    names = node.get("names", ())
+    if len(names) == 1 and not node.get("arrayBounds") and not node.get("typmods"):
+        return SERIALS.get(names[0]["String"]["sval"])
     return None
 
 
