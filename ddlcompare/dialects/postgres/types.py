@@ -266,6 +266,15 @@ def type_name(
     return text
 
 
+def needs_lookup(node: Node) -> bool:
+    """Whether type_name() of this TypeName asks `resolve` (an unqualified user type)."""
+    names = node.get("names", ())
+    if len(names) != 1 or node.get("pct_type"):
+        return False
+    name = names[0]["String"]["sval"]
+    return name not in _BUILTIN_OR_ALIAS and not (name.startswith("_") and name[1:] in BUILTIN)
+
+
 def is_serial(node: Node) -> str | None:
     """The integer type behind serial/bigserial/smallserial, or None."""
     names = node.get("names", ())

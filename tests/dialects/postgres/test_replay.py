@@ -10,7 +10,7 @@ import pytest
 from ddlcompare.dialects.postgres.parse import parse
 from ddlcompare.dialects.postgres.replay import CACHE
 from ddlcompare.errors import DdlError
-from ddlcompare.model.base import Schema
+from ddlcompare.model.base import ObjectKey, Schema
 from tests.support import corpus
 
 
@@ -104,3 +104,46 @@ def test_a_file_after_itself_is_fully_replayed(tmp_path: Path) -> None:
     assert len(CACHE.current) == 50
     parse(text, "b.sql")
     assert len(CACHE.current) == 50 and all(CACHE.current[k] is CACHE.previous[k] for k in CACHE.current)
+
+
+def _without_memo(text: str, name: str, monkeypatch: pytest.MonkeyPatch) -> Schema:
+    with monkeypatch.context() as m:
+        m.setattr(CACHE, "recall", lambda key: None)
+        return _alone(text, name)
+
+
+def test_columns_kept_by_their_text_are_the_columns_computed_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "\n".join(
+        [
+            "CREATE SCHEMA app;",
+            "CREATE TYPE app.mood AS ENUM ('ok');",
+            "CREATE SEQUENCE app.s;",
+            "CREATE FUNCTION app.f() RETURNS int LANGUAGE sql AS 'select 1';",
+            *(
+                f"CREATE TABLE app.t{i} (id bigint NOT NULL, m app.mood DEFAULT 'ok'::app.mood,"
+                f" n bigint DEFAULT nextval('app.s'::regclass), k int DEFAULT app.f(), x int);"
+                for i in range(3)
+            ),
+            "DROP TYPE app.mood CASCADE;",  # later tables: the same column text, no type to depend on
+            "CREATE TABLE app.u (m text DEFAULT 'ok', n bigint DEFAULT nextval('app.s'::regclass));",
+        ]
+    )
+    kept = _alone(text, "t.sql")
+    t0, t2 = kept.objects[ObjectKey("table", "app", "t0")], kept.objects[ObjectKey("table", "app", "t2")]
+    assert t2.columns[0] is t0.columns[0]  # kept, not computed again
+    _same(kept, _without_memo(text, "t.sql", monkeypatch))
+
+
+@pytest.mark.corpus
+@pytest.mark.skipif(not corpus.available(), reason="../shared/corpus is absent")
+def test_corpus_files_parse_the_same_without_kept_results(monkeypatch: pytest.MonkeyPatch) -> None:
+    checked = 0
+    for _, path in corpus.sides("postgres"):
+        text = path.read_text(encoding="utf-8")
+        try:
+            kept = _alone(text, str(path))
+        except DdlError:
+            continue
+        _same(kept, _without_memo(text, str(path), monkeypatch))
+        checked += 1
+    assert checked > 1500

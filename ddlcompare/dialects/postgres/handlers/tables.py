@@ -26,7 +26,7 @@ from ddlcompare.dialects.postgres.objects import (
 )
 from ddlcompare.dialects.postgres.parse import Builder, Node, const_value, handles, strings
 from ddlcompare.dialects.postgres.replay import CACHE
-from ddlcompare.dialects.postgres.types import default_storage, is_serial, type_name
+from ddlcompare.dialects.postgres.types import default_storage, is_serial, needs_lookup, type_name
 from ddlcompare.model.base import Expr, ObjectKey, Option, SchemaObject, evolve, replace_option, with_options
 from ddlcompare.model.objects import (
     Check,
@@ -281,9 +281,27 @@ class TableContext:
         self.like_indexes: list[tuple[Table, bool]] = []  # LIKE src INCLUDING INDEXES [COMMENTS]
 
 
-def column_from_def(ctx: TableContext, cd: Node, *, serial_ok: bool = True) -> Column:
-    """A Column from a ColumnDef node; its constraints go to `ctx` for later creation."""
+def column_from_def(
+    ctx: TableContext, cd: Node, *, serial_ok: bool = True, memo: tuple[str, str] | None = None
+) -> Column:
+    """A Column from a ColumnDef node; its constraints go to `ctx` for later creation.
+
+    `memo` is (the column's text, the default schema): a plain column (a type that needs no
+    lookup, NULL / NOT NULL / DEFAULT only) is the same object wherever that text occurs again,
+    as `id bigint NOT NULL` does in thousands of tables. Only what depends on the objects defined
+    so far (the types and sequences it refers to) is looked up again.
+    """
     b = ctx.b
+    if memo is not None:
+        hit = CACHE.recall(memo)
+        if hit is not None:
+            known, known_refs = hit
+            assert isinstance(known, Column)
+            if known_refs:
+                ctx.deps |= b.deps_of(known_refs)
+            if "." in known.type:
+                ctx.deps |= _type_deps(b, known.type, cd["typeName"])
+            return known
     name = cd["colname"]
     if len(name) > 31:  # at most 4 bytes a character: only longer names can exceed 63 bytes
         name = truncate(name)
@@ -296,6 +314,10 @@ def column_from_def(ctx: TableContext, cd: Node, *, serial_ok: bool = True) -> C
     stored = True
     options: list[Option] = []
     last: Node | None = None
+    # a column worth keeping (see `memo`): its type needs no search_path lookup, and no constraint
+    # but these three; `refs` are what its default refers to
+    plain = memo is not None and not serial and not needs_lookup(tn)
+    refs: tuple[tuple[str, str, str], ...] = ()
     for item in cd.get("constraints", ()):
         c = item["Constraint"]
         t = c["contype"]
@@ -305,15 +327,18 @@ def column_from_def(ctx: TableContext, cd: Node, *, serial_ok: bool = True) -> C
             nullable = False
         elif t == "CONSTR_DEFAULT":
             default = b.expr(c["raw_expr"], type_text)
-            if b.last_refs:
-                ctx.deps |= b.deps_of(b.last_refs)
+            refs = b.last_refs
+            if refs:
+                ctx.deps |= b.deps_of(refs)
         elif t == "CONSTR_IDENTITY":
+            plain = False
             options.append(
                 Identity(always=c.get("generated_when") == "a", sequence=_seq_opts(b, c, type_text))
             )
             register_identity(b, ctx.schema, ctx.table, name, c)
             nullable = False
         elif t == "CONSTR_GENERATED":
+            plain = False
             generated = b.expr(c["raw_expr"])
             if b.last_refs:
                 ctx.deps |= b.deps_of(b.last_refs)
@@ -324,6 +349,7 @@ def column_from_def(ctx: TableContext, cd: Node, *, serial_ok: bool = True) -> C
             "CONSTR_ATTR_DEFERRED",
             "CONSTR_ATTR_IMMEDIATE",
         ):
+            plain = False
             if last is None:
                 raise b.error("misplaced constraint attribute", c.get("location"))
             if t == "CONSTR_ATTR_DEFERRABLE":
@@ -332,6 +358,7 @@ def column_from_def(ctx: TableContext, cd: Node, *, serial_ok: bool = True) -> C
                 last["initdeferred"] = True
             continue
         else:
+            plain = False
             c = dict(c)  # attributes that follow may be set on it
             ctx.pending.append((c, name))
             last = c
@@ -375,7 +402,7 @@ def column_from_def(ctx: TableContext, cd: Node, *, serial_ok: bool = True) -> C
         default = b.expr(node, sql=sql)
         nullable = False
         del lo
-    return Column(
+    column = Column(
         name=name,
         type=type_text,
         nullable=nullable,
@@ -385,6 +412,10 @@ def column_from_def(ctx: TableContext, cd: Node, *, serial_ok: bool = True) -> C
         collation=_collation_dep(ctx, cd["collClause"]) if "collClause" in cd else None,
         options=with_options(*options) if options else (),
     )  # no position of its own: its table's is the one reported
+    if plain and not options and column.collation is None:
+        assert memo is not None
+        CACHE.remember(memo, (column, refs))
+    return column
 
 
 def _storage_name(value: Any) -> str | None:
@@ -763,13 +794,23 @@ def create_table(n: Node, b: Builder) -> None:
                     columns[col.name] = evolve(col, default=col.default, options=_inheritable(col.options))
         options.append(Inherits(parents=tuple(parents)))
         b.has_inheritance = True
-    for elt in n.get("tableElts", ()):
+    elts = n.get("tableElts", ())
+    # a column's text runs to the next element (or the statement's end): it is the memo key of
+    # column_from_def when locations are character offsets too (an ASCII statement)
+    sql = b.sql if b.memo_key is not None and b.sql.isascii() else None
+    for i, elt in enumerate(elts):
         if "ColumnDef" in elt:
             cd = elt["ColumnDef"]
             if (bound or of_type) and not cd.get("typeName"):
                 _partition_column_options(ctx, columns, cd)
                 continue
-            col = column_from_def(ctx, cd)
+            memo = None
+            if sql is not None:
+                start = cd.get("location", -1)
+                end = next(iter(elts[i + 1].values())).get("location", -1) if i + 1 < len(elts) else len(sql)
+                if 0 <= start < end:
+                    memo = (sql[start:end], b.default_schema)
+            col = column_from_def(ctx, cd, memo=memo)
             prev = columns.get(col.name)
             if prev is not None and parents and not bound:
                 # a local definition merges with the inherited one (same type required)
