@@ -14,6 +14,7 @@ import contextlib
 import fcntl
 import multiprocessing
 import os
+import threading
 from collections.abc import Iterator, Sequence
 from multiprocessing.connection import Connection
 from typing import Any
@@ -99,8 +100,15 @@ class Prefetcher:
 
     @staticmethod
     def wanted(texts: Sequence[str]) -> bool:
-        """Whether a worker pays off: large enough files, and a system that can fork."""
-        return sum(map(len, texts)) >= MIN_CHARS and hasattr(os, "fork") and os.cpu_count() != 1
+        """Whether a worker pays off: large enough files, a system that can fork and more than one
+        core. Not from a process running other threads (a host application): a forked child gets
+        their locks in whatever state they were."""
+        return (
+            sum(map(len, texts)) >= MIN_CHARS
+            and hasattr(os, "fork")
+            and os.cpu_count() != 1
+            and threading.active_count() == 1
+        )
 
     def stream(self, index: int) -> Iterator[Prepared] | None:
         """The prepared statements of text `index` (texts are taken in order); None once the

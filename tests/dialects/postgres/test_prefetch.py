@@ -4,6 +4,7 @@ model, dependencies, warnings, positions and errors that the main process gives 
 from __future__ import annotations
 
 import os
+import threading
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -137,6 +138,15 @@ def test_a_worker_that_dies_leaves_the_main_process_to_finish(monkeypatch: pytes
         _same(a, b)
 
 
-def test_small_files_are_parsed_in_process() -> None:
+def test_small_files_and_threaded_hosts_are_parsed_in_process() -> None:
     assert not prefetch.Prefetcher.wanted(["CREATE TABLE a (x int);"] * 2)
-    assert prefetch.Prefetcher.wanted(["x" * prefetch.MIN_CHARS]) == (os.cpu_count() != 1)
+    large = ["x" * prefetch.MIN_CHARS]
+    assert prefetch.Prefetcher.wanted(large) == (os.cpu_count() != 1)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert not prefetch.Prefetcher.wanted(large)
+    finally:
+        stop.set()
+        other.join()
