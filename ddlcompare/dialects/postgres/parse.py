@@ -120,7 +120,15 @@ def _may_refer(js: str) -> bool:
     """Whether any expression of a statement can name a user function, a relation or a
     sequence (read off the parser's JSON text: most statements name none, and walking every
     expression tree to find that out costs more than the rest of their handling)."""
-    if any(word in js for word in ('"RangeVar"', "regclass", "regproc", "nextval", "currval", "setval")):
+    # spelled out rather than any(...) over a tuple: this runs for every statement of a dump
+    if (
+        '"RangeVar"' in js
+        or "regclass" in js
+        or "regproc" in js
+        or "nextval" in js
+        or "currval" in js
+        or "setval" in js
+    ):
         return True
     calls = js.count('"FuncCall"')
     if not calls:
@@ -192,8 +200,7 @@ class Builder:
         self.path = path
         self.text = text
         self.options = options
-        # part of every replay key: a tuple hashes in C, the dataclass in generated Python
-        self._options_key = astuple(options)
+        self._options_key = astuple(options)  # with the search_path, part of every replay key
         self.lines = LineCursor(path, text)
         # every database has the public schema; it is modelled so that its comment can be compared
         public = Namespace(schema="", name="public")
@@ -518,6 +525,7 @@ class Builder:
         if getattr(self, "rec", None) is not None:
             self.rec.ok = False  # type: ignore[union-attr]  # the replay key holds the path before
         self._search_path = value
+        self._context = CACHE.context((value, self._options_key))
         # With at most one real schema on the path, name resolution does not depend on what the
         # file defined so far: results for a statement's nodes can be memoised on the nodes.
         real = [s for s in value if s not in ("$user", "pg_temp", "pg_catalog")]
@@ -614,7 +622,7 @@ class Builder:
         self.offset = offset
         self.sql = sql
         self.pos = pos
-        key = (sql, self._search_path, self._options_key)
+        key = (sql, self._context)
         entry = CACHE.get(key)
         if entry is not None and self._replay(entry):
             CACHE.current[key] = entry

@@ -161,6 +161,12 @@ class Cache:
         self.current: dict[Hashable, Entry] = {}
         self._memo: dict[Hashable, Any] = {}
         self._memo_previous: dict[Hashable, Any] = {}
+        self._contexts: dict[Hashable, int] = {}
+
+    def context(self, what: Hashable) -> int:
+        """A small number standing for `what` (search_path and options) in replay keys: a key is
+        hashed three times a statement, and a nested tuple is hashed again each time."""
+        return self._contexts.setdefault(what, len(self._contexts))
 
     def start(self) -> None:
         """A new file: what the last one recorded becomes replayable, older entries go."""
