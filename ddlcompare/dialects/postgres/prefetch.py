@@ -3,7 +3,8 @@
 Applying a statement to the model needs the model built so far, so files are applied one
 statement after the other. Splitting a file into statements, finding each statement's line and
 running PostgreSQL's C parser on it need nothing but the text: a forked worker does that part
-ahead of the main process and streams the results, so on a 2-core machine it costs no wall time.
+ahead of the main process and streams the results, so with two cores it runs beside the main
+process instead of before it.
 What arrives is exactly what the main process would have computed itself (same splitter, same
 parser); the main process falls back to doing it itself whenever the worker cannot help.
 """
@@ -11,7 +12,6 @@ parser); the main process falls back to doing it itself whenever the worker cann
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import multiprocessing
 import os
 import threading
@@ -89,7 +89,9 @@ class Prefetcher:
     def __init__(self, texts: Sequence[str], paths: Sequence[str]) -> None:
         ctx = multiprocessing.get_context("fork")
         self._conn, child = ctx.Pipe(duplex=False)
-        with contextlib.suppress(AttributeError, OSError):  # not Linux, or a lower system limit
+        with contextlib.suppress(ImportError, AttributeError, OSError):  # not Linux, or a lower limit
+            import fcntl
+
             fcntl.fcntl(child.fileno(), fcntl.F_SETPIPE_SZ, _PIPE_SIZE)
         self._proc = ctx.Process(target=_work, args=(texts, paths, child), daemon=True)
         self._proc.start()
