@@ -79,6 +79,10 @@ class Hooks(Protocol):
     def invalidates(self, change: Alter, dependent: SchemaObject) -> bool:
         """True when applying `change` in place breaks `dependent`, which must be rebuilt around it."""
 
+    def converts(self, change: Alter, dependent: SchemaObject) -> bool:
+        """True when applying `change` in place also converts `dependent` (a type swap converts the
+        columns of that type): what depends on `dependent` may break as if it depended on `change`."""
+
     def kind_rank(self, kind: str) -> int:
         """Tie-break order of kinds when creating (drops use the reverse)."""
 
@@ -97,8 +101,8 @@ Render = Callable[[Change, RenderContext], Sequence[Statement]]
 
 def make_plan(old: Schema, new: Schema, changes: Sequence[Change], hooks: Hooks, render: Render) -> Plan:
     """Expand, order and render `changes` (from `diff(old, new)`)."""
-    expanded, reasons = _expand(old, new, changes, hooks)
-    ordered, preds, implied_by = _order(old, new, expanded, hooks)
+    expanded, reasons, causes, rollback_only = _expand(old, new, changes, hooks)
+    ordered, preds, implied_by = _order(old, new, expanded, hooks, causes)
     implicit = frozenset(key_of(ordered[i]) for i in implied_by)
     fwd_ctx = RenderContext(old, new, implicit)
     # The rollback applies the reversed plan from `new` back to `old`: creates it re-does are the
@@ -107,7 +111,7 @@ def make_plan(old: Schema, new: Schema, changes: Sequence[Change], hooks: Hooks,
     steps = tuple(
         Step(
             change,
-            tuple(render(change, fwd_ctx)),
+            () if id(change) in rollback_only else tuple(render(change, fwd_ctx)),
             tuple(render(change.reverse(), back_ctx)),
             reasons.get(id(change), ""),
             tuple(sorted(preds.get(i, ()))),
@@ -120,17 +124,20 @@ def make_plan(old: Schema, new: Schema, changes: Sequence[Change], hooks: Hooks,
 
 def _expand(
     old: Schema, new: Schema, changes: Sequence[Change], hooks: Hooks
-) -> tuple[list[Change], dict[int, str]]:
-    """Alters that cannot run in place become drop + create; dependents they break are rebuilt too."""
+) -> tuple[list[Change], dict[int, str], dict[int, ObjectKey], set[int]]:
+    """Alters that cannot run in place become drop + create; dependents they break are rebuilt too.
+    Also returned: why a step was added, for a rebuilt dependent the change it goes around, and the
+    rebuilds only the rollback needs (ids of their changes)."""
     by_key: dict[ObjectKey, list[Change]] = {}
     reasons: dict[int, str] = {}
+    causes: dict[int, ObjectKey] = {}
     for ch in changes:
         by_key.setdefault(key_of(ch), []).append(ch)
 
     rebuilt: set[ObjectKey] = set()
     queue: list[tuple[ObjectKey, Alter | None]] = []
 
-    def rebuild(key: ObjectKey, why: str) -> None:
+    def rebuild(key: ObjectKey, why: str, cause: ObjectKey | None = None) -> None:
         if key in rebuilt:
             return
         x, y = old.objects.get(key), new.objects.get(key)
@@ -140,6 +147,8 @@ def _expand(
         drop, create = Drop(x), Create(y)
         if why:
             reasons[id(drop)] = reasons[id(create)] = why
+        if cause is not None:
+            causes[id(drop)] = causes[id(create)] = cause
         by_key[key] = [drop, create]
         queue.append((key, None))
 
@@ -157,6 +166,7 @@ def _expand(
                 if dep_key not in by_key and dep_key.kind != Table.KIND:
                     rebuild(dep_key, f"rebuilt: depends on {key_of(ch)}")
 
+    converted: set[tuple[ObjectKey, int]] = set()
     while queue:
         key, alter = queue.pop(0)
         for dep_key in sorted(dependents.get(key, ())):
@@ -164,13 +174,62 @@ def _expand(
             if dep_key in rebuilt or dep_key not in new.objects:
                 continue
             if alter is None or hooks.invalidates(alter, dep):
-                rebuild(dep_key, f"rebuilt: depends on {key}")
+                # around the change itself: through a converted table it is not a dependency
+                rebuild(dep_key, f"rebuilt: depends on {key}", key if alter is None else key_of(alter))
+            elif hooks.converts(alter, dep) and (dep_key, id(alter)) not in converted:
+                # the change goes on through `dep` (kept, converted in place) to what uses it
+                converted.add((dep_key, id(alter)))
+                queue.append((dep_key, alter))
+    rollback_only = _rollback_rebuilds(old, new, changes, hooks, by_key, reasons, causes)
     out = [ch for key in sorted(by_key) for ch in by_key[key]]
-    return out, reasons
+    return out, reasons, causes, rollback_only
+
+
+def _rollback_rebuilds(
+    old: Schema,
+    new: Schema,
+    changes: Sequence[Change],
+    hooks: Hooks,
+    by_key: dict[ObjectKey, list[Change]],
+    reasons: dict[int, str],
+    causes: dict[int, ObjectKey],
+) -> set[int]:
+    """Dependents that the rollback breaks but the forward does not, rebuilt in the rollback only:
+    undoing an added enum label swaps the type, adding it did not. They go into `by_key` as drop +
+    create steps with no forward statements; the rollback runs their reverses around the alter."""
+    rollback_only: set[int] = set()
+    dependents = new.dependents()  # the rollback starts from the new side
+    queue: list[tuple[ObjectKey, Alter | None]] = [
+        (key_of(ch), ch.reverse())
+        for ch in changes
+        if isinstance(ch, Alter) and by_key.get(key_of(ch)) == [ch]
+    ]
+    done: set[ObjectKey] = set()
+    converted: set[tuple[ObjectKey, int]] = set()
+    while queue:
+        key, alter = queue.pop(0)
+        for dep_key in sorted(dependents.get(key, ())):
+            dep, before = new.objects[dep_key], old.objects.get(dep_key)
+            if before is None or dep_key in done:
+                continue
+            if alter is None or hooks.invalidates(alter, dep):
+                if dep_key in by_key:
+                    continue  # changed or rebuilt by the forward: its own steps are reversed
+                done.add(dep_key)
+                drop, create = Drop(before), Create(dep)
+                reasons[id(drop)] = reasons[id(create)] = f"rebuilt in the rollback: depends on {key}"
+                causes[id(drop)] = causes[id(create)] = key if alter is None else key_of(alter)
+                rollback_only.update((id(drop), id(create)))
+                by_key[dep_key] = [drop, create]
+                queue.append((dep_key, None))
+            elif hooks.converts(alter, dep) and (dep_key, id(alter)) not in converted:
+                converted.add((dep_key, id(alter)))
+                queue.append((dep_key, alter))
+    return rollback_only
 
 
 def _order(
-    old: Schema, new: Schema, changes: list[Change], hooks: Hooks
+    old: Schema, new: Schema, changes: list[Change], hooks: Hooks, causes: dict[int, ObjectKey]
 ) -> tuple[list[Change], dict[int, set[int]], dict[int, int]]:
     """Topological order (priority Kahn: drops first, then by kind rank and key, deterministic);
     for each position in that order the positions of the steps it must follow; and the drops that
@@ -225,6 +284,14 @@ def _order(
             assert isinstance(ch.new, SchemaObject)
             for j in namespaces.get(hooks.namespace(ch.new), ()):
                 edge(j, i)
+        # a dependent rebuilt around a change: dropped before it, created after it
+        cause = causes.get(id(ch))
+        if cause is not None and cause != key_of(ch):
+            if isinstance(ch, Drop):
+                edge(i, builds.get(cause))
+                edge(i, drops.get(cause))
+            else:
+                edge(builds.get(cause), i)
     # An object dropped along with its table really goes when the table does: whatever had to
     # wait for its drop (a function its trigger calls) waits for the table's drop instead.
     implied: dict[int, int] = {}

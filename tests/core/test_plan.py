@@ -12,6 +12,7 @@ from ddlcompare.diff.compare import diff
 from ddlcompare.errors import DdlError
 from ddlcompare.model.base import Expr, ObjectKey, Schema, SchemaObject
 from ddlcompare.model.objects import Column, ForeignKey, Table, View
+from ddlcompare.model.objects import Sequence as SequenceObject
 from ddlcompare.output.sql import ScriptStyle, render_script
 from ddlcompare.plan.plan import RenderContext, Statement, make_plan
 
@@ -24,6 +25,12 @@ class Hooks:
 
     def invalidates(self, change: Alter, dependent: SchemaObject) -> bool:
         return isinstance(dependent, View)
+
+    def converts(self, change: Alter, dependent: SchemaObject) -> bool:
+        # stands for a type swap, which only narrowing needs (as removing an enum label does): the
+        # tables using the changed object are converted in place
+        new = change.new
+        return isinstance(new, SequenceObject) and new.data_type == "integer" and isinstance(dependent, Table)
 
     def kind_rank(self, kind: str) -> int:
         return {"table": 0, "view": 1, "foreign_key": 2}.get(kind, 9)
@@ -150,3 +157,35 @@ def test_plan_is_deterministic() -> None:
     new = schema(*(tbl(f"t{i}", "a") for i in range(30)), *(view(f"v{i}", f"t{i}") for i in range(30)))
     assert order(schema(), new) == order(schema(), new)
     assert order(schema(), new)[0] == "CREATE table:s.t0;"
+
+
+def test_dependents_of_a_converted_table_are_rebuilt_and_the_table_is_kept() -> None:
+    seq = SequenceObject(schema="s", name="q", data_type="bigint")
+    uses = frozenset({seq.key})
+    old = schema(seq, tbl("t", "a", deps=uses), view("v", "t"), tbl("u", "a"), view("w", "u"))
+    new = schema(
+        replace(seq, data_type="integer"),
+        tbl("t", "a", deps=uses),
+        view("v", "t"),
+        tbl("u", "a"),
+        view("w", "u"),
+    )
+    assert order(old, new) == ["DROP view:s.v;", "ALTER sequence:s.q;", "CREATE view:s.v;"]
+
+
+def test_what_only_the_rollback_breaks_is_rebuilt_in_the_rollback_only() -> None:
+    seq = SequenceObject(schema="s", name="q", data_type="integer")
+    uses = frozenset({seq.key})
+    old = schema(seq, tbl("t", "a", deps=uses), view("v", "t"))
+    new = schema(replace(seq, data_type="bigint"), tbl("t", "a", deps=uses), view("v", "t"))
+    plan = make_plan(old, new, diff(old, new), Hooks(), render)
+    forward = [s.sql for st in plan.steps for s in st.forward]
+    assert forward == ["ALTER sequence:s.q;"]
+    assert all(st.reason.startswith("rebuilt in the rollback") for st in plan.steps if st.key.kind == "view")
+    rollback = render_script(plan, ScriptStyle(), rollback=True, allow_destructive=True)
+    body = [
+        line
+        for line in rollback.splitlines()
+        if line.endswith(";") and not line.startswith(("BEGIN", "COMMIT"))
+    ]
+    assert body == ["DROP view:s.v;", "ALTER sequence:s.q;", "CREATE view:s.v;"]

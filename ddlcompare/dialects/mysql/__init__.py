@@ -63,6 +63,10 @@ class MysqlDialect:
 
         return bool(invalidates(change, dependent))
 
+    def converts(self, change: Alter, dependent: SchemaObject) -> bool:
+        """MySQL changes no type that other objects' columns use (ENUM is a column type there)."""
+        return False
+
     def kind_rank(self, kind: str) -> int:
         return _RANK.get(kind, len(_RANK))
 

@@ -62,6 +62,11 @@ class PostgresDialect:
 
         return invalidates(change, dependent)
 
+    def converts(self, change: Alter, dependent: SchemaObject) -> bool:
+        from ddlcompare.dialects.postgres.render import converts
+
+        return converts(change, dependent)
+
     def kind_rank(self, kind: str) -> int:
         return _RANK.get(kind, len(_RANK))
 

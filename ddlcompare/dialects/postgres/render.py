@@ -948,7 +948,12 @@ def _is_subsequence(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
 
 
 def invalidates(change: Alter, dependent: SchemaObject) -> bool:
-    """Views, policies, rules and triggers with WHEN break under a column type change or drop."""
+    """Views, policies, rules and triggers with WHEN break under a column type change or drop, and
+    under an enum type swap (of a column they read, see `converts`, or of the type itself)."""
+    if _enum_swapped(change):
+        return isinstance(dependent, (View, Policy, Definition)) or (
+            isinstance(dependent, Trigger) and (dependent.when is not None or bool(dependent.columns))
+        )
     if not isinstance(change.new, Table):
         return isinstance(dependent, (View, Policy)) and isinstance(change.new, (Domain, CompositeType))
     if not isinstance(dependent, (View, Policy, Definition, Trigger)):
@@ -964,6 +969,22 @@ def invalidates(change: Alter, dependent: SchemaObject) -> bool:
             if a.type != b.type or a.collation != b.collation or a.generated != b.generated:
                 return True
     return False
+
+
+def converts(change: Alter, dependent: SchemaObject) -> bool:
+    """An enum type swap converts the columns of that type in place (ALTER COLUMN ... TYPE), which
+    PostgreSQL refuses while a view or rule reads them: the table's dependents are checked too."""
+    if not _enum_swapped(change) or not isinstance(dependent, Table):
+        return False
+    assert isinstance(change.old, Enum)
+    name = _q(change.old)
+    return any(col.type in (name, f"{name}[]") for col in dependent.columns)
+
+
+def _enum_swapped(change: Alter) -> bool:
+    """The change removes or reorders enum labels: the type is swapped (see _enum_swap)."""
+    old, new = change.old, change.new
+    return isinstance(old, Enum) and isinstance(new, Enum) and not _is_subsequence(old.labels, new.labels)
 
 
 @singledispatch

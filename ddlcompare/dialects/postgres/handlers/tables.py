@@ -237,6 +237,10 @@ def _walk_deps(b: Builder, node: Any) -> set[ObjectKey]:
                             out.add(k)
                 else:
                     out |= routine_keys(b, parts)
+            # a cast to a user type (`'ok'::mood`): the query keeps that type alive
+            tn = n.get("typeName")
+            if isinstance(tn, dict) and "names" in tn:
+                out |= _type_deps(b, b.type_text(tn), tn)
             # a RangeVar in a list is wrapped; as a field (INSERT INTO t, UPDATE t) it is not
             rv = n.get("RangeVar") or (n if "relname" in n else None)
             if rv is not None:
