@@ -14,7 +14,7 @@ from ddlcompare.model.base import Expr, ObjectKey, Schema, SchemaObject
 from ddlcompare.model.objects import Column, ForeignKey, Table, View
 from ddlcompare.model.objects import Sequence as SequenceObject
 from ddlcompare.output.sql import ScriptStyle, render_script
-from ddlcompare.plan.plan import RenderContext, Statement, make_plan
+from ddlcompare.plan.plan import Plan, RenderContext, Statement, make_plan
 
 
 class Hooks:
@@ -86,6 +86,16 @@ def order(old: Schema, new: Schema) -> list[str]:
     return [st.forward[0].sql if st.forward else f"(implicit {st.key})" for st in plan.steps]
 
 
+def rollback_statements(plan: Plan) -> list[str]:
+    """The statements of the rollback script, in order (BEGIN/COMMIT left out)."""
+    rollback = render_script(plan, ScriptStyle(), rollback=True, allow_destructive=True)
+    return [
+        line
+        for line in rollback.splitlines()
+        if line.endswith(";") and not line.startswith(("BEGIN", "COMMIT"))
+    ]
+
+
 def test_creates_follow_dependencies_and_fks_come_after_both_tables() -> None:
     new = schema(tbl("a", "a"), tbl("b", "a"), fk("a_fk", "a", "b"), fk("b_fk", "b", "a"))
     steps = order(schema(), new)
@@ -109,12 +119,7 @@ def test_view_is_rebuilt_around_a_table_change() -> None:
         "CREATE view:s.v;",
     ]
     assert all(st.reason.startswith("rebuilt") for st in plan.steps if st.key.kind == "view")
-    rollback = render_script(plan, ScriptStyle(), rollback=True, allow_destructive=True)
-    body = [
-        line
-        for line in rollback.splitlines()
-        if line.endswith(";") and not line.startswith(("BEGIN", "COMMIT"))
-    ]
+    body = rollback_statements(plan)
     assert body == ["DROP view:s.v;", "ALTER table:s.t;", "CREATE view:s.v;"]
 
 
@@ -182,10 +187,5 @@ def test_what_only_the_rollback_breaks_is_rebuilt_in_the_rollback_only() -> None
     forward = [s.sql for st in plan.steps for s in st.forward]
     assert forward == ["ALTER sequence:s.q;"]
     assert all(st.reason.startswith("rebuilt in the rollback") for st in plan.steps if st.key.kind == "view")
-    rollback = render_script(plan, ScriptStyle(), rollback=True, allow_destructive=True)
-    body = [
-        line
-        for line in rollback.splitlines()
-        if line.endswith(";") and not line.startswith(("BEGIN", "COMMIT"))
-    ]
+    body = rollback_statements(plan)
     assert body == ["DROP view:s.v;", "ALTER sequence:s.q;", "CREATE view:s.v;"]
