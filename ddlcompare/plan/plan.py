@@ -166,20 +166,13 @@ def _expand(
                 if dep_key not in by_key and dep_key.kind != Table.KIND:
                     rebuild(dep_key, f"rebuilt: depends on {key_of(ch)}")
 
-    converted: set[tuple[ObjectKey, int]] = set()
-    while queue:
-        key, alter = queue.pop(0)
-        for dep_key in sorted(dependents.get(key, ())):
-            dep = old.objects[dep_key]
-            if dep_key in rebuilt or dep_key not in new.objects:
-                continue
-            if alter is None or hooks.invalidates(alter, dep):
-                # around the change itself: through a converted table it is not a dependency
-                rebuild(dep_key, f"rebuilt: depends on {key}", key if alter is None else key_of(alter))
-            elif hooks.converts(alter, dep) and (dep_key, id(alter)) not in converted:
-                # the change goes on through `dep` (kept, converted in place) to what uses it
-                converted.add((dep_key, id(alter)))
-                queue.append((dep_key, alter))
+    def candidate(dep_key: ObjectKey) -> SchemaObject | None:
+        return None if dep_key in rebuilt or dep_key not in new.objects else old.objects[dep_key]
+
+    def visit(dep_key: ObjectKey, key: ObjectKey, cause: ObjectKey) -> None:
+        rebuild(dep_key, f"rebuilt: depends on {key}", cause)
+
+    _propagate(queue, dependents, candidate, visit, hooks)
     rollback_only = _rollback_rebuilds(old, new, changes, hooks, by_key, reasons, causes)
     out = [ch for key in sorted(by_key) for ch in by_key[key]]
     return out, reasons, causes, rollback_only
@@ -205,27 +198,50 @@ def _rollback_rebuilds(
         if isinstance(ch, Alter) and by_key.get(key_of(ch)) == [ch]
     ]
     done: set[ObjectKey] = set()
+
+    def candidate(dep_key: ObjectKey) -> SchemaObject | None:
+        return None if dep_key in done or dep_key not in old.objects else new.objects[dep_key]
+
+    def visit(dep_key: ObjectKey, key: ObjectKey, cause: ObjectKey) -> None:
+        if dep_key in by_key:
+            return  # changed or rebuilt by the forward: its own steps are reversed
+        done.add(dep_key)
+        drop, create = Drop(old.objects[dep_key]), Create(new.objects[dep_key])
+        reasons[id(drop)] = reasons[id(create)] = f"rebuilt in the rollback: depends on {key}"
+        causes[id(drop)] = causes[id(create)] = cause
+        rollback_only.update((id(drop), id(create)))
+        by_key[dep_key] = [drop, create]
+        queue.append((dep_key, None))
+
+    _propagate(queue, dependents, candidate, visit, hooks)
+    return rollback_only
+
+
+def _propagate(
+    queue: list[tuple[ObjectKey, Alter | None]],
+    dependents: dict[ObjectKey, set[ObjectKey]],
+    candidate: Callable[[ObjectKey], SchemaObject | None],
+    visit: Callable[[ObjectKey, ObjectKey, ObjectKey], None],
+    hooks: Hooks,
+) -> None:
+    """Follow changes to their dependents: `queue` holds (key, alter), alter None for an object
+    rebuilt (all its dependents break). A dependent that `candidate` gives and the alter breaks is
+    passed to `visit(dependent key, key, the change it goes around)`, which may queue more; one
+    the alter converts in place passes the alter on to its own dependents."""
     converted: set[tuple[ObjectKey, int]] = set()
     while queue:
         key, alter = queue.pop(0)
         for dep_key in sorted(dependents.get(key, ())):
-            dep, before = new.objects[dep_key], old.objects.get(dep_key)
-            if before is None or dep_key in done:
+            dep = candidate(dep_key)
+            if dep is None:
                 continue
             if alter is None or hooks.invalidates(alter, dep):
-                if dep_key in by_key:
-                    continue  # changed or rebuilt by the forward: its own steps are reversed
-                done.add(dep_key)
-                drop, create = Drop(before), Create(dep)
-                reasons[id(drop)] = reasons[id(create)] = f"rebuilt in the rollback: depends on {key}"
-                causes[id(drop)] = causes[id(create)] = key if alter is None else key_of(alter)
-                rollback_only.update((id(drop), id(create)))
-                by_key[dep_key] = [drop, create]
-                queue.append((dep_key, None))
+                # around the change itself: through a converted table it is not a dependency
+                visit(dep_key, key, key if alter is None else key_of(alter))
             elif hooks.converts(alter, dep) and (dep_key, id(alter)) not in converted:
+                # the change goes on through `dep` (kept, converted in place) to what uses it
                 converted.add((dep_key, id(alter)))
                 queue.append((dep_key, alter))
-    return rollback_only
 
 
 def _order(
