@@ -10,11 +10,12 @@ from dataclasses import replace
 
 from ddlcompare import dialects
 from ddlcompare.dialects import Dialect, LoadOptions
-from ddlcompare.dialects.detect import CONFIDENT, scores
+from ddlcompare.dialects.detect import CONFIDENT, leaning, scores
 from ddlcompare.diff.compare import diff
 from ddlcompare.errors import DdlError
 from ddlcompare.model.base import Schema
 from ddlcompare.plan.plan import Plan, make_plan
+from ddlcompare.source import printable
 from ddlcompare.sources import Source, open_source
 
 __all__ = [
@@ -35,29 +36,34 @@ def resolve_dialect(sources: list[Source], dialect: str | None) -> Dialect:
     """The dialect given, or the one the sources agree on; an error when they disagree."""
     if dialect:
         return dialects.get(dialect)
-    # each side's evidence counts; a side is certain of its dialect only by a clear lead (a short
-    # MySQL table with a `uuid` column must not read as PostgreSQL next to a MySQL dump)
-    certain: dict[str, str] = {}
+    # A side points to a dialect by syntax only that dialect has (a `::` cast, a backtick,
+    # ENGINE=); what both accept (a short MySQL table with a `uuid` column) decides nothing,
+    # and then the other side's evidence does.
+    points: dict[str, tuple[str, str]] = {}  # source name -> (dialect, "is" or "looks like")
     total_pg = total_my = 0
     for src in sources:
         if src.url:
             if src.url_dialect:
-                certain[src.name] = src.url_dialect
+                points[src.name] = (src.url_dialect, "is")
             continue
         pg, my = scores(src.text or "")
         total_pg, total_my = total_pg + pg, total_my + my
-        if abs(pg - my) >= CONFIDENT:
-            certain[src.name] = "postgres" if pg > my else "mysql"
-    kinds = set(certain.values())
+        lean = leaning(pg, my)
+        if lean is not None:
+            points[src.name] = (lean, "is" if leaning(pg, my, CONFIDENT) else "looks like")
+    kinds = {d for d, _ in points.values()}
     if len(kinds) > 1:
-        desc = ", ".join(f"{n} is {d}" for n, d in certain.items())
+        desc = ", ".join(f"{printable(n)} {how} {_DIALECT_NAMES[d]}" for n, (d, how) in points.items())
         raise DdlError(
             f"the two sides are of different dialects ({desc})",
-            hint="comparing PostgreSQL with MySQL is out of scope",
+            hint="comparing PostgreSQL with MySQL is out of scope; give --dialect if one side was misread",
         )
     if kinds:
         return dialects.get(kinds.pop())
     return dialects.get("mysql" if total_my > total_pg else "postgres")
+
+
+_DIALECT_NAMES = {"postgres": "PostgreSQL", "mysql": "MySQL/MariaDB"}
 
 
 def load_source(src: Source, dialect: Dialect, options: LoadOptions | None = None) -> Schema:

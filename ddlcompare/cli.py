@@ -6,20 +6,22 @@ Exit codes follow diff(1): 0 no differences, 1 differences, 2 error.
 from __future__ import annotations
 
 import sys
+import traceback
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
 from ddlcompare import __version__, dialects, load_source, load_sources, plan_between, resolve_dialect
 from ddlcompare.dialects import LoadOptions
-from ddlcompare.errors import DdlError
+from ddlcompare.errors import DdlError, InternalError, located
 from ddlcompare.output.dot import render_dot
 from ddlcompare.output.json import render_json
 from ddlcompare.output.markdown import render_markdown
 from ddlcompare.output.sql import render_script
 from ddlcompare.output.summary import one_line
+from ddlcompare.source import printable
 from ddlcompare.sources import open_source
 
 
@@ -77,6 +79,9 @@ def compare_cmd(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="print the version")
     ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="show the traceback of an internal error (for bug reports)")
+    ] = False,
 ) -> None:
     options = LoadOptions(strict=strict, owners=owners, privileges=privileges)
     srcs = [open_source(old), open_source(new)]
@@ -107,7 +112,7 @@ def compare_cmd(
     if output_dir is None or fmt is not Format.sql:
         sys.stdout.write(out)
     if not quiet:
-        where = f"; written to {output_dir}/" if output_dir is not None else ""
+        where = f"; written to {printable(str(output_dir))}/" if output_dir is not None else ""
         typer.echo(f"ddlcompare: {one_line(plan)}{where}", err=True)
     raise typer.Exit(1 if plan.changes else 0)
 
@@ -118,6 +123,9 @@ def snapshot_cmd(
     dialect: Annotated[str | None, typer.Option("--dialect", "-d", help="postgres or mysql")] = None,
     owners: Annotated[bool, typer.Option("--owners", help="include owners")] = False,
     privileges: Annotated[bool, typer.Option("--privileges", help="include grants")] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="show the traceback of an internal error (for bug reports)")
+    ] = False,
 ) -> None:
     src = open_source(source)
     d = resolve_dialect([src], dialect)
@@ -126,21 +134,39 @@ def snapshot_cmd(
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: dispatch `snapshot` or compare; DdlError becomes `error: ...` and exit code 2."""
+    """Entry point: dispatch `snapshot` or compare. A DdlError is the input's fault: its message and
+    exit 2. Anything else is ddlcompare's: `internal error`, also exit 2 (exit 1 would read as
+    "differences found" to a CI gate), with the traceback only under --debug."""
     args = list(sys.argv[1:] if argv is None else argv)
     app, prog = (
         (snapshot_app, "ddlcompare snapshot") if args[:1] == ["snapshot"] else (compare_app, "ddlcompare")
     )
     if app is snapshot_app:
         args = args[1:]
+    debug = "--debug" in args
     try:
         app(args=args, prog_name=prog, standalone_mode=True)
     except DdlError as e:
-        sys.stderr.write(f"{e}\n")
-        sys.exit(2)
+        _fail(str(e))
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         sys.exit(130)
+    except Exception as e:  # the crash contract: never a bare traceback, never exit 1
+        err = located(e, None)
+        if isinstance(err, DdlError):
+            _fail(str(err))
+        cause = err.cause if isinstance(err, InternalError) else e
+        if debug:
+            traceback.print_exception(cause, file=sys.stderr)
+        _fail(
+            f"ddlcompare: {err}\n  hint: this is a bug in ddlcompare; please report it with the input "
+            + ("and the traceback above" if debug else "(run again with --debug for the traceback)")
+        )
+
+
+def _fail(message: str) -> NoReturn:
+    sys.stderr.write(f"{message}\n")
+    sys.exit(2)
 
 
 def _available() -> str:  # pragma: no cover - used by --help text only

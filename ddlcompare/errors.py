@@ -1,10 +1,25 @@
-"""The one exception ddlcompare raises on purpose, and warnings about input it cannot model."""
+"""The one exception ddlcompare raises on purpose, the wrapper for the ones it does not, and warnings
+about input it cannot model."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ddlcompare.source import SourcePos
+from ddlcompare.source import SourcePos, printable
+
+# Longest message printed whole: an error quoting a 50 MB token must stay a readable line.
+MESSAGE_LIMIT = 400
+
+def shorten(text: str, limit: int = MESSAGE_LIMIT) -> str:
+    """`text` cut in the middle to about `limit` characters, saying how much was left out."""
+    if len(text) <= limit:
+        return text
+    half = limit // 2
+    return f"{text[:half]} ... ({len(text) - 2 * half} characters omitted) ... {text[-half:]}"
+
+
+def _show_pos(pos: SourcePos | None) -> str:
+    return f"{pos}: " if pos else ""
 
 
 class DdlError(Exception):
@@ -17,8 +32,36 @@ class DdlError(Exception):
         self.hint = hint
 
     def __str__(self) -> str:
-        where = f"{self.pos}: " if self.pos else ""
-        return f"{where}error: {self.message}" + (f"\n  hint: {self.hint}" if self.hint else "")
+        text = f"{_show_pos(self.pos)}error: {printable(shorten(self.message))}"
+        return text + (f"\n  hint: {printable(shorten(self.hint))}" if self.hint else "")
+
+
+class InternalError(Exception):
+    """An exception ddlcompare did not expect, with the input position it was working on when known.
+
+    The command line prints it as `ddlcompare: internal error: ...` and exits 2 (never 1, which
+    would read as "differences found"); `--debug` adds the traceback of `cause`.
+    """
+
+    def __init__(self, cause: BaseException, pos: SourcePos | None = None) -> None:
+        super().__init__(f"{type(cause).__name__}: {cause}")
+        self.cause = cause
+        self.pos = pos
+
+    def __str__(self) -> str:
+        detail = printable(shorten(f"{type(self.cause).__name__}: {self.cause}"))
+        return f"{_show_pos(self.pos)}internal error: {detail}"
+
+
+def located(exc: Exception, pos: SourcePos | None) -> Exception:
+    """What to raise for `exc`, met while working on the input at `pos`: DdlError and InternalError
+    pass through; running out of stack (deeply nested input) is the input's error; anything else
+    is an InternalError at `pos`."""
+    if isinstance(exc, DdlError | InternalError):
+        return exc
+    if isinstance(exc, RecursionError):
+        return DdlError("nested too deeply to read (parentheses, expressions or subqueries)", pos)
+    return InternalError(exc, pos)
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,5 +72,4 @@ class Warning:
     pos: SourcePos | None = None
 
     def __str__(self) -> str:
-        where = f"{self.pos}: " if self.pos else ""
-        return f"{where}warning: {self.message}"
+        return f"{_show_pos(self.pos)}warning: {printable(shorten(self.message))}"

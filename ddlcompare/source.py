@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
+
+# C0/C1 controls and the bidirectional overrides ("Trojan source"): printed escaped, never obeyed,
+# so that a file name or a quoted token cannot forge a line of output or reorder what a reader sees.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """`text` with control characters shown as escapes (`\\n`, `\\x00`, `\\u202e`)."""
+    if _UNPRINTABLE.search(text) is None:
+        return text
+    return _UNPRINTABLE.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
 
 
 class SourcePos(NamedTuple):
@@ -17,7 +29,7 @@ class SourcePos(NamedTuple):
     col: int
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}"
+        return f"{printable(self.path)}:{self.line}:{self.col}"
 
     @classmethod
     def from_offset(cls, path: str, text: str, offset: int) -> SourcePos:

@@ -143,6 +143,75 @@ def test_real_process_error_has_no_traceback(tmp_path: Path) -> None:
     assert_error(r, bad)
 
 
+def _broken_create_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the PostgreSQL CREATE TABLE handler fail as a bug would."""
+    from ddlcompare.dialects.postgres import handlers  # noqa: F401  (registers the handlers)
+    from ddlcompare.dialects.postgres.parse import HANDLERS
+
+    def broken(*_: object) -> None:
+        raise IndexError("list index out of range")
+
+    monkeypatch.setitem(HANDLERS, "CreateStmt", broken)
+
+
+def test_internal_error_is_exit_2_with_position(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bug is never exit 1 (a CI gate would read "differences") and never a bare traceback."""
+    _broken_create_table(monkeypatch)
+    new = write(tmp_path, "new.sql", "-- c\nCREATE TABLE t (id integer);\n")
+    r = run(write(tmp_path, "old.sql", ""), new)
+    assert not r.crash, r.crash
+    assert r.code == 2 and "Traceback" not in r.stderr, r.stderr
+    assert r.stderr.startswith(f"ddlcompare: {new}:2:1: internal error: IndexError: list index out of range")
+    assert "--debug" in r.stderr
+
+
+def test_debug_shows_the_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _broken_create_table(monkeypatch)
+    r = run(write(tmp_path, "old.sql", ""), write(tmp_path, "new.sql", NEW), "--debug")
+    assert r.code == 2 and "Traceback (most recent call last)" in r.stderr and "in broken" in r.stderr
+
+
+def test_deep_nesting_is_a_positioned_error(tmp_path: Path) -> None:
+    """MySQL's expression parser recurses per parenthesis: too deep is the input's error, at its place."""
+    deep = "(" * 500 + "id > 0" + ")" * 500
+    table = "CREATE TABLE t (id int) ENGINE=InnoDB;\n"
+    new = write(tmp_path, "deep.sql", f"{table}CREATE TABLE u (id int, CHECK {deep}) ENGINE=InnoDB;\n")
+    r = run(write(tmp_path, "old.sql", table), new)
+    assert_error(r, new)
+    assert r.error_line is not None and r.error_line["line"] == "2" and "nested too deeply" in r.stderr
+
+
+def test_file_name_cannot_forge_a_line(tmp_path: Path) -> None:
+    """Control characters of a name are shown escaped, so output lines are ddlcompare's own."""
+    forged = write(tmp_path, "x.sql\nddlcompare: no differences", "CREATE TABLE t (id integer,, x);\n")
+    r = run(write(tmp_path, "old.sql", OLD), forged)
+    assert r.code == 2 and len(r.stderr.splitlines()) == 1, r.stderr
+    assert "x.sql\\nddlcompare: no differences:1:" in r.stderr
+
+
+def test_long_error_excerpt_is_cut(tmp_path: Path) -> None:
+    """A garbage token of a megabyte gives a readable message, not a megabyte of stderr."""
+    bad = write(tmp_path, "bad.sql", "CREATE TABLE t (id integer " + "x" * 1_000_000 + ");\n")
+    r = run(write(tmp_path, "old.sql", OLD), bad)
+    assert_error(r, bad)
+    assert len(r.stderr) < 1000 and "characters omitted" in r.stderr
+
+
+def test_invalid_utf8_on_stdin(tmp_path: Path) -> None:
+    """stdin is read as bytes and decoded like a file: a positioned error, not an encoding crash."""
+    r = run_process(write(tmp_path, "old.sql", OLD), "-", stdin=b"CREATE TABLE t (id int);\n\xff\xfe\n")
+    assert r.code == 2 and "Traceback" not in r.stderr, r.stderr
+    assert r.stderr.startswith("<stdin>:2:1: error: not valid UTF-8 at byte offset 25"), r.stderr
+
+
+def test_nul_byte_is_refused_not_truncated(tmp_path: Path) -> None:
+    """Before, the statements after a NUL vanished and the migration dropped their tables."""
+    new = write(tmp_path, "new.sql", b"CREATE TABLE t (id integer);\n\x00CREATE TABLE gone (id integer);\n")
+    r = run(write(tmp_path, "old.sql", OLD), new)
+    assert_error(r, new)
+    assert "NUL byte" in r.stderr and "DROP" not in r.stdout
+
+
 # ---- outputs -------------------------------------------------------------------------------------
 
 

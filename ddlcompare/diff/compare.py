@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from ddlcompare.diff.changes import Alter, Change, Create, Drop
+from ddlcompare.errors import located
 from ddlcompare.model.base import Schema
 from ddlcompare.model.objects import Column, Table
+from ddlcompare.source import SourcePos
 
 
 def diff(old: Schema, new: Schema, *, column_order: bool = False) -> tuple[Change, ...]:
     """Changes that turn `old` into `new`, sorted by key; tables carry their column changes."""
+    try:
+        return _diff(old, new, column_order)
+    except Exception as e:
+        raise located(e, _failing_position(old, new)) from e
+
+
+def _diff(old: Schema, new: Schema, column_order: bool) -> tuple[Change, ...]:
     changes: list[Change] = []
     a, b = old.objects, new.objects
     # Only keys that differ are sorted: two snapshots of 10,000 tables share nearly every object,
@@ -29,6 +38,18 @@ def diff(old: Schema, new: Schema, *, column_order: bool = False) -> tuple[Chang
         else:
             changes.append(Alter(x, y))
     return tuple(changes)
+
+
+def _failing_position(old: Schema, new: Schema) -> SourcePos | None:
+    """Where the object is whose comparison fails (searched again only once something failed, to
+    keep the comparison itself a tight loop)."""
+    for key, x in old.objects.items():
+        y = new.get(key)
+        try:
+            _ = y is None or x == y
+        except Exception:
+            return new.position(y) if y is not None else old.position(x)
+    return None
 
 
 def _table_fields_differ(x: Table, y: Table) -> bool:

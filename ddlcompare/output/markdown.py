@@ -5,6 +5,7 @@ from __future__ import annotations
 from ddlcompare.diff.changes import Alter, Change, Create, Drop, key_of, verb
 from ddlcompare.output.summary import counts
 from ddlcompare.plan.plan import Plan, Step
+from ddlcompare.source import printable
 
 _ICON = {"create": "+", "drop": "-", "alter": "~"}
 
@@ -15,8 +16,8 @@ def render_markdown(plan: Plan) -> str:
     out = [
         f"# Schema diff report ({plan.dialect})",
         "",
-        f"- old: `{plan.old.source}`" if plan.old.source else "",
-        f"- new: `{plan.new.source}`" if plan.new.source else "",
+        f"- old: `{printable(plan.old.source)}`" if plan.old.source else "",
+        f"- new: `{printable(plan.new.source)}`" if plan.new.source else "",
         "",
         "| create | drop | alter | destructive statements | warnings |",
         "|---:|---:|---:|---:|---:|",

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from ddlcompare.diff.changes import Alter, Change, Create, Drop, key_of
-from ddlcompare.errors import DdlError
+from ddlcompare.errors import DdlError, located
 from ddlcompare.model.base import ObjectKey, Schema, SchemaObject
 from ddlcompare.model.objects import Table
 
@@ -111,8 +111,8 @@ def make_plan(old: Schema, new: Schema, changes: Sequence[Change], hooks: Hooks,
     steps = tuple(
         Step(
             change,
-            () if id(change) in rollback_only else tuple(render(change, fwd_ctx)),
-            tuple(render(change.reverse(), back_ctx)),
+            () if id(change) in rollback_only else _render(render, change, fwd_ctx),
+            _render(render, change.reverse(), back_ctx),
             reasons.get(id(change), ""),
             tuple(sorted(preds.get(i, ()))),
             implied_by.get(i),
@@ -120,6 +120,16 @@ def make_plan(old: Schema, new: Schema, changes: Sequence[Change], hooks: Hooks,
         for i, change in enumerate(ordered)
     )
     return Plan(new.dialect, old, new, tuple(changes), steps)
+
+
+def _render(render: Render, change: Change, ctx: RenderContext) -> tuple[Statement, ...]:
+    """The statements of one change; an unexpected failure names the object's place in the source."""
+    try:
+        return tuple(render(change, ctx))
+    except Exception as e:
+        side = ctx.old if isinstance(change, Drop) else ctx.new
+        obj = change.obj
+        raise located(e, side.position(obj) if isinstance(obj, SchemaObject) else obj.pos) from e
 
 
 def _expand(

@@ -73,3 +73,59 @@ def test_weak_evidence_follows_the_other_side() -> None:
     weak = Source("n.sql", "CREATE TABLE users (id BINARY(16) DEFAULT (UUID_TO_BIN(UUID())));")
     dump = Source("o.sql", "-- MySQL dump 10.13\nCREATE TABLE `users` (`id` int) ENGINE=InnoDB;")
     assert resolve_dialect([dump, weak], None).NAME == "mysql"
+
+
+def test_nul_byte_is_a_positioned_error(tmp_path: Path) -> None:
+    """A NUL byte would end the input early for the C parsers: refused where it is, with its offset."""
+    p = tmp_path / "nul.sql"
+    p.write_bytes(b"CREATE TABLE a (id int);\n-- \xc3\xa9\x00\nCREATE TABLE b (id int);\n")
+    with pytest.raises(DdlError) as e:
+        open_source(str(p))
+    assert str(e.value).startswith(f"{p}:2:5: error: NUL byte at byte offset 30")
+
+
+def test_utf16_is_named(tmp_path: Path) -> None:
+    p = tmp_path / "u16.sql"
+    p.write_bytes("CREATE TABLE t (a int);".encode("utf-16"))
+    with pytest.raises(DdlError, match="the file is UTF-16"):
+        open_source(str(p))
+
+
+def test_invalid_utf8_names_the_byte_offset(tmp_path: Path) -> None:
+    p = tmp_path / "bad.sql"
+    p.write_bytes(b"\xef\xbb\xbfCREATE TABLE t (a int);\n\xff")
+    with pytest.raises(DdlError, match=r"not valid UTF-8 at byte offset 27 \(byte 0xff\)"):
+        open_source(str(p))
+
+
+@pytest.mark.parametrize("spec", ["git:--output=/tmp/x:s.sql", "git:HEAD:-s.sql", "git::s.sql", "git:HEAD:"])
+def test_git_spec_that_looks_like_an_option_is_refused(
+    spec: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """git never sees REV or PATH as one of its options (`--output=FILE` would write a file)."""
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(DdlError, match="do not start with '-'"):
+        open_source(spec)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_quoted_names_and_strings_are_no_evidence() -> None:
+    # a backtick inside a PostgreSQL name, MySQL words inside strings
+    pg = Source("a.sql", "CREATE TABLE \"we`ird\" (id integer::bigint);\nCOMMENT ON TABLE x IS 'ENGINE=x';")
+    assert resolve_dialect([pg], None).NAME == "postgres"
+    my = Source("b.sql", "CREATE TABLE `x::text` (id int(11)) COMMENT 'LANGUAGE plpgsql $$';")
+    assert resolve_dialect([my], None).NAME == "mysql"
+
+
+def test_a_side_that_only_looks_like_the_other_dialect_is_refused() -> None:
+    """One `::` cast is syntax MySQL does not have: next to a MySQL dump, the sides disagree."""
+    pg = Source("pg.sql", "CREATE TABLE t (id integer DEFAULT '1'::integer);")
+    dump = Source("my.sql", "-- MySQL dump 10.13\nCREATE TABLE `t` (`id` int) ENGINE=InnoDB;")
+    with pytest.raises(DdlError) as e:
+        resolve_dialect([pg, dump], None)
+    assert "pg.sql looks like PostgreSQL, my.sql is MySQL/MariaDB" in str(e.value)
+    assert resolve_dialect([pg, dump], "mysql").NAME == "mysql"  # --dialect decides
+
+
+def test_display_width_reads_as_mysql() -> None:
+    assert resolve_dialect([Source("t.sql", "CREATE TABLE t (id int(11) NOT NULL);")], None).NAME == "mysql"

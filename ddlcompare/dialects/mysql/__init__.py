@@ -102,9 +102,9 @@ class MysqlDialect:
         return combined
 
     def detect(self, text: str) -> int:
-        from ddlcompare.dialects.detect import _MY, _score
+        from ddlcompare.dialects.detect import _MY, _evidence, _score
 
-        return _score(text, _MY)
+        return _score(_evidence(text), _MY)
 
 
 _RANK = {

@@ -36,7 +36,7 @@ from ddlcompare.dialects.mysql.split import (
     use_database,
 )
 from ddlcompare.dialects.mysql.types import Server, charset_of, server_from_text
-from ddlcompare.errors import DdlError, Warning
+from ddlcompare.errors import DdlError, Warning, located
 from ddlcompare.model.base import Expr, ObjectKey, Option, Schema, SchemaObject, with_options
 from ddlcompare.model.objects import (
     Check,
@@ -361,6 +361,7 @@ class Builder:
     def finish(self) -> Schema:
         objects: dict[ObjectKey, SchemaObject] = dict(self.objects)
         for t in self.tables.values():
+            self.pos = t.pos  # where an unexpected failure while freezing is reported
             for obj in freeze_table(t, self):
                 objects[obj.key] = obj
         for obj in self._ordered_triggers():
@@ -625,6 +626,8 @@ def parse(text: str, path: str, options: LoadOptions | None = None) -> Schema:
     try:
         b.run()
         return b.finish()
+    except Exception as e:
+        raise located(e, b.pos) from e
     finally:
         if enabled:
             gc.enable()

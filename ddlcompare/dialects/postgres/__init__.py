@@ -107,9 +107,9 @@ class PostgresDialect:
         return plan
 
     def detect(self, text: str) -> int:
-        from ddlcompare.dialects.detect import _PG, _score
+        from ddlcompare.dialects.detect import _PG, _evidence, _score
 
-        return _score(text, _PG)
+        return _score(_evidence(text), _PG)
 
 
 _RANK = {

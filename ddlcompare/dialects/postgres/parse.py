@@ -26,7 +26,7 @@ from ddlcompare.dialects.postgres.prefetch import Prefetcher, Prepared, WorkerLo
 from ddlcompare.dialects.postgres.replay import CACHE, MISSING, Entry, Recorder, TrackedDict, TrackedSet
 from ddlcompare.dialects.postgres.scope import BuilderScope, StaticScope, static_refs
 from ddlcompare.dialects.postgres.types import type_name
-from ddlcompare.errors import DdlError, Warning
+from ddlcompare.errors import DdlError, Warning, located
 from ddlcompare.model.base import Expr, ObjectKey, Schema, SchemaObject, evolve
 from ddlcompare.model.objects import Column, Opaque, Table
 from ddlcompare.source import LineCursor, SourcePos
@@ -596,6 +596,10 @@ class Builder:
         try:
             for sql, offset in statements(self.text, self.path, fast=fast):
                 self.apply(sql, offset)
+        except _SplitError:
+            raise  # the caller splits again with the parser
+        except Exception as e:
+            raise located(e, self.pos) from e
         finally:
             self._attach(None)
 
@@ -606,6 +610,10 @@ class Builder:
         try:
             for sql, offset, line, col, js, norefs in feed:
                 self._apply(sql, offset, SourcePos(path, line, col), js, norefs)
+        except WorkerLost:
+            raise  # the caller parses the file itself
+        except Exception as e:
+            raise located(e, self.pos) from e
         finally:
             self._attach(None)
 
@@ -655,8 +663,11 @@ class Builder:
                 handler(body, self)
 
     def finish(self) -> Schema:
-        for fn, args in self.finishers:
-            fn(self, *args)
+        try:
+            for fn, args in self.finishers:
+                fn(self, *args)
+        except Exception as e:
+            raise located(e, None) from e
         objects = dict(sorted(self.objects.items()))
         return Schema("postgres", objects, tuple(self.warnings), self.path, moved=self.moved)
 
