@@ -57,7 +57,11 @@ def located(exc: Exception, pos: SourcePos | None) -> Exception:
     """What to raise for `exc`, met while working on the input at `pos`: DdlError and InternalError
     pass through; running out of stack (deeply nested input) is the input's error; anything else
     is an InternalError at `pos`."""
-    if isinstance(exc, DdlError | InternalError):
+    if isinstance(exc, DdlError):
+        if exc.pos is None:
+            exc.pos = pos  # raised where the statement's position was not at hand
+        return exc
+    if isinstance(exc, InternalError):
         return exc
     if isinstance(exc, RecursionError):
         return DdlError("nested too deeply to read (parentheses, expressions or subqueries)", pos)

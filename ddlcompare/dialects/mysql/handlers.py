@@ -57,6 +57,7 @@ from ddlcompare.dialects.mysql.types import (
     TypeSpec,
     canonical_type,
     charset_of,
+    check_type_args,
 )
 from ddlcompare.model.base import Expr, ObjectKey, Option, with_options
 from ddlcompare.model.objects import Column, IndexPart, Sequence, View
@@ -603,6 +604,7 @@ def _type_spec(dt: exp.DataType) -> TypeSpec:
             args.append(nz.quote_string(str(node.this)) if node.is_string else str(node.this))
         else:
             args.append(node.sql(dialect=nz.MyDialect))
+    check_type_args(base, args)
     national = False
     if base in ("nchar", "nvarchar"):
         base, national = base[1:], True

@@ -25,7 +25,7 @@ from ddlcompare.dialects.mysql.handlers import blank_comments
 from ddlcompare.dialects.mysql.objects import Event as EventObject
 from ddlcompare.dialects.mysql.parse import QNAME, Builder, handles
 from ddlcompare.dialects.mysql.split import RawStatement, unquote
-from ddlcompare.dialects.mysql.types import STRING_TYPES, TypeSpec, canonical_type
+from ddlcompare.dialects.mysql.types import STRING_TYPES, TypeSpec, canonical_type, check_type_args
 from ddlcompare.model.base import ObjectKey
 from ddlcompare.model.objects import Argument, Procedure
 from ddlcompare.model.objects import Routine as RoutineObject
@@ -70,6 +70,7 @@ def type_text(dt: DataType, b: Builder, *, resolve_collation: bool) -> str:
         name = "VARCHAR" if ("VAR" in name) else "CHAR"
     base = _TYPE_ALIASES.get(name, name.lower())
     args = tuple(dt.args)
+    check_type_args(base, args)
     if base in ("bool", "boolean"):
         base, args = "tinyint", ("1",)
     if base == "float" and len(args) == 1:

@@ -178,10 +178,15 @@ def _literal_value(node: exp.Expression) -> tuple[str, bool] | None:
         node = node.expression
     if isinstance(node, exp.Cast) and isinstance(node.this, exp.Literal) and node.this.is_string:
         node = node.this  # DATE '2024-01-01', TIME '12:00:00': typed literals are their string
-    elif isinstance(node, (exp.Timestamp, exp.Anonymous)) and len(node.expressions or [node.this]) == 1:
-        arg = node.this if isinstance(node, exp.Timestamp) else node.expressions[0]
-        name = "TIMESTAMP" if isinstance(node, exp.Timestamp) else str(node.this).upper()
-        if name == "TIMESTAMP" and isinstance(arg, exp.Literal) and arg.is_string:
+    else:
+        # TIMESTAMP '...' (sqlglot reads it as a function of one argument; MySQL as a literal)
+        if isinstance(node, exp.Timestamp):
+            arg = node.this
+        elif isinstance(node, exp.Anonymous) and str(node.this).upper() == "TIMESTAMP":
+            arg = node.expressions[0] if len(node.expressions) == 1 else None
+        else:
+            arg = None
+        if isinstance(arg, exp.Literal) and arg.is_string:
             node = arg
     if isinstance(node, exp.National):
         return str(node.this), True

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ddlcompare.errors import DdlError
+
 # MySQL's spatial column types (the grammar rewrites them for sqlglot; they take no DEFAULT)
 SPATIAL_TYPES = frozenset(
     {
@@ -166,6 +168,16 @@ def text_length_type(base: str, length: int | None) -> str:
         if length <= limit:
             return f"{name}{'blob' if blob else 'text'}"
     return "longblob" if blob else "longtext"
+
+
+def check_type_args(base: str, args: tuple[str, ...] | list[str]) -> None:
+    """Refuse what MySQL refuses: a length, precision or scale is a plain whole number
+    (`varchar(((20)))` and `decimal(1e3)` are syntax errors there)."""
+    if base in ("enum", "set"):
+        return
+    for arg in args:
+        if not arg.isdigit() or not arg.isascii():
+            raise DdlError(f"the arguments of type {base} are whole numbers, not {arg!r}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -542,3 +542,19 @@ def test_opaque_kinds_do_not_collide() -> None:
         "'x');\nCREATE SERVER s2 FOREIGN DATA WRAPPER mysql OPTIONS (HOST 'y');"
     )
     assert len([o for o in s if isinstance(o, Opaque)]) == 2
+
+
+def test_default_calling_a_function_without_arguments() -> None:
+    """`DEFAULT gen_code()` is an expression default, not a TIMESTAMP literal (it was an IndexError)."""
+    c = col(parse("CREATE TABLE t (c varchar(10) DEFAULT (gen_code()));"), "c")
+    assert c.default is not None and c.default.canonical.lower() == "gen_code()"
+    same("CREATE TABLE t (c datetime DEFAULT TIMESTAMP '2020-01-01 00:00:00');",
+         "CREATE TABLE t (c datetime DEFAULT '2020-01-01 00:00:00');")  # fmt: skip
+
+
+@pytest.mark.parametrize("type_text", ["varchar(((20)))", "decimal(1e3)", "float(x)"])
+def test_type_arguments_are_whole_numbers(type_text: str) -> None:
+    """What MariaDB refuses as a syntax error is a positioned error here (it was a renderer crash)."""
+    with pytest.raises(DdlError, match="whole numbers") as e:
+        parse(f"CREATE TABLE t (id int);\nCREATE TABLE u (a {type_text});")
+    assert e.value.pos is not None and e.value.pos.line == 2
