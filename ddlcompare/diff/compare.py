@@ -35,6 +35,7 @@ def leave_out_unseen(schemas: Sequence[Schema]) -> list[Schema]:
             continue
         warnings = list(s.warnings)
         for u, objs in left.items():
+            objs.sort(key=lambda o: o.key)
             shown = ", ".join(f"{o.key.kind.replace('_', ' ')} {o.display}" for o in objs[:_NAMED])
             if len(objs) > _NAMED:
                 shown += f" and {len(objs) - _NAMED} more"
