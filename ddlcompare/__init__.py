@@ -11,7 +11,7 @@ from dataclasses import replace
 from ddlcompare import dialects
 from ddlcompare.dialects import Dialect, LoadOptions
 from ddlcompare.dialects.detect import CONFIDENT, leaning, scores
-from ddlcompare.diff.compare import diff
+from ddlcompare.diff.compare import diff, leave_out_unseen
 from ddlcompare.errors import DdlError
 from ddlcompare.model.base import Schema
 from ddlcompare.plan.plan import Plan, make_plan
@@ -88,7 +88,8 @@ def load_sources(srcs: list[Source], dialect: Dialect, options: LoadOptions | No
         # A schema is millions of long-lived, acyclic objects: keep the cyclic collector from
         # re-scanning them on every later collection (seconds each on 10,000 tables).
         gc.freeze()
-    return out
+    # what a live side could not see is left out of every side (a warning names what each loses)
+    return leave_out_unseen(out)
 
 
 def load(spec: str, dialect: str | None = None, options: LoadOptions | None = None) -> Schema:
@@ -100,6 +101,7 @@ def load(spec: str, dialect: str | None = None, options: LoadOptions | None = No
 def plan_between(old: Schema, new: Schema) -> Plan:
     """Diff two schemas of one dialect and plan the migration."""
     d = dialects.get(new.dialect)
+    old, new = leave_out_unseen([old, new])
     changes = diff(old, new, column_order=d.COLUMN_ORDER)
     return d.combine(make_plan(old, new, changes, d, d.render))
 

@@ -33,6 +33,11 @@ class Format(StrEnum):
     dot = "dot"
 
 
+_SKIP_HELP = (
+    "live sources: leave out (with a warning) what the account cannot see, on both sides, "
+    "instead of failing"
+)
+
 compare_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 snapshot_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 
@@ -76,6 +81,7 @@ def compare_cmd(
     owners: Annotated[bool, typer.Option("--owners", help="compare object owners")] = False,
     privileges: Annotated[bool, typer.Option("--privileges", help="compare grants")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no summary on stderr")] = False,
+    skip_unreadable: Annotated[bool, typer.Option("--skip-unreadable", help=_SKIP_HELP)] = False,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="print the version")
     ] = False,
@@ -83,7 +89,9 @@ def compare_cmd(
         bool, typer.Option("--debug", help="show the traceback of an internal error (for bug reports)")
     ] = False,
 ) -> None:
-    options = LoadOptions(strict=strict, owners=owners, privileges=privileges)
+    options = LoadOptions(
+        strict=strict, owners=owners, privileges=privileges, skip_unreadable=skip_unreadable
+    )
     srcs = [open_source(old), open_source(new)]
     d = resolve_dialect(srcs, dialect)
     schemas = load_sources(srcs, d, options)
@@ -123,13 +131,18 @@ def snapshot_cmd(
     dialect: Annotated[str | None, typer.Option("--dialect", "-d", help="postgres or mysql")] = None,
     owners: Annotated[bool, typer.Option("--owners", help="include owners")] = False,
     privileges: Annotated[bool, typer.Option("--privileges", help="include grants")] = False,
+    skip_unreadable: Annotated[bool, typer.Option("--skip-unreadable", help=_SKIP_HELP)] = False,
     debug: Annotated[
         bool, typer.Option("--debug", help="show the traceback of an internal error (for bug reports)")
     ] = False,
 ) -> None:
     src = open_source(source)
     d = resolve_dialect([src], dialect)
-    schema = load_source(src, d, LoadOptions(owners=owners, privileges=privileges))
+    options = LoadOptions(owners=owners, privileges=privileges, skip_unreadable=skip_unreadable)
+    schema = load_source(src, d, options)
+    if schema.unseen:  # a partial snapshot says so
+        for w in schema.warnings:
+            typer.echo(str(w), err=True)
     sys.stdout.write(d.snapshot(schema))
 
 

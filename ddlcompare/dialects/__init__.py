@@ -5,12 +5,12 @@ from __future__ import annotations
 import importlib
 import importlib.util
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from ddlcompare.diff.changes import Alter, Change
-from ddlcompare.errors import DdlError
-from ddlcompare.model.base import ObjectKey, Schema, SchemaObject
+from ddlcompare.errors import DdlError, Warning
+from ddlcompare.model.base import ObjectKey, Schema, SchemaObject, Unseen
 from ddlcompare.output.sql import ScriptStyle
 from ddlcompare.plan.plan import Plan, RenderContext, Statement
 
@@ -22,6 +22,23 @@ class LoadOptions:
     strict: bool = False  # unmodelled statements are errors, not warnings
     owners: bool = False  # keep ownership (compared only when asked)
     privileges: bool = False  # keep grants (compared only when asked)
+    # live sources: leave out (with a warning) what the account cannot see, instead of failing
+    skip_unreadable: bool = False
+
+
+def unreadable(schema: Schema, unseen: Sequence[Unseen], source: str, options: LoadOptions) -> Schema:
+    """A live schema that could not see `unseen`: an error naming the missing grants, or with
+    `skip_unreadable` the schema marking them unseen (left out of comparisons), with a warning each."""
+    if not unseen:
+        return schema
+    if not options.skip_unreadable:
+        raise DdlError(
+            f"{source}: " + "; ".join(f"cannot see {u.what}: {u.reason}" for u in unseen),
+            hint="grant what is missing, or pass --skip-unreadable to leave it out of the comparison "
+            "(with a warning)",
+        )
+    warnings = tuple(Warning(f"{source}: cannot see {u.what}, left out: {u.reason}") for u in unseen)
+    return replace(schema, warnings=schema.warnings + warnings, unseen=schema.unseen + tuple(unseen))
 
 
 class Dialect(Protocol):

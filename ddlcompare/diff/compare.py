@@ -2,11 +2,51 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
+
 from ddlcompare.diff.changes import Alter, Change, Create, Drop
-from ddlcompare.errors import located
-from ddlcompare.model.base import Schema
+from ddlcompare.errors import Warning, located
+from ddlcompare.model.base import ObjectKey, Schema, SchemaObject, Unseen
 from ddlcompare.model.objects import Column, Table
 from ddlcompare.source import SourcePos
+
+_NAMED = 5  # objects a "left out" warning names before it only counts the rest
+
+
+def leave_out_unseen(schemas: Sequence[Schema]) -> list[Schema]:
+    """The schemas without what any of them could not see (`Schema.unseen`), each with a warning
+    naming the objects it loses: a live account that cannot see triggers must not make the
+    comparison drop (or create) the triggers of the other side."""
+    unseen = tuple(dict.fromkeys(u for s in schemas for u in s.unseen))
+    if not unseen:
+        return list(schemas)
+    out = []
+    for s in schemas:
+        kept: dict[ObjectKey, SchemaObject] = {}
+        left: dict[Unseen, list[SchemaObject]] = {}
+        for key, obj in s.objects.items():
+            u = next((u for u in unseen if u.covers(key)), None)
+            if u is None:
+                kept[key] = obj
+            else:
+                left.setdefault(u, []).append(obj)
+        if not left and s.unseen == unseen:
+            out.append(s)
+            continue
+        warnings = list(s.warnings)
+        for u, objs in left.items():
+            objs.sort(key=lambda o: o.key)
+            shown = ", ".join(f"{o.key.kind.replace('_', ' ')} {o.display}" for o in objs[:_NAMED])
+            if len(objs) > _NAMED:
+                shown += f" and {len(objs) - _NAMED} more"
+            where = f"{s.source}: " if s.source else ""
+            warnings.append(
+                Warning(f"{where}{shown} left out of the comparison: a live source cannot see {u.what}")
+            )
+        out.append(replace(s, objects=kept, warnings=tuple(warnings), unseen=unseen, _cache={}))
+    return out
+
 
 
 def diff(old: Schema, new: Schema, *, column_order: bool = False) -> tuple[Change, ...]:

@@ -278,6 +278,23 @@ def field_reasons(old: Any, new: Any, skip: frozenset[str] = frozenset()) -> tup
 
 
 @dataclass(frozen=True, slots=True)
+class Unseen:
+    """Objects a source could not read (a live account without some privilege): a comparison leaves
+    them out on both sides, so that nothing is planned for what one side could not see."""
+
+    kinds: frozenset[str]  # ObjectKey.kind of the objects
+    schema: str  # ObjectKey.schema of the objects
+    names: frozenset[str] | None = None  # only these (table-owned objects: by their relation); None: all
+    what: str = ""  # for messages: "triggers of app", "the definitions of views v1, v2"
+    reason: str = ""  # for messages: the privilege that would show them, with its GRANT
+
+    def covers(self, key: ObjectKey) -> bool:
+        if key.kind not in self.kinds or key.schema != self.schema:
+            return False
+        return self.names is None or (key.parent or key.name) in self.names
+
+
+@dataclass(frozen=True, slots=True)
 class Schema:
     """A whole normalised schema of one dialect: objects by key, plus what was read but not modelled."""
 
@@ -289,6 +306,8 @@ class Schema:
     # Objects may be shared with a schema parsed earlier (the same statement in both files): their
     # `pos` is then where that other source has them, and this maps it to where this one does.
     moved: Mapping[SourcePos, SourcePos] = field(default_factory=dict, compare=False, repr=False)
+    # what the source could not read (live accounts without some privilege): see Unseen
+    unseen: tuple[Unseen, ...] = field(default=(), compare=False)
 
     def position(self, obj: SchemaObject) -> SourcePos | None:
         """Where `obj` is defined in this schema's source."""

@@ -585,7 +585,7 @@ class _Recorder:
 
 
 _READ_ONLY_STATEMENT = re.compile(
-    r"\s*(?:--[^\n]*\n\s*)*(SELECT|SET SESSION|START TRANSACTION|COMMIT)\b", re.I
+    r"\s*(?:--[^\n]*\n\s*)*(SELECT|SET SESSION|SHOW GRANTS|START TRANSACTION|COMMIT)\b", re.I
 )
 
 

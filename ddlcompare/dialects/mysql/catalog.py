@@ -25,8 +25,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from ddlcompare.dialects.mysql.privileges import Access, grantee, names
 from ddlcompare.dialects.mysql.types import SPATIAL_TYPES
 from ddlcompare.errors import DdlError
+from ddlcompare.model.base import Unseen
 
 if TYPE_CHECKING:
     from ddlcompare.dialects import LoadOptions
@@ -50,8 +52,14 @@ QUERY_NAMES = (
     "parameters",
     "events",
 )
-# besides QUERY_NAMES: two session SETs, START TRANSACTION, COMMIT, and for MariaDB the sequence query
-SETUP_STATEMENTS = 4
+# besides QUERY_NAMES: two session SETs, the account query, SHOW GRANTS, START TRANSACTION, COMMIT, and
+# for MariaDB the sequence query (MySQL 8 with active roles: SHOW GRANTS ... USING them as well)
+SETUP_STATEMENTS = 6
+# what a database-level SELECT is needed for: without it information_schema shows only the tables the
+# account has table-level grants on, and none of their CHECK and FOREIGN KEY constraints
+RELATION_KINDS = frozenset(
+    ("table", "view", "sequence", "primary_key", "unique", "index", "check", "foreign_key", "trigger")
+)
 
 KNOWN_GAPS = (
     "USING BTREE/HASH written explicitly on an index whose engine default it is (not in STATISTICS)",
@@ -63,7 +71,8 @@ KNOWN_GAPS = (
     "routine parameter lists and trigger headers are rebuilt (SHOW CREATE prints the original text)",
     "trigger FOLLOWS/PRECEDES (the order is kept: triggers are written in ACTION_ORDER)",
     "character set introducers of view literals (VIEW_DEFINITION is view_body_utf8, printed without them)",
-    "objects the user may not see are left out silently (TRIGGER, EVENT, SHOW VIEW privileges)",
+    "what the account may see is worked out from SHOW GRANTS as the server combines them (first matching"
+    " database pattern per grantee); the definer of a routine without SELECT on mysql.proc is refused",
     "MariaDB AGGREGATE functions and Oracle-mode packages",
     "MySQL 8: view ALGORITHM (not in information_schema.VIEWS), untested against a MySQL server",
 )
@@ -81,11 +90,22 @@ _SEQ_COLUMNS = (
 
 @dataclass(frozen=True, slots=True)
 class CatalogDump:
-    """What read_catalog returns: mariadb-dump-style DDL, how many statements ran, server version."""
+    """What read_catalog returns: mariadb-dump-style DDL, how many statements ran, server version,
+    and what the account could not see (left out of the text)."""
 
     text: str
     queries: int
     server_version: str
+    unseen: tuple[Unseen, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _Hidden:
+    """What the builder leaves out because the account cannot see (all of) it."""
+
+    relations: bool = False  # tables, views and sequences (no database-level SELECT)
+    views: frozenset[str] = frozenset()  # views whose definition is hidden (no SHOW VIEW)
+    routines: bool = False  # bodies hidden (no SELECT on mysql.proc / SHOW_ROUTINE)
 
 
 # --------------------------------------------------------------------------------------------
@@ -288,6 +308,21 @@ def read_catalog(url: str) -> CatalogDump:
             # read-only twice over: for the whole session, and for the snapshot transaction itself
             cur.execute("SET SESSION TRANSACTION READ ONLY")
             sent += 2
+            current = "grants"
+            cur.execute(
+                "SELECT CURRENT_USER() AS user, CURRENT_ROLE() AS role, @@lower_case_table_names AS lctn"
+            )
+            account = cur.fetchone()
+            cur.execute("SHOW GRANTS")
+            sent += 2
+            grant_lines = [str(next(iter(r.values()))) for r in cur.fetchall()]
+            role = account["role"]
+            if flavor == "mysql" and role and role != "NONE":
+                # MySQL 8 lists a role's privileges only when asked to (MariaDB lists the enabled ones)
+                cur.execute(f"SHOW GRANTS FOR CURRENT_USER() USING {role}")
+                sent += 1
+                grant_lines = [str(next(iter(r.values()))) for r in cur.fetchall()]
+            access = Access.from_show_grants(grant_lines, fold=int(account["lctn"] or 0) != 0)
             cur.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY")
             sent += 1
             for name in QUERY_NAMES:
@@ -295,7 +330,7 @@ def read_catalog(url: str) -> CatalogDump:
                 cur.execute(_load_query(name, flavor), {"db": u.database})
                 sent += 1
                 rows[name] = list(cur.fetchall())
-            if flavor == "mariadb":
+            if flavor == "mariadb" and access.has("SELECT", u.database):
                 current = "sequences"
                 seqs = sorted(r["TABLE_NAME"] for r in rows["tables"] if r["TABLE_TYPE"] == "SEQUENCE")
                 cur.execute(_sequence_query(u.database, seqs))
@@ -310,8 +345,118 @@ def read_catalog(url: str) -> CatalogDump:
     except pymysql.err.MySQLError as e:
         text = str(e.args[1]) if len(e.args) > 1 else str(e)
         raise DdlError(f"{u.redacted()}: catalog query {current!r} failed: {text}") from None
-    text = _Builder(rows, u.database, version, flavor).build()
-    return CatalogDump(text=text, queries=sent, server_version=version)
+    hidden, unseen = _visibility(access, u.database, flavor, version, rows, grantee(str(account["user"])))
+    text = _Builder(rows, u.database, version, flavor, hidden).build()
+    return CatalogDump(text=text, queries=sent, server_version=version, unseen=unseen)
+
+
+def _visibility(
+    access: Access, db: str, flavor: str, version: str, rows: dict[str, list[Row]], who: str
+) -> tuple[_Hidden, tuple[Unseen, ...]]:
+    """What the account cannot see of `db`: from its grants where information_schema hides rows
+    without a trace (tables, triggers, events, routines), from the rows where it blanks them (view
+    definitions, routine bodies, foreign keys' rules)."""
+    out: list[Unseen] = []
+    on_db = f"{qi(db)}.*"
+
+    def needs(privilege: str, why: str = "") -> str:
+        grant = f"GRANT {privilege} ON {on_db} TO {who}"
+        return f"the account needs the {privilege} privilege on {db}{why} ({grant})"
+
+    relations = not access.has("SELECT", db)
+    if relations:
+        out.append(
+            Unseen(
+                RELATION_KINDS,
+                "",
+                what=f"the tables, views and sequences of {db}",
+                reason=needs(
+                    "SELECT",
+                    " as a whole: with table-level grants information_schema shows only those tables, "
+                    "and none of their CHECK and FOREIGN KEY constraints",
+                ),
+            )
+        )
+    kinds = {r["TABLE_NAME"]: r["TABLE_TYPE"] for r in rows["tables"]}
+    definitions = {v["TABLE_NAME"]: v["VIEW_DEFINITION"] for v in rows["views"]}
+    views = sorted(
+        (n for n, k in kinds.items() if k == "VIEW" and not definitions.get(n)), key=_sort_key
+    )
+    if views and not relations:
+        out.append(
+            Unseen(
+                frozenset(("view",)),
+                "",
+                frozenset(views),
+                what=f"the definitions of views {names(views)}",
+                reason=needs("SHOW VIEW"),
+            )
+        )
+    fk_tables = sorted(
+        {f["TABLE_NAME"] for f in rows["foreign_keys"] if f["UPDATE_RULE"] is None}, key=_sort_key
+    )
+    if fk_tables and not relations:
+        out.append(
+            Unseen(
+                frozenset(("foreign_key",)),
+                "",
+                frozenset(fk_tables),
+                what=f"the foreign keys of {names(fk_tables)}",
+                reason="information_schema shows a foreign key's rules only to an account with a privilege "
+                f"besides SELECT on its table, e.g. SHOW VIEW (GRANT SHOW VIEW ON {on_db} TO {who})",
+            )
+        )
+    if not access.has("TRIGGER", db):
+        tables = [n for n, k in kinds.items() if k in ("BASE TABLE", "SYSTEM VERSIONED")]
+        missing = sorted((t for t in tables if not access.has("TRIGGER", db, t)), key=_sort_key)
+        if relations or missing:
+            partly = not relations and len(missing) < len(tables)
+            out.append(
+                Unseen(
+                    frozenset(("trigger",)),
+                    "",
+                    None if relations else frozenset(missing),
+                    what=f"the triggers of tables {names(missing)}" if partly else f"the triggers of {db}",
+                    reason=needs("TRIGGER"),
+                )
+            )
+    if not access.has("EVENT", db):
+        out.append(Unseen(frozenset(("event",)), "", what=f"the events of {db}", reason=needs("EVENT")))
+    routines = not _sees_routines(access, db, flavor, version) or any(
+        r["ROUTINE_DEFINITION"] is None for r in rows["routines"]
+    )
+    if routines:
+        if flavor == "mysql":
+            reason = f"the account needs the SHOW_ROUTINE privilege (GRANT SHOW_ROUTINE ON *.* TO {who})"
+        elif _version(version) >= (11, 3):
+            reason = needs("SHOW CREATE ROUTINE")
+        else:
+            reason = f"the account needs SELECT on mysql.proc (GRANT SELECT ON `mysql`.`proc` TO {who})"
+        out.append(
+            Unseen(
+                frozenset(("procedure", "function")),
+                "",
+                what=f"the stored procedures and functions of {db}",
+                reason=reason,
+            )
+        )
+    return _Hidden(relations, frozenset(views), routines), tuple(out)
+
+
+def _version(version: str) -> tuple[int, int]:
+    m = re.match(r"(\d+)\.(\d+)", version)
+    return (int(m.group(1)), int(m.group(2))) if m else (0, 0)
+
+
+def _sees_routines(access: Access, db: str, flavor: str, version: str) -> bool:
+    """Whether information_schema shows every routine of `db` with its body to this account (besides
+    their definer): MySQL 8.0.20+ SHOW_ROUTINE or global SELECT; MariaDB SELECT on mysql.proc, or from
+    11.3 SHOW CREATE ROUTINE."""
+    if flavor == "mysql":
+        return access.has_global("SHOW_ROUTINE") or access.has_global("SELECT")
+    if access.has("SELECT", "mysql", "proc"):
+        return True
+    return _version(version) >= (11, 3) and access.has("SHOW CREATE ROUTINE", db)
 
 
 def _sequence_query(db: str, names: Sequence[str]) -> str:
@@ -324,11 +469,14 @@ def _sequence_query(db: str, names: Sequence[str]) -> str:
 
 
 def inspect(url: str, options: LoadOptions) -> Schema:
-    """Read a live MySQL/MariaDB database into the model through the offline parser."""
+    """Read a live MySQL/MariaDB database into the model through the offline parser; what the account
+    cannot see is an error, or with `skip_unreadable` left out of comparisons with a warning."""
+    from ddlcompare.dialects import unreadable
     from ddlcompare.dialects.mysql.parse import parse
 
     dump = read_catalog(url)
-    return parse(dump.text, redact(url), options)
+    shown = redact(url)
+    return unreadable(parse(dump.text, shown, options), dump.unseen, shown, options)
 
 
 # --------------------------------------------------------------------------------------------
@@ -429,14 +577,18 @@ def _system_time_interval(bounds: Sequence[str | None]) -> tuple[str, datetime] 
 class _Builder:
     """Turn the catalog rows into mariadb-dump-ordered DDL text."""
 
-    def __init__(self, rows: dict[str, list[Row]], db: str, version: str, flavor: str) -> None:
+    def __init__(
+        self, rows: dict[str, list[Row]], db: str, version: str, flavor: str, hidden: _Hidden | None = None
+    ) -> None:
         self.rows = rows
         self.db = db
         self.version = version
         self.mariadb = flavor == "mariadb"
+        self.hidden = hidden or _Hidden()
         self.tables: dict[str, _Table] = {}
         for r in rows["tables"]:
-            self.tables[r["TABLE_NAME"]] = _Table(r)
+            if not self.hidden.relations and r["TABLE_NAME"] not in self.hidden.views:
+                self.tables[r["TABLE_NAME"]] = _Table(r)
         for c in rows["columns"]:
             t = self.tables.get(c["TABLE_NAME"])
             if t is not None:
@@ -461,7 +613,7 @@ class _Builder:
                 idx.parts.sort(key=lambda p: int(p["SEQ_IN_INDEX"]))
         for f in rows["foreign_keys"]:
             t = self.tables.get(f["TABLE_NAME"])
-            if t is not None:
+            if t is not None and f["UPDATE_RULE"] is not None:  # without its rules: reported unseen
                 t.fks.setdefault(f["CONSTRAINT_NAME"], []).append(f)
         for ch in rows["checks"]:
             t = self.tables.get(ch["TABLE_NAME"])
@@ -1012,7 +1164,7 @@ class _Builder:
 
     def routines(self) -> str:
         rts = self.rows["routines"]
-        if not rts:
+        if not rts or self.hidden.routines:
             return ""
         out = [f"\n--\n-- Dumping routines for database {ql(self.db)}\n--\n"]
         for r in sorted(rts, key=lambda r: (r["ROUTINE_TYPE"], _sort_key(r["ROUTINE_NAME"]))):

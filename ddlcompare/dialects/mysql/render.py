@@ -1284,7 +1284,8 @@ def snapshot(schema: Schema) -> str:
     empty = Schema(schema.dialect, {})
     plan = combine(make_plan(empty, schema, diff(empty, schema), DIALECT, render))
     title = f"-- ddlcompare snapshot ({schema.dialect})" + (f" of {schema.source}" if schema.source else "")
-    lines = [title, ""]
+    # a partial snapshot says so in itself, not only on stderr
+    lines = [title, *(f"-- left out: the account cannot see {u.what}" for u in schema.unseen), ""]
     lines += [s.sql for s in statements(plan)]
     return "\n".join(lines) + "\n"
 

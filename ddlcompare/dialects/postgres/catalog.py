@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from pglast.keywords import COL_NAME_KEYWORDS, RESERVED_KEYWORDS, TYPE_FUNC_NAME_KEYWORDS
 
 from ddlcompare.errors import DdlError
+from ddlcompare.model.base import Unseen
 
 if TYPE_CHECKING:
     from ddlcompare.dialects import LoadOptions
@@ -124,11 +125,13 @@ SET row_security = off;"""
 
 @dataclass(frozen=True, slots=True)
 class CatalogDump:
-    """What read_catalog returns: pg_dump-style DDL, how many catalog queries ran, server version."""
+    """What read_catalog returns: pg_dump-style DDL, how many catalog queries ran, server version,
+    and what the account could not read (left out of the text)."""
 
     text: str
     queries: int
     server_version: int
+    unseen: tuple[Unseen, ...] = ()
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -182,9 +185,11 @@ def read_catalog(url: str) -> CatalogDump:
         conn = psycopg.connect(url, autocommit=True, row_factory=dict_row)
     except psycopg.Error as e:
         msg = str(e).strip().splitlines()
+        hint = "check host, port, database name, user and password"
+        if "permission denied for database" in str(e):
+            hint = f"the account needs CONNECT on the database: {_grant_connect(url)}"
         raise DdlError(
-            f"{_redact(url)}: cannot connect: {msg[0] if msg else type(e).__name__}",
-            hint="check host, port, database name, user and password",
+            f"{_redact(url)}: cannot connect: {msg[0] if msg else type(e).__name__}", hint=hint
         ) from None
     except Exception as e:  # psycopg raises ProgrammingError etc. for malformed URLs
         raise DdlError(f"{_redact(url)}: cannot connect: {e}") from None
@@ -215,19 +220,42 @@ def read_catalog(url: str) -> CatalogDump:
         raise
     except psycopg.Error as e:
         msg = str(e).strip().splitlines()
+        # every role may read pg_catalog unless a hardened server revoked it from PUBLIC
+        denied = isinstance(e, psycopg.errors.InsufficientPrivilege)
         raise DdlError(
-            f"{_redact(url)}: catalog query {current!r} failed: {msg[0] if msg else type(e).__name__}"
+            f"{_redact(url)}: catalog query {current!r} failed: {msg[0] if msg else type(e).__name__}",
+            hint="the catalog reader needs SELECT on the pg_catalog tables, which PUBLIC has by default"
+            if denied
+            else None,
         ) from None
-    text = _Builder(rows).build()
-    return CatalogDump(text=text, queries=len(QUERY_NAMES), server_version=version)
+    builder = _Builder(rows)
+    text = builder.build()
+    return CatalogDump(
+        text=text, queries=len(QUERY_NAMES), server_version=version, unseen=builder.unseen()
+    )
+
+
+def _grant_connect(url: str) -> str:
+    """`GRANT CONNECT ON DATABASE db TO role` for the URL's database and role, for hints."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    try:
+        info = conninfo_to_dict(url)
+    except Exception:  # the message is only a hint: a URL libpq accepted but we cannot split
+        return "GRANT CONNECT ON DATABASE ... TO ..."
+    user = str(info.get("user") or "...")
+    return f"GRANT CONNECT ON DATABASE {qi(str(info.get('dbname') or user))} TO {qi(user)}"
 
 
 def inspect(url: str, options: LoadOptions) -> Schema:
-    """Read a live PostgreSQL database into the model through the offline parser."""
+    """Read a live PostgreSQL database into the model through the offline parser; what the account
+    cannot read is an error, or with `skip_unreadable` left out of comparisons with a warning."""
+    from ddlcompare.dialects import unreadable
     from ddlcompare.dialects.postgres.parse import parse
 
     dump = read_catalog(url)
-    return parse(dump.text, _redact(url), options)
+    shown = _redact(url)
+    return unreadable(parse(dump.text, shown, options), dump.unseen, shown, options)
 
 
 # --------------------------------------------------------------------------------------------
@@ -492,6 +520,7 @@ class _Builder:
     def __init__(self, rows: dict[str, list[Row]]) -> None:
         self.rows = rows
         self.entries: list[_Entry] = []
+        self.hidden_mappings: list[str] = []  # user mappings whose options the account cannot read
         self.rels: dict[int, _Rel] = {
             r["oid"]: _Rel(r, qn(r["nspname"], r["relname"])) for r in rows["relations"]
         }
@@ -582,6 +611,23 @@ class _Builder:
         return e
 
     # ---- object kinds
+
+    def unseen(self) -> tuple[Unseen, ...]:
+        """What build() left out because the account cannot read it (call after build)."""
+        if not self.hidden_mappings:
+            return ()
+        names = sorted(self.hidden_mappings)
+        return (
+            Unseen(
+                kinds=frozenset(("user_mapping",)),
+                schema="",
+                names=frozenset(names),
+                what=f"the options of user mappings {', '.join(names)}",
+                reason="PostgreSQL shows them only to superusers, to the mapped role when it has USAGE "
+                "on the server (GRANT USAGE ON FOREIGN SERVER ...), and for PUBLIC mappings to "
+                "members of the server's owner",
+            ),
+        )
 
     def build(self) -> str:
         self._index_class_deps()
@@ -1610,7 +1656,10 @@ class _Builder:
             f"ALTER SERVER {name} OWNER TO {qi(d['owner'])};",
             *_comment("SERVER", name, d["description"]),
         ]
-        for user, options in d["mappings"] or ():
+        for user, options, readable in d["mappings"] or ():
+            if not readable:  # its options are hidden from this account: left out, not guessed
+                self.hidden_mappings.append(f"{user} SERVER {d['name']}")
+                continue
             mapping = f"CREATE USER MAPPING FOR {qi(user)} SERVER {name}"
             if options:
                 mapping += f" OPTIONS (\n    {options}\n)"

@@ -1790,6 +1790,8 @@ def snapshot(schema: Schema) -> str:
         f"-- ddlcompare snapshot ({schema.dialect}) of {schema.source}"
         if schema.source
         else f"-- ddlcompare snapshot ({schema.dialect})",
+        # a partial snapshot says so in itself, not only on stderr
+        *(f"-- left out: the account cannot see {u.what}" for u in schema.unseen),
         "SET check_function_bodies = false;",
         "",
     ]

@@ -103,9 +103,17 @@ SELECT 'server', s.oid, '', json_build_object(
            'options', pg_catalog.array_to_string(ARRAY(
                 SELECT pg_catalog.quote_ident(o.option_name) || ' ' || pg_catalog.quote_literal(o.option_value)
                 FROM pg_catalog.pg_options_to_table(s.srvoptions) o ORDER BY o.option_name), E',\n    '),
+           -- [user, options, readable]: pg_user_mappings shows options only to superusers, to the mapped
+           -- role when it may use the server, and for PUBLIC to members of the server's owner
            'mappings', ARRAY(SELECT json_build_array(um.usename, pg_catalog.array_to_string(ARRAY(
                 SELECT pg_catalog.quote_ident(o.option_name) || ' ' || pg_catalog.quote_literal(o.option_value)
-                FROM pg_catalog.pg_options_to_table(um.umoptions) o ORDER BY o.option_name), E',\n    '))
+                FROM pg_catalog.pg_options_to_table(um.umoptions) o ORDER BY o.option_name), E',\n    '),
+                um.umoptions IS NOT NULL
+                OR (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = CURRENT_USER)
+                OR (um.umuser <> 0 AND um.usename = CURRENT_USER
+                    AND (pg_catalog.pg_has_role(s.srvowner, 'USAGE')
+                         OR pg_catalog.has_server_privilege(s.oid, 'USAGE')))
+                OR (um.umuser = 0 AND pg_catalog.pg_has_role(s.srvowner, 'USAGE')))
                 FROM pg_catalog.pg_user_mappings um WHERE um.srvid = s.oid ORDER BY um.usename),
            'acl', s.srvacl::pg_catalog.text[], 'baseacl', pg_catalog.acldefault('S', s.srvowner)::pg_catalog.text[],
            'description', d.description)
