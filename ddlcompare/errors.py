@@ -7,8 +7,10 @@ from dataclasses import dataclass
 
 from ddlcompare.source import SourcePos, printable
 
-# Longest message printed whole: an error quoting a 50 MB token must stay a readable line.
-MESSAGE_LIMIT = 400
+# Longest message printed whole: an error quoting a 50 MB token must stay readable (a message
+# listing every missing grant with its GRANT statement is about 1,000 characters).
+MESSAGE_LIMIT = 2000
+
 
 def shorten(text: str, limit: int = MESSAGE_LIMIT) -> str:
     """`text` cut in the middle to about `limit` characters, saying how much was left out."""

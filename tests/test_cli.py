@@ -194,7 +194,7 @@ def test_long_error_excerpt_is_cut(tmp_path: Path) -> None:
     bad = write(tmp_path, "bad.sql", "CREATE TABLE t (id integer " + "x" * 1_000_000 + ");\n")
     r = run(write(tmp_path, "old.sql", OLD), bad)
     assert_error(r, bad)
-    assert len(r.stderr) < 1000 and "characters omitted" in r.stderr
+    assert len(r.stderr) < 2500 and "characters omitted" in r.stderr
 
 
 def test_invalid_utf8_on_stdin(tmp_path: Path) -> None:
