@@ -18,8 +18,8 @@ The rules, chosen so that a password is never taken for a host, a path or a quer
   (they win over the userinfo, as in libpq); any parameter whose name says it is secret (see
   `is_secret_name`) is kept for the driver but never shown. A segment without `=` that follows a
   secret parameter is taken as the rest of its value (`?password=a&b` is the password `a&b`).
-- Without any `@`, a port that is not a number is shown as `***` and nothing after it is shown:
-  `user:password/...` with the `@host` forgotten reads as host `user` with port `password`.
+- A port that is not a number is shown as `***` and nothing after it is shown: `user:password/db`
+  with the `@host` forgotten reads as host `user` with port `password`.
 
 `DbUrl.redacted` is the URL as written with the password and secret parameters left out; it names the
 source everywhere (messages, reports, JSON, DOT, snapshots). Every secret a parsed URL carries is
@@ -169,33 +169,39 @@ def _port_ok(text: str) -> bool:
     return text == "" or (_PORT.fullmatch(text) is not None and 1 <= int(text) <= 65535)
 
 
-def _authority_display(s: _Split) -> tuple[str, bool]:
-    """The host list as shown, and whether the rest of the URL may be shown after it.
+def _is_ipv6(text: str) -> bool:
+    try:
+        ipaddress.IPv6Address(text)
+        return True
+    except ValueError:
+        return False
 
-    Without an `@`, `user:password/...` reads as host `user` with port `password`: a port that is not a
-    number is shown as *** and nothing after it is shown (it may be the rest of that password)."""
-    if s.userinfo is not None:
-        return s.authority, True
+
+def _authority_display(s: _Split) -> tuple[str, str | None]:
+    """The host list as shown, and the text that is not shown (None when all of it is).
+
+    A port that is not a number is shown as *** and nothing after it is shown: it may be part of a
+    password (`user:password/db` with the `@host` forgotten reads as host `user`, port `password`)."""
     shown: list[str] = []
     for item in s.authority.split(","):
-        if item.startswith("["):
-            shown.append(item)
-            continue
-        host, colon, port = item.partition(":")
-        if colon and not _port_ok(port):
-            shown.append(f"{host}:{MASK}")
-            return ",".join(shown), False
+        if not item.startswith("[") and not _is_ipv6(_decode(item)):  # (unbracketed: an error)
+            host, colon, port = item.partition(":")
+            if colon and not _port_ok(port):
+                shown.append(f"{host}:{MASK}")
+                start = sum(len(x) + 1 for x in shown[:-1]) + len(host) + 1
+                query = "&".join(p.raw for p in s.query)
+                return ",".join(shown), s.authority[start:] + s.path + (f"?{query}" if query else "")
         shown.append(item)
-    return s.authority, True
+    return s.authority, None
 
 
 def _display(s: _Split) -> str:
     out = s.scheme + s.sep
     if s.userinfo is not None:
         out += f"{s.user_raw}@"
-    authority, rest_ok = _authority_display(s)
+    authority, hidden = _authority_display(s)
     out += authority
-    if rest_ok:
+    if hidden is None:
         out += s.path
         kept = [p.raw for p in s.query if not p.secret and p.key.lower() not in PASSWORD_KEYS]
         if kept:
@@ -211,10 +217,9 @@ def _secret_values(s: _Split) -> list[tuple[str, str]]:
     for p in s.query:
         if (p.secret or p.key.lower() in PASSWORD_KEYS) and p.value:
             out.append((p.raw.partition("=")[2], p.value))
-    if s.userinfo is None and not _authority_display(s)[1]:
-        # the masked "port" and what follows it may be a password (see _authority_display)
-        tail = s.authority.partition(":")[2] + s.path
-        out.append((tail, _decode(tail)))
+    hidden = _authority_display(s)[1]
+    if hidden:  # the masked "port" and what follows it may be a password (see _authority_display)
+        out.append((hidden, _decode(hidden)))
     return out
 
 
@@ -385,10 +390,8 @@ def _hosts(authority: str, shown: str) -> tuple[Host, ...]:
             if end < 0:
                 raise _fail(shown, "an IPv6 address without its closing ]", "write it like [::1]:5432")
             name, tail = _decode(item[1:end]), item[end + 1 :]
-            try:
-                ipaddress.IPv6Address(name)
-            except ValueError:
-                raise _fail(shown, "not an IPv6 address in [ ]", "write it like [::1]:5432") from None
+            if not _is_ipv6(name):
+                raise _fail(shown, "not an IPv6 address in [ ]", "write it like [::1]:5432")
             if tail and not tail.startswith(":"):
                 raise _fail(shown, "text after the ] of an IPv6 address", "write it like [::1]:5432")
             port = tail[1:] if tail else ""
