@@ -396,7 +396,8 @@ def _hosts(authority: str, shown: str) -> tuple[Host, ...]:
                 raise _fail(shown, "text after the ] of an IPv6 address", "write it like [::1]:5432")
             port = tail[1:] if tail else ""
         else:
-            if item.count(":") > 1:
+            bare = _decode(item)
+            if item.count(":") > 1 and (_is_ipv6(bare) or _is_ipv6(bare.rpartition(":")[0])):
                 raise _fail(shown, "an IPv6 address must be in brackets", "write it like [::1]:5432")
             raw, _, port = item.partition(":")
             if "[" in raw or "]" in raw:
