@@ -16,19 +16,15 @@ TCP 127.0.0.1:3306 with a user that has a password. Both are created here and dr
 from __future__ import annotations
 
 import re
-import socket
-import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, quote_plus
 
 import pytest
 
-from tests.support import mysql_url as my
-from tests.support import pgauth
+from tests.support import pgauth, pwservers
 from tests.support.cli import Run, run, run_process
-from tests.support.servers import mariadb_available, require
+from tests.support.pwservers import Server
 
 SECRET = "S3cr/et@P:w#?x"
 WRONG = "Wr0ng/pa@ss:w#?y"
@@ -75,51 +71,16 @@ SCHEMES = {
 COMMANDS = ("compare-sql", "compare-json-outdir", "compare-self-markdown", "compare-dot", "snapshot")
 
 
-@dataclass(frozen=True)
-class Server:
-    """Where a dialect's password-protected user and database are."""
-
-    dialect: str
-    user: str
-    db: str
-    port: int
-    ipv6: bool  # whether [::1]:port answers
-
-
-def _ipv6_listens(port: int) -> bool:
-    try:
-        with socket.create_connection(("::1", port), timeout=2):
-            return True
-    except OSError:
-        return False
-
-
 @pytest.fixture(scope="module")
 def pg_server() -> Iterator[Server]:
-    require(pgauth.available(), "initdb/pg_ctl for a private PostgreSQL cluster")
-    with pgauth.cluster() as c:
-        user = f"ddlc_sec_{uuid.uuid4().hex[:8]}"
-        c.psql(f"CREATE ROLE {user} LOGIN PASSWORD '{SECRET}'")
-        c.psql(f"CREATE DATABASE {user} OWNER {user}")
-        c.psql(f"SET ROLE {user}; CREATE TABLE t (a int)", db=user)
-        yield Server("postgres", user, user, c.port, c.ipv6 and _ipv6_listens(c.port))
+    with pwservers.pg_role(SECRET) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
 def my_server() -> Iterator[Server]:
-    require(mariadb_available(), "MariaDB")
-    tag = uuid.uuid4().hex[:8]
-    user, db = f"ddlc_sec_{tag}", f"{my.PREFIX}sec_{tag}"
-    my.create_db(db)
-    try:
-        for host in ("127.0.0.1", "localhost"):
-            my.sql(f"CREATE USER '{user}'@'{host}' IDENTIFIED BY '{SECRET}'")
-            my.sql(f"GRANT ALL ON `{db}`.* TO '{user}'@'{host}'")
-        my.sql("CREATE TABLE t (a int)", db=db)
-        yield Server("mysql", user, db, 3306, _ipv6_listens(3306))
-    finally:
-        my.sql(f"DROP USER IF EXISTS '{user}'@'127.0.0.1', '{user}'@'localhost'")
-        my.drop_db(db)
+    with pwservers.my_user(SECRET) as server:
+        yield server
 
 
 def url_for(server: Server, template: str, password: str, port: int) -> str:
