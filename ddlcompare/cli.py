@@ -167,7 +167,6 @@ def _no_passwords(entry: _Entry) -> _Entry:
             try:
                 entry(argv)
             finally:
-                sys.stdout.flush()
                 sys.stdout, sys.stderr = out, err
 
     return run

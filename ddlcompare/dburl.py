@@ -316,7 +316,8 @@ class ScrubbedWriter(io.TextIOBase):
         return True
 
     def flush(self) -> None:
-        self._target.flush()
+        if not getattr(self._target, "closed", False):  # also called when the writer is collected
+            self._target.flush()
 
     def isatty(self) -> bool:
         return self._target.isatty()

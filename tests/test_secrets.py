@@ -210,3 +210,27 @@ def test_usage_errors_do_not_echo_a_password(
         assert "***" in r.stderr  # the URL was echoed, with the password scrubbed
         for leaks in LEAKS.values():
             assert not [s for s in leaks if s in r.stdout + r.stderr], r.stderr
+
+
+@pytest.mark.parametrize("dialect", ["postgres", "mysql"])
+def test_last_guard_scrubs_a_password_found_in_the_schema(
+    request: pytest.FixtureRequest, tmp_path: Path, dialect: str
+) -> None:
+    """A schema that contains the password (a comment here) has it written as ***, with a warning:
+    the scrub of stdout and of every --output-dir file is what catches it."""
+    server: Server = request.getfixturevalue("pg_server" if dialect == "postgres" else "my_server")
+    url = url_for(server, FORMS[1][1], SECRET, server.port)
+    schema = tmp_path / "schema.sql"
+    if dialect == "postgres":
+        schema.write_text(f"CREATE TABLE t (a int);\nCOMMENT ON TABLE t IS '{SECRET}';\n")
+    else:
+        schema.write_text(f"CREATE TABLE t (a int) COMMENT '{SECRET}';\n")
+    r = run(url, str(schema), "-o", str(tmp_path / "out"), "-f", "markdown")
+    assert r.code == 1 and not r.crash, r.stderr
+    assert "a database password occurred in the output" in r.stderr
+    written = {p.name: p.read_text() for p in (tmp_path / "out").iterdir()}
+    assert "'***'" in r.stdout
+    for name in ("diff.json", "migration_forward.sql", "schema_diff_report.md"):  # the rollback drops it
+        assert "***" in written[name], name
+    for text in (r.stdout, r.stderr, *written.values()):
+        assert not [s for s in LEAKS["right"] if s in text]
