@@ -158,7 +158,8 @@ def _split(url: str) -> _Split:
                 continue
             key, _, value = seg.partition("=")
             name = _decode(key)
-            params.append(_Param(seg, name, _decode(value), is_secret_name(name)))
+            # a segment that holds a secret value is secret whatever its name (`?a=x?password=y`)
+            params.append(_Param(seg, name, _decode(value), is_secret_name(name) or "\0" in seg_masked))
     password = None
     if userinfo is not None and ":" in userinfo:
         password = userinfo.partition(":")[2]

@@ -51,6 +51,11 @@ PW_ENC_LOWER = "S3cr%2fet%40P%3aw%23%3fx"
             "mysql://h/db?password=a&b&unix_socket=/s",
             {"password": "a&b", "params": (("unix_socket", "/s"),), "redacted": "mysql://h/db?unix_socket=/s"},
         ),
+        # a secret value inside another parameter's value hides that parameter
+        (
+            "postgresql://h/db?application_name=x?password=y0ursecret&sslmode=disable",
+            {"redacted": "postgresql://h/db?sslmode=disable", "params": (("sslmode", "disable"),)},
+        ),
         # secret-looking names are kept for the driver and hidden; sslkey is a file name, not a secret
         (
             "postgresql://h/db?sslpassword=k3yp4ss&sslkey=/k.pem&oauth_client_secret=s3cr3t",
