@@ -148,8 +148,12 @@ def run_all(
     return len(cases)
 
 
+LIVE = {"postgres": pytest.mark.live, "mysql": pytest.mark.live_mysql}
+DIALECTS = [pytest.param(d, marks=mark) for d, mark in LIVE.items()]
 CASES = [
-    pytest.param(dialect, form, template, outcome, pw, reach, id=f"{dialect}-{form}-{pw}-{reach}")
+    pytest.param(
+        dialect, form, template, outcome, pw, reach, id=f"{dialect}-{form}-{pw}-{reach}", marks=LIVE[dialect]
+    )
     for dialect in ("postgres", "mysql")
     for form, template, outcome in FORMS
     for pw in PASSWORDS
@@ -180,7 +184,7 @@ def test_no_password_in_any_output(
     assert run_all(server, url, schema, tmp_path, want) == len(COMMANDS)
 
 
-@pytest.mark.parametrize("dialect", ["postgres", "mysql"])
+@pytest.mark.parametrize("dialect", DIALECTS)
 @pytest.mark.parametrize("form", ["userinfo-raw", "query-raw", "ipv6-unclosed"])
 def test_no_password_as_a_process(
     request: pytest.FixtureRequest, tmp_path: Path, dialect: str, form: str
@@ -195,7 +199,7 @@ def test_no_password_as_a_process(
     assert run_all(server, url, schema, tmp_path, want, run_process) == len(COMMANDS)
 
 
-@pytest.mark.parametrize("dialect", ["postgres", "mysql"])
+@pytest.mark.parametrize("dialect", DIALECTS)
 def test_usage_errors_do_not_echo_a_password(
     request: pytest.FixtureRequest, tmp_path: Path, dialect: str
 ) -> None:
@@ -212,7 +216,7 @@ def test_usage_errors_do_not_echo_a_password(
             assert not [s for s in leaks if s in r.stdout + r.stderr], r.stderr
 
 
-@pytest.mark.parametrize("dialect", ["postgres", "mysql"])
+@pytest.mark.parametrize("dialect", DIALECTS)
 def test_last_guard_scrubs_a_password_found_in_the_schema(
     request: pytest.FixtureRequest, tmp_path: Path, dialect: str
 ) -> None:
