@@ -5,15 +5,16 @@ Exit codes follow diff(1): 0 no differences, 1 differences, 2 error.
 
 from __future__ import annotations
 
+import functools
 import sys
 import traceback
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, NoReturn, Protocol
 
 import typer
 
-from ddlcompare import __version__, dialects, load_source, load_sources, plan_between, resolve_dialect
+from ddlcompare import __version__, dburl, dialects, load_source, load_sources, plan_between, resolve_dialect
 from ddlcompare.dialects import LoadOptions
 from ddlcompare.errors import DdlError, InternalError, located
 from ddlcompare.output.dot import render_dot
@@ -104,10 +105,13 @@ def compare_cmd(
     if output_dir is not None:
         try:
             output_dir.mkdir(parents=True, exist_ok=True)
-            (output_dir / "migration_forward.sql").write_text(forward, encoding="utf-8")
-            (output_dir / "migration_rollback.sql").write_text(rollback, encoding="utf-8")
-            (output_dir / "schema_diff_report.md").write_text(render_markdown(plan), encoding="utf-8")
-            (output_dir / "diff.json").write_text(render_json(plan), encoding="utf-8")
+            for name, text in (
+                ("migration_forward.sql", forward),
+                ("migration_rollback.sql", rollback),
+                ("schema_diff_report.md", render_markdown(plan)),
+                ("diff.json", render_json(plan)),
+            ):
+                (output_dir / name).write_text(_scrubbed(text), encoding="utf-8")
         except OSError as e:
             raise DdlError(f"{output_dir}: cannot write: {e.strerror}") from None
     out = {
@@ -146,6 +150,50 @@ def snapshot_cmd(
     sys.stdout.write(d.snapshot(schema))
 
 
+_warned: list[bool] = []  # whether this run has said that it scrubbed its output
+
+
+def _scrubbed(text: str) -> str:
+    """`text` without the passwords of the command line's URLs (sources are named by their redacted
+    URL already; this catches what a driver or a library might echo)."""
+    clean = dburl.scrub(text)
+    if clean != text:
+        _warn_scrubbed()
+    return clean
+
+
+def _warn_scrubbed() -> None:
+    if not _warned:
+        _warned.append(True)
+        sys.stderr.write("ddlcompare: warning: a database password occurred in the output; written as ***\n")
+
+
+class _Entry(Protocol):
+    def __call__(self, argv: list[str] | None = None) -> None: ...
+
+
+def _no_passwords(entry: _Entry) -> _Entry:
+    """Run `entry` with stdout and stderr scrubbed of the secrets of every URL among the arguments
+    (registered before anything runs, so that even a usage error cannot echo one)."""
+
+    @functools.wraps(entry)
+    def run(argv: list[str] | None = None) -> None:
+        with dburl.secret_scope():
+            for arg in sys.argv[1:] if argv is None else argv:
+                dburl.register_url(arg)
+            _warned.clear()
+            out, err = sys.stdout, sys.stderr
+            sys.stderr = dburl.ScrubbedWriter(err)
+            sys.stdout = dburl.ScrubbedWriter(out, on_scrub=_warn_scrubbed)
+            try:
+                entry(argv)
+            finally:
+                sys.stdout, sys.stderr = out, err
+
+    return run
+
+
+@_no_passwords
 def main(argv: list[str] | None = None) -> None:
     """Entry point: dispatch `snapshot` or compare. A DdlError is the input's fault: its message and
     exit 2. Anything else is ddlcompare's: `internal error`, also exit 2 (exit 1 would read as

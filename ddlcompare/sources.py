@@ -4,44 +4,38 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from ddlcompare import dburl
 from ddlcompare.errors import DdlError
 from ddlcompare.source import SourcePos, printable
 
-URL_SCHEMES = {
-    "postgresql": "postgres",
-    "postgres": "postgres",
-    "mysql": "mysql",
-    "mariadb": "mysql",
-}
+URL_SCHEMES = dburl.SCHEMES
 
 
 @dataclass(frozen=True, slots=True)
 class Source:
     """Where a schema comes from: text (with the name errors cite) or a live URL."""
 
-    name: str
+    name: str  # for a URL: its redacted form (dburl), never the password
     text: str | None = None
-    url: str | None = None
+    url: str | None = field(default=None, repr=False)
 
     @property
     def url_dialect(self) -> str | None:
-        if self.url is None:
-            return None
-        return URL_SCHEMES.get(self.url.split(":", 1)[0].split("+", 1)[0].lower())
+        return None if self.url is None else dburl.dialect_of(self.url)
 
 
 def is_url(spec: str) -> bool:
-    head = spec.split("://", 1)
-    return len(head) == 2 and head[0].split("+", 1)[0].lower() in URL_SCHEMES
+    return dburl.is_url(spec)
 
 
 def open_source(spec: str) -> Source:
     """Resolve a command-line argument into a Source."""
-    if is_url(spec):
-        return Source(name=_redact(spec), url=spec)
+    if is_url(spec) or (dburl.dialect_of(spec) is not None and not Path(spec).exists()):
+        # `postgresql:/u:pw@h/db` (a slash short) is a URL to refuse, not a file name to echo
+        return Source(name=dburl.parse(spec).redacted, url=spec)
     if spec == "-":
         # bytes, decoded like a file's: the locale's text layer would let invalid UTF-8 through
         return Source(name="<stdin>", text=_decode("<stdin>", sys.stdin.buffer.read()))
@@ -128,12 +122,3 @@ def _git(spec: str) -> Source:
         raise DdlError(f"{printable(spec)}: {msg[-1] if msg else 'git cat-file failed'}")
     return Source(name=spec, text=_decode(spec, proc.stdout))
 
-
-def _redact(url: str) -> str:
-    """URL without its password, for messages and reports."""
-    scheme, rest = url.split("://", 1)
-    if "@" in rest.split("/", 1)[0]:
-        cred, host = rest.split("@", 1)
-        user = cred.split(":", 1)[0]
-        return f"{scheme}://{user}@{host}"
-    return url

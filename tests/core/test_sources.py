@@ -17,6 +17,16 @@ def test_url_detection_and_redaction() -> None:
     src = open_source("postgresql://u:secret@h:5432/db")
     assert src.name == "postgresql://u@h:5432/db" and src.url_dialect == "postgres"
     assert open_source("mariadb://root@localhost/db").url_dialect == "mysql"
+    # a password with unencoded reserved characters, or in the query, is not part of the name
+    src = open_source("postgresql://u:S3cr/et@P:w#?x@h/db")
+    assert src.name == "postgresql://u@h/db" and "S3cr" not in repr(src)
+    assert open_source("mysql://h/db?user=u&password=S3cr/et@P:w#?x").name == "mysql://h/db?user=u"
+
+
+def test_url_a_slash_short_is_refused_without_its_password() -> None:
+    with pytest.raises(DdlError, match="not a database URL") as e:
+        open_source("postgresql:/u:S3cret@h/db")
+    assert "S3cret" not in str(e.value)
 
 
 def test_missing_file_and_directory(tmp_path: Path) -> None:

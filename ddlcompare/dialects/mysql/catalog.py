@@ -16,15 +16,17 @@ What information_schema cannot tell is listed in `KNOWN_GAPS`; the reader writes
 
 from __future__ import annotations
 
+import os
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, unquote, urlsplit
 
+from ddlcompare import dburl
+from ddlcompare.dburl import DbUrl
 from ddlcompare.dialects.mysql.privileges import Access, grantee, names
 from ddlcompare.dialects.mysql.types import SPATIAL_TYPES
 from ddlcompare.errors import DdlError
@@ -114,72 +116,172 @@ class _Hidden:
 
 @dataclass(frozen=True, slots=True)
 class MyUrl:
-    """The parts of a mysql:// or mariadb:// URL that PyMySQL needs."""
+    """A mysql:// or mariadb:// URL and the PyMySQL settings its query gives."""
 
-    scheme: str
-    user: str
-    password: str | None
-    host: str
-    port: int
-    database: str
-    unix_socket: str | None
+    url: DbUrl
+    unix_socket: str | None = None
     connect_timeout: int = 10
+    option_file: str | None = None  # ?read_default_file= (instead of ~/.my.cnf)
+    option_group: str | None = None  # ?read_default_group= (read after [client])
+
+    @property
+    def scheme(self) -> str:
+        return self.url.scheme
+
+    @property
+    def user(self) -> str:
+        return self.url.user or ""
+
+    @property
+    def password(self) -> str | None:
+        return self.url.password
+
+    @property
+    def host(self) -> str:
+        return self.url.hosts[0].name if self.url.hosts and self.url.hosts[0].name else "localhost"
+
+    @property
+    def port(self) -> int:
+        return (self.url.hosts[0].port if self.url.hosts else None) or 3306
+
+    @property
+    def database(self) -> str:
+        return self.url.database or ""
 
     def redacted(self) -> str:
         """The URL without its password, as error messages and source names show it."""
-        where = f"{self.host}:{self.port}" if self.unix_socket is None else self.host
-        tail = f"?unix_socket={self.unix_socket}" if self.unix_socket else ""
-        user = f"{self.user}@" if self.user else ""
-        return f"{self.scheme}://{user}{where}/{self.database}{tail}"
+        return self.url.redacted
 
 
 def redact(url: str) -> str:
-    """URL without its password (the text after `user:` up to `@` of the authority)."""
-    m = re.match(r"^([a-zA-Z0-9+.-]+://)([^/?#]*)@(.*)$", url, re.S)
-    if not m:
-        return url
-    return f"{m.group(1)}{m.group(2).split(':', 1)[0]}@{m.group(3)}"
+    """URL without its password (see ddlcompare.dburl)."""
+    return dburl.redact(url)
+
+
+_PARAMS = ("unix_socket", "socket", "connect_timeout", "read_default_file", "read_default_group")
 
 
 def parse_url(url: str) -> MyUrl:
     """Parse `mysql://user:password@host:port/db?unix_socket=/path` (also mariadb://, mysql+pymysql://)."""
-    shown = redact(url)
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError as e:
-        raise DdlError(f"{shown}: bad database URL: {e}") from None
-    scheme = parts.scheme.lower()
-    if scheme.split("+", 1)[0] not in ("mysql", "mariadb"):
+    u = dburl.parse(url)
+    shown = u.redacted
+    if u.dialect != "mysql":
         raise DdlError(f"{shown}: not a MySQL/MariaDB URL", hint="use mysql://user:password@host:port/db")
-    database = unquote(parts.path.lstrip("/"))
-    if not database or "/" in database:
+    if len(u.hosts) > 1:
+        raise DdlError(f"{shown}: a MySQL/MariaDB URL names one host")
+    if not u.database or "/" in u.database:
         raise DdlError(
             f"{shown}: the URL names no database",
             hint="add the database after the host: mysql://user@host/db",
         )
-    socket: str | None = None
-    timeout = 10
-    for key, value in parse_qsl(parts.query, keep_blank_values=True):
-        if key in ("unix_socket", "socket"):
-            socket = value
-        elif key == "connect_timeout" and value.isdigit():
-            timeout = int(value)
-        else:
+    settings: dict[str, str] = {}
+    for key, value in (*u.params, *u.secret_params):
+        if key not in _PARAMS or (key == "connect_timeout" and not value.isdigit()):
             raise DdlError(
                 f"{shown}: unknown URL parameter {key!r}",
-                hint="known parameters: unix_socket, connect_timeout",
+                hint=f"known parameters: {', '.join(_PARAMS)}, user, password",
             )
+        settings["unix_socket" if key == "socket" else key] = value
     return MyUrl(
-        scheme=scheme,
-        user=unquote(parts.username or ""),
-        password=unquote(parts.password) if parts.password is not None else None,
-        host=unquote(parts.hostname or "localhost"),
-        port=port or 3306,
-        database=database,
-        unix_socket=socket,
-        connect_timeout=timeout,
+        url=u,
+        unix_socket=settings.get("unix_socket") or None,
+        connect_timeout=int(settings.get("connect_timeout", 10)),
+        option_file=settings.get("read_default_file") or None,
+        option_group=settings.get("read_default_group") or None,
     )
+
+
+# --------------------------------------------------------------------------------------------
+# Option files (the [client] group of ~/.my.cnf, as the mysql client reads it) and MYSQL_PWD
+
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "s": " ", '"': '"', "'": "'", "\\": "\\"}
+
+
+def _option_value(text: str) -> str:
+    """An option value as the mysql client reads it: a `#` outside quotes starts a comment, one pair of
+    surrounding quotes is removed, and backslash escapes (\\n \\t \\s ...) are replaced."""
+    quote, escaped = "", False
+    for i, c in enumerate(text):
+        if c in "'\"" and not escaped:
+            quote = c if not quote else "" if c == quote else quote
+        elif c == "#" and not quote:
+            text = text[:i]
+            break
+        escaped = bool(quote) and c == "\\" and not escaped
+    text = text.strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        text = text[1:-1]
+    return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), m.group(0)), text)
+
+
+def read_option_file(path: Path, groups: Sequence[str]) -> dict[str, str]:
+    """`key = value` of the given groups of an option file, later groups winning; `-` and `_` are the
+    same in names, `loose-` prefixes are dropped, `!include` lines are ignored."""
+    out: dict[str, str] = {}
+    wanted = False
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        line = line.strip()
+        if not line or line[0] in "#;!":
+            continue
+        if line.startswith("["):
+            wanted = line[1 : line.find("]")].strip().lower() in groups if "]" in line else False
+            continue
+        if not wanted:
+            continue
+        key, eq, value = line.partition("=")
+        key = key.strip().lower().replace("_", "-").removeprefix("loose-")
+        out[key] = _option_value(value) if eq else ""
+    return out
+
+
+def _options(u: MyUrl) -> dict[str, str]:
+    """The option file's values for this URL: ?read_default_file= or ~/.my.cnf, [client] then
+    ?read_default_group=."""
+    groups = ["client"] + ([u.option_group.lower()] if u.option_group else [])
+    if u.option_file is None:
+        path = Path.home() / ".my.cnf"
+        if not path.is_file():
+            return {}
+    else:
+        path = Path(u.option_file).expanduser()
+    try:
+        values = read_option_file(path, groups)
+    except OSError as e:
+        if u.option_file is None:  # the client too goes on without an unreadable default file
+            return {}
+        raise DdlError(f"{u.redacted()}: cannot read option file {path}: {e.strerror}") from None
+    return values
+
+
+@dataclass(frozen=True, slots=True)
+class _Login:
+    """Where and as whom to connect, after the URL, the option file and MYSQL_PWD have had their say."""
+
+    user: str | None
+    password: str | None = field(repr=False)
+    host: str
+    port: int
+    unix_socket: str | None
+
+
+def _login(u: MyUrl) -> _Login:
+    """The URL wins over the option file, which wins over MYSQL_PWD (as for the mysql client); the
+    file's socket is used when the host is localhost, as the client does."""
+    opts = _options(u)
+    password = u.password
+    if password is None and opts.get("password"):
+        password = opts["password"]
+    if password is None and os.environ.get("MYSQL_PWD"):
+        password = os.environ["MYSQL_PWD"]
+    if password:
+        dburl.register_secret(password)
+    first = u.url.hosts[0] if u.url.hosts else None
+    host = (first.name if first and first.name else None) or opts.get("host") or "localhost"
+    port_text = str(first.port) if first and first.port else opts.get("port") or "3306"
+    if not port_text.isdigit():
+        raise DdlError(f"{u.redacted()}: the option file's port is not a number")
+    socket = u.unix_socket or (opts.get("socket") if host == "localhost" else None) or None
+    return _Login(u.url.user or opts.get("user") or None, password, host, int(port_text), socket)
 
 
 # --------------------------------------------------------------------------------------------
@@ -241,31 +343,39 @@ def _load_query(name: str, flavor: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
-def _connect(u: MyUrl) -> Any:
-    """A PyMySQL connection, or a DdlError that says what to try."""
+def _connect(u: MyUrl) -> tuple[Any, Callable[[str], str]]:
+    """A PyMySQL connection and a scrub for the driver's messages (the password wherever it came from),
+    or a DdlError that says what to try."""
     import pymysql
 
+    login = _login(u)
+    secrets = u.url.secrets | (dburl.forms(login.password, login.password) if login.password else set())
+
+    def scrub(text: str) -> str:
+        return dburl.scrub(text, secrets)
+
     kwargs: dict[str, Any] = {
-        "user": u.user or None,
-        "password": u.password or "",
+        "user": login.user,
+        # bytes: PyMySQL would encode a str password as latin-1 (and fail on other characters)
+        "password": (login.password or "").encode("utf-8"),
         "database": u.database,
         "charset": "utf8mb4",
         "connect_timeout": u.connect_timeout,
         "autocommit": True,
         "cursorclass": pymysql.cursors.DictCursor,
     }
-    if u.unix_socket:
-        kwargs["unix_socket"] = u.unix_socket
+    if login.unix_socket:
+        kwargs["unix_socket"] = login.unix_socket
     else:
-        kwargs["host"] = u.host
-        kwargs["port"] = u.port
+        kwargs["host"] = login.host
+        kwargs["port"] = login.port
     try:
-        return pymysql.connect(**kwargs)
+        return pymysql.connect(**kwargs), scrub
     except pymysql.err.MySQLError as e:
         code = e.args[0] if e.args and isinstance(e.args[0], int) else 0
-        text = str(e.args[1]) if len(e.args) > 1 else str(e)
+        text = scrub(str(e.args[1]) if len(e.args) > 1 else str(e))
         hint = "check host, port, user and password"
-        if code in (1045, 1698) and not u.unix_socket:
+        if code in (1045, 1698) and not login.unix_socket:
             # MariaDB installs root with unix_socket authentication (MariaDB 10.4+, Debian since 10.0):
             # over TCP the server refuses it with 1698 whatever the password
             hint = (
@@ -277,12 +387,12 @@ def _connect(u: MyUrl) -> Any:
         elif code in (2002, 2003, 2005, 2006, 2013):
             hint = (
                 f"is the server running and reachable? for a local server try ?unix_socket={_SOCKET}"
-                if not u.unix_socket
-                else f"is the server running and is {u.unix_socket} its socket?"
+                if not login.unix_socket
+                else f"is the server running and is {login.unix_socket} its socket?"
             )
         raise DdlError(f"{u.redacted()}: cannot connect: {text}", hint=hint) from None
-    except OSError as e:
-        raise DdlError(f"{u.redacted()}: cannot connect: {e}") from None
+    except (OSError, ValueError) as e:
+        raise DdlError(f"{u.redacted()}: cannot connect: {scrub(str(e))}") from None
 
 
 def read_catalog(url: str) -> CatalogDump:
@@ -290,7 +400,7 @@ def read_catalog(url: str) -> CatalogDump:
     import pymysql
 
     u = parse_url(url)
-    conn = _connect(u)
+    conn, scrub = _connect(u)
     rows: dict[str, list[Row]] = {}
     sent = 0
     current = "setup"
@@ -343,7 +453,7 @@ def read_catalog(url: str) -> CatalogDump:
     except DdlError:
         raise
     except pymysql.err.MySQLError as e:
-        text = str(e.args[1]) if len(e.args) > 1 else str(e)
+        text = scrub(str(e.args[1]) if len(e.args) > 1 else str(e))
         raise DdlError(f"{u.redacted()}: catalog query {current!r} failed: {text}") from None
     hidden, unseen = _visibility(access, u.database, flavor, version, rows, grantee(str(account["user"])))
     text = _Builder(rows, u.database, version, flavor, hidden).build()
@@ -475,7 +585,7 @@ def inspect(url: str, options: LoadOptions) -> Schema:
     from ddlcompare.dialects.mysql.parse import parse
 
     dump = read_catalog(url)
-    shown = redact(url)
+    shown = dburl.redact(url)
     return unreadable(parse(dump.text, shown, options), dump.unseen, shown, options)
 
 

@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 from pglast.keywords import COL_NAME_KEYWORDS, RESERVED_KEYWORDS, TYPE_FUNC_NAME_KEYWORDS
 
+from ddlcompare import dburl
+from ddlcompare.dburl import DbUrl
 from ddlcompare.errors import DdlError
 from ddlcompare.model.base import Unseen
 
@@ -163,13 +165,59 @@ def _dollar_quote(body: str) -> str:
     return f"{tag}${body}{tag}$"
 
 
-def _redact(url: str) -> str:
-    """URL without its password."""
-    m = re.match(r"^([a-zA-Z0-9+.-]+://)([^/@]*)@(.*)$", url, re.S)
-    if not m:
-        return url
-    user = m.group(2).split(":", 1)[0]
-    return f"{m.group(1)}{user}@{m.group(3)}"
+def connect_params(u: DbUrl) -> dict[str, str]:
+    """libpq keywords from a parsed URL: only what the URL gives, so that libpq still fills the rest
+    from PGPASSWORD, the password file (PGPASSFILE, ~/.pgpass), the service file (PGSERVICE or
+    ?service=) and the other PG* variables."""
+    import psycopg
+
+    shown = u.redacted
+    if u.dialect != "postgres":
+        raise DdlError(f"{shown}: not a PostgreSQL URL", hint="use postgresql://user@host:port/db")
+    out: dict[str, str] = {}
+    if any(h.name for h in u.hosts):
+        out["host"] = ",".join(h.name for h in u.hosts)
+    if any(h.port for h in u.hosts):
+        out["port"] = ",".join(str(h.port or "") for h in u.hosts)
+    if u.user:
+        out["user"] = u.user
+    if u.password is not None:
+        out["password"] = u.password
+    if u.database:
+        out["dbname"] = u.database
+    known = {d.keyword.decode() for d in psycopg.pq.Conninfo.get_defaults()}
+    for key, value in (*u.params, *u.secret_params):
+        if key == "ssl" and value == "true":  # libpq's URI parser takes the JDBC spelling too
+            key, value = "sslmode", "require"
+        if key not in known:
+            raise DdlError(
+                f"{shown}: unknown URL parameter {key!r}",
+                hint="URL parameters are libpq connection keywords (sslmode, connect_timeout, service, ...)",
+            )
+        out[key] = value
+    return out
+
+
+def _connect(u: DbUrl) -> Any:
+    """A psycopg connection from explicit parameters (the URL string never reaches libpq, whose
+    messages may quote it), or a DdlError whose message is scrubbed of the URL's secrets."""
+    import psycopg
+    from psycopg.conninfo import make_conninfo
+    from psycopg.rows import dict_row
+
+    params = connect_params(u)
+    try:
+        return psycopg.connect(make_conninfo("", **params), autocommit=True, row_factory=dict_row)
+    except psycopg.Error as e:
+        msg = u.scrub(str(e)).strip().splitlines()
+        hint = "check host, port, database name, user and password"
+        if "permission denied for database" in str(e):
+            hint = f"the account needs CONNECT on the database: {_grant_connect(u)}"
+        raise DdlError(
+            f"{u.redacted}: cannot connect: {msg[0] if msg else type(e).__name__}", hint=hint
+        ) from None
+    except Exception as e:  # anything else a driver raises for odd input: still no password in it
+        raise DdlError(f"{u.redacted}: cannot connect: {u.scrub(str(e))}") from None
 
 
 def _load_query(name: str) -> str:
@@ -179,20 +227,9 @@ def _load_query(name: str) -> str:
 def read_catalog(url: str) -> CatalogDump:
     """Read a live database's catalogs with a fixed number of queries and return pg_dump-style DDL."""
     import psycopg
-    from psycopg.rows import dict_row
 
-    try:
-        conn = psycopg.connect(url, autocommit=True, row_factory=dict_row)
-    except psycopg.Error as e:
-        msg = str(e).strip().splitlines()
-        hint = "check host, port, database name, user and password"
-        if "permission denied for database" in str(e):
-            hint = f"the account needs CONNECT on the database: {_grant_connect(url)}"
-        raise DdlError(
-            f"{_redact(url)}: cannot connect: {msg[0] if msg else type(e).__name__}", hint=hint
-        ) from None
-    except Exception as e:  # psycopg raises ProgrammingError etc. for malformed URLs
-        raise DdlError(f"{_redact(url)}: cannot connect: {e}") from None
+    u = dburl.parse(url)
+    conn = _connect(u)
     rows: dict[str, list[Row]] = {}
     current = "setup"
     try:
@@ -200,7 +237,7 @@ def read_catalog(url: str) -> CatalogDump:
             version = conn.info.server_version
             if version < 150000:
                 raise DdlError(
-                    f"{_redact(url)}: PostgreSQL {version // 10000} is not supported by the catalog reader",
+                    f"{u.redacted}: PostgreSQL {version // 10000} is not supported by the catalog reader",
                     hint="live mode needs PostgreSQL 15 or later; compare a pg_dump --schema-only file",
                 )
             conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
@@ -219,11 +256,11 @@ def read_catalog(url: str) -> CatalogDump:
     except DdlError:
         raise
     except psycopg.Error as e:
-        msg = str(e).strip().splitlines()
+        msg = u.scrub(str(e)).strip().splitlines()
         # every role may read pg_catalog unless a hardened server revoked it from PUBLIC
         denied = isinstance(e, psycopg.errors.InsufficientPrivilege)
         raise DdlError(
-            f"{_redact(url)}: catalog query {current!r} failed: {msg[0] if msg else type(e).__name__}",
+            f"{u.redacted}: catalog query {current!r} failed: {msg[0] if msg else type(e).__name__}",
             hint="the catalog reader needs SELECT on the pg_catalog tables, which PUBLIC has by default"
             if denied
             else None,
@@ -235,16 +272,10 @@ def read_catalog(url: str) -> CatalogDump:
     )
 
 
-def _grant_connect(url: str) -> str:
+def _grant_connect(u: DbUrl) -> str:
     """`GRANT CONNECT ON DATABASE db TO role` for the URL's database and role, for hints."""
-    from psycopg.conninfo import conninfo_to_dict
-
-    try:
-        info = conninfo_to_dict(url)
-    except Exception:  # the message is only a hint: a URL libpq accepted but we cannot split
-        return "GRANT CONNECT ON DATABASE ... TO ..."
-    user = str(info.get("user") or "...")
-    return f"GRANT CONNECT ON DATABASE {qi(str(info.get('dbname') or user))} TO {qi(user)}"
+    user = u.user or "..."
+    return f"GRANT CONNECT ON DATABASE {qi(u.database or user)} TO {qi(user)}"
 
 
 def inspect(url: str, options: LoadOptions) -> Schema:
@@ -254,7 +285,7 @@ def inspect(url: str, options: LoadOptions) -> Schema:
     from ddlcompare.dialects.postgres.parse import parse
 
     dump = read_catalog(url)
-    shown = _redact(url)
+    shown = dburl.redact(url)
     return unreadable(parse(dump.text, shown, options), dump.unseen, shown, options)
 
 
