@@ -139,6 +139,23 @@ def campaign(args: argparse.Namespace) -> None:
     running: dict[tuple[int, int], tuple[subprocess.Popen[bytes], int, float]] = {}
     t0 = time.time()
     finished = len(todo) - len(pending)
+    try:
+        _loop(args, todo, pending, running, chunks_dir, t0, finished)
+    finally:
+        for proc, _, _ in running.values():  # stopped early (Ctrl-C): no orphan workers
+            proc.kill()
+    print(f"campaign finished in {time.time() - t0:.0f} s", file=sys.stderr)
+
+
+def _loop(
+    args: argparse.Namespace,
+    todo: list[tuple[int, int]],
+    pending: list[tuple[int, int]],
+    running: dict[tuple[int, int], tuple[subprocess.Popen[bytes], int, float]],
+    chunks_dir: Path,
+    t0: float,
+    finished: int,
+) -> None:
     while pending or running:
         while pending and len(running) < args.workers:
             chunk = pending.pop(0)
@@ -184,7 +201,6 @@ def campaign(args: argparse.Namespace) -> None:
                 with open(path, "a", encoding="utf-8") as f:
                     f.write(json.dumps({"done": True}) + "\n")
                 finished += 1
-    print(f"campaign finished in {time.time() - t0:.0f} s", file=sys.stderr)
 
 
 def _spawn(
@@ -282,7 +298,8 @@ def summarise(args: argparse.Namespace) -> None:
 def _save_failures(
     args: argparse.Namespace, groups: dict[tuple[str, str, str], dict[str, Any]]
 ) -> dict[str, str]:
-    """Up to --keep inputs per group (smallest first); the first one minimised. -> key: minimized text."""
+    """Up to --keep inputs per group (smallest first), from the inputs the workers saved; the first
+    one minimised. -> {group: minimised input}."""
     root = args.out / "failures"
     shutil.rmtree(root, ignore_errors=True)
     minimized: dict[str, str] = {}
@@ -291,45 +308,33 @@ def _save_failures(
         for n, r in enumerate(examples):
             folder = root / d / kind / _slug(key) / f"case-{args.seed}-{r['i']}"
             folder.mkdir(parents=True, exist_ok=True)
-            if kind == "hang":  # regenerating the case may be what hangs
-                (folder / "command.sh").write_text(
-                    f"# tests.support.fuzz.make_case({args.seed}, {r['i']}, {args.dialect!r})\n",
-                    encoding="utf-8",
-                )
-                continue
-            case = fuzz.make_case(args.seed, r["i"], args.dialect)
-            (folder / "input.sql").write_bytes(case.data)
-            (folder / "base.sql").write_bytes(case.base.read_bytes())
+            saved = args.out / "inputs" / f"{args.seed}-{r['i']}.sql"
             f = next(f for f in r["findings"] if f["key"] == key and f["kind"] == kind)
+            what = f"case {args.seed}:{r['i']} [{d}] {r['side']}: {', '.join(r['mutations'])}"
+            (folder / "finding.txt").write_text(
+                f"{what}\n{kind}: {key}\n{f['location']}\n\n{f['detail']}\n", encoding="utf-8"
+            )
+            if not saved.exists():
+                continue
+            data = saved.read_bytes()
+            shutil.copyfile(saved, folder / "input.sql")
+            if r.get("base"):
+                shutil.copyfile(ROOT / r["base"], folder / "base.sql")
             argv = f["argv"]
             mutated = next((a for a in argv if a.endswith("mutated.sql")), "-")
-            cmd = (
-                fuzz.reproducer(argv, mutated, "input.sql", "base.sql")
-                if argv
-                else "(no command: see finding)"
-            )
-            if mutated == "-":
-                cmd += " < input.sql"
-            (folder / "command.sh").write_text(cmd + "\n", encoding="utf-8")
-            (folder / "finding.txt").write_text(
-                f"{case.describe()}\n{kind}: {key}\n{f['location']}\n\n{f['detail']}\n", encoding="utf-8"
-            )
-            if (
-                n == 0
-                and args.minimize
-                and kind not in ("fatal", "hang", "timeout", "slow")
-                and mutated != "-"
-            ):
-                with tempfile.TemporaryDirectory(prefix="ddlcompare-fuzz-min-") as tmp:
-                    fails = fuzz.still_fails(argv, mutated, key, Path(tmp))
-                    if fails(case.data):
-                        small = fuzz.minimize(case.data, fails, keep_suffix=fuzz.SENTINELS[case.dialect])
-                        (folder / "minimized.sql").write_bytes(small)
-                        (folder / "minimized.sh").write_text(
-                            fuzz.reproducer(argv, mutated, "minimized.sql", "base.sql") + "\n",
-                            encoding="utf-8",
-                        )
-                        minimized[f"{d} {kind} {key}"] = small.decode("utf-8", "backslashreplace")
+            cmd = fuzz.reproducer(argv, mutated, "input.sql", "base.sql") if argv else "(see finding.txt)"
+            (folder / "command.sh").write_text(cmd + (" < input.sql" if mutated == "-" else "") + "\n")
+            if n or not args.minimize or kind in ("fatal", "hang", "timeout", "slow") or mutated == "-":
+                continue
+            with tempfile.TemporaryDirectory(prefix="ddlcompare-fuzz-min-") as tmp:
+                fails = fuzz.still_fails(argv, mutated, key, Path(tmp))
+                if fails(data):
+                    small = fuzz.minimize(data, fails, keep_suffix=fuzz.SENTINELS[d])
+                    (folder / "minimized.sql").write_bytes(small)
+                    (folder / "minimized.sh").write_text(
+                        fuzz.reproducer(argv, mutated, "minimized.sql", "base.sql") + "\n", encoding="utf-8"
+                    )
+                    minimized[f"{d} {kind} {key}"] = small.decode("utf-8", "backslashreplace")
     return minimized
 
 

@@ -162,7 +162,8 @@ TYPES = {
 _TYPE_PARAMS = re.compile(
     r"(?i)\b([a-z_]\w{0,30}(?: [a-z_]\w{0,30})?) ?\((\s*\d{1,30}\s*(?:,\s*\d{1,30}\s*)?)\)"
 )
-_COLUMN = re.compile(r"(?im)^(\s+[`\"]?\w+[`\"]?\s+)([a-z_]+(?:\s*\([^()\n]*\))?)")
+# a column definition: a name after a line start, `(` or `,`, then its type (and parameters)
+_COLUMN = re.compile(r"(?im)(?:^|[(,])(\s*[`\"]?\w{1,64}[`\"]?\s+)([a-z_]{1,30}(?:\s*\([^()\n]{0,40}\))?)")
 _TABLE_NAME = re.compile(r"(?i)\bCREATE\s+(?:TABLE|VIEW)\s+(?:IF\s+NOT\s+EXISTS\s+)?([`\"\w.]+)")
 
 DEFAULTS = {
