@@ -30,6 +30,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -51,6 +52,9 @@ HANG_SECONDS = 300.0  # a case without progress for this long is killed (TIMEOUT
 
 def work(seed: int, start: int, end: int, results: Path, dialect: str | None, stdin_rate: float) -> None:
     """Check cases start..end-1, appending a `begin` line before and a result line after each."""
+    inputs = results.parent.parent / "inputs"
+    inputs.mkdir(exist_ok=True)
+    current = results.with_suffix(".current")
     with (
         open(results, "a", encoding="utf-8") as out,
         tempfile.TemporaryDirectory(prefix="ddlcompare-fuzz-") as tmp,
@@ -59,11 +63,16 @@ def work(seed: int, start: int, end: int, results: Path, dialect: str | None, st
             out.write(json.dumps({"begin": i}) + "\n")
             out.flush()
             case = fuzz.make_case(seed, i, dialect, stdin_rate)
+            current.write_bytes(case.data)  # the parent keeps it if this process dies on the case
             v = fuzz.check_case(case, Path(tmp))
+            if v.findings:
+                # saved as run: the summary must not regenerate inputs with code changed since
+                (inputs / f"{seed}-{i}.sql").write_bytes(case.data)
             row = {
                 "i": i,
                 "dialect": case.dialect,
                 "side": case.side.name,
+                "base": str(case.base.relative_to(ROOT)),
                 "mutations": case.mutations,
                 "transform": case.transform,
                 "size": len(case.data),
@@ -185,6 +194,9 @@ def _loop(
                 continue
             # the worker died or hung: record the case it was on, go on after it
             if begun is not None:
+                current = path.with_suffix(".current")
+                if current.exists():
+                    shutil.copyfile(current, args.out / "inputs" / f"{args.seed}-{begun}.sql")
                 kind = "hang" if hung else "fatal"
                 detail = (
                     f"worker {'killed after no progress' if hung else f'exited with {code}'} on this case"
@@ -385,6 +397,8 @@ def main() -> None:
         work(args.seed, args.start, args.start + args.n, args.results, args.dialect, args.stdin_rate)
         return
     os.environ.setdefault("PYTHONHASHSEED", "0")
+    # `kill` of the parent stops its workers too (SystemExit runs the campaign's `finally`)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if not args.summary_only:
         campaign(args)
     summarise(args)
