@@ -51,7 +51,9 @@ class Regression:
 
     @property
     def base(self) -> Path:
-        return FUZZ_FIXTURES / self.dialect / "base.sql"
+        """`<name>.base.sql` when the input needs its own other side, else the folder's `base.sql`."""
+        own = FUZZ_FIXTURES / self.dialect / f"{self.name}.base.sql"
+        return own if own.is_file() else FUZZ_FIXTURES / self.dialect / "base.sql"
 
 
 REGRESSIONS: tuple[Regression, ...] = ()
@@ -77,12 +79,14 @@ def regression_findings(r: Regression) -> list[fuzz.Finding]:
         argv = (base, "-", *r.options)
         t0 = time.perf_counter()
         run_ = fuzz.run_stdin(argv, data)
-        return fuzz.check_run(run_, argv, sentinel=sentinel, seconds=time.perf_counter() - t0, nul=nul)
-    found: list[fuzz.Finding] = []
+        secs = time.perf_counter() - t0
+        found = fuzz.check_run(run_, argv, sentinel=sentinel, seconds=secs, mutated="-", nul=nul)
+        return [f for f in found if f.kind in fuzz.FAILURE_KINDS]
+    found = []
     snapshot = ("--dialect", r.dialect, *(o for o in r.options if o in ("--owners", "--privileges")))
     for argv in ((base, path, *r.options), (path, base, *r.options), ("snapshot", path, *snapshot)):
         run_, secs = fuzz.run_timed(argv)
-        found += fuzz.check_run(run_, argv, sentinel=sentinel, seconds=secs, nul=nul)
+        found += fuzz.check_run(run_, argv, sentinel=sentinel, seconds=secs, mutated=path, nul=nul)
     return [f for f in found if f.kind in fuzz.FAILURE_KINDS]
 
 
@@ -97,7 +101,7 @@ def test_regression(r: Regression) -> None:
 def test_regressions_listed() -> None:
     """Every file under fixtures/fuzz/ is a listed regression (or a base), and each exists."""
     listed = {r.path for r in REGRESSIONS}
-    on_disk = {p for p in FUZZ_FIXTURES.glob("*/*.sql") if p.name != "base.sql"}
+    on_disk = {p for p in FUZZ_FIXTURES.glob("*/*.sql") if not p.name.endswith("base.sql")}
     assert on_disk == listed
     assert all(r.base.is_file() for r in REGRESSIONS)
 
@@ -173,7 +177,7 @@ def test_sentinel_survives_unmutated_fixtures(tmp_path: Path) -> None:
             m.write_bytes(side.path.read_bytes() + fuzz.SENTINELS[dialect])
             argv = (str(side.other), str(m))
             r, secs = fuzz.run_timed(argv)
-            found = fuzz.check_run(r, argv, sentinel=True, seconds=secs)
+            found = fuzz.check_run(r, argv, sentinel=True, seconds=secs, mutated=str(m))
             if r.code != 1 or found:
                 bad.append(f"{side.name}: exit {r.code} {[f.key for f in found]} {r.stderr[-300:]}")
     assert not bad, "\n".join(bad)
@@ -194,8 +198,11 @@ def _run(code: int, stdout: str = "", stderr: str = "", crash: str = "") -> Run:
     return Run(code, stdout, stderr, crash)
 
 
-def _kinds(r: Run, **kw: bool) -> list[tuple[str, str]]:
-    return [(f.kind, f.key) for f in fuzz.check_run(r, ("a", "b"), seconds=0.1, **{"sentinel": True, **kw})]
+def _kinds(r: Run, *, nul: bool = False, mutated: str = "b", fmt: str = "sql") -> list[tuple[str, str]]:
+    """Findings of a run of `ddlcompare a b --format FMT` (the mutated file being `mutated`)."""
+    argv = ("a", "b", "--format", fmt)
+    found = fuzz.check_run(r, argv, sentinel=True, seconds=0.1, nul=nul, mutated=mutated)
+    return [(f.kind, f.key) for f in found]
 
 
 def test_oracle_crash_keys() -> None:
@@ -228,7 +235,7 @@ def test_oracle_exit_codes_and_errors() -> None:
     assert [k for k, _ in _kinds(_run(2, stderr=TB))] == ["traceback_text"]
     internal = "f.sql:1:1: error: internal error: IndexError: list index out of range\n"
     with_debug = fuzz.check_run(
-        _run(2, stderr=internal), ("a",), sentinel=False, seconds=0.1, debug=lambda: _run(2, stderr=TB)
+        _run(2, stderr=internal), ("a", "b"), sentinel=False, seconds=0.1, debug=lambda: _run(2, stderr=TB)
     )
     assert [(f.kind, f.key) for f in with_debug] == [
         ("internal_error", "ValueError at ddlcompare/dialects/mysql/render.py:_capacity")
@@ -247,9 +254,20 @@ def test_oracle_truncation() -> None:
         ("truncation", "truncation: a NUL byte in the input silently lost")
     ]
     assert _kinds(_run(2, stderr="f.sql:1:1: error: x\n")) == []
+    assert _kinds(_run(1, stdout=fuzz.SENTINEL), nul=True) == [
+        ("truncation", "truncation: a NUL byte in the input silently lost")
+    ]
     warned = "f.sql:4:1: warning: statement 'CREATE TABLE ZZ_FUZZ_SENTINEL' is not modelled\n"
     assert [k for k, _ in _kinds(_run(1, stdout="-- MANUAL", stderr=warned))] == ["swallowed"]
     assert "swallowed" in fuzz.NOTE_KINDS and "truncation" in fuzz.FAILURE_KINDS
+    # swallowed into an opaque statement named by other words: a script dropping it shows only that
+    # name, one creating it (or JSON, or a snapshot) shows its text
+    other = "f.sql:2:1: warning: statement 'C CREATE TABLE' is not modelled\n"
+    assert [k for k, _ in _kinds(_run(1, stdout="-- DROP C", stderr=other), mutated="a")] == ["swallowed"]
+    for fmt, mutated in (("sql", "b"), ("json", "a"), ("rollback", "a")):
+        assert [k for k, _ in _kinds(_run(1, stderr=other), mutated=mutated, fmt=fmt)] == ["truncation"]
+    assert [k for k, _ in _kinds(_run(1, stderr=other), mutated="b", fmt="rollback")] == ["swallowed"]
+    assert [k for k, _ in _kinds(_run(1, stdout="-- DROP C"), mutated="a")] == ["truncation"]
 
 
 def test_minimize() -> None:

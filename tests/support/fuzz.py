@@ -12,10 +12,13 @@ and reports what breaks the contract:
 - `bad_exit`: an exit code other than 0, 1, 2; `traceback_text`: "Traceback" in the output;
 - `no_error`: exit 2 without an `error:` line; `unpositioned`: an error about the input file without
   `file:line:col:` (the two sides being of different dialects is a whole-file error and allowed);
-- `truncation`: exit 0 or 1 although the sentinel is not in the output. The base side never has
-  the sentinel, so a run that read the whole mutated file reports it (created, dropped, or in the
-  snapshot); whatever swallowed it (a NUL byte, an unterminated string, comment, dollar quote,
-  parenthesis or compound block) had to be an error;
+- `truncation`: exit 0 or 1 for a file with a NUL byte (the server rejects one; read as the end of a
+  statement it silently drops the rest), or without the sentinel in the output. The base side never
+  has the sentinel, so a run that read the whole mutated file shows it (created, dropped, in the
+  snapshot); whatever swallowed it (an unterminated string, comment, dollar quote, parenthesis or
+  compound block) had to be an error. A sentinel read into an opaque statement, with a warning, is
+  `swallowed` (a note, not a failure); outputs that name a dropped opaque statement by its first
+  words only (see `_shows_text`) need just some warning;
 - `slow`: a run over `SLOW_SECONDS`; `timeout`: a run stopped after `TIMEOUT_SECONDS`.
 
 The campaign (`bench/fuzz_campaign.py`) and the CI sample (`tests/test_fuzz.py`) share all of it.
@@ -926,11 +929,12 @@ def check_run(
     *,
     sentinel: bool,
     seconds: float,
+    mutated: str | None = None,
     nul: bool = False,
     debug: Callable[[], Run] | None = None,
 ) -> list[Finding]:
-    """What `run_` (of `argv`, with the mutated side holding the sentinel when `sentinel`, and a NUL
-    byte when `nul`) breaks."""
+    """What `run_` of `argv` breaks. `sentinel`: the mutated file (`mutated` in argv) ends with the
+    sentinel; `nul`: it holds a NUL byte; `debug`: reruns with `--debug` (for internal errors)."""
     out: list[Finding] = []
     av = tuple(argv)
 
@@ -965,18 +969,38 @@ def check_run(
         elif run_.error_line is None and not _WHOLE_FILE.search(run_.stderr):
             line = next((ln for ln in run_.stderr.splitlines() if "error:" in ln), "")
             add("unpositioned", f"unpositioned: {_normalise_message(line)}", run_.stderr[-2000:])
-    if sentinel and run_.code in (0, 1):
-        warned = [ln for ln in run_.stderr.lower().splitlines() if "warning:" in ln and SENTINEL in ln]
-        if SENTINEL not in (run_.stdout + run_.stderr).lower():
-            why = "a NUL byte in the input" if nul else "the end of the input"
-            add("truncation", f"truncation: {why} silently lost", run_.stdout[-1000:] + run_.stderr[-1000:])
-        elif warned:
-            # read, but as part of an opaque statement, with a warning: not silent, worth a look
-            msg = _normalise_message(warned[0].split("warning:", 1)[1])
+    if nul and run_.code in (0, 1):
+        # the server rejects a NUL byte; read as the end of a statement it silently drops the rest
+        add("truncation", "truncation: a NUL byte in the input silently lost", run_.stderr[-1000:])
+    elif sentinel and run_.code in (0, 1):
+        said = (run_.stdout + run_.stderr).lower()
+        warned = [ln for ln in run_.stderr.lower().splitlines() if "warning:" in ln]
+        if SENTINEL not in said and (_shows_text(argv, mutated) or not warned):
+            add(
+                "truncation",
+                "truncation: the end of the input silently lost",
+                run_.stdout[-1000:] + run_.stderr[-1000:],
+            )
+        elif any(SENTINEL in ln for ln in warned) or SENTINEL not in said:
+            # read as (part of) an opaque statement, with a warning: not silent, but worth a look
+            msg = _normalise_message(
+                next((ln for ln in warned if SENTINEL in ln), warned[0]).split("warning:", 1)[1]
+            )
             add("swallowed", f"swallowed: {msg}", "\n".join(warned)[-2000:])
     if seconds > SLOW_SECONDS:
         add("slow", "slow", f"{seconds:.1f} s")
     return out
+
+
+def _shows_text(argv: Sequence[str], mutated: str | None) -> bool:
+    """Whether the output of `argv` shows the text of what the mutated file creates, so the
+    sentinel must be in it even when it went into an opaque statement (whose drop shows only a
+    name): a snapshot, JSON (both scripts), the forward script to it, the rollback script from it."""
+    if not argv or argv[0] == "snapshot":
+        return True
+    fmt = argv[argv.index("--format") + 1] if "--format" in argv[:-1] else "sql"
+    new_side = len(argv) > 1 and argv[1] == mutated
+    return fmt == "json" or (fmt == "sql" and new_side) or (fmt == "rollback" and not new_side)
 
 
 class FuzzTimeout(BaseException):
@@ -1054,7 +1078,9 @@ def check_case(case: Case, workdir: Path, *, keep_runs: bool = False) -> Verdict
     for argv in invocations(case, str(mutated)):
         r, secs = run_timed(argv)
         codes.append(r.code)
-        findings += check_run(r, argv, sentinel=sentinel, seconds=secs, nul=nul, debug=_debug_rerun(argv))
+        findings += check_run(
+            r, argv, sentinel=sentinel, seconds=secs, mutated=str(mutated), nul=nul, debug=_debug_rerun(argv)
+        )
         if keep_runs:
             runs.append((argv, r))
     if case.stdin:
@@ -1062,7 +1088,9 @@ def check_case(case: Case, workdir: Path, *, keep_runs: bool = False) -> Verdict
         t1 = time.perf_counter()
         r = run_stdin(argv, case.data)
         codes.append(r.code)
-        findings += check_run(r, argv, sentinel=sentinel, seconds=time.perf_counter() - t1, nul=nul)
+        findings += check_run(
+            r, argv, sentinel=sentinel, seconds=time.perf_counter() - t1, mutated="-", nul=nul
+        )
     return Verdict(case, tuple(codes), tuple(findings), time.perf_counter() - t0, tuple(runs))
 
 
@@ -1120,6 +1148,7 @@ def still_fails(argv: Sequence[str], mutated: str, key: str, workdir: Path) -> C
             av,
             sentinel=SENTINEL.encode() in data,
             seconds=secs,
+            mutated=str(path),
             nul=b"\x00" in data,
             debug=_debug_rerun(tuple(av)),
         )
