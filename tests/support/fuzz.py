@@ -167,7 +167,10 @@ _TYPE_PARAMS = re.compile(
 )
 # a column definition: a name after a line start, `(` or `,`, then its type (and parameters)
 _COLUMN = re.compile(r"(?im)(?:^|[(,])(\s*[`\"]?\w{1,64}[`\"]?\s+)([a-z_]{1,30}(?:\s*\([^()\n]{0,40}\))?)")
-_TABLE_NAME = re.compile(r"(?i)\bCREATE\s+(?:TABLE|VIEW)\s+(?:IF\s+NOT\s+EXISTS\s+)?([`\"\w.]+)")
+_TABLE_NAME = re.compile(
+    r"(?i)\bCREATE\s+(?:OR\s+REPLACE\s+)?(?:TABLE|VIEW|MATERIALIZED\s+VIEW|TYPE|DOMAIN|SEQUENCE|FUNCTION"
+    r"|PROCEDURE|TRIGGER|EVENT|AGGREGATE)\s+(?:IF\s+NOT\s+EXISTS\s+)?([`\"\w.]{1,200})"
+)
 
 DEFAULTS = {
     "postgres": [
@@ -262,6 +265,17 @@ STATEMENTS = {
         "CREATE TYPE {t} AS (a int);", "CREATE DOMAIN d AS int CHECK (VALUE > 0);",
         "CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; END;",
         "CREATE RULE r AS ON INSERT TO {t} DO INSTEAD NOTHING;", "ALTER EXTENSION x ADD TABLE {t};",
+        "ALTER TYPE {t} OWNER TO someone;",
+        "ALTER DOMAIN {t} OWNER TO someone;", "GRANT USAGE ON TYPE {t} TO r;",
+        "GRANT ALL ON FUNCTION {t}() TO reader;", "REVOKE ALL ON FUNCTION {t}(integer) FROM PUBLIC;",
+        "ALTER FUNCTION {t} OWNER TO someone;", "ALTER SEQUENCE {t} OWNER TO someone;",
+        "ALTER VIEW {t} OWNER TO someone;",
+        "GRANT ALL ON SEQUENCE {t} TO reader;", "COMMENT ON TYPE {t} IS 'x';",
+        "ALTER MATERIALIZED VIEW {t} OWNER TO x;", "GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader;",
+        "ALTER AGGREGATE {t}(integer) OWNER TO x;", "COMMENT ON COLUMN {t} IS 'x';", "DROP TYPE {t} CASCADE;",
+        "ALTER TABLE {t} ALTER COLUMN id TYPE text USING id::text;",
+        "ALTER TYPE {t} ADD VALUE 'zz' BEFORE 'x';",
+        "ALTER TYPE {t} RENAME VALUE 'missing' TO 'x';", "ALTER DOMAIN {t} DROP CONSTRAINT missing;",
     ],
     "mysql": [
         "ALTER TABLE {t} ADD COLUMN zz int;", "ALTER TABLE {t} DROP COLUMN missing;",
@@ -286,6 +300,19 @@ STATEMENTS = {
         "ALTER TABLE {t} ALTER COLUMN a SET DEFAULT gen_code();",
         "ALTER TABLE {t} ALTER INDEX i INVISIBLE;",
         "CREATE DATABASE zz_db; USE zz_db;", "DROP DATABASE IF EXISTS zz_db;",
+        "ALTER TABLE {t} ADD COLUMN c int GENERATED ALWAYS AS (missing + 1) VIRTUAL;",
+        "ALTER TABLE {t} ALTER COLUMN missing DROP DEFAULT;", "ALTER TABLE {t} RENAME COLUMN missing TO b;",
+        "ALTER TABLE {t} RENAME INDEX missing TO b;", "ALTER TABLE {t} CONVERT TO CHARACTER SET latin1;",
+        "ALTER TABLE {t} DROP CHECK missing;",
+        "ALTER TABLE {t} ORDER BY a;", "ALTER TABLE {t} ADD FULLTEXT (missing);",
+        "DROP TRIGGER missing;", "DROP VIEW {t};",
+        "DROP PROCEDURE IF EXISTS {t};", "ALTER EVENT {t} DISABLE;",
+        "ALTER VIEW {t} AS SELECT 1;",
+        "CREATE OR REPLACE VIEW {t} AS SELECT 1;", "ALTER DATABASE d CHARACTER SET x;",
+        "ALTER TABLE {t} REMOVE PARTITIONING;", "ALTER TABLE {t} DROP PARTITION missing;",
+        "ALTER TABLE {t} REORGANIZE PARTITION p INTO (PARTITION q VALUES LESS THAN MAXVALUE);",
+        "ALTER SEQUENCE {t} RESTART WITH 99999999999999999999999;", "GRANT SELECT ON {t} TO 'u'@'%';",
+        "ALTER TABLE {t} AUTO_INCREMENT = -1;", "ALTER TABLE {t} MODIFY a int FIRST, DROP a;",
     ],
 }
 INSERT_BYTES = [
@@ -757,6 +784,14 @@ TRANSFORMS: dict[str, Callable[[bytes], bytes]] = {
     "crlf": lambda d: d.replace(b"\n", b"\r\n"),
     "cr": lambda d: d.replace(b"\n", b"\r"),
 }
+
+
+def sentinel_bytes(dialect: str, transform: str | None) -> bytes:
+    """The sentinel as it ends a case's file (re-encoded like the rest)."""
+    data = SENTINELS[dialect]
+    return (
+        TRANSFORMS[transform](data) if transform in ("cr", "crlf", "utf16le", "utf16be", "latin1") else data
+    )
 
 
 # -- cases ----------------------------------------------------------------------------------------------
