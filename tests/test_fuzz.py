@@ -140,8 +140,6 @@ REGRESSIONS: tuple[Regression, ...] = (
     Regression(
         "postgres", "alter_type_owner", f"IndexError at {PG}handlers/meta.py:_type_key",
         ("--owners", "--privileges"),
-        xfail="ALTER TYPE ... OWNER TO names the type by a List, _type_key expects a TypeName: every pg_dump "
-        "with a type, with --owners (postgres/handlers/meta.py)",
     ),
     Regression(
         "postgres", "set_config_one_argument", f"IndexError at {PG}handlers/meta.py:select",

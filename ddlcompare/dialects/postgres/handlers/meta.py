@@ -177,7 +177,7 @@ def _func_key(b: Builder, kinds: tuple[str, ...], owa: Node) -> ObjectKey | None
 
 def _type_key(b: Builder, node: Node) -> ObjectKey | None:
     tn = node.get("TypeName", node)
-    parts = strings(tn.get("names"))
+    parts = strings(tn.get("names") or node.get("List", {}).get("items"))  # OWNER TO, GRANT: a List
     schema, name = (parts[-2], parts[-1]) if len(parts) > 1 else (b.type_schema(parts[0]), parts[0])
     for kind in ("enum", "domain", "composite_type", "range_type", "type"):
         k = ObjectKey(kind, schema, name)
