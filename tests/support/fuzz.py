@@ -19,6 +19,7 @@ and reports what breaks the contract:
   compound block) had to be an error. A sentinel read into an opaque statement, with a warning, is
   `swallowed` (a note, not a failure); outputs that name a dropped opaque statement by its first
   words only (see `_shows_text`) need just some warning;
+- `bad_encoding`: exit 0 or 1 for a file that is not valid UTF-8;
 - `slow`: a run over `SLOW_SECONDS`; `timeout`: a run stopped after `TIMEOUT_SECONDS`.
 
 The campaign (`bench/fuzz_campaign.py`) and the CI sample (`tests/test_fuzz.py`) share all of it.
@@ -878,7 +879,7 @@ def make_case(seed: int, index: int, dialect: str | None = None, stdin_rate: flo
 
 FAILURE_KINDS = (
     "crash", "internal_error", "bad_exit", "traceback_text", "no_error", "unpositioned", "truncation",
-    "timeout", "fatal", "hang",
+    "bad_encoding", "timeout", "fatal", "hang",
 )  # fmt: skip
 NOTE_KINDS = ("slow", "swallowed")  # reported, not failures
 _FRAME = re.compile(r'File "(?P<file>[^"]+)", line (?P<line>\d+), in (?P<func>\S+)')
@@ -966,10 +967,12 @@ def check_run(
     seconds: float,
     mutated: str | None = None,
     nul: bool = False,
+    utf8: bool = True,
     debug: Callable[[], Run] | None = None,
 ) -> list[Finding]:
     """What `run_` of `argv` breaks. `sentinel`: the mutated file (`mutated` in argv) ends with the
-    sentinel; `nul`: it holds a NUL byte; `debug`: reruns with `--debug` (for internal errors)."""
+    sentinel; `nul`: it holds a NUL byte; `utf8`: it is valid UTF-8 (after a BOM); `debug`: reruns
+    with `--debug` (for internal errors)."""
     out: list[Finding] = []
     av = tuple(argv)
 
@@ -1004,6 +1007,10 @@ def check_run(
         elif run_.error_line is None and not _WHOLE_FILE.search(run_.stderr):
             line = next((ln for ln in run_.stderr.splitlines() if "error:" in ln), "")
             add("unpositioned", f"unpositioned: {_normalise_message(line)}", run_.stderr[-2000:])
+    if not utf8 and run_.code in (0, 1):
+        # a file that is not UTF-8 is an error with its position; read anyway, its bytes turn into
+        # replacement characters or surrogates in the model and the scripts
+        add("bad_encoding", "invalid UTF-8 accepted", run_.stderr[-1000:])
     if nul and run_.code in (0, 1):
         # the server rejects a NUL byte; read as the end of a statement it silently drops the rest
         add("truncation", "truncation: a NUL byte in the input silently lost", run_.stderr[-1000:])
@@ -1025,6 +1032,15 @@ def check_run(
     if seconds > SLOW_SECONDS:
         add("slow", "slow", f"{seconds:.1f} s")
     return out
+
+
+def is_utf8(data: bytes) -> bool:
+    """Whether a file is valid UTF-8 once a UTF-8 byte order mark is taken off."""
+    try:
+        data.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _shows_text(argv: Sequence[str], mutated: str | None) -> bool:
@@ -1106,6 +1122,7 @@ def check_case(case: Case, workdir: Path, *, keep_runs: bool = False) -> Verdict
     # re-encoded files too: exit 0 or 1 claims the file was read, so its last statement was
     sentinel = True
     nul = b"\x00" in case.data
+    utf8 = is_utf8(case.data)
     codes: list[int] = []
     findings: list[Finding] = []
     runs: list[tuple[tuple[str, ...], Run]] = []
@@ -1114,7 +1131,14 @@ def check_case(case: Case, workdir: Path, *, keep_runs: bool = False) -> Verdict
         r, secs = run_timed(argv)
         codes.append(r.code)
         findings += check_run(
-            r, argv, sentinel=sentinel, seconds=secs, mutated=str(mutated), nul=nul, debug=_debug_rerun(argv)
+            r,
+            argv,
+            sentinel=sentinel,
+            seconds=secs,
+            mutated=str(mutated),
+            nul=nul,
+            utf8=utf8,
+            debug=_debug_rerun(argv),
         )
         if keep_runs:
             runs.append((argv, r))
@@ -1124,7 +1148,7 @@ def check_case(case: Case, workdir: Path, *, keep_runs: bool = False) -> Verdict
         r = run_stdin(argv, case.data)
         codes.append(r.code)
         findings += check_run(
-            r, argv, sentinel=sentinel, seconds=time.perf_counter() - t1, mutated="-", nul=nul
+            r, argv, sentinel=sentinel, seconds=time.perf_counter() - t1, mutated="-", nul=nul, utf8=utf8
         )
     return Verdict(case, tuple(codes), tuple(findings), time.perf_counter() - t0, tuple(runs))
 
@@ -1185,6 +1209,7 @@ def still_fails(argv: Sequence[str], mutated: str, key: str, workdir: Path) -> C
             seconds=secs,
             mutated=str(path),
             nul=b"\x00" in data,
+            utf8=is_utf8(data),
             debug=_debug_rerun(tuple(av)),
         )
         return any(f.key == key for f in got)
