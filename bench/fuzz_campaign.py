@@ -263,7 +263,7 @@ def summarise(args: argparse.Namespace) -> None:
                 g["mutations"].update(r["mutations"])
             if f["location"]:
                 g["locations"][f["location"]] += 1
-    kinds = Counter()
+    kinds: Counter[tuple[str, str]] = Counter()
     failing_cases: dict[str, set[int]] = defaultdict(set)
     for (d, kind, _), g in groups.items():
         kinds[(d, kind)] += len(g["cases"])
