@@ -3,6 +3,7 @@ them against the real server)."""
 
 from __future__ import annotations
 
+from ddlcompare.dialects import LoadOptions
 from ddlcompare.dialects.postgres.objects import Aggregate, Clustered
 from ddlcompare.dialects.postgres.parse import as_server_reads, parse
 from ddlcompare.model.base import ObjectKey
@@ -87,3 +88,16 @@ CREATE TABLE copied (id int PRIMARY KEY, LIKE tpl INCLUDING ALL);
     src, copy = indexes["tpl_created"], indexes["copied_created_at_idx"]
     assert (copy.parts, copy.where, copy.comment) == (src.parts, src.where, src.comment)
     assert ObjectKey("table", "public", "copied") in copy.depends_on
+
+
+def test_owner_and_grants_of_types_and_domains() -> None:
+    """ALTER TYPE/DOMAIN ... OWNER TO and GRANT ... ON TYPE name the type by a plain List of names
+    (COMMENT and DROP by a TypeName): both find the type."""
+    sql = (
+        "CREATE TYPE s AS ENUM ('a');\nCREATE DOMAIN d AS int;\nALTER TYPE public.s OWNER TO alice;\n"
+        "ALTER DOMAIN d OWNER TO bob;\nGRANT USAGE ON TYPE s TO carol;\n"
+    )
+    objects = parse(sql, "t.sql", LoadOptions(owners=True, privileges=True)).objects
+    enum, domain = objects[ObjectKey("enum", "public", "s")], objects[ObjectKey("domain", "public", "d")]
+    assert (enum.owner, domain.owner) == ("alice", "bob")
+    assert [(g.grantee, g.privilege) for g in enum.grants] == [("carol", "USAGE")]

@@ -176,9 +176,8 @@ def _func_key(b: Builder, kinds: tuple[str, ...], owa: Node) -> ObjectKey | None
 
 
 def _type_key(b: Builder, node: Node) -> ObjectKey | None:
-    # COMMENT ON TYPE and GRANT name a TypeName; ALTER TYPE ... OWNER TO a List of names
-    tn = node["List"] if "List" in node else node.get("TypeName", node)
-    parts = strings(tn.get("items") if "List" in node else tn.get("names"))
+    tn = node.get("TypeName", node)
+    parts = strings(tn.get("names") or node.get("List", {}).get("items"))  # OWNER TO, GRANT: a List
     if not parts:
         return None
     schema, name = (parts[-2], parts[-1]) if len(parts) > 1 else (b.type_schema(parts[0]), parts[0])
