@@ -68,24 +68,18 @@ REGRESSIONS: tuple[Regression, ...] = (
     # MySQL
     Regression(
         "mysql", "check_nested_500", f"RecursionError at {MY}normalize.py:parse_sql",
-        xfail="sqlglot recursion on a CHECK nested 500 parentheses deep (mysql/normalize.py parse_sql)",
     ),
     Regression(
         "mysql", "varchar_nested_parens", f"ValueError at {MY}render.py:_capacity", _MY,
-        xfail=f"{_INT}: varchar(((20))) (mysql/render.py _capacity)",
     ),
     Regression(
         "mysql", "binary_quoted_length", f"ValueError at {MY}render.py:_capacity", _MY,
-        xfail=f"{_INT}: binary('') (mysql/render.py _capacity)",
     ),
     Regression(
         "mysql", "decimal_letter_params", f"ValueError at {MY}render.py:lossy", _MY,
-        xfail=f"{_INT}: dec(q) (mysql/render.py lossy)",
     ),
     Regression(
         "mysql", "default_unknown_function", f"IndexError at {MY}normalize.py:_literal_value", _MY,
-        xfail="DEFAULT gen_code(): the default normaliser takes the first argument of a call without any "
-        "(mysql/normalize.py _literal_value)",
     ),
     Regression(
         "mysql", "default_date_add_no_arguments", f"TypeError at {MY}normalize.py:parse_sql", _MY,
@@ -109,7 +103,6 @@ REGRESSIONS: tuple[Regression, ...] = (
     ),
     Regression(
         "mysql", "nul_byte", NUL, _MY,
-        xfail="a NUL byte is not an error (sources.py)",
     ),
     Regression(
         "mysql", "delimiter_left_open", LOST, _MY,
@@ -122,11 +115,9 @@ REGRESSIONS: tuple[Regression, ...] = (
     ),
     Regression(
         "mysql", "array_type_nested_500", f"RecursionError at {MY}handlers.py:_type_spec", _MY,
-        xfail="a column type ARRAY[[[...]]] 500 deep recurses in mysql/handlers.py _type_spec",
     ),
     Regression(
         "mysql", "generated_array_nested_500", f"RecursionError at {MY}normalize.py:canonical", _MY,
-        xfail="a generated column's expression nested 500 deep recurses in mysql/normalize.py canonical",
     ),
     Regression(
         "mysql", "sequence_start_5000_digits", f"ValueError at {MY}handlers.py:create_sequence", _MY,
@@ -134,7 +125,6 @@ REGRESSIONS: tuple[Regression, ...] = (
     ),
     Regression(
         "mysql", "function_blob_nested_parens", f"ValueError at {MY}types.py:canonical_type", _MY,
-        xfail="a routine parameter of type blob((())) is read with int() (mysql/types.py canonical_type)",
     ),
     Regression(
         "mysql", "partitions_float_count", f"VisitError at {MY}grammar.py:parse_partition", _MY,
@@ -143,8 +133,6 @@ REGRESSIONS: tuple[Regression, ...] = (
     ),
     Regression(
         "mysql", "stdin_invalid_utf8", "invalid UTF-8 accepted", _MY, stdin=True,
-        xfail="standard input is decoded with surrogate escapes, not checked as UTF-8 like a file: the "
-        "bytes end up in the script (sources.py)",
     ),
     # PostgreSQL
     Regression(
@@ -190,11 +178,9 @@ REGRESSIONS: tuple[Regression, ...] = (
     ),
     Regression(
         "postgres", "nul_byte", NUL,
-        xfail="a NUL byte ends a statement for the C parser, the rest of it is dropped (sources.py)",
     ),
     Regression(
         "postgres", "stdin_invalid_utf8", f"UnicodeEncodeError at {PG}parse.py:_parse_json", stdin=True,
-        xfail="standard input is decoded with surrogate escapes instead of checked as UTF-8 (sources.py)",
     ),
 )  # fmt: skip
 
