@@ -55,6 +55,9 @@ class InternalError(Exception):
         return f"{_show_pos(self.pos)}internal error: {detail}"
 
 
+TOO_DEEP = "nested too deeply to read (parentheses, expressions or subqueries)"
+
+
 def located(exc: Exception, pos: SourcePos | None) -> Exception:
     """What to raise for `exc`, met while working on the input at `pos`: DdlError and InternalError
     pass through; running out of stack (deeply nested input) is the input's error; anything else
@@ -66,7 +69,7 @@ def located(exc: Exception, pos: SourcePos | None) -> Exception:
     if isinstance(exc, InternalError):
         return exc
     if isinstance(exc, RecursionError):
-        return DdlError("nested too deeply to read (parentheses, expressions or subqueries)", pos)
+        return DdlError(TOO_DEEP, pos)
     return InternalError(exc, pos)
 
 

@@ -141,15 +141,12 @@ REGRESSIONS: tuple[Regression, ...] = (
     ),
     Regression(
         "postgres", "set_config_one_argument", f"IndexError at {PG}handlers/meta.py:select",
-        xfail="set_config('search_path') with one argument (postgres/handlers/meta.py select)",
     ),
     Regression(
         "postgres", "default_nested_array_1000", f"JSONDecodeError at {PG}parse.py:_parse_json",
-        xfail="pglast's JSON for an expression nested 1,000 deep does not decode (postgres/parse.py)",
     ),
     Regression(
         "postgres", "default_bad_hex_bit_string", f"ValueError at {PG}expr.py:<genexpr>",
-        xfail="X'z', an invalid hex bit string, is converted with int() (postgres/expr.py)",
     ),
     Regression(
         "postgres", "dollar_digit_tag", LOST,
@@ -158,15 +155,12 @@ REGRESSIONS: tuple[Regression, ...] = (
     ),
     Regression(
         "postgres", "identity_on_view", f"AssertionError at {PG}handlers/tables.py:_at_identity",
-        xfail="ADD GENERATED AS IDENTITY on a view's column fails an assert (postgres/handlers/tables.py)",
     ),
     Regression(
         "postgres", "comment_on_column_unqualified", f"IndexError at {PG}parse.py:qualify_name",
-        xfail="COMMENT ON COLUMN with a one-part name (postgres/parse.py qualify_name)",
     ),
     Regression(
         "postgres", "sequence_increment_float", f"ValueError at {PG}handlers/tables.py:sequence_values",
-        xfail="CREATE SEQUENCE s INCREMENT 1e9: int() of a float literal (postgres/handlers/tables.py)",
     ),
     Regression(
         "postgres", "psql_meta_cr_line_endings", LOST,

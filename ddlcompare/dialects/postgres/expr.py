@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+import string
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
@@ -23,6 +24,7 @@ from typing import Any, Protocol
 
 from ddlcompare.dialects.postgres import types as pgtypes
 from ddlcompare.dialects.postgres.names import ident, literal, qualified
+from ddlcompare.errors import DdlError
 
 Node = dict[str, Any]
 
@@ -324,6 +326,8 @@ def _canon_const(n: Node) -> str:
         # bit strings come back from the server in binary: X'1F' is '00011111'
         bs: str = n["bsval"]["bsval"]
         if bs[0] in "xX":
+            if not all(ch in string.hexdigits for ch in bs[1:]):
+                raise DdlError(f'"{bs[1:]}" is not a valid hexadecimal bit string')
             return "'" + "".join(f"{int(ch, 16):04b}" for ch in bs[1:]) + "'"
         return "'" + bs[1:] + "'"
     return "NULL"

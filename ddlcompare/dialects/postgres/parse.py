@@ -16,7 +16,8 @@ from dataclasses import astuple
 from functools import partial
 from typing import Any, TypeVar
 
-from orjson import loads as _loads  # decodes the parser's JSON about twice as fast as json
+from orjson import JSONDecodeError
+from orjson import loads as _orjson_loads  # decodes the parser's JSON about twice as fast as json
 from pglast import parser as pgparser
 
 from ddlcompare.dialects import LoadOptions
@@ -26,7 +27,7 @@ from ddlcompare.dialects.postgres.prefetch import Prefetcher, Prepared, WorkerLo
 from ddlcompare.dialects.postgres.replay import CACHE, MISSING, Entry, Recorder, TrackedDict, TrackedSet
 from ddlcompare.dialects.postgres.scope import BuilderScope, StaticScope, static_refs
 from ddlcompare.dialects.postgres.types import type_name
-from ddlcompare.errors import DdlError, Warning, located
+from ddlcompare.errors import TOO_DEEP, DdlError, Warning, located
 from ddlcompare.model.base import Expr, ObjectKey, Schema, SchemaObject, evolve
 from ddlcompare.model.objects import Column, Opaque, Table
 from ddlcompare.source import LineCursor, SourcePos
@@ -68,6 +69,15 @@ def handles(*names: str) -> Callable[[Handler], Handler]:
         return fn
 
     return deco
+
+
+def _loads(js: str) -> Node:
+    """The parser's JSON as a tree; orjson stops at 1,024 levels, and so does ddlcompare."""
+    try:
+        tree: Node = _orjson_loads(js)
+    except JSONDecodeError:
+        raise DdlError(TOO_DEEP) from None  # the statement's position is added by the caller
+    return tree
 
 
 def _parse_json(sql: str) -> Node:

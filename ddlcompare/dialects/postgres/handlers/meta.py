@@ -62,7 +62,9 @@ def select(n: Node, b: Builder) -> None:
     fname = strings(fc.get("funcname"))[-1] if fc else ""
     if fname == "set_config" and fc:
         args = [const_value(a) for a in fc.get("args", ())]
-        if args and args[0] == "search_path":
+        if len(args) != 3:
+            raise b.error(f"function set_config takes 3 arguments, not {len(args)}")
+        if args[0] == "search_path":
             b.search_path = _search_path([str(args[1])])
         return
     if fname in ("setval", "pg_catalog.setval"):
@@ -248,6 +250,8 @@ def comment(n: Node, b: Builder) -> None:
         text = None  # PostgreSQL's own comment on public (pg_dump omits it)
     if objtype == "OBJECT_COLUMN":
         parts = strings(obj["List"]["items"])
+        if len(parts) < 2:
+            raise b.error("column name must be qualified")
         schema, table = b.qualify_name(parts[:-1])
         rel = b.relation(schema, table)
         if isinstance(rel, Table):

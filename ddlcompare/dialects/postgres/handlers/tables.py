@@ -485,10 +485,10 @@ def sequence_values(b: Builder, items: list[Node], data_type: str) -> dict[str, 
             out["data_type"] = type_name(arg.get("TypeName", arg), b.type_schema)
         elif name in ("start", "increment", "cache", "restart"):
             if arg is not None:
-                out[name] = int(const_value(arg))
+                out[name] = _bigint(b, const_value(arg))
         elif name in ("minvalue", "maxvalue"):
             out["min_value" if name == "minvalue" else "max_value"] = (
-                None if arg is None else int(const_value(arg))
+                None if arg is None else _bigint(b, const_value(arg))
             )
         elif name == "cycle":
             out["cycle"] = bool(const_value(arg)) if arg is not None else True
@@ -499,6 +499,17 @@ def sequence_values(b: Builder, items: list[Node], data_type: str) -> dict[str, 
         elif name in ("logged", "unlogged"):
             continue
     return out
+
+
+def _bigint(b: Builder, value: Any) -> int:
+    """A sequence parameter: a bigint, as PostgreSQL reads it (`1e9` and `1.0` are its errors)."""
+    text = str(value).strip()
+    digits = text.removeprefix("-").removeprefix("+")
+    if digits.isdigit() and digits.isascii() and len(digits) <= 19:
+        number = int(text)
+        if -(2**63) <= number < 2**63:
+            return number
+    raise b.error(f'invalid value for a sequence parameter: "{text}" is not a bigint')
 
 
 # ---- constraints ------------------------------------------------------------------------------
@@ -1215,10 +1226,15 @@ def _inheritors(b: Builder, table: Table) -> list[Table]:
     return out
 
 
-def _for_table(b: Builder, rel: SchemaObject, recurse: bool) -> list[Table]:
+def _table(b: Builder, rel: SchemaObject) -> Table:
+    """`rel` as the table the ALTER TABLE subcommand needs (PostgreSQL's own error otherwise)."""
     if not isinstance(rel, Table):
         raise b.error(f'"{rel.name}" is not a table')
-    out = [rel]
+    return rel
+
+
+def _for_table(b: Builder, rel: SchemaObject, recurse: bool) -> list[Table]:
+    out = [_table(b, rel)]
     if recurse:
         i = 0
         while i < len(out):
@@ -1303,8 +1319,7 @@ def _at_type(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) -> None:
 
 
 def _at_add_constraint(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) -> None:
-    if not isinstance(rel, Table):
-        raise b.error(f'"{rel.name}" is not a table')
+    rel = _table(b, rel)
     ctx = TableContext(b, rel.schema, rel.name)
     ctx.pending.append((dict(cmd["def"]["Constraint"]), None))
     create_constraints(ctx)
@@ -1334,7 +1349,7 @@ def _at_validate(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) -> Non
 
 
 def _at_identity(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) -> None:
-    assert isinstance(rel, Table)
+    rel = _table(b, rel)
     col = b.column(rel, cmd["name"])
     sub = cmd["subtype"]
     if sub == "AT_AddIdentity":
@@ -1401,7 +1416,7 @@ def _at_attach_partition(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool
             b.remove(child_key)
         return
     child = b.table(schema, name)
-    assert isinstance(rel, Table)
+    rel = _table(b, rel)
     b.has_inheritance = True
     opts = replace_option(
         child.options,
@@ -1580,7 +1595,7 @@ def _at_inherit(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) -> None
 
 
 def _at_drop_expression(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) -> None:
-    assert isinstance(rel, Table)
+    rel = _table(b, rel)
     b.update_column(rel, cmd["name"], generated=None)
 
 
