@@ -51,8 +51,19 @@ class MyDialect(MySQL):
 
 
 def parse_sql(sql: str) -> exp.Expression:
-    """One statement through sqlglot (MySQL dialect); ParseError/TokenError propagate."""
-    tree: Any = sqlglot.parse_one(sql, read=MyDialect)
+    """One statement through sqlglot (MySQL dialect); ParseError/TokenError propagate.
+
+    On some malformed input sqlglot fails with other exceptions (`DATE_ADD()` builds a node with a
+    missing argument and raises TypeError): those are input it cannot read as well, so they come
+    out as a ParseError too, and every caller treats them like its own parse errors. Running out of
+    stack is left alone (the crash contract reports it as input nested too deeply).
+    """
+    try:
+        tree: Any = sqlglot.parse_one(sql, read=MyDialect)
+    except (ParseError, TokenError, RecursionError, MemoryError):
+        raise
+    except Exception as err:
+        raise ParseError(f"sqlglot cannot read this ({type(err).__name__}: {err})") from err
     return tree  # type: ignore[no-any-return]
 
 
@@ -157,8 +168,10 @@ def expr_text(text: str) -> Expr:
     got = _EXPR_CACHE.get(text)
     if got is None:
         try:
-            node = parse_sql(f"SELECT {text}").expressions[0]
-            got = expr_of(node)
+            nodes = parse_sql(f"SELECT {text}").expressions if text.strip() else []
+            if len(nodes) != 1:
+                raise ParseError("not one expression")
+            got = expr_of(nodes[0])
         except (ParseError, TokenError):
             squeezed = " ".join(text.split())
             got = Expr(squeezed.replace("`", "").lower(), squeezed)
