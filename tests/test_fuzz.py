@@ -123,6 +123,15 @@ REGRESSIONS: tuple[Regression, ...] = (
     Regression(
         "mysql", "stdin_invalid_utf8", "invalid UTF-8 accepted", _MY, stdin=True,
     ),
+    Regression(
+        "mysql", "varchar_length_5000_digits", f"ValueError at {MY}render.py:_capacity", _MY,
+    ),
+    Regression(
+        "mysql", "default_decimal_out_of_range", f"unknown at {MY}normalize.py:default_expr", _MY,
+    ),
+    Regression(
+        "mysql", "delimiter_open_event_body", LOST, _MY,
+    ),
     # PostgreSQL
     Regression(
         "postgres", "alter_type_owner", f"IndexError at {PG}handlers/meta.py:_type_key",

@@ -205,6 +205,10 @@ def split(text: str, path: str) -> list[RawStatement]:
         body = _blanked(text, lo, hi, blanks)
         if delimiter == ";":
             spans = [(0, len(body))]
+            if body.rstrip()[-9:].upper() == "DELIMITER":
+                stray = _DELIMITER_AT_END.search(body.rstrip())
+                if stray is not None:  # `CREATE ...\nDELIMITER ;;`: the `;` before it left out
+                    raise error(_INSIDE, lo + stray.start(1))
         else:
             where = SourcePos.from_offset(path, text, delimiter_at).line
             hint = (
@@ -373,6 +377,34 @@ _LEADING_COMMENTS = re.compile(r"(?:\s++|/\*.*?\*/|(?:--(?=[\x00-\x20]|\Z)|\#)[^
 
 _INSIDE = "DELIMITER inside a statement: the statement before it is not ended by the delimiter"
 _DELIMITER_AT_END = re.compile(r"(?:\A|\n)[ \t]*+(DELIMITER)[ \t]*+\Z", re.I)
+_DELIMITER_LINE_HINT = re.compile(r"^[ \t]*+DELIMITER[ \t]", re.I | re.M)
+# A whole DELIMITER command line (one word after it), found outside literals and comments.
+_DELIMITER_LINE = re.compile(
+    rf"{_SQ}|{_DQ}|{_BQ}|{_BLOCK}|{_LINE[0]}|{_LINE[1]}|^[ \t]*+(DELIMITER)[ \t]++\S++[ \t\r]*+$",
+    re.I | re.M | re.S,
+)
+# Words before a routine's first BEGIN that make that BEGIN a nested block, not the whole body.
+_NESTING_WORDS = re.compile(
+    rf"{_SQ}|{_DQ}|{_BQ}|{_BLOCK}|{_LINE[0]}|{_LINE[1]}|(?<![\w$.@])(IF(?!\s+(?:NOT\s+)?EXISTS)|ELSEIF|ELSE"
+    r"|THEN|WHILE|LOOP|REPEAT|FOR(?!\s+EACH\s+ROW))(?![\w$])",
+    re.I | re.S,
+)
+
+
+def _check_no_delimiter_line(body: str, start: int, end: int, error: _ErrorAt) -> None:
+    """Refuse a DELIMITER command line inside one query: the client sends it to the server, for
+    which it is a syntax error (the delimiter before it was left out)."""
+    if _DELIMITER_LINE_HINT.search(body, start, end) is None:
+        return
+    for m in _DELIMITER_LINE.finditer(body, start, end):
+        if m.group(1) is not None:
+            raise error(_INSIDE, m.start(1))
+
+
+def _nested_begin(body: str, head: int, at: int) -> bool:
+    """Whether the BEGIN at `at`, the first of the statement at `head`, comes after IF/THEN/WHILE...:
+    then it is a block inside the body, and the body goes on after its END."""
+    return any(m.group(1) is not None for m in _NESTING_WORDS.finditer(body, head, at))
 
 
 def _server_split(body: str, backslash: bool, tail: bool, error: _ErrorAt) -> list[tuple[int, int]]:
@@ -401,6 +433,7 @@ def _server_split(body: str, backslash: bool, tail: bool, error: _ErrorAt) -> li
         compound = _ROUTINE_HEAD.match(body, head) is not None or _COMPOUND_HEAD.match(body, head) is not None
         rx = _scanner(";", backslash, compound)
         opens: list[int] = []
+        block_body = 0  # 1: the body is one BEGIN ... END block, 2: and it has ended, -1: it is not
         p = head
         cut = n
         while True:
@@ -414,7 +447,7 @@ def _server_split(body: str, backslash: bool, tail: bool, error: _ErrorAt) -> li
             if g == ";":
                 if opens:
                     continue
-                if compound:
+                if compound and block_body != 2:
                     if last_end == -2:
                         last_end = _last_end_word(body, backslash)
                     if last_end > at:
@@ -426,9 +459,13 @@ def _server_split(body: str, backslash: bool, tail: bool, error: _ErrorAt) -> li
                 continue  # literals and comments (checked by the first scan)
             word = g[:3].upper()
             if word == "BEG" or word == "CAS":
+                if not opens and block_body == 0:
+                    block_body = 1 if word == "BEG" and not _nested_begin(body, head, at) else -1
                 opens.append(at)
             elif opens and (len(g) == 3 or g.rsplit(None, 1)[-1].upper() == "CASE"):
                 opens.pop()
+                if not opens and block_body == 1:
+                    block_body = 2  # its END: the next `;` ends the statement, whatever follows
         if cut == n and opens and tail:
             message, hint = _unclosed_block(body[opens[0] : opens[0] + 5])
             raise error(message, opens[0], hint)
@@ -436,6 +473,7 @@ def _server_split(body: str, backslash: bool, tail: bool, error: _ErrorAt) -> li
         if stray is not None:
             # `END\nDELIMITER ;`: the delimiter was left out before the DELIMITER line
             raise error(_INSIDE, stray.start(1))
+        _check_no_delimiter_line(body, head, cut, error)
         spans.append((pos, cut))
         pos = cut + 1
     return spans

@@ -620,3 +620,32 @@ def test_statements_after_an_open_delimiter_are_read() -> None:
     first used to hide the table after it)."""
     s = parse("DELIMITER ;;\nDELETE FROM a;\nCREATE TABLE t (a int);\n")
     assert table(s).column("a") is not None
+
+
+@pytest.mark.parametrize(
+    ("column", "message"),
+    [
+        ("a varchar(" + "9" * 5000 + ")",
+         "the argument 999999999999999999999999999999... of type varchar is out of range (max = 4294967295)"),
+        ("a decimal(4294967296,2)",
+         "the argument 4294967296 of type decimal is out of range (max = 4294967295)"),
+        ("a decimal(8,2) DEFAULT 1e999", "invalid default value 1e999 for a column of type decimal(8,2)"),
+        ("a decimal(8,2) DEFAULT 1234567", "invalid default value 1234567 for a column of type decimal(8,2)"),
+        ("a int DEFAULT 1e20", "invalid default value 1e20 for a column of type int"),
+        ("a double DEFAULT -1e309", "invalid default value -1e309 for a column of type double"),
+        ("a bit(8) DEFAULT 1e99999999999", "invalid default value 1e99999999999 for a column of type bit(8)"),
+    ],
+)  # fmt: skip
+def test_numbers_out_of_range_are_errors(column: str, message: str) -> None:
+    """The server refuses these (errors 1439, 1067, 1367); they were crashes on huge numbers."""
+    with pytest.raises(DdlError) as e:
+        parse(f"CREATE TABLE t (id int);\nCREATE TABLE u ({column});")
+    assert e.value.message == message
+    assert e.value.pos is not None and e.value.pos.line == 2
+
+
+def test_numbers_in_range_are_read() -> None:
+    a = "CREATE TABLE t (a decimal(8,2) DEFAULT 123456.004, b double DEFAULT 1e308, c text(4294967295));"
+    b = "CREATE TABLE t (a decimal(8,2) DEFAULT '123456.00', b double DEFAULT 1e308, c longtext);"
+    same(a, b)
+    differ("CREATE TABLE t (a int DEFAULT 'inf');", "CREATE TABLE t (a int DEFAULT 0);")

@@ -265,6 +265,11 @@ def test_errors_cite_the_position(sql: str, message: str, where: tuple[int, int]
          "DELIMITER inside a statement", (3, 1)),
         ("DELIMITER ;;\nCREATE TABLE a (x int);\nDELIMITER ;\nCREATE TABLE b (y int);\n",
          "DELIMITER inside a statement", (3, 1)),
+        ("DELIMITER |\nCREATE EVENT e ON SCHEDULE EVERY 1 DAY DO DELETE FROM a;\nDELIMITER ;;\n"
+         "CREATE EVENT f ON SCHEDULE EVERY 1 DAY DO BEGIN DELETE FROM a; END;;\n",
+         "DELIMITER inside a statement", (3, 1)),
+        ("CREATE TABLE a (x int)\nDELIMITER ;;\nCREATE TABLE b (y int);;\n",
+         "DELIMITER inside a statement", (2, 1)),
     ],
 )  # fmt: skip
 def test_unterminated_constructs_are_errors(sql: str, message: str, where: tuple[int, int]) -> None:
@@ -289,6 +294,9 @@ def test_query_with_another_delimiter_is_split_at_semicolons_as_the_server_does(
         "CREATE PROCEDURE p() BEGIN SELECT 1; SELECT 2; END; CREATE TABLE c (z int);;\n"
         "CREATE PROCEDURE q() IF @x THEN SELECT 1; ELSE SELECT 2; END IF;;\n"
         "CREATE TRIGGER t BEFORE INSERT ON a FOR EACH ROW SET NEW.x = ';'; -- done;\n;;\n"
+        "CREATE PROCEDURE r() COMMENT 'if' BEGIN SELECT 1; END; CREATE TABLE d (w int);\n"
+        "CREATE TRIGGER u BEFORE INSERT ON a FOR EACH ROW BEGIN SET @x = 1; END;;\n"
+        "CREATE PROCEDURE s() IF @x THEN BEGIN SELECT 1; END; END IF;;\n"
         "DELIMITER ;\n"
     )
     stmts = split(sql, "t.sql")
@@ -300,6 +308,10 @@ def test_query_with_another_delimiter_is_split_at_semicolons_as_the_server_does(
         "CREATE PROCEDURE q() IF @x THEN SELECT 1; ELSE SELECT 2; END IF",
         "CREATE TRIGGER t BEFORE INSERT ON a FOR EACH ROW SET NEW.x = ';'",
         "-- done;",
+        "CREATE PROCEDURE r() COMMENT 'if' BEGIN SELECT 1; END",
+        "CREATE TABLE d (w int)",
+        "CREATE TRIGGER u BEFORE INSERT ON a FOR EACH ROW BEGIN SET @x = 1; END",
+        "CREATE PROCEDURE s() IF @x THEN BEGIN SELECT 1; END; END IF",
     ]
     check_offsets(sql, stmts)
 
