@@ -15,8 +15,18 @@ What this handles, and why:
   backslash escapes off, as the server would.
 * Compound statements without DELIMITER (hand-written files, e.g. sqldef tests): while the delimiter is
   `;` and a statement is a CREATE TRIGGER/PROCEDURE/FUNCTION/EVENT, ALTER EVENT or `BEGIN NOT ATOMIC`,
-  a `;` only ends it outside BEGIN ... END / CASE ... END nesting.
+  a `;` only ends it outside BEGIN ... END / CASE ... END nesting. A BEGIN whose END never comes is an
+  error at the BEGIN: read on, it would swallow the rest of the file (the client would end the
+  statement at the first `;`, where the server refuses it).
+* With another delimiter the client sends the text up to it as one query, and the server runs every
+  statement in it (the client turns multi-statements on): such a query is split at `;` again
+  (`_server_split()`), so `DELETE FROM t; CREATE TABLE u ...;;` creates u. The same goes for the rest
+  of the file when the delimiter never comes again (the client sends it at the end of the input).
 * A last statement without a delimiter.
+* What would silently lose text is an error at its position: a `--`/`#` comment or a DELIMITER line
+  running on past a carriage return (MySQL ends lines only at LF: a file with CR-only line ends would
+  be one line), text after the delimiter on a DELIMITER line (the client ignores it), a DELIMITER line
+  inside a query (its delimiter was left out before it; the server refuses it).
 
 The file is scanned with one compiled regex per delimiter (and escaping mode) whose match() skips plain
 text and whole literals in C and stops at the next character that matters (delimiter, comment,
@@ -221,11 +231,14 @@ def split(text: str, path: str) -> list[RawStatement]:
 
             spans = _server_split(body, modes.backslash, tail, sub_error)
         for s0, s1 in spans:
-            piece = body[s0:s1]
-            stripped = piece.strip()
+            # leading comments off: a statement is classified by its first word (a comment left in
+            # front of it, as after a versioned marker or a `;` in a query, would hide it)
+            lead = _LEADING_COMMENTS.match(body, s0, s1)
+            first = lead.end() if lead is not None else s0
+            stripped = body[first:s1].rstrip()
             if not stripped:
                 continue
-            off = lo + s0 + (len(piece) - len(piece.lstrip()))
+            off = lo + first
             line_no += text.count("\n", line_from, off)
             line_from = off
             col = off - text.rfind("\n", 0, off)
@@ -273,8 +286,17 @@ def split(text: str, path: str) -> list[RawStatement]:
                 start = at
             continue
         if g == delimiter:
-            if vopen_at or depth > 0:
+            if depth > 0:
                 continue
+            if vopen_at:
+                # the client ends the statement here all the same (and the server then refuses the
+                # unterminated comment); read on, `/*!40101 SET @a = 1; CREATE TABLE ... */` would
+                # be one SET statement, ignored
+                raise error(
+                    f"the delimiter {delimiter!r} inside a versioned comment: the mysql client ends the "
+                    "statement here, inside the comment",
+                    at,
+                )
             if start >= 0:
                 emit(start, at)
                 start = -1
@@ -426,8 +448,7 @@ def _server_split(body: str, backslash: bool, tail: bool, error: _ErrorAt) -> li
         lead = _LEADING_COMMENTS.match(body, pos)
         head = lead.end() if lead is not None else pos
         if head >= n:
-            spans.append((pos, n))  # only comments: the caller drops or ignores them
-            break
+            break  # only comments left
         if body[head : head + 9].upper() == "DELIMITER" and body[head + 9 : head + 10] in (" ", "\t"):
             raise error(_INSIDE, head)
         compound = _ROUTINE_HEAD.match(body, head) is not None or _COMPOUND_HEAD.match(body, head) is not None

@@ -229,7 +229,7 @@ def test_no_backslash_escapes_is_followed() -> None:
         ("SELECT 1;\nSELECT 'abc;\n", "unterminated string", (2, 8)),
         ("SELECT `abc;\n", "unterminated quoted identifier", (1, 8)),
         ("SELECT 1;\n  /* never closed", "unterminated comment", (2, 3)),
-        ("SELECT 1 /*!50100 AND 2;\n", "unterminated versioned comment", (1, 10)),
+        ("SELECT 1 /*!50100 AND 2\n", "unterminated versioned comment", (1, 10)),
     ],
 )
 def test_errors_cite_the_position(sql: str, message: str, where: tuple[int, int]) -> None:
@@ -270,6 +270,10 @@ def test_errors_cite_the_position(sql: str, message: str, where: tuple[int, int]
          "DELIMITER inside a statement", (3, 1)),
         ("CREATE TABLE a (x int)\nDELIMITER ;;\nCREATE TABLE b (y int);;\n",
          "DELIMITER inside a statement", (2, 1)),
+        # the client ends a statement at its delimiter inside a versioned comment too
+        ("/*!40101 SET @a = 1; CREATE TABLE b (y int) */;\n", "the delimiter ';' inside a versioned comment",
+         (1, 20)),
+        ("SELECT 1 /*!50100 AND 2;\n", "the delimiter ';' inside a versioned comment", (1, 24)),
     ],
 )  # fmt: skip
 def test_unterminated_constructs_are_errors(sql: str, message: str, where: tuple[int, int]) -> None:
@@ -287,10 +291,11 @@ def test_crlf_and_harmless_delimiter_line_tails_are_fine() -> None:
 
 def test_query_with_another_delimiter_is_split_at_semicolons_as_the_server_does() -> None:
     """The client sends everything up to `;;` as one query; the server runs each of its statements
-    (a DELETE first must not hide the CREATE after it). Compound bodies keep their `;`."""
+    (a DELETE first must not hide the CREATE after it, nor a comment before it). Compound bodies keep
+    their `;`; a trailing comment is no statement."""
     sql = (
         "DELIMITER ;;\n"
-        "DELETE FROM a; CREATE TABLE b (y int);;\n"
+        "DELETE FROM a; /* then */ CREATE TABLE b (y int);;\n"
         "CREATE PROCEDURE p() BEGIN SELECT 1; SELECT 2; END; CREATE TABLE c (z int);;\n"
         "CREATE PROCEDURE q() IF @x THEN SELECT 1; ELSE SELECT 2; END IF;;\n"
         "CREATE TRIGGER t BEFORE INSERT ON a FOR EACH ROW SET NEW.x = ';'; -- done;\n;;\n"
@@ -307,12 +312,20 @@ def test_query_with_another_delimiter_is_split_at_semicolons_as_the_server_does(
         "CREATE TABLE c (z int)",
         "CREATE PROCEDURE q() IF @x THEN SELECT 1; ELSE SELECT 2; END IF",
         "CREATE TRIGGER t BEFORE INSERT ON a FOR EACH ROW SET NEW.x = ';'",
-        "-- done;",
         "CREATE PROCEDURE r() COMMENT 'if' BEGIN SELECT 1; END",
         "CREATE TABLE d (w int)",
         "CREATE TRIGGER u BEFORE INSERT ON a FOR EACH ROW BEGIN SET @x = 1; END",
         "CREATE PROCEDURE s() IF @x THEN BEGIN SELECT 1; END; END IF",
     ]
+    check_offsets(sql, stmts)
+
+
+def test_leading_comments_are_not_part_of_the_statement() -> None:
+    """A statement is read by its first word: a comment before it (here inside a versioned comment)
+    must not hide it."""
+    sql = "/*!50003 /* note */ CREATE TABLE zz (id int) */;\n# only a comment\n;\n"
+    stmts = split(sql, "t.sql")
+    assert [s.text for s in stmts] == ["CREATE TABLE zz (id int)"]
     check_offsets(sql, stmts)
 
 
