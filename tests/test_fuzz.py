@@ -83,35 +83,27 @@ REGRESSIONS: tuple[Regression, ...] = (
     ),
     Regression(
         "mysql", "default_date_add_no_arguments", f"TypeError at {MY}normalize.py:parse_sql", _MY,
-        xfail="sqlglot raises TypeError on DATE_ADD(); parse_sql catches only its parse errors",
     ),
     Regression(
         "mysql", "alter_change_nothing", f"AttributeError at {MY}handlers.py:_alter_action", _MY,
-        xfail="ALTER TABLE t CHANGE without a column (mysql/handlers.py _alter_action)",
     ),
     Regression(
         "mysql", "partition_range_no_expression", f"IndexError at {MY}normalize.py:expr_text", _MY,
-        xfail="PARTITION BY RANGE () with no expression (mysql/normalize.py expr_text)",
     ),
     Regression(
         "mysql", "rename_table_nothing", f"AssertionError at {MY}handlers.py:rename_table", _MY,
-        xfail="RENAME TABLE without names fails an assert (mysql/handlers.py rename_table)",
     ),
     Regression(
         "mysql", "procedure_unterminated_begin", LOST, _MY,
-        xfail="an unterminated BEGIN block swallows the rest of the file without a word (mysql/split.py)",
     ),
     Regression(
         "mysql", "nul_byte", NUL, _MY,
     ),
     Regression(
         "mysql", "delimiter_left_open", LOST, _MY,
-        xfail="after DELIMITER ;; the rest of the file, not ended by ;;, is one statement read by its first "
-        "word (DELETE: ignored) and dropped without a warning (mysql/split.py, mysql/parse.py)",
     ),
     Regression(
         "mysql", "cr_line_endings", LOST, _MY,
-        xfail="with CR line endings a `--` comment (or a DELIMITER line) runs on to the end of the file",
     ),
     Regression(
         "mysql", "array_type_nested_500", f"RecursionError at {MY}handlers.py:_type_spec", _MY,
@@ -121,18 +113,24 @@ REGRESSIONS: tuple[Regression, ...] = (
     ),
     Regression(
         "mysql", "sequence_start_5000_digits", f"ValueError at {MY}handlers.py:create_sequence", _MY,
-        xfail="int() of a 5,000-digit number, over Python's 4,300-digit limit (mysql/handlers.py)",
     ),
     Regression(
         "mysql", "function_blob_nested_parens", f"ValueError at {MY}types.py:canonical_type", _MY,
     ),
     Regression(
         "mysql", "partitions_float_count", f"VisitError at {MY}grammar.py:parse_partition", _MY,
-        xfail="PARTITIONS 1e9: the partition grammar's transformer raises, lark wraps it in VisitError "
-        "(mysql/grammar.py parse_partition)",
     ),
     Regression(
         "mysql", "stdin_invalid_utf8", "invalid UTF-8 accepted", _MY, stdin=True,
+    ),
+    Regression(
+        "mysql", "varchar_length_5000_digits", f"ValueError at {MY}render.py:_capacity", _MY,
+    ),
+    Regression(
+        "mysql", "default_decimal_out_of_range", f"unknown at {MY}normalize.py:default_expr", _MY,
+    ),
+    Regression(
+        "mysql", "delimiter_open_event_body", LOST, _MY,
     ),
     # PostgreSQL
     Regression(

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from lark import Lark, Token, Transformer, Tree
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 from lark.lexer import PatternRE, PatternStr, TerminalDef
 
 from ddlcompare.dialects.mysql.split import RawStatement, statement_pos, unquote, unwrap_versioned
@@ -124,6 +124,38 @@ def _parse(name: str, text: str, start: str | None = None) -> Tree[Token]:
     except UnexpectedInput as err:
         raise _describe(err, text) from None
     return tree
+
+
+def _transform(transformer: Transformer[Token, Any], tree: Tree[Token]) -> Any:
+    """`transformer.transform(tree)`, with what a rule raised (lark wraps it in VisitError) raised
+    as itself: a GrammarError about a token stays a positioned error about the input."""
+    try:
+        return transformer.transform(tree)
+    except VisitError as err:
+        raise err.orig_exc from None
+
+
+# The server's `ulonglong_num`: a decimal or hex literal of at most 64 bits.
+_WHOLE = re.compile(r"\d+|0[xX][0-9a-fA-F]+")
+
+
+def whole_number(tok: Token) -> int:
+    """The value of a NUMBER token where only a whole number is allowed (a count, a size, an
+    algorithm): GrammarError at the token for `1e9`, `2.5` or more than 64 bits, as the server's
+    "Only integers allowed as number here" and out-of-range errors."""
+    text = str(tok)
+    if _WHOLE.fullmatch(text):
+        base = 16 if text[1:2] in ("x", "X") else 10
+        digits = (text[2:] if base == 16 else text).lstrip("0")
+        # the length first: int() of thousands of digits is slow, and refused past 4,300
+        if len(digits) <= (16 if base == 16 else 20) and int(digits or "0", base) < 1 << 64:
+            return int(digits or "0", base)
+        what = "out of range"
+    else:
+        what = "not a whole number"
+    shown = text if len(text) <= 30 else text[:30] + "..."
+    message = f"{shown} is {what} (only integers are allowed here)"
+    raise GrammarError(message, tok.line or 1, tok.column or 1, tok.start_pos or 0)
 
 
 # -- text helpers ----------------------------------------------------------------------------------------
@@ -328,20 +360,29 @@ class PartitionClause:
 
 
 class _PartitionTransformer(_Base):
+    def _scheme_expr(self, g: _Group) -> str:
+        """The expression of `HASH (...)`, `RANGE (...)`, `LIST (...)`: the server needs one."""
+        text = self.inner(g)
+        if not text.strip():
+            head = self.text[: g.end - 1]
+            line = head.count("\n") + 1
+            raise GrammarError("an expression is needed here", line, g.end - 1 - head.rfind("\n"), g.end - 1)
+        return text
+
     def by_hash(self, c: list[Any]) -> PartitionScheme:
-        return PartitionScheme("HASH", linear=c[0] is not None, expr=self.inner(c[1]))
+        return PartitionScheme("HASH", linear=c[0] is not None, expr=self._scheme_expr(c[1]))
 
     def by_key(self, c: list[Any]) -> PartitionScheme:
         return PartitionScheme("KEY", linear=c[0] is not None, algorithm=c[1], column_names=c[2])
 
     def by_range(self, c: list[Any]) -> PartitionScheme:
-        return PartitionScheme("RANGE", expr=self.inner(c[0]))
+        return PartitionScheme("RANGE", expr=self._scheme_expr(c[0]))
 
     def by_range_columns(self, c: list[Any]) -> PartitionScheme:
         return PartitionScheme("RANGE", columns=True, column_names=c[0])
 
     def by_list(self, c: list[Any]) -> PartitionScheme:
-        return PartitionScheme("LIST", expr=self.inner(c[0]))
+        return PartitionScheme("LIST", expr=self._scheme_expr(c[0]))
 
     def by_list_columns(self, c: list[Any]) -> PartitionScheme:
         return PartitionScheme("LIST", columns=True, column_names=c[0])
@@ -352,7 +393,7 @@ class _PartitionTransformer(_Base):
         return PartitionScheme("SYSTEM_TIME", interval=interval, starts=starts, limit=limit, auto=auto)
 
     def algorithm(self, c: list[Token]) -> int:
-        return int(c[0])
+        return whole_number(c[0])
 
     def interval(self, c: list[Any]) -> tuple[str, str | None]:
         value = self.inner(c[0]) if isinstance(c[0], _Group) else str(c[0])
@@ -362,10 +403,10 @@ class _PartitionTransformer(_Base):
         return normalise_expr(" ".join(str(x) for x in c if x is not None))
 
     def limit(self, c: list[Token]) -> int:
-        return int(c[0])
+        return whole_number(c[0])
 
     def partitions(self, c: list[Token]) -> int:
-        return int(c[0])
+        return whole_number(c[0])
 
     subpartitions = partitions
 
@@ -414,16 +455,16 @@ class _PartitionTransformer(_Base):
         return "index_directory", decode_string(str(c[-1]))
 
     def max_rows(self, c: list[Token]) -> tuple[str, Any]:
-        return "max_rows", int(c[-1])
+        return "max_rows", whole_number(c[-1])
 
     def min_rows(self, c: list[Token]) -> tuple[str, Any]:
-        return "min_rows", int(c[-1])
+        return "min_rows", whole_number(c[-1])
 
     def tablespace(self, c: list[Any]) -> tuple[str, Any]:
         return "tablespace", c[-1]
 
     def nodegroup(self, c: list[Token]) -> tuple[str, Any]:
-        return "nodegroup", int(c[-1])
+        return "nodegroup", whole_number(c[-1])
 
     @staticmethod
     def _options(pairs: list[tuple[str, Any]]) -> PartitionOptions:
@@ -446,7 +487,7 @@ def parse_partition(text: str) -> PartitionClause:
     """Parse `PARTITION BY ...` (versioned-comment wrappers such as /*!50100 ... */ allowed)."""
     text = unwrap_versioned(text)
     tree = _parse("mysql_partition", text, "partition_clause")
-    result: PartitionClause = _PartitionTransformer(text).transform(tree)
+    result: PartitionClause = _transform(_PartitionTransformer(text), tree)
     return result
 
 
@@ -454,7 +495,7 @@ def parse_partition_defs(text: str) -> tuple[PartitionDef, ...]:
     """Parse a bare `(PARTITION ..., PARTITION ...)` list (ALTER TABLE ... ADD PARTITION)."""
     text = unwrap_versioned(text)
     tree = _parse("mysql_partition", text, start="partition_defs")
-    result: tuple[PartitionDef, ...] = _PartitionTransformer(text).transform(tree)
+    result: tuple[PartitionDef, ...] = _transform(_PartitionTransformer(text), tree)
     return result
 
 
@@ -810,7 +851,7 @@ def parse_routine(text: str) -> Routine | Trigger | Event | EventAlter:
     """Parse CREATE PROCEDURE / FUNCTION / TRIGGER / EVENT or ALTER EVENT (header + opaque body)."""
     text = unwrap_versioned(text)
     tree = _parse("mysql_routine", text)
-    result: Routine | Trigger | Event | EventAlter = _RoutineTransformer(text).transform(tree)
+    result: Routine | Trigger | Event | EventAlter = _transform(_RoutineTransformer(text), tree)
     return result
 
 
@@ -886,7 +927,7 @@ class _IndexTransformer(_Base):
         return tuple(c)
 
     def prefix(self, c: list[Token]) -> int:
-        return int(c[0])
+        return whole_number(c[0])
 
     def column_part(self, c: list[Any]) -> KeyPart:
         return KeyPart(c[0], c[1], None, str(c[2]).upper() if c[2] is not None else None)
@@ -895,7 +936,7 @@ class _IndexTransformer(_Base):
         return KeyPart(None, None, self.inner(c[0]), str(c[1]).upper() if c[1] is not None else None)
 
     def key_block_size(self, c: list[Token]) -> tuple[str, Any]:
-        return "key_block_size", int(c[-1])
+        return "key_block_size", whole_number(c[-1])
 
     def parser(self, c: list[str]) -> tuple[str, Any]:
         return "parser", c[0]
@@ -933,7 +974,7 @@ class _IndexTransformer(_Base):
 def parse_index(text: str) -> IndexDef:
     """Parse a standalone CREATE [UNIQUE|FULLTEXT|SPATIAL|VECTOR] INDEX statement."""
     text = unwrap_versioned(text)
-    result: IndexDef = _IndexTransformer(text).transform(_parse("mysql_index", text))
+    result: IndexDef = _transform(_IndexTransformer(text), _parse("mysql_index", text))
     return result
 
 
@@ -977,7 +1018,7 @@ class SpatialRewrite:
 
 _SPATIAL_SCAN = re.compile(
     rf"({_LITERAL})|(?:--(?=\s)|\#)[^\n]*|(\()|(\))|(,)"
-    r"|(SRID\s+(\d+)|REF_SYSTEM_ID\s*=\s*(\d+))(?![\w$])|([\w$]+)|(\S)",
+    r"|(SRID\s+(\d{1,10})|REF_SYSTEM_ID\s*=\s*(\d{1,10}))(?![\w$])|([\w$]+)|(\S)",
     re.S | re.I,
 )
 

@@ -1226,7 +1226,10 @@ def _alter_action(b: Builder, stmt: RawStatement, t: TableState, action: str, of
         position = _POSITION.search(defn)
         if position:
             defn = defn[: position.start()]
-        col_name = _name(re.match(rf"\s*({_IDENT})", defn).group(1))  # type: ignore[union-attr]
+        named = re.match(rf"\s*({_IDENT})", defn)
+        if named is None or (verb == "CHANGE" and old is None):
+            raise b.error(f"{verb} needs a column name and its definition", offset + rest_start)
+        col_name = _name(named.group(1))
         old = old or col_name
         i = t.find_column(old)
         if i is None:
@@ -1276,8 +1279,10 @@ def _alter_action(b: Builder, stmt: RawStatement, t: TableState, action: str, of
             raise ValueError(f"unknown column {col_name!r}")
         col = t.columns[i]
         if cur.word("SET", "DEFAULT"):
-            node = nz.parse_sql("SELECT " + cur.rest()).expressions[0]
-            t.columns[i] = dataclasses.replace(col, default=nz.default_expr(node, col.type))
+            nodes = nz.parse_sql("SELECT " + cur.rest()).expressions if cur.rest().strip() else []
+            if len(nodes) != 1:
+                raise ValueError("SET DEFAULT needs one value")
+            t.columns[i] = dataclasses.replace(col, default=nz.default_expr(nodes[0], col.type))
         elif cur.word("DROP", "DEFAULT"):
             t.columns[i] = dataclasses.replace(col, default=None)
         elif cur.word("SET", "INVISIBLE"):
@@ -1592,8 +1597,9 @@ _RENAME = re.compile(rf"\s*{QNAME}\s+TO\s+{QNAME}\s*$", re.I | re.S)
 @handles("RENAME TABLE")
 def rename_table(stmt: RawStatement, b: Builder) -> None:
     text = stmt.text
-    m = re.match(r"RENAME\s+TABLES?\s+", text, re.I)
-    assert m is not None
+    m = re.match(r"RENAME\s+TABLES?(?![\w$])\s*", text, re.I)
+    if m is None or m.end() == len(text):
+        raise b.error("RENAME TABLE needs `a TO b`", m.end() if m else None)
     for s, e in split_top(text, m.end()):
         r = _RENAME.match(text[s:e])
         if r is None:
@@ -1887,6 +1893,15 @@ def create_sequence(stmt: RawStatement, b: Builder) -> None:
                     continue
                 raise b.error(f"{word} needs a number", pos)
             pos = n.end()
+            digits = n.group(1).replace(" ", "")
+            # MariaDB's sequence values are signed 64-bit: its parser refuses a longer literal
+            # (and Python's int() refuses 4,300 digits and more)
+            if len(digits.lstrip("-").lstrip("0")) > 19 or abs(int(digits)) > _BIG:
+                raise b.error(
+                    f"{word} {digits[:30]}{'...' if len(digits) > 30 else ''} is out of range "
+                    "(sequence values are 64-bit)",
+                    n.start(1),
+                )
             vals[
                 {
                     "START": "start",
@@ -1896,7 +1911,7 @@ def create_sequence(stmt: RawStatement, b: Builder) -> None:
                     "CACHE": "cache",
                     "RESTART": "restart",
                 }[word]
-            ] = int(n.group(1).replace(" ", ""))
+            ] = int(digits)
         elif g[2]:
             vals["min_value" if "MIN" in g[2].upper() else "max_value"] = None
         elif g[5]:
@@ -1905,16 +1920,19 @@ def create_sequence(stmt: RawStatement, b: Builder) -> None:
             vals["cycle"] = g[6].upper() == "CYCLE"
         elif g[7]:
             t = re.compile(r"\s*(\w+(?:\s+unsigned)?)", re.I).match(text, pos)
-            assert t is not None
+            if t is None:
+                raise b.error("AS needs a type", pos)
             vals["data_type"] = " ".join(t.group(1).lower().split())
             pos = t.end()
         elif g[8]:
             w = re.compile(r"\s*(\w+)").match(text, pos)
-            assert w is not None
+            if w is None:
+                raise b.error("ENGINE needs a name", pos)
             pos = w.end()
         elif g[10]:
             lit = re.compile(rf"\s*({_LIT})").match(text, pos)
-            assert lit is not None
+            if lit is None:
+                raise b.error("COMMENT needs a string", pos)
             vals["comment"] = decode_string(lit.group(1))
             pos = lit.end()
     vals.pop("restart", None)

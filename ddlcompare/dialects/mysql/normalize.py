@@ -21,6 +21,7 @@ from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokens import TokenType  # type: ignore[attr-defined]
 
 from ddlcompare.dialects.mysql.types import FLOAT_TYPES, INTEGER_TYPES
+from ddlcompare.errors import DdlError
 from ddlcompare.model.base import Expr
 
 
@@ -51,8 +52,19 @@ class MyDialect(MySQL):
 
 
 def parse_sql(sql: str) -> exp.Expression:
-    """One statement through sqlglot (MySQL dialect); ParseError/TokenError propagate."""
-    tree: Any = sqlglot.parse_one(sql, read=MyDialect)
+    """One statement through sqlglot (MySQL dialect); ParseError/TokenError propagate.
+
+    On some malformed input sqlglot fails with other exceptions (`DATE_ADD()` builds a node with a
+    missing argument and raises TypeError): those are input it cannot read as well, so they come
+    out as a ParseError too, and every caller treats them like its own parse errors. Running out of
+    stack is left alone (the crash contract reports it as input nested too deeply).
+    """
+    try:
+        tree: Any = sqlglot.parse_one(sql, read=MyDialect)
+    except (ParseError, TokenError, RecursionError, MemoryError):
+        raise
+    except Exception as err:
+        raise ParseError(f"sqlglot cannot read this ({type(err).__name__}: {err})") from err
     return tree  # type: ignore[no-any-return]
 
 
@@ -157,8 +169,10 @@ def expr_text(text: str) -> Expr:
     got = _EXPR_CACHE.get(text)
     if got is None:
         try:
-            node = parse_sql(f"SELECT {text}").expressions[0]
-            got = expr_of(node)
+            nodes = parse_sql(f"SELECT {text}").expressions if text.strip() else []
+            if len(nodes) != 1:
+                raise ParseError("not one expression")
+            got = expr_of(nodes[0])
         except (ParseError, TokenError):
             squeezed = " ".join(text.split())
             got = Expr(squeezed.replace("`", "").lower(), squeezed)
@@ -204,10 +218,32 @@ def _literal_value(node: exp.Expression) -> tuple[str, bool] | None:
 
 
 def _number(value: str) -> Decimal | None:
+    """A numeric literal's value; None for what is not one (MySQL reads no `inf` or `nan`)."""
     try:
-        return Decimal(value.strip() or "0")
+        num = Decimal(value.strip() or "0")
     except InvalidOperation:
         return None
+    return num if num.is_finite() else None
+
+
+_DOUBLE_MAX = Decimal("1.7976931348623157e308")
+
+
+def _check_range(base: str, args: str, num: Decimal, value: str) -> None:
+    """Refuse a numeric default the column cannot hold, as the server does (errors 1067 and 1367),
+    before it is turned into a number thousands of digits long."""
+    if base in FLOAT_TYPES:
+        ok = abs(num) <= _DOUBLE_MAX
+    elif base == "decimal":
+        m = re.fullmatch(r"\s*(\d+)\s*(?:,\s*(\d+)\s*)?", args)
+        whole = int(m.group(1)) - int(m.group(2) or 0) if m else 65
+        ok = num.is_zero() or num.adjusted() < max(whole, 0)
+    else:  # integers, YEAR, BIT: 64 bits at most
+        ok = num.is_zero() or num.adjusted() < 20
+    if not ok:
+        shown = value if len(value) <= 30 else value[:30] + "..."
+        kind = f"{base}({args})" if args else base
+        raise DdlError(f"invalid default value {shown} for a column of type {kind}")
 
 
 def _plain(d: Decimal) -> str:
@@ -259,11 +295,13 @@ def default_expr(node: exp.Expression, type_text: str) -> Expr | None:
     if base in INTEGER_TYPES or base == "year":
         num = _number(value)
         if num is not None:
+            _check_range(base, args, num, value)
             text = str(int(num.to_integral_value(ROUND_HALF_UP)))
             return Expr.of(text)
     elif base == "decimal":
         num = _number(value)
         if num is not None:
+            _check_range(base, args, num, value)
             scale = int(args.split(",")[1]) if "," in args else 0
             with localcontext() as ctx:
                 ctx.prec = 200  # DECIMAL(65,30) needs more than the default 28 digits
@@ -272,9 +310,12 @@ def default_expr(node: exp.Expression, type_text: str) -> Expr | None:
     elif base in FLOAT_TYPES:
         num = _number(value)
         if num is not None:
+            _check_range(base, args, num, value)
             return Expr.of(_plain(num))
     elif base == "bit":
         num = _number(value) if not is_string else None
+        if num is not None:
+            _check_range(base, args, num, value)
         bits = int(num) if num is not None else int.from_bytes(value.encode("latin-1", "replace"), "big")
         return Expr.of(f"b'{bits:b}'")
     elif base in ("date", "datetime", "timestamp", "time"):

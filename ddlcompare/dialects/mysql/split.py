@@ -15,8 +15,18 @@ What this handles, and why:
   backslash escapes off, as the server would.
 * Compound statements without DELIMITER (hand-written files, e.g. sqldef tests): while the delimiter is
   `;` and a statement is a CREATE TRIGGER/PROCEDURE/FUNCTION/EVENT, ALTER EVENT or `BEGIN NOT ATOMIC`,
-  a `;` only ends it outside BEGIN ... END / CASE ... END nesting.
+  a `;` only ends it outside BEGIN ... END / CASE ... END nesting. A BEGIN whose END never comes is an
+  error at the BEGIN: read on, it would swallow the rest of the file (the client would end the
+  statement at the first `;`, where the server refuses it).
+* With another delimiter the client sends the text up to it as one query, and the server runs every
+  statement in it (the client turns multi-statements on): such a query is split at `;` again
+  (`_server_split()`), so `DELETE FROM t; CREATE TABLE u ...;;` creates u. The same goes for the rest
+  of the file when the delimiter never comes again (the client sends it at the end of the input).
 * A last statement without a delimiter.
+* What would silently lose text is an error at its position: a `--`/`#` comment or a DELIMITER line
+  running on past a carriage return (MySQL ends lines only at LF: a file with CR-only line ends would
+  be one line), text after the delimiter on a DELIMITER line (the client ignores it), a DELIMITER line
+  inside a query (its delimiter was left out before it; the server refuses it).
 
 The file is scanned with one compiled regex per delimiter (and escaping mode) whose match() skips plain
 text and whole literals in C and stops at the next character that matters (delimiter, comment,
@@ -36,9 +46,16 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Protocol
 
 from ddlcompare.errors import DdlError
 from ddlcompare.source import SourcePos
+
+
+class _ErrorAt(Protocol):
+    """Makes the DdlError for a message at an offset (of the file, or of the text being split)."""
+
+    def __call__(self, message: str, at: int, hint: str | None = None) -> DdlError: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,10 +103,11 @@ _BAD = ("'", '"', "`", r"/\*")  # an opening that did not match a terminated for
 
 
 def _compound_words() -> list[str]:
-    """BEGIN / CASE / END [IF|LOOP|WHILE|REPEAT|CASE] as whole words, each alternative literal-first."""
+    """BEGIN / CASE / END [IF|LOOP|WHILE|REPEAT|CASE|FOR] as whole words, each alternative literal-first
+    (MariaDB's FOR loop ends with END FOR)."""
     out = []
     for word in ("BEGIN", "CASE", "END"):
-        tail = r"(?:\s++(?:IF|LOOP|WHILE|REPEAT|CASE)(?![\w$]))?" if word == "END" else ""
+        tail = r"(?:\s++(?:IF|LOOP|WHILE|REPEAT|CASE|FOR)(?![\w$]))?" if word == "END" else ""
         for first in (word[0], word[0].lower()):
             out.append(rf"{first}(?<![\w$.@]{first})(?i:{word[1:]}{tail})(?![\w$])")
     return out
@@ -181,8 +199,54 @@ def split(text: str, path: str) -> list[RawStatement]:
     line_from = 0  # offset up to which line_no has been counted
     rx = _scanner(delimiter, True, False)
 
-    def error(message: str, at: int) -> DdlError:
-        return DdlError(message, SourcePos.from_offset(path, text, at))
+    opens: list[int] = []  # offsets of the BEGIN/CASE words not yet closed (depth == len(opens))
+    delimiter_at = 0  # offset of the DELIMITER command that set the current delimiter
+
+    def error(message: str, at: int, hint: str | None = None) -> DdlError:
+        return DdlError(message, SourcePos.from_offset(path, text, at), hint=hint)
+
+    def emit(lo: int, hi: int, tail: bool = False) -> None:
+        """Append the statement(s) text[lo:hi] (the delimiter cut off) to `out`.
+
+        With a delimiter other than `;` the mysql client sends text[lo:hi] as one query, which the
+        server splits into its statements at `;` (the client enables multi-statements):
+        `_server_split()` does the same. `tail`: the input ended before the delimiter came.
+        """
+        nonlocal line_no, line_from
+        body = _blanked(text, lo, hi, blanks)
+        if delimiter == ";":
+            spans = [(0, len(body))]
+            if body.rstrip()[-9:].upper() == "DELIMITER":
+                stray = _DELIMITER_AT_END.search(body.rstrip())
+                if stray is not None:  # `CREATE ...\nDELIMITER ;;`: the `;` before it left out
+                    raise error(_INSIDE, lo + stray.start(1))
+        else:
+            where = SourcePos.from_offset(path, text, delimiter_at).line
+            hint = (
+                f"the delimiter is {delimiter!r} here (DELIMITER at line {where}): the mysql client sends "
+                f"the text up to the next {delimiter!r} as one query, and the server splits it at `;`"
+            )
+
+            def sub_error(message: str, at: int, hint: str | None = hint) -> DdlError:
+                return error(message, lo + at, hint)
+
+            spans = _server_split(body, modes.backslash, tail, sub_error)
+        for s0, s1 in spans:
+            # leading comments off: a statement is classified by its first word (a comment left in
+            # front of it, as after a versioned marker or a `;` in a query, would hide it)
+            lead = _LEADING_COMMENTS.match(body, s0, s1)
+            first = lead.end() if lead is not None else s0
+            stripped = body[first:s1].rstrip()
+            if not stripped:
+                continue
+            off = lo + first
+            line_no += text.count("\n", line_from, off)
+            line_from = off
+            col = off - text.rfind("\n", 0, off)
+            versioned = any(b0 < lo + s1 and b1 > lo + s0 for b0, b1 in blanks)
+            out.append(RawStatement(stripped, off, line_no, col, versioned))
+            if stripped[0] in "Ss":  # only SET statements can change sql_mode
+                modes.feed(stripped)
 
     while True:
         m = rx.match(text, pos)
@@ -198,12 +262,15 @@ def split(text: str, path: str) -> list[RawStatement]:
                 head = nz.start()
                 cmd = _DELIMITER_CMD.match(text, head)
                 if cmd is not None:
+                    _check_delimiter_line(cmd, error)
                     delimiter = cmd.group(1)
+                    delimiter_at = head
                     pos = cmd.end()
                     rx = _scanner(delimiter, modes.backslash, False)
                     continue
                 start = head
                 depth = 0
+                opens.clear()
                 if delimiter == ";" and _ROUTINE_HEAD.match(text, head) is not None:
                     # a routine whose `;` may be inside BEGIN ... END
                     rx = _scanner(delimiter, modes.backslash, True)
@@ -220,18 +287,19 @@ def split(text: str, path: str) -> list[RawStatement]:
                 start = at
             continue
         if g == delimiter:
-            if vopen_at or depth > 0:
+            if depth > 0:
                 continue
+            if vopen_at:
+                # the client ends the statement here all the same (and the server then refuses the
+                # unterminated comment); read on, `/*!40101 SET @a = 1; CREATE TABLE ... */` would
+                # be one SET statement, ignored
+                raise error(
+                    f"the delimiter {delimiter!r} inside a versioned comment: the mysql client ends the "
+                    "statement here, inside the comment",
+                    at,
+                )
             if start >= 0:
-                cut = _cut(text, start, at, blanks)
-                if cut is not None:
-                    stripped, off = cut
-                    line_no += text.count("\n", line_from, off)
-                    line_from = off
-                    col = off - text.rfind("\n", 0, off)
-                    out.append(RawStatement(stripped, off, line_no, col, bool(blanks)))
-                    if stripped[0] in "Ss":  # only SET statements can change sql_mode
-                        modes.feed(stripped)
+                emit(start, at)
                 start = -1
                 blanks.clear()
                 rx = _scanner(delimiter, modes.backslash, False)
@@ -255,39 +323,194 @@ def split(text: str, path: str) -> list[RawStatement]:
                 start = at
             continue
         if c == "-" or c == "#":
+            _check_line_comment(g, at, error)
             continue
         # BEGIN / CASE / END [...] inside a routine statement
         word = g[:3].upper()
         if word == "BEG" or word == "CAS":
             depth += 1
+            opens.append(at)
         elif depth > 0 and (len(g) == 3 or g.rsplit(None, 1)[-1].upper() == "CASE"):
             depth -= 1  # END closes BEGIN or a CASE expression, END CASE a CASE statement
+            opens.pop()
     if vopen_at:
         raise error("unterminated versioned comment", vopen_at[-1])
-    cut = _cut(text, start, n, blanks) if start >= 0 else None
-    if cut is not None:  # the last statement had no delimiter
-        stripped, off = cut
-        line_no += text.count("\n", line_from, off)
-        out.append(RawStatement(stripped, off, line_no, off - text.rfind("\n", 0, off), bool(blanks)))
+    if start >= 0 and opens:
+        message, hint = _unclosed_block(text[opens[0] : opens[0] + 5])
+        raise error(message, opens[0], hint)
+    if start >= 0:  # the last statement had no delimiter
+        emit(start, n, tail=True)
     return out
 
 
-def _cut(text: str, start: int, end: int, blanks: list[tuple[int, int]]) -> tuple[str, int] | None:
-    """text[start:end] with versioned markers blanked, trimmed, and its offset; None when empty."""
-    body = text[start:end]
-    if blanks:
-        pieces = []
-        last = start
-        for b0, b1 in blanks:
-            pieces.append(text[last:b0])
-            pieces.append(" " * (b1 - b0))
-            last = b1
-        pieces.append(text[last:end])
-        body = "".join(pieces)
-    stripped = body.strip()
-    if not stripped:
-        return None
-    return stripped, start + (len(body) - len(body.lstrip()))
+def _unclosed_block(word: str) -> tuple[str, str]:
+    """Message and hint for a BEGIN (or CASE) whose END never comes before the end of the input."""
+    word = word.split()[0].upper() if word.split() else "BEGIN"
+    return (
+        f"{word} without a matching END: the statement runs on to the end of the file",
+        "a routine, trigger or event body holding `;` must end with END; without DELIMITER "
+        "the mysql client ends the statement at the first `;`",
+    )
+
+
+def _check_line_comment(comment: str, at: int, error: _ErrorAt) -> None:
+    """Refuse a `--` or `#` comment that runs on past a carriage return into more text.
+
+    MySQL ends these comments only at a line feed: in a file with CR-only line ends (old Mac
+    files) the comment swallows every following "line" to the end of the file, silently (the
+    mysql client does the same).
+    """
+    cr = comment.find("\r")
+    if cr >= 0 and comment[cr:].strip():
+        raise error(
+            "this comment runs on past a carriage return (CR): MySQL ends `--` and `#` comments only at "
+            "a line feed, so the text after the CR is comment too; convert CR line ends to LF",
+            at,
+        )
+
+
+def _check_delimiter_line(cmd: re.Match[str], error: _ErrorAt) -> None:
+    """Refuse text after the delimiter on a DELIMITER line: the mysql client ignores it silently,
+    and with CR-only line ends it is the rest of the file."""
+    rest = cmd.string[cmd.end(1) : cmd.end()]
+    body = rest.strip()
+    if not body or (body.startswith(("--", "#", "/*")) and "\r" not in rest.strip(" \t\r")):
+        return
+    at = cmd.end(1) + (len(rest) - len(rest.lstrip()))
+    if "\r" in rest.rstrip():
+        raise error(
+            "this DELIMITER line runs on past a carriage return (CR): the mysql client ends a line only "
+            "at a line feed; convert CR line ends to LF",
+            at,
+        )
+    raise error(
+        f"text after the delimiter {cmd.group(1)!r} on a DELIMITER line (the mysql client ignores it); "
+        "put it on a line of its own",
+        at,
+    )
+
+
+_COMPOUND_HEAD = re.compile(
+    r"(?:[\w$]+\s*:\s*)?(?:BEGIN|IF|CASE|LOOP|WHILE|REPEAT|FOR)(?![\w$])"
+    rf"|CREATE\s+(?:OR\s+REPLACE\s+)?(?:{_DEFINER})?PACKAGE(?![\w$])",
+    re.I,
+)
+_LEADING_COMMENTS = re.compile(r"(?:\s++|/\*.*?\*/|(?:--(?=[\x00-\x20]|\Z)|\#)[^\n]*+)*+", re.S)
+
+
+_INSIDE = "DELIMITER inside a statement: the statement before it is not ended by the delimiter"
+_DELIMITER_AT_END = re.compile(r"(?:\A|\n)[ \t]*+(DELIMITER)[ \t]*+\Z", re.I)
+_DELIMITER_LINE_HINT = re.compile(r"^[ \t]*+DELIMITER[ \t]", re.I | re.M)
+# A whole DELIMITER command line (one word after it), found outside literals and comments.
+_DELIMITER_LINE = re.compile(
+    rf"{_SQ}|{_DQ}|{_BQ}|{_BLOCK}|{_LINE[0]}|{_LINE[1]}|^[ \t]*+(DELIMITER)[ \t]++\S++[ \t\r]*+$",
+    re.I | re.M | re.S,
+)
+
+
+def _check_no_delimiter_line(body: str, start: int, end: int, error: _ErrorAt) -> None:
+    """Refuse a DELIMITER command line inside one query: the client sends it to the server, for
+    which it is a syntax error (the delimiter before it was left out)."""
+    if _DELIMITER_LINE_HINT.search(body, start, end) is None:
+        return
+    for m in _DELIMITER_LINE.finditer(body, start, end):
+        if m.group(1) is not None:
+            raise error(_INSIDE, m.start(1))
+
+
+def _server_split(body: str, backslash: bool, tail: bool, error: _ErrorAt) -> list[tuple[int, int]]:
+    """Spans of the statements in one query sent with a delimiter other than `;` (`body`: its text,
+    versioned markers blanked), split at `;` as the server does with multi-statements.
+
+    A statement that is not a routine, trigger, event, package or compound statement cannot hold a
+    `;` (outside literals and comments): its first `;` ends it. One that can is followed through
+    BEGIN/CASE ... END nesting; a `;` outside them ends it only when no END follows in the query,
+    since IF/LOOP/WHILE/REPEAT bodies (not followed here) also hold `;` (then the rest stays one
+    statement, as before). `tail`: the input ended inside this query, so a BEGIN left open is an
+    error (not so for a query ended by its delimiter: it is bounded, and the routine handlers read it).
+    """
+    spans: list[tuple[int, int]] = []
+    n = len(body)
+    last_end = -2  # offset of the last END word outside literals and comments (-1: none)
+    pos = 0
+    while pos < n:
+        lead = _LEADING_COMMENTS.match(body, pos)
+        head = lead.end() if lead is not None else pos
+        if head >= n:
+            break  # only comments left
+        if body[head : head + 9].upper() == "DELIMITER" and body[head + 9 : head + 10] in (" ", "\t"):
+            raise error(_INSIDE, head)
+        compound = _ROUTINE_HEAD.match(body, head) is not None or _COMPOUND_HEAD.match(body, head) is not None
+        rx = _scanner(";", backslash, compound)
+        opens: list[int] = []
+        p = head
+        cut = n
+        while True:
+            m = rx.match(body, p)
+            assert m is not None  # the pattern can match the empty string
+            g = m.group(1)
+            if g is None:
+                break
+            at = m.start(1)
+            p = m.end()
+            if g == ";":
+                if opens:
+                    continue
+                if compound:
+                    if last_end == -2:
+                        last_end = _last_end_word(body, backslash)
+                    if last_end > at:
+                        break  # an END follows: maybe a construct not followed here; keep it whole
+                cut = at
+                break
+            c = g[0]
+            if c in "'\"`/*-#":
+                continue  # literals and comments (checked by the first scan)
+            word = g[:3].upper()
+            if word == "BEG" or word == "CAS":
+                opens.append(at)
+            elif opens and (len(g) == 3 or g.rsplit(None, 1)[-1].upper() == "CASE"):
+                opens.pop()
+        if cut == n and opens and tail:
+            message, hint = _unclosed_block(body[opens[0] : opens[0] + 5])
+            raise error(message, opens[0], hint)
+        stray = _DELIMITER_AT_END.search(body, head, cut)
+        if stray is not None:
+            # `END\nDELIMITER ;`: the delimiter was left out before the DELIMITER line
+            raise error(_INSIDE, stray.start(1))
+        _check_no_delimiter_line(body, head, cut, error)
+        spans.append((pos, cut))
+        pos = cut + 1
+    return spans
+
+
+def _last_end_word(body: str, backslash: bool) -> int:
+    """Offset of the last END word of `body` outside literals and comments, -1 when none."""
+    rx = _scanner(";", backslash, True)
+    last = -1
+    p = 0
+    while True:
+        m = rx.match(body, p)
+        if m is None or m.group(1) is None:
+            return last
+        g = m.group(1)
+        if g[0] in "Ee":
+            last = m.start(1)
+        p = m.end()
+
+
+def _blanked(text: str, start: int, end: int, blanks: list[tuple[int, int]]) -> str:
+    """text[start:end] with the versioned markers in `blanks` replaced by spaces (same length)."""
+    if not blanks:
+        return text[start:end]
+    pieces = []
+    last = start
+    for b0, b1 in blanks:
+        pieces.append(text[last:b0])
+        pieces.append(" " * (b1 - b0))
+        last = b1
+    pieces.append(text[last:end])
+    return "".join(pieces)
 
 
 def unwrap_versioned(text: str) -> str:

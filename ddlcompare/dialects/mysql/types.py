@@ -170,6 +170,9 @@ def text_length_type(base: str, length: int | None) -> str:
     return "longblob" if blob else "longtext"
 
 
+_MAX_WIDTH = 4294967295
+
+
 def check_type_args(base: str, args: tuple[str, ...] | list[str]) -> None:
     """Refuse what MySQL refuses: a length, precision or scale is a plain whole number
     (`varchar(((20)))` and `decimal(1e3)` are syntax errors there)."""
@@ -178,6 +181,10 @@ def check_type_args(base: str, args: tuple[str, ...] | list[str]) -> None:
     for arg in args:
         if not arg.isdigit() or not arg.isascii():
             raise DdlError(f"the arguments of type {base} are whole numbers, not {arg!r}")
+        # the server's limit (its error 1439); the length test first keeps int() off huge numbers
+        if len(arg.lstrip("0")) > 10 or int(arg) > _MAX_WIDTH:
+            shown = arg if len(arg) <= 30 else arg[:30] + "..."
+            raise DdlError(f"the argument {shown} of type {base} is out of range (max = {_MAX_WIDTH})")
 
 
 @dataclass(frozen=True, slots=True)

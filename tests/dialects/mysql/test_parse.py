@@ -558,3 +558,94 @@ def test_type_arguments_are_whole_numbers(type_text: str) -> None:
     with pytest.raises(DdlError, match="whole numbers") as e:
         parse(f"CREATE TABLE t (id int);\nCREATE TABLE u (a {type_text});")
     assert e.value.pos is not None and e.value.pos.line == 2
+
+
+# -- malformed input the fuzzer found: positioned errors or opaque statements, never a crash ------------
+
+
+@pytest.mark.parametrize(
+    ("sql", "message", "where"),
+    [
+        ("CREATE TABLE keep (a int);\nALTER TABLE keep CHANGE;", "CHANGE needs a column name", (2, 24)),
+        ("CREATE TABLE keep (a int);\nALTER TABLE keep CHANGE a;", "CHANGE needs a column name", (2, 26)),
+        ("RENAME TABLE;", "RENAME TABLE needs `a TO b`", (1, 13)),
+        ("CREATE SEQUENCE s START " + "9" * 5000 + ";",
+         "START 999999999999999999999999999999... is out of range", (1, 25)),
+        ("CREATE SEQUENCE s MAXVALUE 9223372036854775808;",
+         "MAXVALUE 9223372036854775808 is out of range", (1, 28)),
+        ("CREATE SEQUENCE s ENGINE;", "ENGINE needs a name", (1, 25)),
+        ("CREATE SEQUENCE s COMMENT 5;", "COMMENT needs a string", (1, 27)),
+    ],
+)  # fmt: skip
+def test_malformed_statements_are_positioned_errors(sql: str, message: str, where: tuple[int, int]) -> None:
+    with pytest.raises(DdlError) as e:
+        parse(sql)
+    assert e.value.message.startswith(message), e.value.message
+    assert e.value.pos is not None and (e.value.pos.line, e.value.pos.col) == where
+
+
+def test_largest_sequence_values_are_read() -> None:
+    (seq,) = [o for o in parse("CREATE SEQUENCE s MINVALUE -9223372036854775807 START 9223372036854775806;")]
+    assert (seq.min_value, seq.start) == (-9223372036854775807, 9223372036854775806)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("sql", "warning"),
+    [
+        # sqlglot raises TypeError on DATE_ADD(): read like its parse errors
+        ("CREATE TABLE t (i int DEFAULT DATE_ADD());", "a column definition of `t` sqlglot cannot read"),
+        ("CREATE TABLE t (a int) PARTITION BY HASH (a) PARTITIONS 1e9;",
+         "this partition clause (1e9 is not a whole number"),
+        ("CREATE TABLE t (a int) PARTITION BY HASH (a) PARTITIONS 99999999999999999999999;",
+         "this partition clause (99999999999999999999999 is out of range"),
+        ("CREATE TABLE t (a int) PARTITION BY RANGE () (PARTITION p VALUES LESS THAN (1));",
+         "this partition clause (an expression is needed here)"),
+    ],
+)  # fmt: skip
+def test_unreadable_parts_are_opaque_with_a_warning(sql: str, warning: str) -> None:
+    s = parse(sql)
+    assert [type(o) for o in s] == [Opaque]
+    assert len(s.warnings) == 1 and s.warnings[0].message.startswith(warning), s.warnings
+    with pytest.raises(DdlError, match="--strict"):
+        parse(sql, strict=True)
+
+
+def test_partitions_count_in_hex_is_read() -> None:
+    same("CREATE TABLE t (a int) PARTITION BY HASH (a) PARTITIONS 0x4;",
+         "CREATE TABLE t (a int) PARTITION BY HASH (a) PARTITIONS 4;")  # fmt: skip
+
+
+def test_statements_after_an_open_delimiter_are_read() -> None:
+    """`DELIMITER ;;` never closed: the rest is one query the server splits at `;` (the DELETE
+    first used to hide the table after it)."""
+    s = parse("DELIMITER ;;\nDELETE FROM a;\nCREATE TABLE t (a int);\n")
+    assert table(s).column("a") is not None
+
+
+@pytest.mark.parametrize(
+    ("column", "message"),
+    [
+        ("a varchar(" + "9" * 5000 + ")",
+         "the argument 999999999999999999999999999999... of type varchar is out of range (max = 4294967295)"),
+        ("a decimal(4294967296,2)",
+         "the argument 4294967296 of type decimal is out of range (max = 4294967295)"),
+        ("a decimal(8,2) DEFAULT 1e999", "invalid default value 1e999 for a column of type decimal(8,2)"),
+        ("a decimal(8,2) DEFAULT 1234567", "invalid default value 1234567 for a column of type decimal(8,2)"),
+        ("a int DEFAULT 1e20", "invalid default value 1e20 for a column of type int"),
+        ("a double DEFAULT -1e309", "invalid default value -1e309 for a column of type double"),
+        ("a bit(8) DEFAULT 1e99999999999", "invalid default value 1e99999999999 for a column of type bit(8)"),
+    ],
+)  # fmt: skip
+def test_numbers_out_of_range_are_errors(column: str, message: str) -> None:
+    """The server refuses these (errors 1439, 1067, 1367); they were crashes on huge numbers."""
+    with pytest.raises(DdlError) as e:
+        parse(f"CREATE TABLE t (id int);\nCREATE TABLE u ({column});")
+    assert e.value.message == message
+    assert e.value.pos is not None and e.value.pos.line == 2
+
+
+def test_numbers_in_range_are_read() -> None:
+    a = "CREATE TABLE t (a decimal(8,2) DEFAULT 123456.004, b double DEFAULT 1e308, c text(4294967295));"
+    b = "CREATE TABLE t (a decimal(8,2) DEFAULT '123456.00', b double DEFAULT 1e308, c longtext);"
+    same(a, b)
+    differ("CREATE TABLE t (a int DEFAULT 'inf');", "CREATE TABLE t (a int DEFAULT 0);")

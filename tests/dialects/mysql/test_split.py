@@ -229,7 +229,7 @@ def test_no_backslash_escapes_is_followed() -> None:
         ("SELECT 1;\nSELECT 'abc;\n", "unterminated string", (2, 8)),
         ("SELECT `abc;\n", "unterminated quoted identifier", (1, 8)),
         ("SELECT 1;\n  /* never closed", "unterminated comment", (2, 3)),
-        ("SELECT 1 /*!50100 AND 2;\n", "unterminated versioned comment", (1, 10)),
+        ("SELECT 1 /*!50100 AND 2\n", "unterminated versioned comment", (1, 10)),
     ],
 )
 def test_errors_cite_the_position(sql: str, message: str, where: tuple[int, int]) -> None:
@@ -237,6 +237,112 @@ def test_errors_cite_the_position(sql: str, message: str, where: tuple[int, int]
         split(sql, "x.sql")
     assert info.value.message == message
     assert info.value.pos == SourcePos("x.sql", *where)
+
+
+@pytest.mark.parametrize(
+    ("sql", "message", "where"),
+    [
+        # a routine without DELIMITER whose BEGIN never ends: it would swallow the rest of the file
+        ("CREATE TABLE a (x int);\nCREATE PROCEDURE p() BEGIN\n;\nCREATE TABLE b (y int);\n",
+         "BEGIN without a matching END", (2, 22)),
+        ("CREATE TRIGGER t BEFORE INSERT ON a FOR EACH ROW BEGIN CASE WHEN 1 THEN SET @x = 1; END CASE;\n",
+         "BEGIN without a matching END", (1, 50)),
+        # the same after a DELIMITER never followed by its delimiter
+        ("DELIMITER ;;\nCREATE PROCEDURE p() BEGIN SELECT 1;\nCREATE TABLE b (y int);\n",
+         "BEGIN without a matching END", (2, 22)),
+        # CR-only line ends: MySQL ends `--`/`#` comments and the DELIMITER line only at a line feed
+        ("CREATE TABLE a (x int);\r-- note\rCREATE TABLE b (y int);\r",
+         "this comment runs on past a carriage return", (1, 25)),
+        ("CREATE TABLE a (x int);\n# note\rCREATE TABLE b (y int);\n",
+         "this comment runs on past a carriage return", (2, 1)),
+        ("DELIMITER ;;\rCREATE TABLE b (y int);;\r", "this DELIMITER line runs on past a carriage return",
+         (1, 14)),
+        # the client ignores the rest of a DELIMITER line
+        ("DELIMITER ;; CREATE TABLE b (y int);;\n",
+         "text after the delimiter ';;' on a DELIMITER line", (1, 14)),
+        # `END` then `DELIMITER ;` without `;;`: the DELIMITER line is inside the query
+        ("DELIMITER ;;\nCREATE PROCEDURE p() BEGIN SELECT 1; END\nDELIMITER ;\nCREATE TABLE b (y int);\n",
+         "DELIMITER inside a statement", (3, 1)),
+        ("DELIMITER ;;\nCREATE TABLE a (x int);\nDELIMITER ;\nCREATE TABLE b (y int);\n",
+         "DELIMITER inside a statement", (3, 1)),
+        ("DELIMITER |\nCREATE EVENT e ON SCHEDULE EVERY 1 DAY DO DELETE FROM a;\nDELIMITER ;;\n"
+         "CREATE EVENT f ON SCHEDULE EVERY 1 DAY DO BEGIN DELETE FROM a; END;;\n",
+         "DELIMITER inside a statement", (3, 1)),
+        ("CREATE TABLE a (x int)\nDELIMITER ;;\nCREATE TABLE b (y int);;\n",
+         "DELIMITER inside a statement", (2, 1)),
+        # the client ends a statement at its delimiter inside a versioned comment too
+        ("/*!40101 SET @a = 1; CREATE TABLE b (y int) */;\n", "the delimiter ';' inside a versioned comment",
+         (1, 20)),
+        ("SELECT 1 /*!50100 AND 2;\n", "the delimiter ';' inside a versioned comment", (1, 24)),
+    ],
+)  # fmt: skip
+def test_unterminated_constructs_are_errors(sql: str, message: str, where: tuple[int, int]) -> None:
+    """What would silently take the rest of the file is an error at its position."""
+    with pytest.raises(DdlError) as info:
+        split(sql, "x.sql")
+    assert info.value.message.startswith(message), info.value.message
+    assert info.value.pos == SourcePos("x.sql", *where)
+
+
+def test_crlf_and_harmless_delimiter_line_tails_are_fine() -> None:
+    sql = "-- note\r\nDELIMITER ;; -- triggers follow\r\nSELECT 1;;\r\nDELIMITER ;\r\nSELECT 2;\r\n"
+    assert texts(sql) == ["SELECT 1", "SELECT 2"]
+
+
+def test_query_with_another_delimiter_is_split_at_semicolons_as_the_server_does() -> None:
+    """The client sends everything up to `;;` as one query; the server runs each of its statements
+    (a DELETE first must not hide the CREATE after it, nor a comment before it). Compound bodies keep
+    their `;`; a trailing comment is no statement."""
+    sql = (
+        "DELIMITER ;;\n"
+        "DELETE FROM a; /* then */ CREATE TABLE b (y int);;\n"
+        "CREATE PROCEDURE p() BEGIN SELECT 1; SELECT 2; END; CREATE TABLE c (z int);;\n"
+        "CREATE PROCEDURE q() IF @x THEN SELECT 1; ELSE SELECT 2; END IF;;\n"
+        "CREATE TRIGGER t BEFORE INSERT ON a FOR EACH ROW SET NEW.x = ';'; -- done;\n;;\n"
+        "CREATE PROCEDURE s() IF @x THEN BEGIN SELECT 1; END; END IF;;\n"
+        "CREATE PROCEDURE f() BEGIN FOR i IN 1..3 DO SELECT i; END FOR; SELECT start, end FROM r; END;;\n"
+        "CREATE PROCEDURE r() BEGIN SELECT 1; END; CREATE TABLE d (w int); CREATE TRIGGER u BEFORE INSERT "
+        "ON a FOR EACH ROW BEGIN SET @x = 1; END;;\n"
+        "DELIMITER ;\n"
+    )
+    stmts = split(sql, "t.sql")
+    assert [s.text for s in stmts] == [
+        "DELETE FROM a",
+        "CREATE TABLE b (y int)",
+        "CREATE PROCEDURE p() BEGIN SELECT 1; SELECT 2; END",
+        "CREATE TABLE c (z int)",
+        "CREATE PROCEDURE q() IF @x THEN SELECT 1; ELSE SELECT 2; END IF",
+        "CREATE TRIGGER t BEFORE INSERT ON a FOR EACH ROW SET NEW.x = ';'",
+        "CREATE PROCEDURE s() IF @x THEN BEGIN SELECT 1; END; END IF",
+        "CREATE PROCEDURE f() BEGIN FOR i IN 1..3 DO SELECT i; END FOR; SELECT start, end FROM r; END",
+        # an END after the `;`: maybe the end of a construct not followed, so kept whole as before
+        "CREATE PROCEDURE r() BEGIN SELECT 1; END; CREATE TABLE d (w int); CREATE TRIGGER u BEFORE INSERT "
+        "ON a FOR EACH ROW BEGIN SET @x = 1; END",
+    ]
+    check_offsets(sql, stmts)
+
+
+def test_leading_comments_are_not_part_of_the_statement() -> None:
+    """A statement is read by its first word: a comment before it (here inside a versioned comment)
+    must not hide it."""
+    sql = "/*!50003 /* note */ CREATE TABLE zz (id int) */;\n# only a comment\n;\n"
+    stmts = split(sql, "t.sql")
+    assert [s.text for s in stmts] == ["CREATE TABLE zz (id int)"]
+    check_offsets(sql, stmts)
+
+
+def test_delimiter_left_open_reads_the_rest_as_the_server_would() -> None:
+    """Without its `;;` the rest of the file is one query (the client sends it at the end of the
+    input), which the server splits at `;`."""
+    sql = "CREATE TABLE a (x int);\nDELIMITER ;;\nDELETE FROM a\n;\nCREATE TABLE `zz` (`id` int);\n"
+    stmts = split(sql, "t.sql")
+    assert [s.text for s in stmts] == [
+        "CREATE TABLE a (x int)",
+        "DELETE FROM a",
+        "CREATE TABLE `zz` (`id` int)",
+    ]
+    check_offsets(sql, stmts)
+    assert (stmts[2].line, stmts[2].col) == (5, 1)
 
 
 def test_statement_pos_maps_inner_positions() -> None:
@@ -508,3 +614,13 @@ def test_every_mysql_corpus_file_splits() -> None:
         total += len(stmts)
     # Counted when written: 751 files, 5,666 statements.
     assert len(files) > 700 and total > 5000
+
+
+def test_mariadb_for_loop_without_delimiter() -> None:
+    """END FOR closes a FOR loop, not the BEGIN around it."""
+    body = "BEGIN FOR i IN 1..3 DO SELECT i; END FOR; SELECT 2; END"
+    sql = f"CREATE PROCEDURE f() {body};\nCREATE TABLE t (a int);"
+    assert texts(sql) == [
+        f"CREATE PROCEDURE f() {body}",
+        "CREATE TABLE t (a int)",
+    ]
