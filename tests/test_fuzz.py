@@ -148,8 +148,6 @@ REGRESSIONS: tuple[Regression, ...] = (
     ),
     Regression(
         "postgres", "dollar_digit_tag", LOST,
-        xfail="`$1$` (no dollar quote: a tag cannot start with a digit) makes the splitter fall back to "
-        "pglast's scanner split, which drops what it cannot read, here the whole file (postgres/parse.py)",
     ),
     Regression(
         "postgres", "identity_on_view", f"AssertionError at {PG}handlers/tables.py:_at_identity",
@@ -162,12 +160,11 @@ REGRESSIONS: tuple[Regression, ...] = (
     ),
     Regression(
         "postgres", "psql_meta_cr_line_endings", LOST,
-        xfail="with CR line endings a psql meta-command line (\\i) is blanked to the end of the file",
     ),
     Regression(
         "postgres", "cr_line_endings", LOST,
-        xfail="with CR line endings a `--` comment runs on to the end of the file (PostgreSQL ends it at CR)",
     ),
+
     Regression(
         "postgres", "nul_byte", NUL,
     ),

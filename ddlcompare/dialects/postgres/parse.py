@@ -43,7 +43,10 @@ _META_START = re.compile(r"[ \t]*\\[a-zA-Z!?]")
 # COPY ... FROM stdin; is followed by data lines up to a line holding only \.
 _HAS_COPY = re.compile(r"(?i)\bFROM\s+stdin\b")
 _COPY_DATA = re.compile(r"(?ims)(^COPY\b[^;]*?\bFROM\s+stdin\b[^;]*;)(.*?^\\\.[ \t]*$)")
-_LEADING = re.compile(r"(?:\s+|--[^\n]*(?:\n|$)|/\*(?:[^*]|\*(?!/))*\*/)*")
+# PostgreSQL's lexer ends a `--` comment at a carriage return as at a line feed
+_LEADING = re.compile(r"(?:\s+|--[^\n\r]*(?:[\n\r]|$)|/\*(?:[^*]|\*(?!/))*\*/)*")
+# psql meta-commands that read another file or run a query's results: what they add is not read
+_INCLUDES = re.compile(r"\\(?:ir?|include(?:_relative)?|gexec)(?![a-zA-Z_])")
 _RECENT: dict[str, Node] = {}
 
 RELATION_KINDS = (
@@ -686,11 +689,12 @@ def _blank(m: re.Match[str]) -> str:
     return re.sub(r"[^\n]", " ", m.group(0))
 
 
-def _blank_meta(text: str) -> str:
+def _blank_meta(text: str, path: str) -> str:
     """`text` with psql meta-command lines blanked out (same length, so offsets stay true).
 
     Found from the backslashes, which are rare in DDL: a multiline regex tries every line start
-    of a 20 MB dump, which costs 0.15 s."""
+    of a 20 MB dump, which costs 0.15 s. A meta-command that brings in statements ddlcompare
+    cannot see (`\\i`, `\\gexec`) is an error, not a silent gap in the schema."""
     parts: list[str] = []
     done = 0
     i = text.find("\\")
@@ -701,6 +705,7 @@ def _blank_meta(text: str) -> str:
         if m is not None and m.end() == i + 2:
             end = text.find("\n", i)
             end = len(text) if end < 0 else end
+            _check_meta(text, path, i, end)
             parts += (text[done:start], " " * (end - start))
             done = end
         i = text.find("\\", end)
@@ -708,6 +713,26 @@ def _blank_meta(text: str) -> str:
         return text
     parts.append(text[done:])
     return "".join(parts)
+
+
+def _check_meta(text: str, path: str, start: int, end: int) -> None:
+    """Refuse a meta-command line whose blanking would hide statements."""
+    cr = text.find("\r", start, end)
+    if cr >= 0 and text[cr:end].strip():
+        # psql reads up to a line feed: with CR line ends the whole rest of the file is this line
+        raise DdlError(
+            "a psql meta-command line goes on after a carriage return (a file with CR line ends?): "
+            "psql would read the rest of the line, and every statement on it, as its arguments",
+            SourcePos.from_offset(path, text, cr),
+        )
+    m = _INCLUDES.match(text, start)
+    if m is not None:
+        raise DdlError(
+            f"psql {m.group(0)} brings in statements from elsewhere, which ddlcompare does not read: "
+            "the schema would be compared without them",
+            SourcePos.from_offset(path, text, start),
+            hint="compare a file with the included statements written out (pg_dump writes none)",
+        )
 
 
 def statements(text: str, path: str, *, fast: bool = False) -> Iterator[tuple[str, int]]:
@@ -724,7 +749,7 @@ def statements(text: str, path: str, *, fast: bool = False) -> Iterator[tuple[st
     if "\\" in text:
         if "stdin" in text and _HAS_COPY.search(text):
             clean = _COPY_DATA.sub(lambda m: m.group(1) + _blank(m)[len(m.group(1)) :], clean)
-        clean = _blank_meta(clean)
+        clean = _blank_meta(clean, path)
     # a case-insensitive regex scan of a 20 MB dump costs 0.5 s; lower() and `in` cost 0.04 s
     if fast and ("atomic" not in clean.lower() or not _ATOMIC.search(clean)):
         yield from _fast_split(clean)
@@ -743,6 +768,7 @@ def statements(text: str, path: str, *, fast: bool = False) -> Iterator[tuple[st
             except pgparser.ParseError as e:
                 loc = e.args[1] if len(e.args) > 1 and isinstance(e.args[1], int) else 0
                 raise DdlError(str(e.args[0]), SourcePos.from_offset(path, text, max(loc, 0))) from None
+            _require_covered(clean, slices, path)
             for sl in slices:
                 yield clean[sl], sl.start
         return
@@ -750,12 +776,33 @@ def statements(text: str, path: str, *, fast: bool = False) -> Iterator[tuple[st
         yield clean[sl], sl.start
 
 
+def _require_covered(text: str, slices: Sequence[slice], path: str) -> None:
+    """The scanner-based split leaves out what it cannot read (an odd `$1$`): every character
+    outside its statements must be blank, a comment or a semicolon, or it is an error there."""
+    done = 0
+    for sl in (*slices, slice(len(text), len(text))):
+        gap_end = _GAP.match(text, done, sl.start).end()  # type: ignore[union-attr]  # matches ""
+        if gap_end < sl.start:
+            try:
+                if not pgparser.parse_sql(text[done : sl.start]):
+                    gap_end = sl.start  # only comments the pattern does not follow (nested ones)
+                message = "cannot read this statement"
+            except pgparser.ParseError as e:
+                message = str(e.args[0])
+                loc = e.args[1] if len(e.args) > 1 and isinstance(e.args[1], int) else 0
+                gap_end = done + max(loc, 0)
+            if gap_end < sl.start:
+                raise DdlError(message, SourcePos.from_offset(path, text, gap_end))
+        done = max(done, sl.stop)
+
+
+_GAP = re.compile(r"(?:\s+|;|--[^\n\r]*|/\*(?:[^*]|\*(?!/))*\*/)*")
 _ATOMIC = re.compile(r"(?i)\bBEGIN\s+ATOMIC\b")
 # One statement up to its semicolon, skipping what can hide one: strings (E'' with backslash
 # escapes), quoted names, comments and dollar quotes. Anything it cannot read (an unterminated quote,
 # a nested comment) stops it short of a semicolon, and the caller falls back to the parser's split.
 _STATEMENT = re.compile(
-    r"""(?:[^;'"$/\-Ee]+|[Ee](?!')|[Ee]'(?:[^'\\]|\\.|'')*'|'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*"""
+    r"""(?:[^;'"$/\-Ee]+|[Ee](?!')|[Ee]'(?:[^'\\]|\\.|'')*'|'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n\r]*"""
     r"""|/\*(?:[^*]|\*(?!/))*\*/|/(?!\*)|-(?!-)|\$(\w*)\$[\s\S]*?\$\1\$|\$(?!\w*\$))*"""
 )
 

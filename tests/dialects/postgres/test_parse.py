@@ -3,9 +3,12 @@ them against the real server)."""
 
 from __future__ import annotations
 
+import pytest
+
 from ddlcompare.dialects import LoadOptions
 from ddlcompare.dialects.postgres.objects import Aggregate, Clustered
-from ddlcompare.dialects.postgres.parse import as_server_reads, parse
+from ddlcompare.dialects.postgres.parse import _require_covered, as_server_reads, parse
+from ddlcompare.errors import DdlError
 from ddlcompare.model.base import ObjectKey
 from ddlcompare.model.objects import Index, Table
 
@@ -101,3 +104,27 @@ def test_owner_and_grants_of_types_and_domains() -> None:
     enum, domain = objects[ObjectKey("enum", "public", "s")], objects[ObjectKey("domain", "public", "d")]
     assert (enum.owner, domain.owner) == ("alice", "bob")
     assert [(g.grantee, g.privilege) for g in enum.grants] == [("carol", "USAGE")]
+
+
+def test_psql_include_is_refused() -> None:
+    """`\\i` brings in statements ddlcompare does not read: an error, not a schema with a gap."""
+    for meta in ("\\i other.sql", "\\ir other.sql", "\\include other.sql", "\\gexec"):
+        with pytest.raises(DdlError, match="does not read") as e:
+            parse(f"CREATE TABLE a (id int);\n{meta}\nCREATE TABLE b (id int);\n", "s.sql")
+        assert e.value.pos is not None and e.value.pos.line == 2
+    other = parse("\\set x 1\nCREATE TABLE b (id int);\n", "s.sql")  # a harmless meta-command
+    assert ObjectKey("table", "public", "b") in other.objects
+
+
+def test_what_the_scanner_split_cannot_read_is_an_error() -> None:
+    """pglast's scanner split leaves out what it cannot read (`E$$x`): an error at its place,
+    never a statement silently gone."""
+    with pytest.raises(DdlError, match="syntax error") as e:
+        parse("CREATE TABLE a (id int);\nE$$x;\nCREATE TABLE b (id int);\n", "s.sql")
+    assert e.value.pos is not None and e.value.pos.line == 2
+    # between statements: nested comments (which the gap pattern does not follow) are only comments
+    text = "/* a /* nested */ comment */ CREATE TABLE a (id int); -- c\n;  SELECT 1"
+    start = text.index("CREATE")
+    _require_covered(text, [slice(start, text.index(";")), slice(text.index("SELECT"), len(text))], "n.sql")
+    with pytest.raises(DdlError, match="syntax error"):
+        _require_covered(text + "\n$1$;", [slice(start, text.index(";"))], "n.sql")
