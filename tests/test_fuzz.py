@@ -164,6 +164,12 @@ REGRESSIONS: tuple[Regression, ...] = (
     Regression(
         "postgres", "cr_line_endings", LOST,
     ),
+    Regression(
+        "postgres", "enum_neighbor_missing", f"ValueError at {PG}handlers/types.py:alter_enum",
+    ),
+    Regression(
+        "postgres", "numeric_precision_5000_digits", f"ValueError at {PG}render.py:<genexpr>",
+    ),
 
     Regression(
         "postgres", "nul_byte", NUL,

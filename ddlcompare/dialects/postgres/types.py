@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ddlcompare.dialects.postgres.names import ident, qualified
+from ddlcompare.errors import DdlError
 
 Node = dict[str, Any]
 
@@ -198,7 +199,11 @@ def _typmods(node: Node) -> list[str]:
             elif "sval" in c:
                 out.append(c["sval"].get("sval", ""))
             elif "fval" in c:
-                out.append(c["fval"].get("fval", ""))
+                value = c["fval"].get("fval", "")
+                if value.isdigit():  # an integer past int4 is lexed as a float; typmods are int4
+                    shown = value if len(value) <= 30 else f"{value[:30]}... ({len(value)} digits)"
+                    raise DdlError(f'value "{shown}" is out of range for type integer')
+                out.append(value)
             else:
                 out.append("NULL")
         elif "ColumnRef" in m:  # a type modifier written as a bare word, e.g. geometry(Point)

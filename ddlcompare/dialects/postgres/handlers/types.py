@@ -99,8 +99,14 @@ def alter_enum(n: Node, b: Builder) -> None:
     if not isinstance(e, Enum):
         raise b.error(f'type "{name}" does not exist')
     labels = list(e.labels)
+
+    def existing(label: str) -> int:
+        if label not in labels:
+            raise b.error(f'"{label}" is not an existing enum label')
+        return labels.index(label)
+
     if n.get("oldVal"):
-        labels[labels.index(n["oldVal"])] = n["newVal"]
+        labels[existing(n["oldVal"])] = n["newVal"]
     else:
         new = n["newVal"]
         if new in labels:
@@ -109,7 +115,7 @@ def alter_enum(n: Node, b: Builder) -> None:
             raise b.error(f'enum label "{new}" already exists')
         neighbor = n.get("newValNeighbor")
         if neighbor:
-            i = labels.index(neighbor)
+            i = existing(neighbor)
             labels.insert(i + (1 if n.get("newValIsAfter") else 0), new)
         else:
             labels.append(new)
