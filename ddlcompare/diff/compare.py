@@ -54,39 +54,41 @@ def diff(old: Schema, new: Schema, *, column_order: bool = False) -> tuple[Chang
     try:
         return _diff(old, new, column_order)
     except Exception as e:
-        raise located(e, _failing_position(old, new)) from e
+        raise located(e, _failing_position(old, new, column_order)) from e
 
 
 def _diff(old: Schema, new: Schema, column_order: bool) -> tuple[Change, ...]:
-    changes: list[Change] = []
     a, b = old.objects, new.objects
     # Only keys that differ are sorted: two snapshots of 10,000 tables share nearly every object,
     # often as the very same instance (see the PostgreSQL parser's statement replay).
     differing = [key for key, x in a.items() if (y := b.get(key)) is not x and x != y]
     differing += b.keys() - a.keys()
-    for key in sorted(differing):
-        x, y = a.get(key), b.get(key)
-        if x is None:
-            assert y is not None
-            changes.append(Create(y))
-        elif y is None:
-            changes.append(Drop(x))
-        elif isinstance(x, Table) and isinstance(y, Table):
-            children = diff_columns(x.columns, y.columns, column_order=column_order)
-            if children or _table_fields_differ(x, y):
-                changes.append(Alter(x, y, children))
-        else:
-            changes.append(Alter(x, y))
-    return tuple(changes)
+    changes = (_change(a.get(key), b.get(key), column_order) for key in sorted(differing))
+    return tuple(ch for ch in changes if ch is not None)
 
 
-def _failing_position(old: Schema, new: Schema) -> SourcePos | None:
+def _change(x: SchemaObject | None, y: SchemaObject | None, column_order: bool) -> Change | None:
+    """The change from `x` to `y` (of one key, found to differ); None when only the column order
+    of a dialect that ignores it differs."""
+    if x is None:
+        assert y is not None
+        return Create(y)
+    if y is None:
+        return Drop(x)
+    if isinstance(x, Table) and isinstance(y, Table):
+        children = diff_columns(x.columns, y.columns, column_order=column_order)
+        return Alter(x, y, children) if children or _table_fields_differ(x, y) else None
+    return Alter(x, y)
+
+
+def _failing_position(old: Schema, new: Schema, column_order: bool) -> SourcePos | None:
     """Where the object is whose comparison fails (searched again only once something failed, to
     keep the comparison itself a tight loop)."""
     for key, x in old.objects.items():
         y = new.get(key)
         try:
-            _ = y is None or x == y
+            if y is not None and x != y:
+                _change(x, y, column_order)
         except Exception:
             return new.position(y) if y is not None else old.position(x)
     return None
