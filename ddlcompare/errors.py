@@ -3,6 +3,7 @@ about input it cannot model."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ddlcompare.source import SourcePos, printable
@@ -12,8 +13,21 @@ from ddlcompare.source import SourcePos, printable
 MESSAGE_LIMIT = 2000
 
 
+# a quoted excerpt of the input (`at or near "..."`) longer than this is cut to its start
+EXCERPT_LIMIT = 80
+_LONG_EXCERPT = re.compile("|".join(f"{q}[^{q}\\n]{{{EXCERPT_LIMIT + 1},}}+{q}" for q in ('"', "'", "`")))
+
+
+def _cut_excerpt(m: re.Match[str]) -> str:
+    quote, body = m.group(0)[0], m.group(0)[1:-1]
+    return f"{quote}{body[: EXCERPT_LIMIT - 20]}...{quote} ({len(body):,} characters)"
+
+
 def shorten(text: str, limit: int = MESSAGE_LIMIT) -> str:
-    """`text` cut in the middle to about `limit` characters, saying how much was left out."""
+    """`text` with long quoted excerpts cut to their start, then cut in the middle to about `limit`
+    characters, saying how much was left out."""
+    if len(text) > EXCERPT_LIMIT:
+        text = _LONG_EXCERPT.sub(_cut_excerpt, text)
     if len(text) <= limit:
         return text
     half = limit // 2

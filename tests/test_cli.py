@@ -9,6 +9,7 @@ import pytest
 
 from ddlcompare.dialects import LoadOptions, get
 from ddlcompare.diff.compare import diff
+from ddlcompare.errors import MESSAGE_LIMIT, DdlError
 from tests.support import corpus
 from tests.support.cli import ROOT, Run, run, run_process
 
@@ -194,7 +195,13 @@ def test_long_error_excerpt_is_cut(tmp_path: Path) -> None:
     bad = write(tmp_path, "bad.sql", "CREATE TABLE t (id integer " + "x" * 1_000_000 + ");\n")
     r = run(write(tmp_path, "old.sql", OLD), bad)
     assert_error(r, bad)
-    assert len(r.stderr) < 2500 and "characters omitted" in r.stderr
+    assert len(r.stderr) < 300 and '"xxxxxxxxxx' in r.stderr and "(1,000,000 characters)" in r.stderr
+
+
+def test_long_message_is_cut_in_the_middle() -> None:
+    """What no quote delimits is still cut: a message stays near MESSAGE_LIMIT whatever it holds."""
+    text = str(DdlError("unknown " + "y" * 100_000 + " here"))
+    assert len(text) < MESSAGE_LIMIT + 100 and "characters omitted" in text and text.endswith(" here")
 
 
 def test_invalid_utf8_on_stdin(tmp_path: Path) -> None:

@@ -82,7 +82,8 @@ class Expr:
         canonical, text = self._source()
         self._canonical = canonical
         if self._text is None:
-            self._text = text
+            # one string when both spell it alike: a 20 MB literal default is kept once, not twice
+            self._text = canonical if text == canonical else text
         self._source = None
 
     @property
@@ -327,12 +328,15 @@ class Schema:
         return found
 
     def children(self) -> dict[tuple[str, str], list[SchemaObject]]:
-        """Relation-owned objects (indexes, constraints, triggers, ...) by (schema, relation name)."""
-        out: dict[tuple[str, str], list[SchemaObject]] = {}
-        for obj in self.objects.values():
-            parent = obj.key.parent
-            if parent:
-                out.setdefault((obj.schema, parent), []).append(obj)
+        """Relation-owned objects (indexes, constraints, triggers, ...) by (schema, relation name),
+        computed once per schema (renderers ask once per table). Callers must not change it."""
+        out: dict[tuple[str, str], list[SchemaObject]] | None = self._cache.get("children")
+        if out is None:
+            out = self._cache["children"] = {}
+            for obj in self.objects.values():
+                parent = obj.key.parent
+                if parent:
+                    out.setdefault((obj.schema, parent), []).append(obj)
         return out
 
     def dependents(self) -> dict[ObjectKey, set[ObjectKey]]:

@@ -314,7 +314,7 @@ def _quote_char(sql_mode: str | None) -> str:
     return '"' if sql_mode and "ANSI_QUOTES" in sql_mode.split(",") else "`"
 
 
-_TOKEN = re.compile(r"'(?:[^'\\]|\\.|'')*'|\"(?:[^\"\\]|\\.|\"\")*\"|`(?:[^`]|``)*`|[^'\"`]+", re.S)
+_TOKEN = re.compile(r"'(?:[^'\\]++|\\.|'')*+'|\"(?:[^\"\\]++|\\.|\"\")*+\"|`(?:[^`]++|``)*+`|[^'\"`]+", re.S)
 
 
 def strip_db(sql: str, db: str) -> str:
@@ -629,7 +629,7 @@ def _sort_key(name: str) -> bytes:
 
 def _split_options(text: str) -> list[str]:
     """CREATE_OPTIONS split on the spaces between options (engine attribute values may hold spaces)."""
-    return [m.group(0) for m in re.finditer(r"(?:`(?:[^`]|``)*`|'(?:[^'\\]|\\.|'')*'|[^\s`']+)+", text)]
+    return [m.group(0) for m in re.finditer(r"(?:`(?:[^`]++|``)*+`|'(?:[^'\\]++|\\.|'')*+'|[^\s`']+)+", text)]
 
 
 def _table_options(create_options: str | None) -> list[str]:

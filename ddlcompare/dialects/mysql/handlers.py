@@ -63,14 +63,14 @@ from ddlcompare.model.base import Expr, ObjectKey, Option, with_options
 from ddlcompare.model.objects import Column, IndexPart, Sequence, View
 from ddlcompare.source import SourcePos
 
-_IDENT = r"(?:`(?:[^`]|``)*`|\"(?:[^\"]|\"\")*\"|[\w$]+)"
-_LIT = r"'(?:[^'\\]|\\.|'')*'|\"(?:[^\"\\]|\\.|\"\")*\""
+_IDENT = r"(?:`(?:[^`]++|``)*+`|\"(?:[^\"]++|\"\")*+\"|[\w$]+)"
+_LIT = r"'(?:[^'\\]++|\\.|'')*+'|\"(?:[^\"\\]++|\\.|\"\")*+\""
 
 # ---- scanning helpers ---------------------------------------------------------------------------
 
 # plain runs are skipped whole; literals, comments and the three characters that matter are tokens
 _SCAN = re.compile(
-    r"[^'\"`/#(),\-]+|'(?:[^'\\]|\\.|'')*'|\"(?:[^\"\\]|\\.|\"\")*\"|`(?:[^`]|``)*`"
+    r"[^'\"`/#(),\-]+|'(?:[^'\\]++|\\.|'')*+'|\"(?:[^\"\\]++|\\.|\"\")*+\"|`(?:[^`]++|``)*+`"
     r"|/\*.*?\*/|--(?=\s)[^\n]*|\#[^\n]*|([(),])|.",
     re.S,
 )
@@ -98,7 +98,7 @@ def split_top(text: str, start: int = 0, end: int | None = None) -> list[tuple[i
 
 
 _COMMENTS = re.compile(
-    r"('(?:[^'\\]|\\.|'')*'|\"(?:[^\"\\]|\\.|\"\")*\"|`(?:[^`]|``)*`)|(/\*.*?\*/|--(?=\s)[^\n]*|#[^\n]*)",
+    r"('(?:[^'\\]++|\\.|'')*+'|\"(?:[^\"\\]++|\\.|\"\")*+\"|`(?:[^`]++|``)*+`)|(/\*.*?\*/|--(?=\s)[^\n]*|#[^\n]*)",
     re.S,
 )
 
@@ -147,7 +147,7 @@ _WORD_RX: dict[str, re.Pattern[str]] = {}
 class Cursor:
     """A tiny tokenizer over one definition: words, names, literals and parenthesised groups."""
 
-    _TOKEN = re.compile(rf"\s*(?:({_LIT})|(`(?:[^`]|``)*`)|([\w$.@]+)|(=)|(\()|(\S))", re.S)
+    _TOKEN = re.compile(rf"\s*(?:({_LIT})|(`(?:[^`]++|``)*+`)|([\w$.@]+)|(=)|(\()|(\S))", re.S)
 
     def __init__(self, text: str, pos: int = 0, end: int | None = None) -> None:
         self.text = text
@@ -1068,7 +1068,7 @@ def _pos_in(b: Builder, stmt: RawStatement, index: int) -> SourcePos:
 
 
 def _strip_literals(text: str) -> str:
-    return re.sub(_LIT + r"|`(?:[^`]|``)*`", "''", text)
+    return re.sub(_LIT + r"|`(?:[^`]++|``)*+`", "''", text)
 
 
 def _fill_table(
@@ -1755,7 +1755,7 @@ def create_index(stmt: RawStatement, b: Builder) -> None:
 
 # ---- views --------------------------------------------------------------------------------------
 
-_USER = r"(?:`(?:[^`]|``)*`|'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|[\w.$%-]+)"
+_USER = r"(?:`(?:[^`]++|``)*+`|'(?:[^'\\]++|\\.)*+'|\"(?:[^\"\\]++|\\.)*+\"|[\w.$%-]+)"
 _DEFINER = rf"DEFINER\s*=\s*(?:CURRENT_USER(?:\s*\(\s*\))?|{_USER}(?:\s*@\s*{_USER})?)"
 _VIEW = re.compile(
     rf"(CREATE|ALTER)\s+(OR\s+REPLACE\s+)?(?:ALGORITHM\s*=\s*(\w+)\s+)?(?:({_DEFINER})\s+)?"

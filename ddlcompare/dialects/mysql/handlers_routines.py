@@ -106,7 +106,9 @@ def _owner(b: Builder, d: Definer | None) -> str | None:
     return definer_text(d) if (b.options.owners and d is not None) else None
 
 
-_ORDER = re.compile(r"(FOR\s+EACH\s+ROW\s+)(FOLLOWS|PRECEDES)\s+(`(?:[^`]|``)*`|[\w$]+)(?=\s)", re.I | re.S)
+_ORDER = re.compile(
+    r"(FOR\s+EACH\s+ROW\s+)(FOLLOWS|PRECEDES)\s+(`(?:[^`]++|``)*+`|[\w$]+)(?=\s)", re.I | re.S
+)
 
 
 def _parse(b: Builder, stmt: RawStatement, what: str) -> Routine | Trigger | Event | EventAlter | None:
@@ -356,7 +358,7 @@ def alter_routine(stmt: RawStatement, b: Builder) -> None:
     comment = r.comment
     rest = m.group(4)
     for cm in re.finditer(
-        r"COMMENT\s+('(?:[^'\\]|\\.|'')*')|(NOT\s+)?DETERMINISTIC|(CONTAINS\s+SQL|NO\s+SQL|READS\s+SQL\s+DATA"
+        r"COMMENT\s+('(?:[^'\\]++|\\.|'')*+')|(NOT\s+)?DETERMINISTIC|(CONTAINS\s+SQL|NO\s+SQL|READS\s+SQL\s+DATA"
         r"|MODIFIES\s+SQL\s+DATA)|SQL\s+SECURITY\s+(DEFINER|INVOKER)",
         rest,
         re.I,

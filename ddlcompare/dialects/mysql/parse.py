@@ -37,6 +37,7 @@ from ddlcompare.dialects.mysql.split import (
 )
 from ddlcompare.dialects.mysql.types import Server, charset_of, server_from_text
 from ddlcompare.errors import DdlError, Warning, located
+from ddlcompare.limits import TooLarge, too_large
 from ddlcompare.model.base import Expr, ObjectKey, Option, Schema, SchemaObject, with_options
 from ddlcompare.model.objects import (
     Check,
@@ -54,7 +55,7 @@ from ddlcompare.source import SourcePos
 Handler = Callable[[RawStatement, "Builder"], None]
 HANDLERS: dict[str, Handler] = {}
 
-_IDENT = r"(?:`(?:[^`]|``)*`|\"(?:[^\"]|\"\")*\"|[\w$]+)"
+_IDENT = r"(?:`(?:[^`]++|``)*+`|\"(?:[^\"]++|\"\")*+\"|[\w$]+)"
 QNAME = rf"({_IDENT})(?:\s*\.\s*({_IDENT}))?"
 _HEAD = re.compile(
     r"(CREATE|ALTER|DROP|RENAME|INSERT|REPLACE|UPDATE|DELETE|SELECT|DO|CALL|TRUNCATE|GRANT|REVOKE"
@@ -308,6 +309,11 @@ class Builder:
             if i in skip:
                 continue
             self.apply(stmt)
+            if i % _COLLECT_EVERY == _COLLECT_EVERY - 1 or len(stmt.text) > _LARGE:
+                # sqlglot's trees point to their parents: with the cyclic GC off (see parse) they
+                # would pile up, 7 KB a table and 500 MB for a statement near the size limit;
+                # collecting the young generations frees them and leaves the model alone
+                gc.collect(1)
 
     def apply(self, stmt: RawStatement) -> None:
         """Apply one statement."""
@@ -354,6 +360,9 @@ class Builder:
         if handler is None:
             self.unsupported("statement", _first_words(text), f"statement {_first_words(text)!r}")
             return
+        why = too_large(text, _TOKEN)
+        if why is not None:
+            raise TooLarge(why, self.pos)
         handler(stmt, self)
 
     # ---- freezing ---------------------------------------------------------------------------
@@ -590,7 +599,7 @@ def charset_pair(b: Builder, charset: str | None, collation: str | None, schema:
 
 
 _VERSIONED = re.compile(
-    r"('(?:[^'\\]|\\.|'')*'|\"(?:[^\"\\]|\\.|\"\")*\"|`(?:[^`]|``)*`|--(?=\s)[^\n]*|#[^\n]*)|/\*!(\d{5})(?!\d)",
+    r"('(?:[^'\\]++|\\.|'')*+'|\"(?:[^\"\\]++|\\.|\"\")*+\"|`(?:[^`]++|``)*+`|--(?=\s)[^\n]*|#[^\n]*)|/\*!(\d{5})(?!\d)",
     re.S,
 )
 
@@ -605,6 +614,16 @@ def _mysql_only_comments(text: str) -> str:
         return m.group(0) if int(m.group(2)) < 50700 else "/*" + " " * 6
 
     return _VERSIONED.sub(sub, text)
+
+
+_COLLECT_EVERY = 1000  # statements
+_LARGE = 100_000  # characters: a statement whose parse trees are worth collecting at once
+# MySQL's tokens for the size limit (see limits.py): a comment, else a token (group 1); a versioned
+# comment `/*!50001 ... */` holds code, so its content counts
+_TOKEN = re.compile(
+    r"""--(?=\s)[^\n]*+|\#[^\n]*+|/\*(?!!)(?:[^*]++|\*(?!/))*+\*/"""
+    r"""|('(?:[^'\\]++|\\.|'')*+'|"(?:[^"\\]++|\\.|"")*+"|`(?:[^`]++|``)*+`|\w++|[^\s\w])"""
+)
 
 
 def _display(schema: str, name: str) -> str:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 ALL = "ALL PRIVILEGES"
 _TOKEN = re.compile(
-    r"`(?:[^`]|``)*`|'(?:[^'\\]|\\.|'')*'|\"(?:[^\"\\]|\\.|\"\")*\"|[(),.*@]|[^\s`'\"(),.*@]+", re.S
+    r"`(?:[^`]++|``)*+`|'(?:[^'\\]++|\\.|'')*+'|\"(?:[^\"\\]++|\\.|\"\")*+\"|[(),.*@]|[^\s`'\"(),.*@]+", re.S
 )
 _OBJECT_TYPES = ("TABLE", "PROCEDURE", "FUNCTION", "PACKAGE")
 

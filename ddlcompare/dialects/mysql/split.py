@@ -134,7 +134,7 @@ def _scanner(delimiter: str, backslash: bool, compound: bool) -> re.Pattern[str]
 _DELIMITER_CMD = re.compile(r"delimiter[ \t]+(\S+)[^\n]*", re.I)
 _NON_SPACE = re.compile(r"\S")
 # Statements whose body may hold `;` inside BEGIN ... END (recognised on the raw text).
-_USER = r"(?:`(?:[^`]|``)*`|'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|[\w.$%-]+)"
+_USER = r"(?:`(?:[^`]++|``)*+`|'(?:[^'\\]++|\\.)*+'|\"(?:[^\"\\]++|\\.)*+\"|[\w.$%-]+)"
 _DEFINER_CLAUSE = rf"DEFINER\s*=\s*(?:CURRENT_USER(?:\s*\(\s*\))?|{_USER}(?:\s*@\s*{_USER})?)"
 _DEFINER = _DEFINER_CLAUSE + r"\s+"
 _ROUTINE_HEAD = re.compile(
@@ -145,7 +145,7 @@ _ROUTINE_HEAD = re.compile(
 _SQL_MODE_SET = re.compile(r"SET\b.*\bsql_mode\b", re.I | re.S)
 _ASSIGN = re.compile(
     r"(@@(?:session\.|global\.|local\.)?sql_mode|(?<![@\w])sql_mode|@[\w.$]+)\s*:?=\s*"
-    r"('(?:[^'\\]|\\.|'')*'|\"(?:[^\"\\]|\\.|\"\")*\"|@@[\w.]+|@[\w.$]+|\w+)",
+    r"('(?:[^'\\]++|\\.|'')*+'|\"(?:[^\"\\]++|\\.|\"\")*+\"|@@[\w.]+|@[\w.$]+|\w+)",
     re.I,
 )
 
@@ -551,7 +551,7 @@ _NOISE = re.compile(
     )""",
     re.I | re.X,
 )
-_IDENT = r"(?:`(?:[^`]|``)*`|\"(?:[^\"]|\"\")*\"|[\w$]+)"
+_IDENT = r"(?:`(?:[^`]++|``)*+`|\"(?:[^\"]++|\"\")*+\"|[\w$]+)"
 _USE = re.compile(rf"USE\s+({_IDENT})\s*$", re.I)
 
 

@@ -28,6 +28,7 @@ from ddlcompare.dialects.postgres.replay import CACHE, MISSING, Entry, Recorder,
 from ddlcompare.dialects.postgres.scope import BuilderScope, StaticScope, static_refs
 from ddlcompare.dialects.postgres.types import type_name
 from ddlcompare.errors import TOO_DEEP, DdlError, Warning, located
+from ddlcompare.limits import TooLarge, too_large
 from ddlcompare.model.base import Expr, ObjectKey, Schema, SchemaObject, evolve
 from ddlcompare.model.objects import Column, Opaque, Table
 from ddlcompare.source import LineCursor, SourcePos
@@ -44,10 +45,11 @@ _META_START = re.compile(r"[ \t]*\\[a-zA-Z!?]")
 _HAS_COPY = re.compile(r"(?i)\bFROM\s+stdin\b")
 _COPY_DATA = re.compile(r"(?ims)(^COPY\b[^;]*?\bFROM\s+stdin\b[^;]*;)(.*?^\\\.[ \t]*$)")
 # PostgreSQL's lexer ends a `--` comment at a carriage return as at a line feed
-_LEADING = re.compile(r"(?:\s+|--[^\n\r]*(?:[\n\r]|$)|/\*(?:[^*]|\*(?!/))*\*/)*")
+_LEADING = re.compile(r"(?:\s++|--[^\n\r]*+(?:[\n\r]|$)|/\*(?:[^*]++|\*(?!/))*+\*/)*+")
 # psql meta-commands that read another file or run a query's results: what they add is not read
 _INCLUDES = re.compile(r"\\(?:ir?|include(?:_relative)?|gexec)(?![a-zA-Z_])")
 _RECENT: dict[str, Node] = {}
+_RECENT_CHARS = [0]  # the length of the texts in _RECENT
 
 RELATION_KINDS = (
     "table",
@@ -91,13 +93,16 @@ def _parse_json(sql: str) -> Node:
 
 
 def _tree(sql: str) -> Node:
-    """A statement's tree again, for a lazy expression being computed (a few are kept)."""
+    """A statement's tree again, for a lazy expression being computed (a few are kept: up to 256
+    statements and 1 MB of their text, as a tree costs up to 200 times its text)."""
     tree = _RECENT.get(sql)
     if tree is None:
         tree = _loads(pgparser.parse_sql_json(sql))
-        if len(_RECENT) >= 256:
+        if len(_RECENT) >= 256 or _RECENT_CHARS[0] + len(sql) > 1_000_000:
             _RECENT.clear()
+            _RECENT_CHARS[0] = 0
         _RECENT[sql] = tree
+        _RECENT_CHARS[0] += len(sql)
     return tree
 
 
@@ -209,8 +214,9 @@ def def_elems(items: list[Node] | None) -> dict[str, Any]:
 class Builder:
     """Mutable state while a file's statements are applied; `finish()` freezes it into a Schema."""
 
-    def __init__(self, path: str, text: str, options: LoadOptions) -> None:
+    def __init__(self, path: str, text: str, options: LoadOptions, *, record: bool = True) -> None:
         self.path = path
+        self.record = record  # keep replay entries for a file parsed after this one
         self.text = text
         self.options = options
         self._options_key = astuple(options)  # with the search_path, part of every replay key
@@ -419,17 +425,15 @@ class Builder:
         """Where unqualified new objects go: the first real schema on the path (set with it)."""
         return self._default_schema
 
-    def qualify_name(self, parts: list[str], kinds: tuple[str, ...] = RELATION_KINDS) -> tuple[str, str]:
-        """(schema, name) of a possibly unqualified name, resolved through search_path."""
+    def qualify_name(self, parts: list[str]) -> tuple[str, str]:
+        """(schema, name) of a possibly unqualified relation name, resolved through search_path
+        (`relations` holds every object of the relation namespace, see `put`)."""
         if len(parts) >= 2:
             return parts[-2], parts[-1]
         name = parts[-1]
         for s in self.search_path:
             if (s, name) in self.relations:
                 return s, name
-            for k in kinds:
-                if ObjectKey(k, s, name) in self.objects:
-                    return s, name
         return self.default_schema, name
 
     def rangevar(self, rv: Node) -> tuple[str, str]:
@@ -605,7 +609,7 @@ class Builder:
     # ---- driver -------------------------------------------------------------------------
 
     def run(self, *, fast: bool = False) -> None:
-        self._attach(Recorder())
+        self._attach(Recorder() if self.record else None)
         try:
             for sql, offset in statements(self.text, self.path, fast=fast):
                 self.apply(sql, offset)
@@ -619,7 +623,7 @@ class Builder:
     def run_prepared(self, feed: Iterator[Prepared]) -> None:
         """Apply statements a prefetch worker split, placed and parsed (see prefetch.py)."""
         path = self.path
-        self._attach(Recorder())
+        self._attach(Recorder() if self.record else None)
         try:
             for sql, offset, line, col, js, norefs in feed:
                 self._apply(sql, offset, SourcePos(path, line, col), js, norefs)
@@ -645,11 +649,14 @@ class Builder:
         self.pos = pos
         key = (sql, self._context)
         entry = CACHE.get(key)
-        if entry is not None and self._replay(entry):
-            CACHE.current[key] = entry
-            return
         rec = self.rec  # one recorder for the whole run (see run), emptied for each statement
-        assert rec is not None
+        if entry is not None and self._replay(entry):
+            if rec is not None:
+                CACHE.current[key] = entry
+            return
+        if rec is None:  # no file follows: nothing to record
+            self._apply_parsed(js, norefs)
+            return
         rec.reset()
         self._apply_parsed(js, norefs)
         if rec.ok:
@@ -657,6 +664,11 @@ class Builder:
 
     def _apply_parsed(self, js: str | None, norefs: bool) -> None:
         if js is None:
+            why = too_large(self.sql, TOKEN)
+            if why is not None:
+                if _DATA_STATEMENT.match(self.sql):
+                    return  # a large INSERT or COPY: skipped like any data statement, unparsed
+                raise TooLarge(why, self.pos)
             try:
                 tree = _parse_json(self.sql)
             except pgparser.ParseError as e:
@@ -796,14 +808,20 @@ def _require_covered(text: str, slices: Sequence[slice], path: str) -> None:
         done = max(done, sl.stop)
 
 
-_GAP = re.compile(r"(?:\s+|;|--[^\n\r]*|/\*(?:[^*]|\*(?!/))*\*/)*")
+_GAP = re.compile(r"(?:\s++|;|--[^\n\r]*+|/\*(?:[^*]++|\*(?!/))*+\*/)*+")
 _ATOMIC = re.compile(r"(?i)\bBEGIN\s+ATOMIC\b")
+_DATA_STATEMENT = re.compile(r"(?i)(?:INSERT|UPDATE|DELETE|MERGE|COPY)\b")
+# PostgreSQL's tokens for the size limit (see limits.py): a comment, else a token (group 1)
+TOKEN = re.compile(
+    r"""--[^\n\r]*+|/\*(?:[^*]++|\*(?!/))*+\*/"""
+    r"""|([Ee]'(?:[^'\\]++|\\.|'')*+'|'(?:[^']++|'')*+'|"(?:[^"]++|"")*+"|\$(\w*)\$[\s\S]*?\$\2\$|\w++|[^\s\w])"""
+)
 # One statement up to its semicolon, skipping what can hide one: strings (E'' with backslash
 # escapes), quoted names, comments and dollar quotes. Anything it cannot read (an unterminated quote,
 # a nested comment) stops it short of a semicolon, and the caller falls back to the parser's split.
 _STATEMENT = re.compile(
-    r"""(?:[^;'"$/\-Ee]+|[Ee](?!')|[Ee]'(?:[^'\\]|\\.|'')*'|'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n\r]*"""
-    r"""|/\*(?:[^*]|\*(?!/))*\*/|/(?!\*)|-(?!-)|\$(\w*)\$[\s\S]*?\$\1\$|\$(?!\w*\$))*"""
+    r"""(?:[^;'"$/\-Ee]++|[Ee](?!')|[Ee]'(?:[^'\\]++|\\.|'')*+'|'(?:[^']++|'')*+'"""
+    r"""|"(?:[^"]++|"")*+"|--[^\n\r]*+|/\*(?:[^*]++|\*(?!/))*+\*/|/(?!\*)|-(?!-)|\$(\w*)\$[\s\S]*?\$\1\$|\$(?!\w*\$))*+"""
 )
 
 
@@ -870,21 +888,26 @@ def parse_many(files: Sequence[tuple[str, str]], options: LoadOptions | None = N
     texts = [as_server_reads(text) for text, _ in files]
     paths = [path for _, path in files]
     prefetcher = Prefetcher(texts, paths) if Prefetcher.wanted(texts) else None
+    # Several files replay among themselves and leave no entries behind (they would outlive the
+    # parse: 2 KB a statement); a single file keeps its entries for a `parse` of the next one.
+    several, last = len(files) > 1, len(files) - 1
     try:
         # imported once the worker runs: it needs none of them
         from ddlcompare.dialects.postgres import handlers  # noqa: F401  (registers the handlers)
 
         return [
-            _parse_one(text, path, options or LoadOptions(), prefetcher, i)
+            _parse_one(text, path, options or LoadOptions(), prefetcher, i, record=not several or i < last)
             for i, (text, path) in enumerate(zip(texts, paths, strict=True))
         ]
     finally:
         if prefetcher is not None:
             prefetcher.close()
+        if several:
+            CACHE.clear()
 
 
 def _parse_one(
-    text: str, path: str, options: LoadOptions, prefetcher: Prefetcher | None, index: int
+    text: str, path: str, options: LoadOptions, prefetcher: Prefetcher | None, index: int, *, record: bool
 ) -> Schema:
     CACHE.start()
     enabled = gc.isenabled()
@@ -892,20 +915,22 @@ def _parse_one(
     try:
         feed = prefetcher.stream(index) if prefetcher is not None else None
         try:
-            b = Builder(path, text, options)
+            b = Builder(path, text, options, record=record)
             if feed is None:
                 b.run(fast=True)
             else:
                 try:
                     b.run_prepared(feed)
                 except WorkerLost:
-                    b = Builder(path, text, options)
+                    b = Builder(path, text, options, record=record)
                     b.run(fast=True)
+        except TooLarge:
+            raise  # the parser's split would only spend memory on it
         except (DdlError, _SplitError):
             # the fast split may have cut a statement wrongly: split by the parser and start over
             if prefetcher is not None:
                 prefetcher.abandon()
-            b = Builder(path, text, options)
+            b = Builder(path, text, options, record=record)
             b.run()
         return b.finish()
     finally:

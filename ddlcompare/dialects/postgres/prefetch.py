@@ -38,7 +38,8 @@ _FAILED = "failed"  # anything else went wrong: the main process does the file i
 
 def _work(texts: Sequence[str], paths: Sequence[str], conn: Connection) -> None:
     """In the worker: prepare every statement of every text, in order."""
-    from ddlcompare.dialects.postgres.parse import _LEADING, _may_refer, _SplitError, statements
+    from ddlcompare.dialects.postgres.parse import _LEADING, TOKEN, _may_refer, _SplitError, statements
+    from ddlcompare.limits import too_large
     from ddlcompare.source import LineCursor
 
     earlier: set[str] = set()  # statements of earlier files: the main process replays most of them
@@ -57,7 +58,7 @@ def _work(texts: Sequence[str], paths: Sequence[str], conn: Connection) -> None:
                 pos = cursor.pos(offset + skip)
                 js: str | None = None
                 norefs = False
-                if body not in earlier:
+                if body not in earlier and too_large(body, TOKEN) is None:  # else the main process says so
                     try:
                         js = pgparser.parse_sql_json(body)
                     except pgparser.ParseError:

@@ -496,7 +496,7 @@ def _put_definition(
     b.put(obj, replace_ok=replace_ok)
 
 
-_OPTION = r"""(?:"(?:[^"]|"")*"|\w+) '(?:[^']|'')*'"""
+_OPTION = r"""(?:"(?:[^"]++|"")*+"|\w+) '(?:[^']++|'')*+'"""
 _OPTIONS = re.compile(rf"\bOPTIONS \(({_OPTION}(?:, {_OPTION})*)\)")
 
 
