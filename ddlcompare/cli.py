@@ -100,29 +100,32 @@ def compare_cmd(
         for w in (*schemas[0].warnings, *schemas[1].warnings):
             typer.echo(str(w), err=True)
     plan = plan_between(*schemas)
-    forward = render_script(plan, d.STYLE, allow_destructive=allow_destructive)
-    rollback = render_script(plan, d.STYLE, rollback=True, allow_destructive=allow_destructive)
+
+    # each output is rendered when it is written and dropped after (for a 20 MB schema each costs
+    # 100 MB, and most runs write one)
+    forward = functools.partial(render_script, plan, d.STYLE, allow_destructive=allow_destructive)
+    rollback = functools.partial(forward, rollback=True)
     if output_dir is not None:
         try:
             output_dir.mkdir(parents=True, exist_ok=True)
-            for name, text in (
+            for name, render in (
                 ("migration_forward.sql", forward),
                 ("migration_rollback.sql", rollback),
-                ("schema_diff_report.md", render_markdown(plan)),
-                ("diff.json", render_json(plan)),
+                ("schema_diff_report.md", functools.partial(render_markdown, plan)),
+                ("diff.json", functools.partial(render_json, plan)),
             ):
-                (output_dir / name).write_text(_scrubbed(text), encoding="utf-8")
+                (output_dir / name).write_text(_scrubbed(render()), encoding="utf-8")
         except OSError as e:
             raise DdlError(f"{output_dir}: cannot write: {e.strerror}") from None
-    out = {
-        Format.sql: lambda: forward,
-        Format.rollback: lambda: rollback,
-        Format.markdown: lambda: render_markdown(plan),
-        Format.json: lambda: render_json(plan),
-        Format.dot: lambda: render_dot(plan),
-    }[fmt]()
     if output_dir is None or fmt is not Format.sql:
-        sys.stdout.write(out)
+        out = {
+            Format.sql: forward,
+            Format.rollback: rollback,
+            Format.markdown: functools.partial(render_markdown, plan),
+            Format.json: functools.partial(render_json, plan),
+            Format.dot: functools.partial(render_dot, plan),
+        }[fmt]
+        _print(out())
     if not quiet:
         where = f"; written to {printable(str(output_dir))}/" if output_dir is not None else ""
         typer.echo(f"ddlcompare: {one_line(plan)}{where}", err=True)
@@ -160,6 +163,18 @@ def _scrubbed(text: str) -> str:
     if clean != text:
         _warn_scrubbed()
     return clean
+
+
+def _print(text: str) -> None:
+    """Write `text` to stdout scrubbed as a whole, then in pieces: encoding a 30 MB script at once
+    would copy it whole (a piece of scrubbed text holds no secret, so scrubbing each piece again
+    finds nothing)."""
+    text = _scrubbed(text)
+    for start in range(0, len(text), _PIECE):
+        sys.stdout.write(text[start : start + _PIECE])
+
+
+_PIECE = 1 << 20  # characters
 
 
 def _warn_scrubbed() -> None:

@@ -7,7 +7,7 @@ derived dependency sets are kept out of equality so two sources of the same sche
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Hashable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, NamedTuple, TypeVar
 
@@ -170,6 +170,16 @@ class Element:
 
 OptionT = TypeVar("OptionT", bound=Option)
 SchemaObjectT = TypeVar("SchemaObjectT", bound="SchemaObject")
+
+
+NO_DEPENDENCIES: frozenset[ObjectKey] = frozenset()
+
+
+def dependencies(keys: Iterable[ObjectKey]) -> frozenset[ObjectKey]:
+    """`keys` as a frozenset, the empty one shared: each empty frozenset takes 216 bytes, and a
+    schema of 370,000 tables without dependencies would hold 80 MB of them."""
+    found = frozenset(keys)
+    return found if found else NO_DEPENDENCIES
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

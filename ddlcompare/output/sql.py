@@ -119,7 +119,8 @@ def render_script(
             )
             lines.extend(_emit(s, c, allow_destructive) for s in group)
             lines.append(f"{c} ---- End of the statements outside a transaction. ----")
-    return "\n".join(lines) + "\n"
+    lines.append("")  # the final newline, without copying the whole script once more to add it
+    return "\n".join(lines)
 
 
 def _emit(st: Statement, c: str, allow_destructive: bool) -> str:

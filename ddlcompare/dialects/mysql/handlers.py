@@ -59,7 +59,7 @@ from ddlcompare.dialects.mysql.types import (
     charset_of,
     check_type_args,
 )
-from ddlcompare.model.base import Expr, ObjectKey, Option, with_options
+from ddlcompare.model.base import Expr, ObjectKey, Option, dependencies, with_options
 from ddlcompare.model.objects import Column, IndexPart, Sequence, View
 from ddlcompare.source import SourcePos
 
@@ -1580,7 +1580,7 @@ def _rename_table(b: Builder, t: TableState, schema: str, name: str) -> TableSta
     b.tables[(schema, name)] = t
     for key, trg in list(b.triggers.items()):
         if trg.schema == old_schema and trg.table == old_name:
-            b.triggers[key] = dataclasses.replace(trg, table=name, depends_on=frozenset({t.key}))
+            b.triggers[key] = dataclasses.replace(trg, table=name, depends_on=dependencies({t.key}))
     # foreign keys that referenced the old name follow the table
     for other in b.tables.values():
         for fk in other.fks.values():
@@ -1819,7 +1819,7 @@ def create_view(stmt: RawStatement, b: Builder) -> None:
         check_option=check_option,
         owner=owner,
         options=with_options(opt),
-        depends_on=frozenset(deps),
+        depends_on=dependencies(deps),
         pos=b.pos,
     )
     b.view_columns[(schema, name)] = columns or _output_columns(query)

@@ -26,7 +26,7 @@ from ddlcompare.dialects.mysql.objects import Event as EventObject
 from ddlcompare.dialects.mysql.parse import QNAME, Builder, handles
 from ddlcompare.dialects.mysql.split import RawStatement, unquote
 from ddlcompare.dialects.mysql.types import STRING_TYPES, TypeSpec, canonical_type, check_type_args
-from ddlcompare.model.base import ObjectKey
+from ddlcompare.model.base import ObjectKey, dependencies
 from ddlcompare.model.objects import Argument, Procedure
 from ddlcompare.model.objects import Routine as RoutineObject
 from ddlcompare.model.objects import Trigger as TriggerObject
@@ -234,7 +234,7 @@ def create_trigger(stmt: RawStatement, b: Builder) -> None:
         for_each_row=True,
         action=r.body,
         owner=_owner(b, r.definer),
-        depends_on=frozenset({t.key}),
+        depends_on=dependencies({t.key}),
         pos=b.pos,
     )
     b.trigger_seq[tkey] = seq

@@ -38,7 +38,7 @@ from ddlcompare.dialects.mysql.split import (
 from ddlcompare.dialects.mysql.types import Server, charset_of, server_from_text
 from ddlcompare.errors import DdlError, Warning, located
 from ddlcompare.limits import TooLarge, too_large
-from ddlcompare.model.base import Expr, ObjectKey, Option, Schema, SchemaObject, with_options
+from ddlcompare.model.base import Expr, ObjectKey, Option, Schema, SchemaObject, dependencies, with_options
 from ddlcompare.model.objects import (
     Check,
     Column,
@@ -543,7 +543,7 @@ def freeze_table(t: TableState, b: Builder) -> list[SchemaObject]:
                 ref_columns=ref_cols,
                 on_delete=fk.on_delete,
                 on_update=fk.on_update,
-                depends_on=frozenset({table_key, ObjectKey("table", fk.ref_schema, fk.ref_table)}),
+                depends_on=dependencies({table_key, ObjectKey("table", fk.ref_schema, fk.ref_table)}),
                 pos=fk.pos,
             )
         )

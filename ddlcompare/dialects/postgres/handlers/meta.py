@@ -19,7 +19,7 @@ from ddlcompare.dialects.postgres.parse import (
     strings,
 )
 from ddlcompare.dialects.postgres.types import type_name
-from ddlcompare.model.base import Expr, Grant, ObjectKey, SchemaObject, replace_option
+from ddlcompare.model.base import Expr, Grant, ObjectKey, SchemaObject, dependencies, replace_option
 from ddlcompare.model.objects import Table, TableChild
 
 # ---- session ----------------------------------------------------------------------------------
@@ -726,7 +726,7 @@ def create_rule(n: Node, b: Builder) -> None:
         f"{ident(name)} ON {qualified(schema, table)}",
         table=table,
         replace_ok=bool(n.get("replace")),
-        depends_on=frozenset(deps),
+        depends_on=dependencies(deps),
     )
 
 

@@ -23,7 +23,7 @@ from ddlcompare.dialects.postgres.objects import (
 )
 from ddlcompare.dialects.postgres.parse import Builder, Node, const_value, handles, strings
 from ddlcompare.dialects.postgres.types import type_name
-from ddlcompare.model.base import Expr, ObjectKey, Option, with_options
+from ddlcompare.model.base import Expr, ObjectKey, Option, dependencies, with_options
 from ddlcompare.model.objects import Argument, Procedure, Routine, Table, Trigger, View
 
 _CHECK_OPTION = {"LOCAL_CHECK_OPTION": "LOCAL", "CASCADED_CHECK_OPTION": "CASCADED"}
@@ -136,7 +136,7 @@ def create_view(n: Node, b: Builder) -> None:
         check_option=check,
         options=with_options(ViewOptions(params=tuple(params)) if params else None),
         pos=b.pos,
-        depends_on=frozenset(expr_deps(b, query)),
+        depends_on=dependencies(expr_deps(b, query)),
     )
     b.put(view, replace_ok=bool(n.get("replace")))
     outputs = list(view.columns) or output_columns(b, query)
@@ -166,7 +166,7 @@ def create_table_as(n: Node, b: Builder) -> None:
         with_data=not into.get("skipData"),
         options=with_options(StorageParams(params=params) if params else None),
         pos=b.pos,
-        depends_on=frozenset(expr_deps(b, n["query"])),
+        depends_on=dependencies(expr_deps(b, n["query"])),
     )
     b.put(mv)
     outputs = list(mv.columns) or output_columns(b, n["query"])
@@ -275,7 +275,7 @@ def create_function(n: Node, b: Builder) -> None:
         body_sql=body_sql,
         attributes=attrs,
         pos=b.pos,
-        depends_on=frozenset(_type_keys(b, [a.type for a in args] + ([returns] if returns else []))),
+        depends_on=dependencies(_type_keys(b, [a.type for a in args] + ([returns] if returns else []))),
     )
     b.put(obj, replace_ok=bool(n.get("replace")))
     b.add_routine(schema, base, obj.key)
@@ -508,7 +508,7 @@ def create_trigger(n: Node, b: Builder) -> None:
         action=f"EXECUTE FUNCTION {fn_text}({args})",
         options=with_options(*options),
         pos=b.pos,
-        depends_on=frozenset(deps),
+        depends_on=dependencies(deps),
     )
     b.put(trig, replace_ok=bool(n.get("replace")))
 
@@ -534,7 +534,7 @@ def create_policy(n: Node, b: Builder) -> None:
             using=b.expr(qual) if qual else None,
             with_check=b.expr(check) if check else None,
             pos=b.pos,
-            depends_on=frozenset(deps),
+            depends_on=dependencies(deps),
         )
     )
 

@@ -27,7 +27,16 @@ from ddlcompare.dialects.postgres.objects import (
 from ddlcompare.dialects.postgres.parse import Builder, Node, const_value, handles, strings
 from ddlcompare.dialects.postgres.replay import CACHE
 from ddlcompare.dialects.postgres.types import default_storage, is_serial, needs_lookup, type_name
-from ddlcompare.model.base import Expr, ObjectKey, Option, SchemaObject, evolve, replace_option, with_options
+from ddlcompare.model.base import (
+    Expr,
+    ObjectKey,
+    Option,
+    SchemaObject,
+    dependencies,
+    evolve,
+    replace_option,
+    with_options,
+)
 from ddlcompare.model.objects import (
     Check,
     Column,
@@ -738,7 +747,7 @@ def _resolve_fk(b: Builder, key: ObjectKey) -> None:
             if isinstance(o, Index) and o.unique and {p.column for p in o.parts} == set(ref_cols):
                 deps.add(o.key)
                 break
-    resolved = evolve(fk, ref_columns=ref_cols, depends_on=frozenset(deps))
+    resolved = evolve(fk, ref_columns=ref_cols, depends_on=dependencies(deps))
     CACHE.remember(id(fk), (fk, children, resolved))  # holding fk keeps its id from being reused
     b.objects[key] = resolved
 
@@ -856,7 +865,7 @@ def create_table(n: Node, b: Builder) -> None:
         columns=tuple(columns.values()),
         options=with_options(*options),
         pos=b.pos,
-        depends_on=frozenset(deps | ctx.deps),
+        depends_on=dependencies(deps | ctx.deps),
     )
     b.put(table)
     create_constraints(ctx)
@@ -1106,7 +1115,7 @@ def create_index(n: Node, b: Builder) -> None:
         nulls_not_distinct=bool(n.get("nulls_not_distinct")),
         options=_index_options(n.get("options")),
         pos=b.pos,
-        depends_on=frozenset(deps),
+        depends_on=dependencies(deps),
     )
     b.put(idx)
     if n.get("concurrent"):
@@ -1159,7 +1168,7 @@ def _copy_like_indexes(b: Builder, table: Table, src: Table, comments: bool) -> 
                     name=name,
                     comment=o.comment if comments else None,
                     pos=b.pos,
-                    depends_on=frozenset(deps),
+                    depends_on=dependencies(deps),
                 )
             )
 
@@ -1255,7 +1264,7 @@ def _at_add_column(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) -> N
         for seq in ctx.sequences:
             b.put(seq)
         deps = set(t.depends_on) | ctx.deps
-        b.update(t, columns=(*t.columns, col), depends_on=frozenset(deps))
+        b.update(t, columns=(*t.columns, col), depends_on=dependencies(deps))
         if t is rel:
             create_constraints(ctx)
 

@@ -26,7 +26,7 @@ from ddlcompare.dialects.postgres.objects import (
 )
 from ddlcompare.dialects.postgres.parse import Builder, Node, const_value, handles, strings
 from ddlcompare.dialects.postgres.types import type_name
-from ddlcompare.model.base import ObjectKey
+from ddlcompare.model.base import ObjectKey, dependencies
 from ddlcompare.model.objects import Sequence, Table
 
 
@@ -154,7 +154,7 @@ def create_domain(n: Node, b: Builder) -> None:
             collation=_collation(b, n.get("collClause")),
             checks=tuple(sorted(checks, key=lambda d: d.name)),
             pos=b.pos,
-            depends_on=frozenset(deps),
+            depends_on=dependencies(deps),
         )
     )
 
@@ -230,7 +230,11 @@ def create_composite(n: Node, b: Builder) -> None:
         deps |= _user_type_keys(b, a.type)
     b.put(
         CompositeType(
-            schema=schema, name=truncate(name), attributes=tuple(attrs), pos=b.pos, depends_on=frozenset(deps)
+            schema=schema,
+            name=truncate(name),
+            attributes=tuple(attrs),
+            pos=b.pos,
+            depends_on=dependencies(deps),
         )
     )
 
