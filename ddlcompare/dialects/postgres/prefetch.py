@@ -25,6 +25,9 @@ from pglast import parser as pgparser
 MIN_CHARS = 2_000_000
 # statements per message: small at first so that the main process starts at once, then larger
 _FIRST_BATCH, _BATCH = 64, 2000
+# ... and at most about this many characters of JSON: 26 statements near the size limit make 400 MB,
+# which a batch would hold twice (the list and its pickle) in the worker and once in the main process
+_BATCH_CHARS = 8_000_000
 _PIPE_SIZE = 1 << 20  # Linux pipes hold 64 KiB: a larger buffer saves a wake-up per 64 KiB sent
 
 # One prepared statement: text (leading comments stripped), its character offset in the file, its
@@ -47,6 +50,7 @@ def _work(texts: Sequence[str], paths: Sequence[str], conn: Connection) -> None:
         cursor = LineCursor(path, text)
         batch: list[Prepared] = []
         size = _FIRST_BATCH
+        chars = 0  # of the JSON in `batch`
         mine: set[str] = set()
         try:
             for sql, offset in statements(text, path, fast=True):
@@ -67,9 +71,10 @@ def _work(texts: Sequence[str], paths: Sequence[str], conn: Connection) -> None:
                         norefs = not _may_refer(js)
                 mine.add(body)
                 batch.append((body, offset + skip, pos.line, pos.col, js, norefs))
-                if len(batch) >= size:
+                chars += len(js) if js is not None else 0
+                if len(batch) >= size or chars >= _BATCH_CHARS:
                     conn.send(batch)
-                    batch = []
+                    batch, chars = [], 0
                     size = min(size * 4, _BATCH)
         except _SplitError:
             conn.send(batch)
