@@ -96,6 +96,7 @@ def compare_cmd(
     srcs = [open_source(old), open_source(new)]
     d = resolve_dialect(srcs, dialect)
     schemas = load_sources(srcs, d, options)
+    del srcs  # the input texts are not needed any more: a 50 MB file would be held through the plan
     if not quiet:
         for w in (*schemas[0].warnings, *schemas[1].warnings):
             typer.echo(str(w), err=True)
