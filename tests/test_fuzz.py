@@ -159,6 +159,9 @@ REGRESSIONS: tuple[Regression, ...] = (
         "postgres", "sequence_increment_float", f"ValueError at {PG}handlers/tables.py:sequence_values",
     ),
     Regression(
+        "postgres", "sequence_owned_by_one_name", f"IndexError at {PG}parse.py:qualify_name",
+    ),
+    Regression(
         "postgres", "psql_meta_cr_line_endings", LOST,
     ),
     Regression(

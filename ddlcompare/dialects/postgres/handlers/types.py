@@ -378,6 +378,8 @@ def _owned_by(b: Builder, seq: Sequence, parts: list[str]) -> None:
     if parts == ["none"] or not parts:
         b.update(seq, owned_by=None)
         return
+    if len(parts) < 2:  # the server's error
+        raise b.error("invalid OWNED BY option (specify OWNED BY table.column or OWNED BY NONE)")
     col = parts[-1]
     schema, table = (parts[-3], parts[-2]) if len(parts) >= 3 else b.qualify_name(parts[-2:-1])
     t = b.relation(schema, table)
