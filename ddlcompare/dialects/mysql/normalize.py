@@ -21,7 +21,7 @@ from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokens import TokenType  # type: ignore[attr-defined]
 
 from ddlcompare.dialects.mysql.types import FLOAT_TYPES, INTEGER_TYPES
-from ddlcompare.errors import DdlError
+from ddlcompare.errors import TOO_DEEP, DdlError
 from ddlcompare.model.base import Expr
 
 
@@ -59,6 +59,8 @@ def parse_sql(sql: str) -> exp.Expression:
     out as a ParseError too, and every caller treats them like its own parse errors. Running out of
     stack is left alone (the crash contract reports it as input nested too deeply).
     """
+    if _too_deep(sql):
+        raise DdlError(TOO_DEEP)
     try:
         tree: Any = sqlglot.parse_one(sql, read=MyDialect)
     except (ParseError, TokenError, RecursionError, MemoryError):
@@ -66,6 +68,28 @@ def parse_sql(sql: str) -> exp.Expression:
     except Exception as err:
         raise ParseError(f"sqlglot cannot read this ({type(err).__name__}: {err})") from err
     return tree  # type: ignore[no-any-return]
+
+
+# sqlglot's compiled parser follows nested FROM parentheses without Python's recursion check and
+# overflows the C stack (a segfault) past about 16,000 levels; expressions stop at 1,000 already
+_NESTING_LIMIT = 1000
+_PARENS = re.compile(r"""'(?:[^'\\]++|\\.|'')*+'|"(?:[^"\\]++|\\.|"")*+"|`(?:[^`]++|``)*+`|[()]""")
+
+
+def _too_deep(sql: str) -> bool:
+    """Whether `sql` nests parentheses (outside strings and quoted names) past the limit."""
+    if sql.count("(") <= _NESTING_LIMIT:
+        return False
+    depth = 0
+    for m in _PARENS.finditer(sql):
+        token = m.group(0)
+        if token == "(":
+            depth += 1
+            if depth > _NESTING_LIMIT:
+                return True
+        elif token == ")":
+            depth -= 1
+    return False
 
 
 def ident(name: str) -> str:

@@ -334,11 +334,11 @@ def _attributes(
         out["parallel"] = par.upper()
     default_cost = 1.0 if language in ("c", "internal") else 100.0
     cost = first("cost")
-    if cost is not None and float(cost) != default_cost:
+    if cost is not None and _float(cost) != default_cost:
         out["cost"] = _num(cost)
     rows = first("rows")
     sets = bool(returns and (returns.startswith("SETOF ") or returns.startswith("TABLE(")))
-    if rows is not None and sets and float(rows) != 1000.0:
+    if rows is not None and sets and _float(rows) != 1000.0:
         out["rows"] = _num(rows)
     if "support" in opts:
         v = opts["support"][-1]
@@ -369,8 +369,17 @@ def _setting_value(v: Any) -> str:
 
 
 def _num(v: Any) -> str:
-    f = float(v)
+    f = _float(v)
     return str(int(f)) if f.is_integer() else repr(f)
+
+
+def _float(v: Any) -> float:
+    """A numeric option as the parser gives it: decimal, or (PostgreSQL 16+) 0x/0o/0b and `_`."""
+    text = str(v).replace("_", "")
+    try:
+        return float(text)
+    except ValueError:
+        return float(int(text, 0))
 
 
 @handles("DefineStmt")

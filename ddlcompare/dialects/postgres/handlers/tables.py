@@ -1085,7 +1085,10 @@ def create_index(n: Node, b: Builder) -> None:
     rel = b.relation(schema, table)
     assert rel is not None
     parts = tuple(index_part(b, e["IndexElem"]) for e in n.get("indexParams", ()))
-    include = tuple(e["IndexElem"]["name"] for e in n.get("indexIncludingParams", ()))
+    including = [e["IndexElem"] for e in n.get("indexIncludingParams", ())]
+    if any("name" not in e for e in including):  # the server's error
+        raise b.error("expressions are not supported in included columns")
+    include = tuple(e["name"] for e in including)
     name = n.get("idxname")
     if name:
         name = truncate(name)
