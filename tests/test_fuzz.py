@@ -132,6 +132,12 @@ REGRESSIONS: tuple[Regression, ...] = (
     Regression(
         "mysql", "delimiter_open_event_body", LOST, _MY,
     ),
+    Regression(
+        "mysql", "sequence_sign_on_its_own_line", f"ValueError at {MY}handlers.py:create_sequence", _MY,
+    ),
+    Regression(
+        "mysql", "key_without_columns", f"IndexError at {MY}parse.py:settle_keys", _MY,
+    ),
     Regression(  # sqlglot's compiled parser overflowed the C stack: the process died
         "mysql", "view_from_nested_20000", "fatal: segmentation fault", _MY,
     ),

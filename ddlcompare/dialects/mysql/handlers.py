@@ -1893,7 +1893,7 @@ def create_sequence(stmt: RawStatement, b: Builder) -> None:
                     continue
                 raise b.error(f"{word} needs a number", pos)
             pos = n.end()
-            digits = n.group(1).replace(" ", "")
+            digits = "".join(n.group(1).split())  # the sign may stand apart, even a line before
             # MariaDB's sequence values are signed 64-bit: its parser refuses a longer literal
             # (and Python's int() refuses 4,300 digits and more)
             if len(digits.lstrip("-").lstrip("0")) > 19 or abs(int(digits)) > _BIG:

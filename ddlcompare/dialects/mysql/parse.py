@@ -444,6 +444,8 @@ def settle_keys(t: TableState, b: Builder) -> None:
     for i, key in enumerate(keys):
         if i in dropped:
             continue
+        if not key.parts:  # `UNIQUE KEY ()`: the server's syntax error
+            raise b.error(f"a key of table `{t.name}` lists no column")
         if key.primary:
             if "primary" in out:
                 raise b.error(f"multiple primary key defined on table `{t.name}`")
