@@ -281,6 +281,10 @@ def create_function(n: Node, b: Builder) -> None:
     b.add_routine(schema, base, obj.key)
 
 
+# what PostgreSQL accepts in a BEGIN ATOMIC body besides RETURN
+_BODY_STATEMENTS = frozenset(("SelectStmt", "InsertStmt", "UpdateStmt", "DeleteStmt", "MergeStmt"))
+
+
 def _sql_body(b: Builder, node: Node) -> tuple[str, str]:
     """SQL-standard body (RETURN expr / BEGIN ATOMIC ... END): (canonical, renderable) text."""
     from ddlcompare.dialects.postgres import expr as pgexpr
@@ -301,6 +305,10 @@ def _sql_body(b: Builder, node: Node) -> tuple[str, str]:
             canon.append("RETURN " + pgexpr.canonical(value, b.scope()))
             text.append("RETURN " + pgexpr.sql(value, b.scope()))
         else:
+            tag = next(iter(s), "")
+            if tag not in _BODY_STATEMENTS:  # the server's error
+                word = tag.removesuffix("Stmt").upper()
+                raise b.error(f"{word} is not yet supported in unquoted SQL function body")
             canon.append(pgexpr.canonical_query(s, b.scope()))
             text.append(pgexpr.sql(s, b.scope()))
     if atomic or len(flat) != 1 or "ReturnStmt" not in flat[0]:
