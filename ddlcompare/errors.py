@@ -13,19 +13,22 @@ from ddlcompare.source import SourcePos, printable
 MESSAGE_LIMIT = 2000
 
 
-# a quoted excerpt of the input (`at or near "..."`) longer than this is cut to its start
+# a quoted excerpt of the input after "near" (`at or near "..."`, the parsers' syntax errors) longer
+# than this is cut to its start; only there, as other messages quote several names in a row
 EXCERPT_LIMIT = 80
-_LONG_EXCERPT = re.compile("|".join(f"{q}[^{q}\\n]{{{EXCERPT_LIMIT + 1},}}+{q}" for q in ('"', "'", "`")))
+_LONG_EXCERPT = re.compile(
+    "near (?:" + "|".join(f"{q}[^{q}\\n]{{{EXCERPT_LIMIT + 1},}}+{q}" for q in ("\"", "'", "`")) + ")"
+)
 
 
 def _cut_excerpt(m: re.Match[str]) -> str:
-    quote, body = m.group(0)[0], m.group(0)[1:-1]
-    return f"{quote}{body[: EXCERPT_LIMIT - 20]}...{quote} ({len(body):,} characters)"
+    quote, body = m.group(0)[5], m.group(0)[6:-1]
+    return f"near {quote}{body[: EXCERPT_LIMIT - 20]}...{quote} ({len(body):,} characters)"
 
 
 def shorten(text: str, limit: int = MESSAGE_LIMIT) -> str:
-    """`text` with long quoted excerpts cut to their start, then cut in the middle to about `limit`
-    characters, saying how much was left out."""
+    """`text` with a long quoted excerpt after "near" cut to its start, then cut in the middle to
+    about `limit` characters, saying how much was left out."""
     if len(text) > EXCERPT_LIMIT:
         text = _LONG_EXCERPT.sub(_cut_excerpt, text)
     if len(text) <= limit:

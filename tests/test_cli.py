@@ -198,6 +198,13 @@ def test_long_error_excerpt_is_cut(tmp_path: Path) -> None:
     assert len(r.stderr) < 300 and '"xxxxxxxxxx' in r.stderr and "(1,000,000 characters)" in r.stderr
 
 
+def test_names_quoted_one_after_another_are_not_cut() -> None:
+    """Only the parsers' `near "..."` excerpt is cut: the text between two quoted names is not one."""
+    grant = "GRANT TRIGGER ON `app`.* TO `reader`@`localhost`"
+    message = f"cannot see the triggers of app: the account needs the TRIGGER privilege ({grant}); " * 3
+    assert str(DdlError(message)).count(grant) == 3
+
+
 def test_long_message_is_cut_in_the_middle() -> None:
     """What no quote delimits is still cut: a message stays near MESSAGE_LIMIT whatever it holds."""
     text = str(DdlError("unknown " + "y" * 100_000 + " here"))
