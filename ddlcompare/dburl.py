@@ -181,15 +181,16 @@ def _is_ipv6(text: str) -> bool:
 def _authority_display(s: _Split) -> tuple[str, str | None]:
     """The host list as shown, and the text that is not shown (None when all of it is).
 
-    A port that is not a number is shown as *** and nothing after it is shown: it may be part of a
-    password (`user:password/db` with the `@host` forgotten reads as host `user`, port `password`)."""
+    A host whose port is not a number is shown as *** with nothing after it: both may be parts of a
+    password (`user:password/db` with the `@host` forgotten reads as host `user`, port `password`;
+    `user:pa@ss:word/db` as host `ss`, port `word/db`)."""
     shown: list[str] = []
     for item in s.authority.split(","):
         if not item.startswith("[") and not _is_ipv6(_decode(item)):  # (unbracketed: an error)
-            host, colon, port = item.partition(":")
+            _, colon, port = item.partition(":")
             if colon and not _port_ok(port):
-                shown.append(f"{host}:{MASK}")
-                start = sum(len(x) + 1 for x in shown[:-1]) + len(host) + 1
+                start = sum(len(x) + 1 for x in shown)  # where this host starts
+                shown.append(MASK)
                 query = "&".join(p.raw for p in s.query)
                 return ",".join(shown), s.authority[start:] + s.path + (f"?{query}" if query else "")
         shown.append(item)
