@@ -14,6 +14,7 @@ from ddlcompare.dialects.detect import CONFIDENT, leaning, scores
 from ddlcompare.diff.compare import diff, leave_out_unseen
 from ddlcompare.errors import DdlError
 from ddlcompare.model.base import Schema
+from ddlcompare.plan.hazards import OLDEST, TargetVersion, parse_target, version_from_text
 from ddlcompare.plan.plan import Plan, make_plan
 from ddlcompare.source import printable
 from ddlcompare.sources import Source, open_source
@@ -84,7 +85,8 @@ def load_sources(srcs: list[Source], dialect: Dialect, options: LoadOptions | No
     out = []
     for src in srcs:
         schema = dialect.inspect(src.url, options) if src.url else next(parsed)
-        out.append(replace(schema, source=src.name))
+        found = None if src.url else version_from_text(src.text or "")
+        out.append(replace(schema, source=src.name, server=str(found) if found else schema.server))
         # A schema is millions of long-lived, acyclic objects: keep the cyclic collector from
         # re-scanning them on every later collection (seconds each on 10,000 tables).
         gc.freeze()
@@ -98,16 +100,37 @@ def load(spec: str, dialect: str | None = None, options: LoadOptions | None = No
     return load_source(src, resolve_dialect([src], dialect), options)
 
 
-def plan_between(old: Schema, new: Schema) -> Plan:
-    """Diff two schemas of one dialect and plan the migration."""
+def target_of(old: Schema, new: Schema, target: TargetVersion | None = None) -> TargetVersion:
+    """The server the migration is for: `target` when given, else the version the old side (the
+    database to migrate) or the new side comes from, else the oldest supported (the cautious choice)."""
+    if target is not None:
+        if target.dialect != new.dialect:
+            raise DdlError(f"target version {target} is not a {new.dialect} server")
+        return target
+    for side, origin in ((old, "old side"), (new, "new side")):
+        if side.server:
+            return replace(parse_target(side.server), origin=origin)
+    return OLDEST["postgres" if new.dialect == "postgres" else "mysql"]
+
+
+def plan_between(old: Schema, new: Schema, target: TargetVersion | None = None) -> Plan:
+    """Diff two schemas of one dialect and plan the migration; hazards are judged for `target`
+    (see `target_of`)."""
     d = dialects.get(new.dialect)
     old, new = leave_out_unseen([old, new])
     changes = diff(old, new, column_order=d.COLUMN_ORDER)
-    return d.combine(make_plan(old, new, changes, d, d.render))
+    return d.combine(make_plan(old, new, changes, d, d.render, target_of(old, new, target)))
 
 
-def compare(old: str, new: str, dialect: str | None = None, options: LoadOptions | None = None) -> Plan:
+def compare(
+    old: str,
+    new: str,
+    dialect: str | None = None,
+    options: LoadOptions | None = None,
+    target: TargetVersion | None = None,
+) -> Plan:
     """Load both sides and plan the migration from `old` to `new`."""
     srcs = [open_source(old), open_source(new)]
     d = resolve_dialect(srcs, dialect)
-    return plan_between(*load_sources(srcs, d, options))
+    old_schema, new_schema = load_sources(srcs, d, options)
+    return plan_between(old_schema, new_schema, target=target)

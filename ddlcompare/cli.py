@@ -1,6 +1,7 @@
 """Command line: `ddlcompare OLD NEW` and `ddlcompare snapshot SOURCE`. Arguments and exit codes only.
 
-Exit codes follow diff(1): 0 no differences, 1 differences, 2 error.
+Exit codes follow diff(1): 0 no differences, 1 differences, 2 error; and 3 blocked (a step at or
+above `--fail-on`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from ddlcompare.output.dot import render_dot
 from ddlcompare.output.json import render_json
 from ddlcompare.output.markdown import render_markdown
 from ddlcompare.output.sql import render_script
-from ddlcompare.output.summary import one_line
+from ddlcompare.output.summary import highest, one_line
+from ddlcompare.plan.hazards import parse_severity, parse_target
 from ddlcompare.source import printable
 from ddlcompare.sources import open_source
 
@@ -51,7 +53,7 @@ def _version(value: bool) -> None:
 
 @compare_app.command(
     help="Compare two schemas (files, git:REV:PATH, - or database URLs) and print the forward migration.\n\n"
-    "Exit codes: 0 no differences, 1 differences, 2 error. "
+    "Exit codes: 0 no differences, 1 differences, 2 error, 3 blocked (a step at or above --fail-on). "
     "`ddlcompare snapshot SOURCE` prints a canonical DDL "
     "snapshot."
 )
@@ -81,6 +83,23 @@ def compare_cmd(
     ] = False,
     owners: Annotated[bool, typer.Option("--owners", help="compare object owners")] = False,
     privileges: Annotated[bool, typer.Option("--privileges", help="compare grants")] = False,
+    target_version: Annotated[
+        str | None,
+        typer.Option(
+            "--target-version",
+            help="the server the migration is for, e.g. postgres:15, mysql:8.0.32, mariadb:10.11 "
+            "(default: the old side's version, from a dump header or the live database, else the "
+            "oldest supported): hazards depend on it",
+        ),
+    ] = None,
+    fail_on: Annotated[
+        str | None,
+        typer.Option(
+            "--fail-on",
+            help="after writing every output, exit 3 when a step's severity is at or above this one "
+            "(low, medium, high, critical)",
+        ),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no summary on stderr")] = False,
     skip_unreadable: Annotated[bool, typer.Option("--skip-unreadable", help=_SKIP_HELP)] = False,
     version: Annotated[
@@ -93,6 +112,8 @@ def compare_cmd(
     options = LoadOptions(
         strict=strict, owners=owners, privileges=privileges, skip_unreadable=skip_unreadable
     )
+    target = parse_target(target_version) if target_version is not None else None
+    gate = parse_severity(fail_on) if fail_on is not None else None
     srcs = [open_source(old), open_source(new)]
     d = resolve_dialect(srcs, dialect)
     schemas = load_sources(srcs, d, options)
@@ -100,7 +121,7 @@ def compare_cmd(
     if not quiet:
         for w in (*schemas[0].warnings, *schemas[1].warnings):
             typer.echo(str(w), err=True)
-    plan = plan_between(*schemas)
+    plan = plan_between(schemas[0], schemas[1], target=target)
 
     # each output is rendered when it is written and dropped after (for a 20 MB schema each costs
     # 100 MB, and most runs write one)
@@ -130,6 +151,11 @@ def compare_cmd(
     if not quiet:
         where = f"; written to {printable(str(output_dir))}/" if output_dir is not None else ""
         typer.echo(f"ddlcompare: {one_line(plan)}{where}", err=True)
+    top = highest(plan)
+    if gate is not None and top is not None and top >= gate:
+        blocking = sum(1 for s in plan.steps if s.severity >= gate)
+        typer.echo(f"ddlcompare: blocked: {blocking} step(s) at or above --fail-on {gate}", err=True)
+        raise typer.Exit(3)
     raise typer.Exit(1 if plan.changes else 0)
 
 

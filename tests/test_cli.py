@@ -259,16 +259,21 @@ def test_json_format(tmp_path: Path) -> None:
     r = run(str(EXAMPLE / "old.sql"), str(EXAMPLE / "new.sql"), "--format", "json")
     assert r.code == 1, r.stderr
     doc = json.loads(r.stdout)
-    assert set(doc) == {"format_version", "dialect", "summary", "changes", "steps", "warnings"}
-    assert doc["format_version"] == 1 and doc["dialect"] == "postgres"
-    assert set(doc["summary"]) >= {"create", "drop", "alter", "destructive", "warnings"}
+    assert set(doc) == {"format_version", "dialect", "target", "summary", "changes", "steps", "warnings"}
+    assert doc["format_version"] == 2 and doc["dialect"] == "postgres"
+    assert doc["target"] == "postgres:12"  # no version in the files: the oldest supported
+    assert set(doc["summary"]) >= {"create", "drop", "alter", "destructive", "warnings", "severity"}
+    assert list(doc["summary"]["severity"]) == ["critical", "high", "medium", "low"]
     assert doc["steps"] and doc["changes"]
     for step in doc["steps"]:
         assert set(step) == {
-            "key", "kind", "schema", "parent", "name", "operation", "severity", "reason",
+            "key", "kind", "schema", "parent", "name", "operation", "severity", "hazards", "reason",
             "forward", "rollback", "destructive",
         }  # fmt: skip
         assert step["operation"] in ("create", "drop", "alter")
+        assert step["severity"] in ("critical", "high", "medium", "low")
+        for h in step["hazards"]:
+            assert set(h) <= {"code", "message", "lock"} and h["code"] and h["message"]
     for ch in doc["changes"]:
         assert {"key", "kind", "operation"} <= set(ch)
 

@@ -12,6 +12,7 @@ from ddlcompare.diff.changes import Alter, Change
 from ddlcompare.errors import DdlError, Warning
 from ddlcompare.model.base import ObjectKey, Schema, SchemaObject, Unseen
 from ddlcompare.output.sql import ScriptStyle
+from ddlcompare.plan.hazards import Hazard
 from ddlcompare.plan.plan import Plan, RenderContext, Statement
 
 
@@ -59,6 +60,8 @@ class Dialect(Protocol):
     def snapshot(self, schema: Schema) -> str: ...
 
     def render(self, change: Change, ctx: RenderContext) -> Sequence[Statement]: ...
+
+    def hazards(self, statement: Statement, change: Change, ctx: RenderContext) -> Sequence[Hazard]: ...
 
     def rebuild(self, change: Alter) -> bool: ...
 

@@ -319,6 +319,9 @@ class Schema:
     moved: Mapping[SourcePos, SourcePos] = field(default_factory=dict, compare=False, repr=False)
     # what the source could not read (live accounts without some privilege): see Unseen
     unseen: tuple[Unseen, ...] = field(default=(), compare=False)
+    # the server the schema comes from, `product:version` (postgres:15.4), when known (a dump's
+    # header, a live database): hazards are judged for it
+    server: str = field(default="", compare=False)
 
     def position(self, obj: SchemaObject) -> SourcePos | None:
         """Where `obj` is defined in this schema's source."""

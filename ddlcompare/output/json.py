@@ -6,10 +6,11 @@ import json
 from typing import Any
 
 from ddlcompare.diff.changes import Alter, Change, key_of, verb
-from ddlcompare.output.summary import counts
+from ddlcompare.output.summary import counts, severity_counts
+from ddlcompare.plan.hazards import Hazard
 from ddlcompare.plan.plan import Plan
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: severity low..critical, hazards, summary.severity, target
 
 
 def plan_to_dict(plan: Plan) -> dict[str, Any]:
@@ -25,7 +26,8 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
                 "parent": k.parent or None,
                 "name": k.name,
                 "operation": verb(s.change),
-                "severity": s.severity,
+                "severity": str(s.severity),
+                "hazards": [_hazard(h) for h in s.hazards],
                 "reason": s.reason or None,
                 "forward": [st.sql for st in s.forward],
                 "rollback": [st.sql for st in s.rollback],
@@ -35,7 +37,8 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
     return {
         "format_version": FORMAT_VERSION,
         "dialect": plan.dialect,
-        "summary": counts(plan),
+        "target": str(plan.target) if plan.target else None,
+        "summary": {**counts(plan), "severity": severity_counts(plan)},
         "changes": [_change(ch) for ch in plan.changes],
         "steps": steps,
         "warnings": [
@@ -47,6 +50,13 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             for w in (*plan.old.warnings, *plan.new.warnings)
         ],
     }
+
+
+def _hazard(h: Hazard) -> dict[str, Any]:
+    d: dict[str, Any] = {"code": h.code.value, "message": h.message}
+    if h.lock:
+        d["lock"] = h.lock
+    return d
 
 
 def _change(ch: Change) -> dict[str, Any]:

@@ -1,42 +1,47 @@
-"""Plan -> Markdown review report."""
+"""Plan -> Markdown review report: the severity summary first, then every change with its hazards
+and the statements that carry them."""
 
 from __future__ import annotations
 
-from ddlcompare.diff.changes import Alter, Change, Create, Drop, key_of, verb
-from ddlcompare.output.summary import counts
-from ddlcompare.plan.plan import Plan, Step
+from ddlcompare.diff.changes import Alter, Create, Drop, key_of, verb
+from ddlcompare.output.summary import Reviewed, counts, reviewed, severity_counts
+from ddlcompare.plan.hazards import Severity
+from ddlcompare.plan.plan import Plan
 from ddlcompare.source import printable
 
+_COUNTED = ("create", "drop", "alter", "rebuilt", "destructive", "warnings")
 _ICON = {"create": "+", "drop": "-", "alter": "~"}
 
 
 def render_markdown(plan: Plan) -> str:
-    """Counts, every change per object with its reasons and severity, and what was not migrated."""
+    """Severity counts, change counts, every change with its hazards, and what was not migrated."""
     n = counts(plan)
-    out = [
-        f"# Schema diff report ({plan.dialect})",
+    sev = severity_counts(plan)
+    out = [f"# Schema diff report ({plan.dialect})"]
+    out += [
+        f"- {side}: `{printable(s.source)}`" for side, s in (("old", plan.old), ("new", plan.new)) if s.source
+    ]
+    if plan.target is not None:
+        out.append(f"- hazards judged for: `{plan.target}` ({plan.target.origin or 'given'})")
+    if len(out) > 1:
+        out.insert(1, "")
+    out += [
         "",
-        f"- old: `{printable(plan.old.source)}`" if plan.old.source else "",
-        f"- new: `{printable(plan.new.source)}`" if plan.new.source else "",
+        "| critical | high | medium | low |",
+        "|---:|---:|---:|---:|",
+        "| " + " | ".join(str(sev[str(s)]) for s in sorted(Severity, reverse=True)) + " |",
         "",
-        "| create | drop | alter | destructive statements | warnings |",
-        "|---:|---:|---:|---:|---:|",
-        f"| {n['create']} | {n['drop']} | {n['alter']} | {n['destructive']} | {n['warnings']} |",
+        "| create | drop | alter | rebuilt | destructive statements | warnings |",
+        "|---:|---:|---:|---:|---:|---:|",
+        "| " + " | ".join(str(n[k]) for k in _COUNTED) + " |",
         "",
     ]
-    out = [line for i, line in enumerate(out) if line or i not in (2, 3)]
     if not plan.changes:
         out.append("No differences.")
     else:
         out += ["## Changes", ""]
-        steps = {id(s.change): s for s in plan.steps}
-        for ch in plan.changes:
-            out += _change(ch, steps.get(id(ch)))
-        extra = [s for s in plan.steps if s.reason]
-        if extra:
-            out += ["## Rebuilt around other changes", ""]
-            out += [f"- `{s.key}` ({verb(s.change)}): {s.reason}" for s in extra]
-            out.append("")
+        for r in sorted(reviewed(plan), key=lambda r: -r.severity):
+            out += _change(r)
     warnings = [*plan.old.warnings, *plan.new.warnings]
     if warnings:
         out += ["## Not migrated automatically", ""]
@@ -45,18 +50,31 @@ def render_markdown(plan: Plan) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def _change(ch: Change, step: Step | None) -> list[str]:
-    severity = step.severity if step else "warning"
-    lines = [f"### {_ICON[verb(ch)]} {key_of(ch)}  _{severity}_", ""]
+def _change(r: Reviewed) -> list[str]:
+    ch = r.change
+    lines = [f"### {_ICON[verb(ch)]} {key_of(ch)}  **{r.severity}**", ""]
     if isinstance(ch, Alter):
-        lines += [f"- {r}" for r in ch.reasons]
+        lines += [f"- {x}" for x in ch.reasons]
         for child in ch.children:
             lines.append(f"- column {_ICON[verb(child)]} `{child.obj.name}`")
             if isinstance(child, Alter):
-                lines += [f"  - {r}" for r in child.reasons]
+                lines += [f"  - {x}" for x in child.reasons]
     elif isinstance(ch, Create):
         lines.append("- created")
     elif isinstance(ch, Drop):
         lines.append("- dropped")
+    for step in r.steps:
+        if step.reason:
+            lines.append(f"- `{step.key}` ({verb(step.change)}): {step.reason}")
+    if r.hazards:
+        lines += ["", "Hazards:", ""]
+        lines += [f"- **{h.code.value}** ({h.severity}): {h.message}" for h in r.hazards]
+    carrying = [st for step in r.steps for st in step.forward if st.hazards]
+    if carrying:
+        lines += ["", "Statements that carry them:", "", "```sql"]
+        for st in carrying:
+            lines.append(f"-- {', '.join(h.code.value for h in st.hazards)}")
+            lines.append(st.sql)
+        lines.append("```")
     lines.append("")
     return lines

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from ddlcompare.diff.changes import Alter, Change, Create, Drop, key_of
 from ddlcompare.errors import DdlError, located
 from ddlcompare.model.base import ObjectKey, Schema, SchemaObject
 from ddlcompare.model.objects import Table
+from ddlcompare.plan.hazards import Hazard, HazardCode, Severity, TargetVersion, merged, severity_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +25,7 @@ class Statement:
     late: bool = False  # runs after every step (e.g. ALTER SEQUENCE OWNED BY once its table exists)
     early: bool = False  # runs before every step (e.g. ALTER TYPE ... ADD VALUE, committed before use)
     note: str = ""  # why the statement is destructive or special, for the script and report
+    hazards: tuple[Hazard, ...] = ()  # what it does to a database with data and traffic
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +35,8 @@ class RenderContext:
     old: Schema
     new: Schema
     implicit_drops: frozenset[ObjectKey] = frozenset()  # dropped along with their dropped table
+    target: TargetVersion | None = None  # the server the script is for (hazards depend on it)
+    recreated: frozenset[ObjectKey] = frozenset()  # dropped and created again by the plan (empty again)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,17 +49,19 @@ class Step:
     reason: str = ""  # why a step beyond the plain diff is there ("rebuilt: depends on ...")
     after: tuple[int, ...] = ()  # indices of the steps this one must follow (its dependencies)
     implied_by: int | None = None  # index of the drop that drops this object along with it
+    # the forward's hazards: its statements' and the step's own (dependents it rebuilds); kept
+    # when a dialect moves the statements into another step (MySQL's one ALTER per table)
+    hazards: tuple[Hazard, ...] = ()
+    cause: ObjectKey | None = None  # a dependent rebuilt around a change: that change's key
 
     @property
     def key(self) -> ObjectKey:
         return key_of(self.change)
 
     @property
-    def severity(self) -> str:
-        """danger: loses data; warning: changes or rebuilds an existing object; info: adds."""
-        if any(s.destructive for s in self.forward):
-            return "danger"
-        return "info" if isinstance(self.change, Create) and not self.reason else "warning"
+    def severity(self) -> Severity:
+        """The highest severity of the forward's hazards."""
+        return severity_of(self.hazards)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +74,7 @@ class Plan:
     changes: tuple[Change, ...]
     steps: tuple[Step, ...]
     notes: tuple[str, ...] = field(default=())
+    target: TargetVersion | None = None  # the server version hazards were judged for
 
 
 class Hooks(Protocol):
@@ -95,37 +102,84 @@ class Hooks(Protocol):
     def container(self, obj: SchemaObject) -> ObjectKey | None:
         """The namespace object `obj` lives in: created before it, dropped after it."""
 
+    def hazards(self, statement: Statement, change: Change, ctx: RenderContext) -> Sequence[Hazard]:
+        """What `statement` (rendered for `change`) does to a database with data and traffic, for
+        the server `ctx.target`."""
+
 
 Render = Callable[[Change, RenderContext], Sequence[Statement]]
 
 
-def make_plan(old: Schema, new: Schema, changes: Sequence[Change], hooks: Hooks, render: Render) -> Plan:
-    """Expand, order and render `changes` (from `diff(old, new)`)."""
+def make_plan(
+    old: Schema,
+    new: Schema,
+    changes: Sequence[Change],
+    hooks: Hooks,
+    render: Render,
+    target: TargetVersion | None = None,
+) -> Plan:
+    """Expand, order and render `changes` (from `diff(old, new)`); hazards are judged for `target`."""
     expanded, reasons, causes, rollback_only = _expand(old, new, changes, hooks)
     ordered, preds, implied_by = _order(old, new, expanded, hooks, causes)
     implicit = frozenset(key_of(ordered[i]) for i in implied_by)
-    fwd_ctx = RenderContext(old, new, implicit)
+    dropped = {key_of(ch) for ch in ordered if isinstance(ch, Drop)}
+    recreated = frozenset(key_of(ch) for ch in ordered if isinstance(ch, Create) and key_of(ch) in dropped)
+    fwd_ctx = RenderContext(old, new, implicit, target, recreated)
     # The rollback applies the reversed plan from `new` back to `old`: creates it re-does are the
     # forward's implicit drops, so nothing is implicit there.
-    back_ctx = RenderContext(new, old, frozenset())
-    steps = tuple(
-        Step(
-            change,
-            () if id(change) in rollback_only else _render(render, change, fwd_ctx),
-            _render(render, change.reverse(), back_ctx),
-            reasons.get(id(change), ""),
-            tuple(sorted(preds.get(i, ()))),
-            implied_by.get(i),
+    back_ctx = RenderContext(new, old, frozenset(), target, recreated)
+    rebuilt_around = _rebuilt_around(ordered, causes, rollback_only)
+    steps = []
+    for i, change in enumerate(ordered):
+        forward = () if id(change) in rollback_only else _render(render, change, fwd_ctx, hooks)
+        own: tuple[Hazard, ...] = ()
+        rebuilt = rebuilt_around.get(key_of(change))
+        if rebuilt and not isinstance(change, Drop) and id(change) not in rollback_only:
+            shown = ", ".join(map(str, rebuilt[:10]))
+            if len(rebuilt) > 10:
+                shown += f" and {len(rebuilt) - 10} more"
+            own = (Hazard(HazardCode.DEPENDENTS_REBUILT, f"drops and re-creates around it: {shown}"),)
+        steps.append(
+            Step(
+                change,
+                forward,
+                _render(render, change.reverse(), back_ctx, hooks),
+                reasons.get(id(change), ""),
+                tuple(sorted(preds.get(i, ()))),
+                implied_by.get(i),
+                merged(*(st.hazards for st in forward), own),
+                causes.get(id(change)),
+            )
         )
-        for i, change in enumerate(ordered)
-    )
-    return Plan(new.dialect, old, new, tuple(changes), steps)
+    return Plan(new.dialect, old, new, tuple(changes), tuple(steps), target=target)
 
 
-def _render(render: Render, change: Change, ctx: RenderContext) -> tuple[Statement, ...]:
-    """The statements of one change; an unexpected failure names the object's place in the source."""
+def _rebuilt_around(
+    ordered: Sequence[Change], causes: dict[int, ObjectKey], rollback_only: set[int]
+) -> dict[ObjectKey, list[ObjectKey]]:
+    """For each changed object, the dependents the forward drops and re-creates around it (sorted)."""
+    out: dict[ObjectKey, set[ObjectKey]] = {}
+    for ch in ordered:
+        cause = None if id(ch) in rollback_only else causes.get(id(ch))
+        if cause is not None and cause != key_of(ch):
+            out.setdefault(cause, set()).add(key_of(ch))
+    return {k: sorted(v) for k, v in out.items()}
+
+
+_OUTSIDE_TRANSACTION = Hazard(HazardCode.NON_TRANSACTIONAL, "runs outside the transaction: no atomic undo")
+
+
+def _render(render: Render, change: Change, ctx: RenderContext, hooks: Hooks) -> tuple[Statement, ...]:
+    """The statements of one change with their hazards; an unexpected failure names the object's
+    place in the source."""
     try:
-        return tuple(render(change, ctx))
+        out = []
+        for st in render(change, ctx):
+            found = hooks.hazards(st, change, ctx)
+            if not st.transactional:
+                found = (*found, _OUTSIDE_TRANSACTION)
+            out.append(replace(st, hazards=merged(st.hazards, found)) if found else st)
+        return tuple(out)
     except Exception as e:
         side = ctx.old if isinstance(change, Drop) else ctx.new
         obj = change.obj

@@ -30,15 +30,22 @@ def test_json_shape() -> None:
     alter = next(c for c in doc["changes"] if c["operation"] == "alter")
     assert alter["key"] == "table:s.t"
     assert {c["name"]: c["operation"] for c in alter["columns"]} == {"a": "alter", "b": "create"}
-    assert [s["severity"] for s in doc["steps"] if s["key"] == "table:s.gone"] == ["danger"]
+    gone = [s for s in doc["steps"] if s["key"] == "table:s.gone"]
+    assert [s["severity"] for s in gone] == ["critical"]
+    assert gone[0]["hazards"] == [{"code": "data_loss", "message": "drops it"}]
+    assert doc["summary"]["severity"] == {"critical": 1, "high": 0, "medium": 0, "low": 2}
 
 
 def test_markdown_lists_every_change_with_reasons() -> None:
     md = render_markdown(_plan())
     assert md.startswith("# Schema diff report (test)")
-    assert "| 1 | 1 | 1 | 1 | 0 |" in md
-    assert "### ~ table:s.t  _warning_" in md and "  - type: 'int' -> 'bigint'" in md
-    assert "### - table:s.gone  _danger_" in md
+    # the severity counts come first: a reviewer reads them before anything else
+    assert md.index("| critical | high | medium | low |") < md.index("| create | drop |")
+    assert "| 1 | 0 | 0 | 2 |" in md and "| 1 | 1 | 1 | 0 | 1 | 0 |" in md
+    assert "### ~ table:s.t  **low**" in md and "  - type: 'int' -> 'bigint'" in md
+    # the critical change is listed first, with its hazard and the statement that carries it
+    assert md.index("### - table:s.gone  **critical**") < md.index("### ~ table:s.t")
+    assert "- **data_loss** (critical): drops it" in md and "-- data_loss\nDROP table:s.gone;" in md
 
 
 def test_dot_has_a_node_per_step_and_dependency_edges() -> None:

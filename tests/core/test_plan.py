@@ -14,6 +14,7 @@ from ddlcompare.model.base import Expr, ObjectKey, Schema, SchemaObject
 from ddlcompare.model.objects import Column, ForeignKey, Table, View
 from ddlcompare.model.objects import Sequence as SequenceObject
 from ddlcompare.output.sql import ScriptStyle, render_script
+from ddlcompare.plan.hazards import Hazard, HazardCode
 from ddlcompare.plan.plan import Plan, RenderContext, Statement, make_plan
 
 
@@ -44,6 +45,9 @@ class Hooks:
 
     def container(self, obj: SchemaObject) -> ObjectKey | None:
         return None
+
+    def hazards(self, statement: Statement, change: Change, ctx: RenderContext) -> Sequence[Hazard]:
+        return (Hazard(HazardCode.DATA_LOSS, "drops it"),) if statement.destructive else ()
 
 
 def render(change: Change, ctx: RenderContext) -> Sequence[Statement]:

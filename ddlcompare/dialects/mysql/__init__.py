@@ -8,6 +8,7 @@ from ddlcompare.dialects import LoadOptions
 from ddlcompare.diff.changes import Alter, Change
 from ddlcompare.model.base import ObjectKey, Schema, SchemaObject
 from ddlcompare.output.sql import ScriptStyle
+from ddlcompare.plan.hazards import Hazard
 from ddlcompare.plan.plan import Plan, RenderContext, Statement
 
 
@@ -52,6 +53,12 @@ class MysqlDialect:
 
         out: Sequence[Statement] = render(change, ctx)
         return out
+
+    def hazards(self, statement: Statement, change: Change, ctx: RenderContext) -> Sequence[Hazard]:
+        from ddlcompare.dialects.mysql.hazards import hazards  # type: ignore[import-not-found,unused-ignore]
+
+        found: Sequence[Hazard] = hazards(statement, change, ctx)
+        return found
 
     def rebuild(self, change: Alter) -> bool:
         from ddlcompare.dialects.mysql.render import needs_rebuild  # type: ignore[import-not-found,unused-ignore]

@@ -8,6 +8,7 @@ from ddlcompare.dialects import LoadOptions
 from ddlcompare.diff.changes import Alter, Change
 from ddlcompare.model.base import ObjectKey, Schema, SchemaObject
 from ddlcompare.output.sql import ScriptStyle
+from ddlcompare.plan.hazards import Hazard
 from ddlcompare.plan.plan import Plan, RenderContext, Statement
 
 
@@ -51,6 +52,12 @@ class PostgresDialect:
         from ddlcompare.dialects.postgres.render import render
 
         return render(change, ctx)
+
+    def hazards(self, statement: Statement, change: Change, ctx: RenderContext) -> Sequence[Hazard]:
+        from ddlcompare.dialects.postgres.hazards import hazards
+
+        found: Sequence[Hazard] = hazards(statement, change, ctx)
+        return found
 
     def rebuild(self, change: Alter) -> bool:
         from ddlcompare.dialects.postgres.render import needs_rebuild

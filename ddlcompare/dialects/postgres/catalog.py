@@ -9,6 +9,7 @@ regproc output and friends qualify every name outside pg_catalog, exactly as pg_
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import heapq
 import re
@@ -286,7 +287,10 @@ def inspect(url: str, options: LoadOptions) -> Schema:
 
     dump = read_catalog(url)
     shown = dburl.redact(url)
-    return unreadable(parse(dump.text, shown, options), dump.unseen, shown, options)
+    v = dump.server_version
+    server = f"postgres:{v // 10000}.{v % 10000}"
+    schema = dataclasses.replace(parse(dump.text, shown, options), server=server)
+    return unreadable(schema, dump.unseen, shown, options)
 
 
 # --------------------------------------------------------------------------------------------

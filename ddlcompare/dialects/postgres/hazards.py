@@ -1,0 +1,443 @@
+"""PostgreSQL: which hazards each rendered statement carries, for the target server version.
+
+The statement is read back with pglast (it is ddlcompare's own SQL, so every form is known); the
+schemas of the render context say what exists before it runs. Lock levels are the ones the
+ALTER TABLE, CREATE INDEX and explicit-locking pages name
+(https://www.postgresql.org/docs/current/explicit-locking.html), and the test suite holds each
+claim against pg_locks and pg_class.relfilenode on the server.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from pglast import ast, parse_sql
+from pglast.enums import AlterTableType, ConstrType, ObjectType
+
+from ddlcompare.dialects.postgres.render import _base_type, _family, _length, type_change
+from ddlcompare.diff.changes import Change, Create, Drop
+from ddlcompare.model.base import ObjectKey, Schema, SchemaObject
+from ddlcompare.model.objects import Check, Column, Routine, Table
+from ddlcompare.plan.hazards import OLDEST, Hazard, HazardCode, TargetVersion
+from ddlcompare.plan.plan import RenderContext, Statement
+
+H = HazardCode
+ACCESS_EXCLUSIVE = "ACCESS EXCLUSIVE"
+SHARE = "SHARE"
+SHARE_ROW_EXCLUSIVE = "SHARE ROW EXCLUSIVE"
+
+# Built-in functions a column default commonly calls that are VOLATILE: ADD COLUMN with such a
+# default rewrites the table on every version. Any other function not known to be STABLE or
+# IMMUTABLE (below, or by its own declaration in the schema) is taken as volatile: the cautious side.
+_VOLATILE = frozenset(
+    {
+        "random",
+        "clock_timestamp",
+        "timeofday",
+        "gen_random_uuid",
+        "uuid_generate_v1",
+        "uuid_generate_v1mc",
+        "uuid_generate_v4",
+        "nextval",
+        "setseed",
+        "txid_current",
+        "pg_current_xact_id",
+    }
+)
+_NOT_VOLATILE = frozenset(
+    {
+        "now",
+        "statement_timestamp",
+        "transaction_timestamp",
+        "timezone",
+        "lower",
+        "upper",
+        "btrim",
+        "trim",
+        "concat",
+        "coalesce",
+        "to_jsonb",
+        "to_json",
+        "jsonb_build_object",
+        "json_build_object",
+        "jsonb_build_array",
+        "json_build_array",
+        "array_fill",
+        "make_interval",
+        "make_date",
+        "make_timestamp",
+        "date_trunc",
+        "current_setting",
+        "length",
+        "abs",
+        "round",
+        "floor",
+        "ceil",
+        "replace",
+        "substring",
+        "encode",
+        "decode",
+        "md5",
+        "to_char",
+        "to_timestamp",
+        "to_date",
+        "char_length",
+        "uuid_nil",
+    }
+)
+
+
+def hazards(st: Statement, change: Change, ctx: RenderContext) -> tuple[Hazard, ...]:
+    """The hazards of one rendered statement (see the module docstring)."""
+    target = ctx.target or OLDEST["postgres"]
+    out: list[Hazard] = []
+    judge = _Judge(ctx, target, change, out)
+    try:
+        stmts = parse_sql(st.sql)
+    except Exception:  # a statement pglast cannot read is judged by its flags alone
+        stmts = ()
+    for raw in stmts:
+        judge.statement(raw.stmt)
+    if st.destructive and not judge.accompanying and all(h.code != H.DATA_LOSS for h in out):
+        # what the renderer marks as losing data and the statement's form does not explain: the
+        # first statement of an enum swap that removes labels, an attribute dropped from a type
+        # with typed tables, ...
+        out.append(Hazard(H.DATA_LOSS, st.note or "loses data"))
+        out.append(Hazard(H.IRREVERSIBLE, "the rollback cannot bring back what this loses"))
+    return tuple(dict.fromkeys(out))
+
+
+class _Judge:
+    """Adds the hazards of parsed statements to `out`."""
+
+    def __init__(self, ctx: RenderContext, target: TargetVersion, change: Change, out: list[Hazard]) -> None:
+        self.ctx, self.target, self.change, self.out = ctx, target, change, out
+        # set for a statement that only goes along with a destructive one (held back with it):
+        # a default dropped and restored around a lossy type change, the type an enum swap creates
+        self.accompanying = False
+
+    def add(self, code: HazardCode, message: str, lock: str = "") -> None:
+        self.out.append(Hazard(code, message, lock))
+
+    # ---- where things are ----------------------------------------------------------------
+
+    def table(self, rv: Any) -> tuple[ObjectKey, Table | None]:
+        """The key of a RangeVar's table and the table as it is before the statement, when it
+        exists then and keeps its rows (None for a table created or re-created by this plan)."""
+        key = ObjectKey("table", rv.schemaname or "public", rv.relname)
+        before = self.ctx.old.get(key)
+        if not isinstance(before, Table) or key in self.ctx.recreated:
+            return key, None
+        if isinstance(self.change, Create) and self.change.obj is not None and _key(self.change.obj) == key:
+            return key, None  # statements that complete the creation of this very table
+        return key, before
+
+    def lock(self, code: HazardCode, level: str, what: str, name: str) -> None:
+        self.add(code, f"takes {level} on {name} {what}", level)
+
+    # ---- statements ----------------------------------------------------------------------
+
+    def statement(self, node: Any) -> None:
+        if isinstance(node, (ast.CreateEnumStmt, ast.CommentStmt)) or (
+            isinstance(node, ast.DropStmt) and node.removeType == ObjectType.OBJECT_TYPE
+        ):
+            self.accompanying = True
+        if isinstance(node, ast.AlterTableStmt):
+            if node.objtype == ObjectType.OBJECT_TABLE:
+                self.alter_table(node)
+        elif isinstance(node, ast.IndexStmt):
+            self.create_index(node)
+        elif isinstance(node, ast.DropStmt):
+            self.drop(node)
+        elif isinstance(node, ast.RefreshMatViewStmt) and not node.concurrent and not node.skipData:
+            rel: Any = node.relation
+            key = ObjectKey("materialized_view", rel.schemaname or "public", rel.relname)
+            if key in self.ctx.old.objects and key not in self.ctx.recreated:
+                self.lock(H.EXCLUSIVE_LOCK, ACCESS_EXCLUSIVE, "while it recomputes the view", _name(key))
+        elif isinstance(node, ast.RenameStmt) and node.renameType in _RENAMES_FOR_CLIENTS:
+            self.add(H.BREAKS_CLIENTS, "renames what application code may use")
+
+    def alter_table(self, node: Any) -> None:
+        key, table = self.table(node.relation)
+        name = _name(key)
+        for cmd in node.cmds or ():
+            sub = cmd.subtype
+            if sub in (AlterTableType.AT_ColumnDefault, AlterTableType.AT_AddColumn):
+                self.accompanying = True  # a generated column re-added, a default restored
+            if sub == AlterTableType.AT_AddColumn:
+                self.add_column(cmd.def_, table, name)
+            elif sub == AlterTableType.AT_DropColumn:
+                if table is not None:
+                    self.add(H.DATA_LOSS, f"drops column {name}.{cmd.name} and its data")
+                    self.add(H.IRREVERSIBLE, f"the rollback re-adds {name}.{cmd.name} empty")
+                self.add(H.BREAKS_CLIENTS, f"drops column {name}.{cmd.name}, which queries may use")
+            elif sub == AlterTableType.AT_AlterColumnType and table is not None:
+                self.column_type(cmd, table, name)
+            elif sub == AlterTableType.AT_SetNotNull and table is not None:
+                if self.target.at_least(12) and _has_not_null_check(self.ctx, key, cmd.name):
+                    continue  # PostgreSQL 12+ proves it from the valid CHECK without a scan
+                self.lock(H.EXCLUSIVE_LOCK, ACCESS_EXCLUSIVE, "while it scans every row", name)
+                self.add(H.VALIDATION_SCAN, f"scans {name} to check {cmd.name} has no NULL")
+                self.add(H.MAY_FAIL_ON_DATA, f"fails if {name}.{cmd.name} holds a NULL")
+            elif sub == AlterTableType.AT_AddConstraint and table is not None:
+                self.add_constraint(cmd.def_, name)
+            elif sub == AlterTableType.AT_ValidateConstraint and table is not None:
+                self.add(H.VALIDATION_SCAN, f"scans {name} to validate {cmd.name}")
+                self.add(H.MAY_FAIL_ON_DATA, f"fails if rows of {name} violate {cmd.name}")
+            elif sub in (AlterTableType.AT_SetLogged, AlterTableType.AT_SetUnLogged) and table is not None:
+                self.rewrite(name, "to change its persistence")
+            elif (
+                sub in (AlterTableType.AT_SetAccessMethod, AlterTableType.AT_SetTableSpace)
+                and table is not None
+            ):
+                self.rewrite(name, "into its new storage")
+            elif sub == AlterTableType.AT_AttachPartition:
+                part_key, part = self.table(cmd.def_.name)
+                if part is not None:
+                    self.lock(
+                        H.EXCLUSIVE_LOCK,
+                        ACCESS_EXCLUSIVE,
+                        "while it scans the partition's rows",
+                        _name(part_key),
+                    )
+                    self.add(H.VALIDATION_SCAN, f"scans {_name(part_key)} to check its rows fit the bound")
+                    self.add(H.MAY_FAIL_ON_DATA, f"fails if rows of {_name(part_key)} are outside the bound")
+
+    def rewrite(self, name: str, why: str) -> None:
+        self.add(H.TABLE_REWRITE, f"rewrites {name} {why}")
+        self.lock(H.EXCLUSIVE_LOCK, ACCESS_EXCLUSIVE, "while it rewrites it", name)
+
+    def add_column(self, col: Any, table: Table | None, name: str) -> None:
+        if table is None:
+            return
+        default = None
+        not_null = rewrite = False
+        for c in col.constraints or ():
+            if c.contype == ConstrType.CONSTR_DEFAULT:
+                default = c.raw_expr
+            elif c.contype in (ConstrType.CONSTR_NOTNULL, ConstrType.CONSTR_PRIMARY):
+                not_null = True
+            elif c.contype in (ConstrType.CONSTR_IDENTITY, ConstrType.CONSTR_GENERATED):
+                rewrite = True
+        if _serial(col.typeName):
+            rewrite = True
+        if default is not None and (not self.target.at_least(11) or self.volatile(default)):
+            rewrite = True
+        if rewrite:
+            self.rewrite(name, f"to fill the new column {col.colname}")
+        if not_null and default is None and not rewrite:
+            self.add(
+                H.MAY_FAIL_ON_DATA,
+                f"fails if {name} has any row: {col.colname} is NOT NULL without a default",
+            )
+
+    def volatile(self, expr: Any) -> bool:
+        for node in _walk(expr):
+            if isinstance(node, ast.FuncCall):
+                names: Any = node.funcname
+                fname = names[-1].sval
+                if fname in _VOLATILE:
+                    return True
+                if fname in _NOT_VOLATILE and len(names) == 1:
+                    continue
+                if not _declared_stable(self.ctx.new, fname):
+                    return True
+        return False
+
+    def column_type(self, cmd: Any, table: Table, name: str) -> None:
+        before = table.column(cmd.name)
+        after_table = self.ctx.new.get(ObjectKey("table", table.schema, table.name))
+        after = after_table.column(cmd.name) if isinstance(after_table, Table) else None
+        old_type = before.type if isinstance(before, Column) else ""
+        new_type = after.type if isinstance(after, Column) else ""
+        if old_type and new_type and old_type == new_type and before is not None and after is not None:
+            # the same type again (a collation change, an enum swapped under its own name)
+            if _user_type(new_type) and _enum_swapped(self.ctx, new_type):
+                self.rewrite(name, f"to convert {cmd.name} to the re-created type {new_type}")
+                self.add(H.MAY_FAIL_ON_DATA, f"fails if {name}.{cmd.name} holds a removed label")
+            return
+        if not old_type or not new_type or not _binary_coercible(old_type, new_type):
+            self.rewrite(name, f"to convert {cmd.name} ({old_type or '?'} -> {new_type or '?'})")
+        if old_type and new_type:
+            _, lossy = type_change(cmd.name, old_type, new_type)
+            if lossy:
+                self.add(H.MAY_FAIL_ON_DATA, f"fails if a value of {name}.{cmd.name} does not fit {new_type}")
+                self.add(H.DATA_LOSS, f"{name}.{cmd.name}: {old_type} -> {new_type} may round or cut values")
+                self.add(H.IRREVERSIBLE, f"the rollback cannot restore what {new_type} cannot hold")
+
+    def add_constraint(self, con: Any, name: str) -> None:
+        what = con.conname or "the constraint"
+        if con.contype == ConstrType.CONSTR_CHECK:
+            if not con.skip_validation:
+                self.lock(H.EXCLUSIVE_LOCK, ACCESS_EXCLUSIVE, "while it scans every row", name)
+                self.add(H.VALIDATION_SCAN, f"scans {name} to validate {what}")
+                self.add(H.MAY_FAIL_ON_DATA, f"fails if rows of {name} violate {what}")
+        elif con.contype == ConstrType.CONSTR_FOREIGN:
+            if not con.skip_validation:
+                self.lock(H.BLOCKS_WRITES, SHARE_ROW_EXCLUSIVE, "while it checks every row", name)
+                self.add(H.VALIDATION_SCAN, f"scans {name} to validate {what}")
+                self.add(H.MAY_FAIL_ON_DATA, f"fails if rows of {name} have no match for {what}")
+        elif con.contype in (
+            ConstrType.CONSTR_PRIMARY,
+            ConstrType.CONSTR_UNIQUE,
+            ConstrType.CONSTR_EXCLUSION,
+        ):
+            if not con.indexname:
+                self.lock(H.EXCLUSIVE_LOCK, ACCESS_EXCLUSIVE, "while it builds the index", name)
+            self.add(H.MAY_FAIL_ON_DATA, f"fails if rows of {name} violate {what}")
+            if con.contype == ConstrType.CONSTR_PRIMARY:
+                self.add(H.VALIDATION_SCAN, f"scans {name} to check the key columns have no NULL")
+
+    def create_index(self, node: Any) -> None:
+        key, table = self.table(node.relation)
+        if table is None:
+            return
+        name = _name(key)
+        if not node.concurrent:
+            self.lock(H.BLOCKS_WRITES, SHARE, "while it builds the index", name)
+        if node.unique:
+            self.add(H.MAY_FAIL_ON_DATA, f"fails if rows of {name} duplicate the key of {node.idxname}")
+
+    def drop(self, node: Any) -> None:
+        kind = node.removeType
+        for obj in node.objects or ():
+            parts = [p.sval for p in obj if isinstance(p, ast.String)] if isinstance(obj, tuple) else []
+            if kind == ObjectType.OBJECT_TABLE and parts:
+                key = ObjectKey("table", *(["public", *parts][-2:]))
+                if key in self.ctx.new.objects:
+                    continue  # re-created by this plan: nothing is lost for clients
+                self.add(H.DATA_LOSS, f"drops table {_name(key)} and its rows")
+                self.add(H.IRREVERSIBLE, f"the rollback re-creates {_name(key)} empty")
+                self.add(H.BREAKS_CLIENTS, f"drops table {_name(key)}, which queries may use")
+            elif kind == ObjectType.OBJECT_INDEX and parts and not node.concurrent:
+                table = self.index_table(parts)
+                if table is not None:
+                    self.lock(H.EXCLUSIVE_LOCK, ACCESS_EXCLUSIVE, "to drop the index", _name(table.key))
+            elif kind in _CLIENT_KINDS and self.change_key() not in self.ctx.new.objects:
+                self.add(
+                    H.BREAKS_CLIENTS,
+                    f"drops {_CLIENT_KINDS[kind]} {'.'.join(parts) or ''}, which clients may use",
+                )
+            elif kind == ObjectType.OBJECT_SEQUENCE and self.change_key() not in self.ctx.new.objects:
+                self.add(H.DATA_LOSS, f"drops sequence {'.'.join(parts)} and its current value")
+                self.add(H.IRREVERSIBLE, "the rollback re-creates the sequence at its start value")
+
+    def change_key(self) -> ObjectKey | None:
+        obj = self.change.obj
+        return obj.key if isinstance(obj, SchemaObject) else None
+
+    def index_table(self, parts: list[str]) -> Table | None:
+        """The table an index being dropped belongs to, when that table stays."""
+        change = self.change
+        if not isinstance(change, Drop) or not isinstance(change.obj, SchemaObject):
+            return None
+        k = change.obj.key
+        if not k.parent:
+            return None
+        tkey = ObjectKey("table", k.schema, k.parent)
+        table = self.ctx.old.get(tkey)
+        if not isinstance(table, Table) or tkey not in self.ctx.new.objects or tkey in self.ctx.recreated:
+            return None
+        return table
+
+
+_RENAMES_FOR_CLIENTS = (ObjectType.OBJECT_COLUMN, ObjectType.OBJECT_TABLE, ObjectType.OBJECT_VIEW)
+_CLIENT_KINDS = {
+    ObjectType.OBJECT_VIEW: "view",
+    ObjectType.OBJECT_MATVIEW: "materialized view",
+    ObjectType.OBJECT_FUNCTION: "function",
+    ObjectType.OBJECT_PROCEDURE: "procedure",
+    ObjectType.OBJECT_SCHEMA: "schema",
+}
+
+
+def _key(obj: Any) -> ObjectKey | None:
+    return obj.key if isinstance(obj, SchemaObject) else None
+
+
+def _name(key: ObjectKey) -> str:
+    return f"{key.schema}.{key.name}"
+
+
+def _walk(node: Any) -> Iterator[Any]:
+    """Every AST node under `node`."""
+    if isinstance(node, ast.Node):
+        yield node
+        for attr in node:
+            yield from _walk(getattr(node, attr))
+    elif isinstance(node, tuple):
+        for x in node:
+            yield from _walk(x)
+
+
+def _serial(type_name: Any) -> bool:
+    names = [n.sval for n in type_name.names] if type_name is not None else []
+    return bool(names) and names[-1] in (
+        "serial",
+        "bigserial",
+        "smallserial",
+        "serial4",
+        "serial8",
+        "serial2",
+    )
+
+
+def _declared_stable(schema: Schema, fname: str) -> bool:
+    """A function of the schema named `fname` declared STABLE or IMMUTABLE (all of that name)."""
+    found = [r for r in schema.of_kind(Routine) if r.name == fname]
+    return bool(found) and all(dict(r.attributes).get("volatility") in ("STABLE", "IMMUTABLE") for r in found)
+
+
+def _has_not_null_check(ctx: RenderContext, table: ObjectKey, column: str) -> bool:
+    """A valid `CHECK (column IS NOT NULL)` on the table, before and after the migration."""
+    want = {f"({column} IS NOT NULL)", f"{column} IS NOT NULL"}
+    for side in (ctx.old, ctx.new):
+        if not any(
+            c.valid and c.table == table.name and c.schema == table.schema and c.expr.text in want
+            for c in side.of_kind(Check)
+        ):
+            return False
+    return True
+
+
+def _user_type(t: str) -> bool:
+    return "." in t.split("(")[0].removesuffix("[]")
+
+
+def _enum_swapped(ctx: RenderContext, type_name: str) -> bool:
+    """The enum `type_name` is re-created by this plan (labels removed or reordered)."""
+    from ddlcompare.dialects.postgres.objects import Enum
+
+    schema, _, name = type_name.removesuffix("[]").partition(".")
+    key = ObjectKey(Enum.KIND, schema.strip('"'), name.strip('"'))
+    a, b = ctx.old.get(key), ctx.new.get(key)
+    return isinstance(a, Enum) and isinstance(b, Enum) and a.labels != b.labels
+
+
+def _binary_coercible(old: str, new: str) -> bool:
+    """Whether ALTER COLUMN ... TYPE from `old` to `new` keeps the stored bytes (no rewrite):
+    a longer or unbounded varchar, text <-> varchar, a wider numeric of the same scale, a longer
+    varbit, cidr -> inet (PostgreSQL's binary-coercible casts, pg_cast castmethod 'b')."""
+    if old.endswith("[]") != new.endswith("[]"):
+        return False
+    bo, bn = _base_type(old), _base_type(new)
+    lo, ln = _length(old), _length(new)
+    strings = ("text", "character varying")
+    if bo in strings and bn in strings:
+        if bn == "text" or ln is None:
+            return True
+        return bo == "character varying" and lo is not None and ln[0] >= lo[0]
+    if bo == bn == "numeric":
+        if ln is None:
+            return True
+        if lo is None:
+            return False
+        scale_o = lo[1] if len(lo) > 1 else 0
+        scale_n = ln[1] if len(ln) > 1 else 0
+        return scale_o == scale_n and ln[0] >= lo[0]
+    if bo == bn == "bit varying":
+        return ln is None or (lo is not None and ln[0] >= lo[0])
+    if (bo, bn) == ("cidr", "inet"):
+        return True
+    return _family(old) == _family(new) and old == new
