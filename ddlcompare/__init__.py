@@ -14,7 +14,7 @@ from ddlcompare.dialects.detect import CONFIDENT, leaning, scores
 from ddlcompare.diff.compare import diff, leave_out_unseen
 from ddlcompare.errors import DdlError
 from ddlcompare.model.base import Schema
-from ddlcompare.plan.hazards import OLDEST, TargetVersion, parse_target, version_from_text
+from ddlcompare.plan.hazards import OLDEST, TargetVersion, parse_target
 from ddlcompare.plan.plan import Plan, make_plan
 from ddlcompare.source import printable
 from ddlcompare.sources import Source, open_source
@@ -85,8 +85,7 @@ def load_sources(srcs: list[Source], dialect: Dialect, options: LoadOptions | No
     out = []
     for src in srcs:
         schema = dialect.inspect(src.url, options) if src.url else next(parsed)
-        found = None if src.url else version_from_text(src.text or "")
-        out.append(replace(schema, source=src.name, server=str(found) if found else schema.server))
+        out.append(replace(schema, source=src.name))
         # A schema is millions of long-lived, acyclic objects: keep the cyclic collector from
         # re-scanning them on every later collection (seconds each on 10,000 tables).
         gc.freeze()

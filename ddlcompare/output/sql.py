@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from ddlcompare.diff.changes import Create, Drop
+from ddlcompare.diff.changes import Drop
 from ddlcompare.plan.plan import Plan, Statement
 
 
@@ -18,21 +18,14 @@ class ScriptStyle:
     comment: str = "--"
 
 
-def held_back(plan: Plan, *, rollback: bool = False) -> set[int]:
+def held_back(plan: Plan) -> set[int]:
     """Steps that cannot run once destructive statements are commented out: drops of what a
     commented-out statement still uses, objects dropped along with a table that stays, and steps
     after a drop that did not happen (transitively)."""
     steps = plan.steps
-    order = range(len(steps) - 1, -1, -1) if rollback else range(len(steps))
-    preds: dict[int, set[int]] = {i: set() for i in order}
-    for i, st in enumerate(steps):
-        for j in st.after:  # forward: j before i; rollback: i before j
-            (preds[j] if rollback else preds[i]).add(i if rollback else j)
-    commented = {
-        i for i in order if any(s.destructive for s in (steps[i].rollback if rollback else steps[i].forward))
-    }
-    # in the rollback every step runs reversed: its drops are the forward creates
-    drops = {i for i in order if isinstance(steps[i].change, Create if rollback else Drop)}
+    preds: dict[int, set[int]] = {i: set(st.after) for i, st in enumerate(steps)}
+    commented = {i for i, st in enumerate(steps) if any(s.destructive for s in st.forward)}
+    drops = {i for i, st in enumerate(steps) if isinstance(st.change, Drop)}
     # a key or constraint dropped because its table goes stays while that drop is held back
     table_drop = {(k.schema, k.name): i for i in drops if (k := steps[i].key).kind == "table"}
     blocked: set[int] = {
@@ -41,13 +34,12 @@ def held_back(plan: Plan, *, rollback: bool = False) -> set[int]:
     changed = True
     while changed:  # implied drops point forward in the order, so iterate to a fixpoint
         changed = False
-        for i in order:
+        for i, step in enumerate(steps):
             if i in blocked or i in commented:
                 continue
-            stop = commented | blocked
-            implied = None if rollback else steps[i].implied_by
-            if (implied is not None and implied in stop) or any(
-                k in stop and (k in drops or i in drops) for k in preds[i]
+            implied = step.implied_by
+            if (implied is not None and implied in commented | blocked) or any(
+                k in blocked or (k in commented and (k in drops or i in drops)) for k in preds[i]
             ):
                 blocked.add(i)
                 changed = True
@@ -71,29 +63,92 @@ def statements(plan: Plan, *, rollback: bool = False, skip: set[int] | None = No
 
 
 _SKIPPED = "SKIPPED: depends on a destructive statement that is commented out"
+_WITH_STEP = "HELD BACK: goes with a destructive statement of the same change"
+_UNDOES_HELD = "HELD BACK: undoes a forward statement that is commented out"
+_REWRITTEN = "HELD BACK: needs a destructive statement of the same change; what runs without it follows"
+_HELD_NOTES = (_SKIPPED, _WITH_STEP, _UNDOES_HELD, _REWRITTEN)
+
+
+def _held_statements(plan: Plan, *, rollback: bool) -> list[Statement]:
+    """The statements of the script with destructive statements held back, in execution order.
+
+    Forward: each step runs what its `held` keeps (a table's column changes that lose nothing);
+    the rest is commented out, and so are the steps that need it. Rollback: exactly the inverse of
+    what the forward runs; its own destructive statements run, marked (they undo what the forward
+    created). A step only the rollback has (a dependent rebuilt around an undone change) is held
+    back with the change it goes around."""
+    skip = held_back(plan)
+    whole = skip | {i for i, st in enumerate(plan.steps) if st.held is not None and st.held.whole}
+    held_keys = {plan.steps[i].key for i in whole}
+    out: list[Statement] = []
+    order = range(len(plan.steps) - 1, -1, -1) if rollback else range(len(plan.steps))
+    for i in order:
+        step = plan.steps[i]
+        if rollback:
+            rollback_only = not step.forward and step.cause is not None and bool(step.rollback)
+            if i in whole or (rollback_only and step.cause in held_keys):
+                out += [replace(st, destructive=True, note=_UNDOES_HELD) for st in step.rollback]
+                continue
+            for st in step.rollback if step.held is None else step.held.rollback:
+                if st.destructive:
+                    st = replace(st, destructive=False, note=f"DESTRUCTIVE: {st.note or 'loses data'}")
+                out.append(st)
+        elif i in skip:
+            out += [replace(st, destructive=True, note=_SKIPPED) for st in step.forward]
+        elif step.held is None:
+            out += step.forward
+        else:
+            runs = {st.sql for st in step.held.forward}
+            shown = {st.sql for st in step.forward}
+            rewritten = [st for st in step.held.forward if st.sql not in shown]
+            with_step = _REWRITTEN if rewritten else _WITH_STEP
+            for st in step.forward:
+                if st.sql in runs or st.destructive:
+                    out.append(st)
+                else:
+                    out.append(replace(st, destructive=True, note=with_step))
+            out += rewritten
+    return _phased(out)
+
+
+def _phased(sts: list[Statement]) -> list[Statement]:
+    """Early statements first, late ones last, the rest in order."""
+    return (
+        [s for s in sts if s.early and not s.late]
+        + [s for s in sts if not s.early and not s.late]
+        + [s for s in sts if s.late]
+    )
 
 
 def render_script(
     plan: Plan, style: ScriptStyle, *, rollback: bool = False, allow_destructive: bool = False
 ) -> str:
-    """The whole script; destructive statements commented out unless allowed.
+    """The whole script; destructive statements held back (commented out) unless allowed, and the
+    rollback undoing exactly what the forward runs.
 
     Runs of transactional statements are wrapped in BEGIN/COMMIT; a statement that cannot run in
     a transaction block gets a marked section of its own between them, in plan order.
     """
     c = style.comment
-    skip = set() if allow_destructive else held_back(plan, rollback=rollback)
-    sts = statements(plan, rollback=rollback, skip=skip)
+    if allow_destructive:
+        sts = statements(plan, rollback=rollback)
+    else:
+        sts = _held_statements(plan, rollback=rollback)
     title = "rollback" if rollback else "forward"
     lines = [f"{c} ddlcompare {title} migration ({plan.dialect})"]
     lines += [f"{c} {h}" for h in style.header]
-    destructive = sum(1 for s in sts if s.destructive and s.note != _SKIPPED)
-    held = sum(1 for s in sts if s.note == _SKIPPED)
+    destructive = sum(1 for s in sts if s.destructive and s.note not in _HELD_NOTES)
+    held = sum(1 for s in sts if s.note in _HELD_NOTES)
     if destructive and not allow_destructive:
-        also = f" (and {held} statement(s) that depend on them)" if held else ""
+        also = f" (and {held} statement(s) held back with them)" if held else ""
         lines.append(
             f"{c} {destructive} destructive statement(s){also} are commented out below; "
             "review them and rerun with --allow-destructive to include them."
+        )
+    elif held and not allow_destructive:
+        lines.append(
+            f"{c} {held} statement(s) are commented out below: they undo forward statements that are "
+            "commented out (rerun both with --allow-destructive to include them)."
         )
     if not sts:
         lines.append(f"{c} no changes")
@@ -126,7 +181,7 @@ def render_script(
 def _emit(st: Statement, c: str, allow_destructive: bool) -> str:
     if not st.destructive:
         return f"{c} {st.note}\n{st.sql}" if st.note else st.sql
-    warn = f"{c} {st.note}" if st.note == _SKIPPED else f"{c} DESTRUCTIVE: {st.note or 'loses data'}"
+    warn = f"{c} {st.note}" if st.note in _HELD_NOTES else f"{c} DESTRUCTIVE: {st.note or 'loses data'}"
     if allow_destructive:
         return f"{warn}\n{st.sql}"
     return warn + "\n" + "\n".join(f"{c} {line}" if line else c for line in st.sql.split("\n"))

@@ -10,8 +10,8 @@ from typing import Protocol
 
 from ddlcompare.diff.changes import Alter, Change, Create, Drop, key_of
 from ddlcompare.errors import DdlError, located
-from ddlcompare.model.base import ObjectKey, Schema, SchemaObject
-from ddlcompare.model.objects import Table
+from ddlcompare.model.base import ObjectKey, Schema, SchemaObject, evolve
+from ddlcompare.model.objects import Column, Table
 from ddlcompare.plan.hazards import Hazard, HazardCode, Severity, TargetVersion, merged, severity_of
 
 
@@ -53,6 +53,9 @@ class Step:
     # when a dialect moves the statements into another step (MySQL's one ALTER per table)
     hazards: tuple[Hazard, ...] = ()
     cause: ObjectKey | None = None  # a dependent rebuilt around a change: that change's key
+    # what the step does when destructive statements are held back (the default mode); None when
+    # it has none (the same as with them allowed)
+    held: HeldBack | None = None
 
     @property
     def key(self) -> ObjectKey:
@@ -62,6 +65,22 @@ class Step:
     def severity(self) -> Severity:
         """The highest severity of the forward's hazards."""
         return severity_of(self.hazards)
+
+
+@dataclass(frozen=True, slots=True)
+class HeldBack:
+    """A step with its destructive statements held back (commented out): the statements that still
+    run, and the rollback that undoes exactly those. Both empty: the step is held back whole."""
+
+    forward: tuple[Statement, ...] = ()
+    rollback: tuple[Statement, ...] = ()
+
+    @property
+    def whole(self) -> bool:
+        return not self.forward and not self.rollback
+
+
+HELD_WHOLE = HeldBack()
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,9 +168,73 @@ def make_plan(
                 implied_by.get(i),
                 merged(*(st.hazards for st in forward), own),
                 causes.get(id(change)),
+                _held(change, forward, render, fwd_ctx, back_ctx, hooks),
             )
         )
     return Plan(new.dialect, old, new, tuple(changes), tuple(steps), target=target)
+
+
+def _held(
+    change: Change,
+    forward: tuple[Statement, ...],
+    render: Render,
+    fwd_ctx: RenderContext,
+    back_ctx: RenderContext,
+    hooks: Hooks,
+) -> HeldBack | None:
+    """What the step does with its destructive statements held back (see `HeldBack`). A table
+    keeps the column changes that lose nothing, rendered on their own with their rollback; any
+    other step with something destructive is held back whole."""
+    if not any(st.destructive for st in forward):
+        return None
+    if all(st.destructive for st in forward) or not isinstance(change, Alter):
+        return HELD_WHOLE
+    old, new = change.old, change.new
+    if not isinstance(old, Table) or not isinstance(new, Table) or not change.children:
+        return HELD_WHOLE
+    kept = tuple(c for c in change.children if not _destructive_column_change(old, c, render, fwd_ctx, hooks))
+    if len(kept) == len(change.children):
+        return HELD_WHOLE  # the destructive part is not a column's: nothing smaller to keep
+    middle = _with_columns(new, old, [c for c in change.children if c not in kept])
+    applied = Alter(old, middle, kept, change.moved)
+    runs = _render(render, applied, fwd_ctx, hooks)
+    if any(st.destructive for st in runs):
+        return HELD_WHOLE
+    return HeldBack(runs, _render(render, applied.reverse(), back_ctx, hooks))
+
+
+def _destructive_column_change(
+    table: Table, child: Change, render: Render, ctx: RenderContext, hooks: Hooks
+) -> bool:
+    """Whether the dialect writes `child` alone (a column change of `table`) as a destructive statement."""
+    alone = Alter(table, _with_columns(table, table, [child], apply=True), (child,))
+    return any(st.destructive for st in _render(render, alone, ctx, hooks))
+
+
+def _with_columns(base: Table, old: Table, changes: Sequence[Change], *, apply: bool = False) -> Table:
+    """`base` with the column changes `changes` applied (`apply`) or undone (back to `old`'s columns).
+    A column coming back goes where it was in `old`: after the columns that preceded it there."""
+    cols = list(base.columns)
+    old_names = [c.name for c in old.columns]
+    for ch in changes:
+        name = ch.obj.name
+        at = next((i for i, c in enumerate(cols) if c.name == name), None)
+        if apply:
+            wanted = None if isinstance(ch, Drop) else ch.new
+        else:
+            wanted = None if isinstance(ch, Create) else ch.old
+        if wanted is None:
+            if at is not None:
+                del cols[at]
+            continue
+        assert isinstance(wanted, Column)
+        if at is not None:
+            cols[at] = wanted
+            continue
+        preceding = set(old_names[: old_names.index(name)]) if name in old_names else set()
+        place = max((i + 1 for i, c in enumerate(cols) if c.name in preceding), default=0)
+        cols.insert(place if preceding or not apply else len(cols), wanted)
+    return evolve(base, columns=tuple(cols))
 
 
 def _rebuilt_around(

@@ -46,6 +46,21 @@ def make_plan(old_sql: str, new_sql: str, old_name: str = "old.sql", new_name: s
     return plan_between(d.parse(old_sql, old_name, LoadOptions()), d.parse(new_sql, new_name, LoadOptions()))
 
 
+def scripts(plan: Plan, *, allow_destructive: bool = True) -> tuple[str, str]:
+    """(forward, rollback) of a plan, destructive statements included or held back."""
+    style = get("postgres").STYLE
+    return (
+        render_script(plan, style, allow_destructive=allow_destructive),
+        render_script(plan, style, rollback=True, allow_destructive=allow_destructive),
+    )
+
+
+def holds_back(plan: Plan) -> bool:
+    """Whether the default scripts differ from the --allow-destructive ones (something is held back):
+    only then does the default-mode round trip prove more than the other one."""
+    return scripts(plan) != scripts(plan, allow_destructive=False)
+
+
 def roundtrip_pg(
     old_sql: str,
     new_sql: str,
@@ -55,20 +70,20 @@ def roundtrip_pg(
     rollback: str | None = None,
     old_live: Schema | None = None,
     new_live: Schema | None = None,
+    allow_destructive: bool = True,
 ) -> Outcome:
     """Run the round trip; `forward`/`rollback` default to ddlcompare's scripts for the pair.
 
     `old_live`/`new_live`: the live reader's models of the two sides loaded on their own, when the
-    caller already has them (the corpus suites cache them); then one database is enough.
+    caller already has them (the corpus suites cache them); then one database is enough. With
+    destructive statements held back (`allow_destructive` False, the default mode of the command)
+    the forward reaches only part of new, so only the return to old is compared.
     """
     if forward is None or rollback is None:
         try:
-            plan = make_plan(old_sql, new_sql)
+            forward, rollback = scripts(make_plan(old_sql, new_sql), allow_destructive=allow_destructive)
         except Exception as e:
             return Outcome("plan", f"{type(e).__name__}: {e}")
-        style = get("postgres").STYLE
-        forward = render_script(plan, style, allow_destructive=True)
-        rollback = render_script(plan, style, rollback=True, allow_destructive=True)
     with ExitStack() as stack:
         a = stack.enter_context(pgdb.fresh_db("ddlc_rt"))
         loads = [(a, old_sql, "load old")]
@@ -91,7 +106,7 @@ def roundtrip_pg(
             pgdb.load(a, forward, roles=False)
         except pgdb.LoadError as e:
             return Outcome("forward", str(e), forward, rollback)
-        report = _differences(pgdb.url(a), new_ref)
+        report = _differences(pgdb.url(a), new_ref) if allow_destructive else ""
         if report:
             return Outcome("forward result", report, forward, rollback)
         try:

@@ -16,7 +16,6 @@ What information_schema cannot tell is listed in `KNOWN_GAPS`; the reader writes
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import re
 from collections import defaultdict
@@ -584,15 +583,10 @@ def inspect(url: str, options: LoadOptions) -> Schema:
     cannot see is an error, or with `skip_unreadable` left out of comparisons with a warning."""
     from ddlcompare.dialects import unreadable
     from ddlcompare.dialects.mysql.parse import parse
-    from ddlcompare.plan.hazards import version_from_text
 
     dump = read_catalog(url)
     shown = dburl.redact(url)
-    found = version_from_text(dump.text)
-    schema = parse(dump.text, shown, options)
-    if found is not None:
-        schema = dataclasses.replace(schema, server=str(found))
-    return unreadable(schema, dump.unseen, shown, options)
+    return unreadable(parse(dump.text, shown, options), dump.unseen, shown, options)
 
 
 # --------------------------------------------------------------------------------------------

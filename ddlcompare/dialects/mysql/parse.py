@@ -50,6 +50,7 @@ from ddlcompare.model.objects import (
     Table,
     Trigger,
 )
+from ddlcompare.plan.hazards import version_from_text
 from ddlcompare.source import SourcePos
 
 Handler = Callable[[RawStatement, "Builder"], None]
@@ -375,7 +376,9 @@ class Builder:
                 objects[obj.key] = obj
         for obj in self._ordered_triggers():
             objects[obj.key] = obj
-        return Schema("mysql", dict(sorted(objects.items())), tuple(self.warnings), self.path)
+        found = version_from_text(self.text)  # a mysqldump header names the server
+        server = str(found) if found else ""
+        return Schema("mysql", dict(sorted(objects.items())), tuple(self.warnings), self.path, server=server)
 
     def _ordered_triggers(self) -> list[Trigger]:
         groups: dict[tuple[str, str, str, tuple[str, ...]], list[tuple[float, Trigger]]] = {}

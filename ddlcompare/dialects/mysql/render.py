@@ -53,7 +53,8 @@ from ddlcompare.model.objects import (
     View,
 )
 from ddlcompare.model.objects import Sequence as Seq
-from ddlcompare.plan.plan import Plan, RenderContext, Statement
+from ddlcompare.plan.hazards import Hazard, merged
+from ddlcompare.plan.plan import HeldBack, Plan, RenderContext, Statement
 
 St = Statement
 
@@ -135,14 +136,18 @@ def _last_modify(clauses: Sequence[str]) -> tuple[str, ...]:
     )
 
 
-def table_alter(table: str, *clauses: str, destructive: bool = False, note: str = "") -> TableAlter:
-    """One ALTER TABLE statement of `clauses`."""
+def table_alter(
+    table: str, *clauses: str, destructive: bool = False, note: str = "", hazards: tuple[Hazard, ...] = ()
+) -> TableAlter:
+    """One ALTER TABLE statement of `clauses` (`hazards`: those of the statements they come from)."""
     clauses = _last_modify(_readd(clauses))
     if len(clauses) == 1:
         sql = f"ALTER TABLE {table} {clauses[0]};"
     else:
         sql = f"ALTER TABLE {table}\n  " + ",\n  ".join(clauses) + ";"
-    return TableAlter(sql, destructive=destructive, note=note, table=table, clauses=tuple(clauses))
+    return TableAlter(
+        sql, destructive=destructive, note=note, hazards=hazards, table=table, clauses=tuple(clauses)
+    )
 
 
 def _delimited(sql: str) -> str:
@@ -1160,34 +1165,41 @@ def _merge(stmts: Iterable[St]) -> list[St]:
     Those that lose nothing go first in one statement, the destructive ones in a second (commented
     out unless allowed). A foreign key added after a destructive change stays after it: it may need
     that change's column type. A primary key change joins the destructive statement when there is
-    one: an AUTO_INCREMENT column must stay a key until it is dropped (error 1075).
+    one: an AUTO_INCREMENT column must stay a key until it is dropped (error 1075). Each statement
+    carries the hazards of the statements whose clauses it holds.
     """
-    safe: list[str] = []
-    tail: list[tuple[bool, list[str], list[str]]] = []  # (destructive, clauses, notes)
+    Clause = tuple[str, tuple[Hazard, ...]]  # a clause with the hazards of its statement
+    safe: list[Clause] = []
+    tail: list[tuple[bool, list[Clause], list[str]]] = []  # (destructive, clauses, notes)
     table = ""
     for st in stmts:
         assert isinstance(st, TableAlter)
         table = st.table
+        own = [(c, st.hazards) for c in st.clauses]
         if st.destructive or (tail and any(_FK_ADD.match(c) for c in st.clauses)):
             if tail and tail[-1][0] == st.destructive:
-                tail[-1][1].extend(st.clauses)
+                tail[-1][1].extend(own)
                 tail[-1][2].append(st.note)
             else:
-                tail.append((st.destructive, list(st.clauses), [st.note]))
+                tail.append((st.destructive, own, [st.note]))
         else:
-            safe.extend(st.clauses)
+            safe.extend(own)
     risky = next((run for run in tail if run[0]), None)
     if risky is not None:
-        pk = [c for c in safe if c == "DROP PRIMARY KEY" or c.startswith("ADD PRIMARY KEY")]
+        pk = [x for x in safe if x[0] == "DROP PRIMARY KEY" or x[0].startswith("ADD PRIMARY KEY")]
         if pk:
-            safe = [c for c in safe if c not in pk]
+            safe = [x for x in safe if x[0] not in {c for c, _ in pk}]
             risky[1][:0] = pk
     runs = ([(False, safe, [""])] if safe else []) + tail
     out: list[St] = []
     for destructive, clauses, notes in runs:
         note = "; ".join(n for n in notes if n)
-        for chunk in _fk_chunks(clauses):
-            out.append(table_alter(table, *chunk, destructive=destructive, note=note))
+        start = 0
+        for chunk in _fk_chunks([c for c, _ in clauses]):
+            held = clauses[start : start + len(chunk)]  # the chunks cut the clauses in order
+            start += len(chunk)
+            found = merged(*(h for _, h in held))
+            out.append(table_alter(table, *chunk, destructive=destructive, note=note, hazards=found))
     return out
 
 
@@ -1263,11 +1275,33 @@ def combine(plan: Plan) -> Plan:
             continue
         fwd = _merge(s for m in group for s in steps[m].forward)
         back = _merge(s for m in reversed(group) for s in steps[m].rollback)
+        held: HeldBack | None = None
+        if any(s.held is not None for s in (steps[m] for m in group)):
+            # with destructive clauses held back: what each member still runs, merged, and its undoing
+            # a clause the merge put with the destructive ones (a primary key dropped with its
+            # AUTO_INCREMENT column) is held back with them, and so is its step
+            risky = {c for s in fwd if s.destructive and isinstance(s, TableAlter) for c in s.clauses}
+            kept = [
+                st
+                for st in (steps[m] for m in group)
+                if (st.held is None or not st.held.whole)
+                and not any(
+                    c in risky
+                    for s in (st.forward if st.held is None else st.held.forward)
+                    if isinstance(s, TableAlter)
+                    for c in s.clauses
+                )
+            ]
+            runs = [s for st in kept for s in (st.forward if st.held is None else st.held.forward)]
+            undo = [
+                s for st in reversed(kept) for s in (st.rollback if st.held is None else st.held.rollback)
+            ]
+            held = HeldBack(tuple(_merge(runs)), tuple(_merge(undo)))
         for m in group:
             if m == host[g]:
-                steps[m] = dataclasses.replace(steps[m], forward=tuple(fwd), rollback=tuple(back))
+                steps[m] = dataclasses.replace(steps[m], forward=tuple(fwd), rollback=tuple(back), held=held)
             else:
-                steps[m] = dataclasses.replace(steps[m], forward=(), rollback=())
+                steps[m] = dataclasses.replace(steps[m], forward=(), rollback=(), held=None)
     return dataclasses.replace(plan, steps=tuple(steps))
 
 

@@ -31,6 +31,7 @@ from ddlcompare.errors import TOO_DEEP, DdlError, Warning, located
 from ddlcompare.limits import TooLarge, too_large
 from ddlcompare.model.base import Expr, ObjectKey, Schema, SchemaObject, evolve
 from ddlcompare.model.objects import Column, Opaque, Table
+from ddlcompare.plan.hazards import version_from_text
 from ddlcompare.source import LineCursor, SourcePos
 
 Node = dict[str, Any]
@@ -694,7 +695,9 @@ class Builder:
         except Exception as e:
             raise located(e, None) from e
         objects = dict(sorted(self.objects.items()))
-        return Schema("postgres", objects, tuple(self.warnings), self.path, moved=self.moved)
+        found = version_from_text(self.text)  # a pg_dump header names the server
+        server = str(found) if found else ""
+        return Schema("postgres", objects, tuple(self.warnings), self.path, moved=self.moved, server=server)
 
 
 def _blank(m: re.Match[str]) -> str:

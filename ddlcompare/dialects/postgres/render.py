@@ -43,6 +43,7 @@ from ddlcompare.dialects.postgres.objects import (
     ViewOptions,
 )
 from ddlcompare.dialects.postgres.types import default_storage
+from ddlcompare.dialects.postgres.usage import columns_used
 from ddlcompare.diff.changes import Alter, Change, Create, Drop
 from ddlcompare.model.base import Element, Expr, Grant, Schema, SchemaObject
 from ddlcompare.model.objects import (
@@ -627,6 +628,11 @@ def _(obj: View, ctx: RenderContext) -> list[St]:
 
 @create.register
 def _(obj: MaterializedView, ctx: RenderContext) -> list[St]:
+    if obj.key in ctx.recreated and not obj.with_data and ctx.new.server:
+        # re-created around another change: it comes back populated, as readers had it. A dump
+        # (its header names the server) or a live catalog says WITH NO DATA of every materialized
+        # view whatever its state; only hand-written DDL that says so is kept unpopulated.
+        obj = dataclasses.replace(obj, with_data=True)
     return [St(_view_sql(obj)), *_view_column_comments(obj, None), *_extras(obj)]
 
 
@@ -960,15 +966,20 @@ def invalidates(change: Alter, dependent: SchemaObject) -> bool:
         return False
     if isinstance(dependent, Trigger) and dependent.when is None and not dependent.columns:
         return False
+    changed = set()
     for ch in change.children:
         if isinstance(ch, Drop):
-            return True
-        if isinstance(ch, Alter):
+            changed.add(ch.old.name)
+        elif isinstance(ch, Alter):
             a, b = ch.old, ch.new
             assert isinstance(a, Column) and isinstance(b, Column)
             if a.type != b.type or a.collation != b.collation or a.generated != b.generated:
-                return True
-    return False
+                changed.add(a.name)
+    if not changed:
+        return False
+    # only what uses a changed column breaks, as PostgreSQL tracks it (column-level pg_depend)
+    used = columns_used(dependent)
+    return used is None or not used.isdisjoint(changed)
 
 
 def converts(change: Alter, dependent: SchemaObject) -> bool:
