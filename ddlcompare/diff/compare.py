@@ -77,8 +77,18 @@ def _change(x: SchemaObject | None, y: SchemaObject | None, column_order: bool) 
         return Drop(x)
     if isinstance(x, Table) and isinstance(y, Table):
         children = diff_columns(x.columns, y.columns, column_order=column_order)
-        return Alter(x, y, children) if children or _table_fields_differ(x, y) else None
-    return Alter(x, y)
+        if not children and not _table_fields_differ(x, y):
+            return None
+        change = Alter(x, y, children)
+    else:
+        change = Alter(x, y)
+    # The reasons read every differing field, expressions included, which a dialect may only
+    # canonicalise now: a value it cannot read fails here, where the object's place is known,
+    # rather than in a report written later.
+    for c in (change, *change.children):
+        if isinstance(c, Alter):
+            c.reasons  # noqa: B018
+    return change
 
 
 def _failing_position(old: Schema, new: Schema, column_order: bool) -> SourcePos | None:

@@ -23,6 +23,7 @@ from ddlcompare.dialects.postgres.objects import (
 )
 from ddlcompare.dialects.postgres.parse import Builder, Node, const_value, handles, strings
 from ddlcompare.dialects.postgres.types import type_name
+from ddlcompare.errors import DdlError
 from ddlcompare.model.base import Expr, ObjectKey, Option, dependencies, with_options
 from ddlcompare.model.objects import Argument, Procedure, Routine, Table, Trigger, View
 
@@ -387,7 +388,10 @@ def _float(v: Any) -> float:
     try:
         return float(text)
     except ValueError:
-        return float(int(text, 0))
+        try:
+            return float(int(text, 0))
+        except OverflowError:  # a hex literal beyond what a float holds: the server refuses it too
+            raise DdlError(f"value {text[:20]}... is out of range for type double precision") from None
 
 
 @handles("DefineStmt")
