@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import sys
 import traceback
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn, Protocol
@@ -21,8 +22,11 @@ from ddlcompare.errors import DdlError, InternalError, located
 from ddlcompare.output.dot import render_dot
 from ddlcompare.output.json import render_json
 from ddlcompare.output.markdown import render_markdown
-from ddlcompare.output.sql import render_script
+from ddlcompare.output.sql import held_steps, render_script
 from ddlcompare.output.summary import highest, one_line
+from ddlcompare.output.validation import render_validation
+from ddlcompare.plan.checks import CheckResult, Validation
+from ddlcompare.plan.checks import blocking as blocked_checks
 from ddlcompare.plan.hazards import parse_severity, parse_target
 from ddlcompare.source import printable
 from ddlcompare.sources import open_source
@@ -34,6 +38,7 @@ class Format(StrEnum):
     markdown = "markdown"
     json = "json"
     dot = "dot"
+    validation = "validation"
 
 
 _SKIP_HELP = (
@@ -68,7 +73,8 @@ def compare_cmd(
         typer.Option(
             "--output-dir",
             "-o",
-            help="write migration_forward.sql, migration_rollback.sql, schema_diff_report.md and diff.json",
+            help="write migration_forward.sql, migration_rollback.sql, schema_diff_report.md, diff.json "
+            "and schema_validation.log",
         ),
     ] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="what to print on stdout")] = Format.sql,
@@ -100,6 +106,18 @@ def compare_cmd(
             "(low, medium, high, critical)",
         ),
     ] = None,
+    check_db: Annotated[
+        str | None,
+        typer.Option(
+            "--check-db",
+            help="run the data checks of schema_validation.log against this database (read-only); "
+            "exit 3 when one fails, after writing every output",
+        ),
+    ] = None,
+    check_timeout: Annotated[
+        float,
+        typer.Option("--check-timeout", min=0.001, help="statement timeout of each data check, in seconds"),
+    ] = 60.0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no summary on stderr")] = False,
     skip_unreadable: Annotated[bool, typer.Option("--skip-unreadable", help=_SKIP_HELP)] = False,
     version: Annotated[
@@ -114,8 +132,14 @@ def compare_cmd(
     )
     target = parse_target(target_version) if target_version is not None else None
     gate = parse_severity(fail_on) if fail_on is not None else None
+    if check_db is not None and dburl.dialect_of(check_db) is None:
+        raise DdlError(
+            f"--check-db {printable(check_db)}: not a database URL",
+            hint="give postgresql://user@host/db or mysql://user@host/db",
+        )
     srcs = [open_source(old), open_source(new)]
-    d = resolve_dialect(srcs, dialect)
+    # the database the checks run against says which dialect it is, like a live side would
+    d = resolve_dialect(srcs + ([open_source(check_db)] if check_db is not None else []), dialect)
     schemas = load_sources(srcs, d, options)
     del srcs  # the input texts are not needed any more: a 50 MB file would be held through the plan
     if not quiet:
@@ -127,6 +151,20 @@ def compare_cmd(
     # 100 MB, and most runs write one)
     forward = functools.partial(render_script, plan, d.STYLE, allow_destructive=allow_destructive)
     rollback = functools.partial(forward, rollback=True)
+    checked: list[tuple[Validation, list[CheckResult] | None]] = []
+
+    def validation_log() -> str:
+        if not checked:
+            held = () if allow_destructive else held_steps(plan)
+            v = d.validate(plan, held)
+            results = list(d.run_checks(check_db, v.checks, check_timeout)) if check_db is not None else None
+            checked.append((v, results))
+        v, results = checked[0]
+        return render_validation(v, results, dburl.redact(check_db) if check_db is not None else "")
+
+    if check_db is not None:
+        dburl.register_url(check_db)
+        validation_log()  # before writing anything: a database that cannot be read is an error (exit 2)
     if output_dir is not None:
         try:
             output_dir.mkdir(parents=True, exist_ok=True)
@@ -135,22 +173,28 @@ def compare_cmd(
                 ("migration_rollback.sql", rollback),
                 ("schema_diff_report.md", functools.partial(render_markdown, plan)),
                 ("diff.json", functools.partial(render_json, plan)),
+                ("schema_validation.log", validation_log),
             ):
                 (output_dir / name).write_text(_scrubbed(render()), encoding="utf-8")
         except OSError as e:
             raise DdlError(f"{output_dir}: cannot write: {e.strerror}") from None
     if output_dir is None or fmt is not Format.sql:
-        out = {
+        renders: dict[Format, Callable[[], str]] = {
             Format.sql: forward,
             Format.rollback: rollback,
             Format.markdown: functools.partial(render_markdown, plan),
             Format.json: functools.partial(render_json, plan),
             Format.dot: functools.partial(render_dot, plan),
-        }[fmt]
-        _print(out())
+            Format.validation: validation_log,
+        }
+        _print(renders[fmt]())
     if not quiet:
         where = f"; written to {printable(str(output_dir))}/" if output_dir is not None else ""
         typer.echo(f"ddlcompare: {one_line(plan)}{where}", err=True)
+    failed = blocked_checks(checked[0][1] or []) if checked else 0
+    if failed:
+        typer.echo(f"ddlcompare: blocked: {failed} data check(s) FAIL or ERROR (see the log)", err=True)
+        raise typer.Exit(3)
     top = highest(plan)
     if gate is not None and top is not None and top >= gate:
         blocking = sum(1 for s in plan.steps if s.severity >= gate)
@@ -223,6 +267,8 @@ def _no_passwords(entry: _Entry) -> _Entry:
         with dburl.secret_scope():
             for arg in sys.argv[1:] if argv is None else argv:
                 dburl.register_url(arg)
+                if arg.startswith("--") and "=" in arg:  # --check-db=URL
+                    dburl.register_url(arg.split("=", 1)[1])
             _warned.clear()
             out, err = sys.stdout, sys.stderr
             sys.stderr = dburl.ScrubbedWriter(err)

@@ -236,7 +236,13 @@ def test_output_dir_writes_the_four_files(tmp_path: Path) -> None:
     r = run(old, new, "--output-dir", str(out), "--allow-destructive")
     assert r.code == 1, r.stderr
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["diff.json", "migration_forward.sql", "migration_rollback.sql", "schema_diff_report.md"]
+    assert names == [
+        "diff.json",
+        "migration_forward.sql",
+        "migration_rollback.sql",
+        "schema_diff_report.md",
+        "schema_validation.log",
+    ]
     fwd = run(old, new, "--allow-destructive").stdout
     back = run(old, new, "--allow-destructive", "--format", "rollback").stdout
     assert (out / "migration_forward.sql").read_text(encoding="utf-8") == fwd

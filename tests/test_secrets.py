@@ -142,7 +142,7 @@ def run_all(
         if want == "ok" and name == "compare-json-outdir":
             files = sorted(p.name for p in (tmp / "out").iterdir())
             assert files == ["diff.json", "migration_forward.sql", "migration_rollback.sql",
-                             "schema_diff_report.md"], files
+                             "schema_diff_report.md", "schema_validation.log"], files
             report = (tmp / "out" / "schema_diff_report.md").read_text()
             assert f"/{server.db}" in report  # the source is named (without its password)
     return len(cases)

@@ -12,6 +12,7 @@ from ddlcompare.diff.changes import Alter, Change
 from ddlcompare.errors import DdlError, Warning
 from ddlcompare.model.base import ObjectKey, Schema, SchemaObject, Unseen
 from ddlcompare.output.sql import ScriptStyle
+from ddlcompare.plan.checks import CheckResult, DataCheck, Validation
 from ddlcompare.plan.hazards import Hazard
 from ddlcompare.plan.plan import Plan, RenderContext, Statement
 
@@ -82,6 +83,15 @@ class Dialect(Protocol):
         ...
 
     def detect(self, text: str) -> int: ...
+
+    def validate(self, plan: Plan, held: Sequence[int] = ()) -> Validation:
+        """The static findings and data checks of `plan` (see ddlcompare.plan.checks); `held`: the
+        steps the default script holds back."""
+        ...
+
+    def run_checks(self, url: str, checks: Sequence[DataCheck], timeout: float) -> Sequence[CheckResult]:
+        """Run the data checks against a live database, read-only, each under `timeout` seconds."""
+        ...
 
 
 _MODULES = {"postgres": "ddlcompare.dialects.postgres", "mysql": "ddlcompare.dialects.mysql"}

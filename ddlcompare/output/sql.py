@@ -46,6 +46,13 @@ def held_back(plan: Plan) -> set[int]:
     return blocked
 
 
+def held_steps(plan: Plan) -> list[int]:
+    """The steps the default script holds back, in whole or in part: those with destructive
+    statements, and those held back with them."""
+    destructive = {i for i, s in enumerate(plan.steps) if any(st.destructive for st in s.forward)}
+    return sorted(destructive | held_back(plan))
+
+
 def statements(plan: Plan, *, rollback: bool = False, skip: set[int] | None = None) -> list[Statement]:
     """Statements of the script in execution order: early ones, the steps, then late ones.
     Steps in `skip` are written commented out."""

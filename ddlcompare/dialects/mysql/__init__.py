@@ -8,6 +8,7 @@ from ddlcompare.dialects import LoadOptions
 from ddlcompare.diff.changes import Alter, Change
 from ddlcompare.model.base import ObjectKey, Schema, SchemaObject
 from ddlcompare.output.sql import ScriptStyle
+from ddlcompare.plan.checks import CheckResult, DataCheck, Validation
 from ddlcompare.plan.hazards import Hazard
 from ddlcompare.plan.plan import Plan, RenderContext, Statement
 
@@ -107,6 +108,17 @@ class MysqlDialect:
 
         combined: Plan = combine(plan)
         return combined
+
+    def validate(self, plan: Plan, held: Sequence[int] = ()) -> Validation:
+        from ddlcompare.dialects.mysql.checks import RULES, Queries, extra_checks
+        from ddlcompare.plan.checks import validate
+
+        return validate(plan, RULES, Queries(), extra_checks, held)
+
+    def run_checks(self, url: str, checks: Sequence[DataCheck], timeout: float) -> Sequence[CheckResult]:
+        from ddlcompare.dialects.mysql.checks import run
+
+        return run(url, checks, timeout)
 
     def detect(self, text: str) -> int:
         from ddlcompare.dialects.detect import _MY, _evidence, _score
