@@ -37,6 +37,7 @@ class RenderContext:
     implicit_drops: frozenset[ObjectKey] = frozenset()  # dropped along with their dropped table
     target: TargetVersion | None = None  # the server the script is for (hazards depend on it)
     recreated: frozenset[ObjectKey] = frozenset()  # dropped and created again by the plan (empty again)
+    rollback: bool = False  # rendering the rollback: what it re-creates comes back without its data
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +147,7 @@ def make_plan(
     fwd_ctx = RenderContext(old, new, implicit, target, recreated)
     # The rollback applies the reversed plan from `new` back to `old`: creates it re-does are the
     # forward's implicit drops, so nothing is implicit there.
-    back_ctx = RenderContext(new, old, frozenset(), target, recreated)
+    back_ctx = RenderContext(new, old, frozenset(), target, recreated, rollback=True)
     rebuilt_around = _rebuilt_around(ordered, causes, rollback_only)
     steps = []
     for i, change in enumerate(ordered):
@@ -257,8 +258,11 @@ def _render(render: Render, change: Change, ctx: RenderContext, hooks: Hooks) ->
     place in the source."""
     try:
         out = []
-        for st in render(change, ctx):
+        for n, st in enumerate(render(change, ctx)):
             found = hooks.hazards(st, change, ctx)
+            if n == 0 and ctx.rollback and isinstance(change, Create) and isinstance(change.new, Table):
+                gone = f"re-creates {change.new.display} empty: its rows are gone"
+                found = (*found, Hazard(HazardCode.IRREVERSIBLE, gone))
             if not st.transactional:
                 found = (*found, _OUTSIDE_TRANSACTION)
             out.append(replace(st, hazards=merged(st.hazards, found)) if found else st)

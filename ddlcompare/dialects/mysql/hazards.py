@@ -186,6 +186,10 @@ def hazards(st: Statement, change: Change, ctx: RenderContext) -> tuple[Hazard, 
             v = _judge(clause, key, ctx)
             out += v.hazards
             algorithm = max(algorithm, v.algorithm)
+            added = _ADD_COLUMN.match(clause) if ctx.rollback else None
+            if added is not None:
+                what = f"{key.name}.{added.group(1)}"
+                out.append(Hazard(H.IRREVERSIBLE, f"re-adds {what} empty: the dropped data is lost"))
     if st.destructive and all(h.code != H.DATA_LOSS for h in out):
         out.append(Hazard(H.DATA_LOSS, st.note or "loses data"))
         out.append(Hazard(H.IRREVERSIBLE, "the rollback cannot bring back what this loses"))

@@ -260,6 +260,8 @@ class _Judge:
     def add_column(self, col: Any, table: Table | None, name: str) -> None:
         if table is None:
             return
+        if self.ctx.rollback:
+            self.add(H.IRREVERSIBLE, f"re-adds {name}.{col.colname} empty: the dropped data is lost")
         default = None
         not_null = rewrite = False
         for c in col.constraints or ():
@@ -435,6 +437,10 @@ class _Judge:
                 table = self.index_table(parts)
                 if table is not None:
                     self.lock(H.EXCLUSIVE_LOCK, ACCESS_EXCLUSIVE, "to drop the index", _name(table.key))
+            elif kind == ObjectType.OBJECT_MATVIEW and self.change_key() in self.ctx.recreated:
+                # re-created later in this transaction, its query run again: readers wait for it
+                key = ObjectKey("materialized_view", *(["public", *parts][-2:]))
+                self.lock(H.EXCLUSIVE_LOCK, ACCESS_EXCLUSIVE, "until it is filled anew", _name(key))
             elif kind in _CLIENT_KINDS and self.change_key() not in self.ctx.new.objects:
                 self.add(
                     H.BREAKS_CLIENTS,

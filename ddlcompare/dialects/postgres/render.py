@@ -1122,7 +1122,7 @@ def _(old: Table, new: Table, change: Alter, ctx: RenderContext) -> list[St]:
         if isinstance(ch, Create):
             col = ch.new
             assert isinstance(col, Column)
-            out.append(St(f"ALTER TABLE {t} ADD COLUMN {column_def(col)};"))
+            out += _add_column(new, col, ctx)
             st = col.option(Storage)
             if st is not None:
                 out += _storage(new, col, st)
@@ -1155,6 +1155,64 @@ def _(old: Table, new: Table, change: Alter, ctx: RenderContext) -> list[St]:
             )
         )
     return out + _common(old, new)
+
+
+def _add_column(t: Table, col: Column, ctx: RenderContext) -> list[St]:
+    """ADD COLUMN; in a rollback, a NOT NULL column without a default (one the forward dropped: its
+    data is gone) is added so that it cannot fail on rows: filled with its type's zero value, which
+    is dropped as the default right after (PostgreSQL 11+ adds a constant default without a
+    rewrite). A type without a known zero value is added nullable, then SET NOT NULL, noted."""
+    add = f"ALTER TABLE {_q(t)} ADD COLUMN"
+    needs_value = (
+        ctx.rollback
+        and not col.nullable
+        and col.default is None
+        and col.generated is None
+        and col.option(Identity) is None
+    )
+    if not needs_value:
+        return [St(f"{add} {column_def(col)};")]
+    note = f"re-adds {t.display}.{col.name}: its data is gone"
+    zero = _zero_value(col.type, ctx.new)
+    if zero is None:
+        nullable = dataclasses.replace(col, nullable=True)
+        return [
+            St(f"{add} {column_def(nullable)};", note=note),
+            St(
+                f"ALTER TABLE {_q(t)} ALTER COLUMN {ident(col.name)} SET NOT NULL;",
+                note=f"{note}: fails while the table has rows; fill the column first",
+            ),
+        ]
+    filled = dataclasses.replace(col, default=Expr(zero))
+    return [
+        St(f"{add} {column_def(filled)};", note=f"{note}: existing rows get {zero}"),
+        St(f"ALTER TABLE {_q(t)} ALTER COLUMN {ident(col.name)} DROP DEFAULT;"),
+    ]
+
+
+_ZERO = {
+    "smallint": "0", "integer": "0", "bigint": "0", "numeric": "0", "real": "0",
+    "double precision": "0", "text": "''", "character varying": "''", "character": "''",
+    "citext": "''", "boolean": "false", "date": "'epoch'::date",
+    "timestamp without time zone": "'epoch'::timestamp", "timestamp with time zone": "'epoch'::timestamptz",
+    "time without time zone": "'00:00'::time", "interval": "'0'::interval", "bytea": "''::bytea",
+    "uuid": "'00000000-0000-0000-0000-000000000000'::uuid", "json": "'{}'::json", "jsonb": "'{}'::jsonb",
+    "inet": "'0.0.0.0'::inet",
+}  # fmt: skip
+
+
+def _zero_value(column_type: str, schema: Schema) -> str | None:
+    """A value every column of `column_type` accepts, or None: arrays are empty, enums take their
+    first label, domains and other types have none known (a domain's CHECK may refuse any)."""
+    if column_type.endswith("[]"):
+        return f"'{{}}'::{column_type}"
+    base = " ".join(re.sub(r"\(.*?\)", "", column_type).split())
+    if base in _ZERO:
+        return _ZERO[base]
+    for e in schema.of_kind(Enum):
+        if _q(e) == column_type and e.labels:
+            return f"{literal(e.labels[0])}::{column_type}"
+    return None
 
 
 def _composite_of(schema: Schema, table: Table) -> CompositeType | None:
