@@ -116,13 +116,17 @@ _MAX_PRECISION = 6
 
 def hazards(st: Statement, change: Change, ctx: RenderContext) -> tuple[Hazard, ...]:
     """The hazards of one rendered statement (see the module docstring)."""
-    target = ctx.target or OLDEST["postgres"]
+    read = _MAY_CARRY.match(st.sql) is not None and _touches_existing(change, ctx)
+    if not read and not st.destructive:
+        return ()  # most statements of a large plan: something new created
     out: list[Hazard] = []
-    judge = _Judge(ctx, target, change, out)
-    try:
-        stmts = parse_sql(st.sql)
-    except Exception:  # a statement pglast cannot read is judged by its flags alone
-        stmts = ()
+    judge = _Judge(ctx, ctx.target or OLDEST["postgres"], change, out)
+    stmts: Any = ()
+    if read:
+        try:
+            stmts = parse_sql(st.sql)
+        except Exception:  # a statement pglast cannot read is judged by its flags alone
+            stmts = ()
     for raw in stmts:
         judge.statement(raw.stmt)
     if st.destructive and not judge.accompanying and all(h.code != H.DATA_LOSS for h in out):
@@ -139,10 +143,17 @@ class _Judge:
 
     def __init__(self, ctx: RenderContext, target: TargetVersion, change: Change, out: list[Hazard]) -> None:
         self.ctx, self.target, self.change, self.out = ctx, target, change, out
-        self.types = _Types(ctx)
+        self._types: _Types | None = None
         # set for a statement that only goes along with a destructive one (held back with it):
         # a default dropped and restored around a lossy type change, the type an enum swap creates
         self.accompanying = False
+
+    @property
+    def types(self) -> _Types:
+        """The domains of both sides, gathered when a rule first needs them (few statements do)."""
+        if self._types is None:
+            self._types = _Types(self.ctx)
+        return self._types
 
     def add(self, code: HazardCode, message: str, lock: str = "") -> None:
         self.out.append(Hazard(code, message, lock))
@@ -490,6 +501,39 @@ _CLIENT_KINDS = {
     ObjectType.OBJECT_PROCEDURE: "procedure",
     ObjectType.OBJECT_SCHEMA: "schema",
 }
+
+
+_OWNERS = ("table", "materialized_view")  # what indexes, constraints and triggers belong to
+
+
+def _touches_existing(change: Change, ctx: RenderContext) -> bool:
+    """Whether the statements of `change` may act on something that holds rows before it: not so
+    when it creates an object of its own, or one of a table created by this plan (most statements
+    of a large plan, each a parse saved)."""
+    key = change.obj.key if isinstance(change.obj, SchemaObject) else None
+    if isinstance(change, Drop):
+        # a key, index or trigger of a table the plan drops goes with it: the table's drop
+        # carries the hazards
+        return (
+            key is None
+            or not key.parent
+            or any(ObjectKey(kind, key.schema, key.parent) in ctx.new.objects for kind in _OWNERS)
+        )
+    if not isinstance(change, Create):
+        return True
+    if key is None or not key.parent:
+        return False
+    return any(
+        (k := ObjectKey(kind, key.schema, key.parent)) in ctx.old.objects and k not in ctx.recreated
+        for kind in _OWNERS
+    )
+
+
+# The statement forms the judge has rules for; any other (CREATE TABLE, CREATE VIEW, COMMENT, GRANT,
+# ...) carries no hazard of its own, and reading it back would cost a parse for nothing.
+_MAY_CARRY = re.compile(
+    r"\s*(?:ALTER\s|DROP\s|REFRESH\s|CREATE\s+(?:UNIQUE\s+)?INDEX\s)", re.IGNORECASE
+)
 
 
 def _int(node: Any) -> int | None:
