@@ -582,8 +582,10 @@ class _Clause:
                 return
             self.need(Algorithm.COPY, f"{name} needs a wider {ba} field")
             return
-        if ba == bb == "varchar" or (ba, bb) == ("varbinary", "varbinary"):
-            self.varchar(a, b, name, int(aa[0]), int(ab[0]), indexed, same_set)
+        lengths = [int(x[0]) for x in (aa, ab) if x and x[0].strip().isdigit()]
+        if (ba == bb == "varchar" or (ba, bb) == ("varbinary", "varbinary")) and len(lengths) == 2:
+            # (a length that is no number, or none, is left to the server to refuse: COPY below)
+            self.varchar(a, b, name, lengths[0], lengths[1], indexed, same_set)
             return
         texts = ("tinytext", "text", "mediumtext", "longtext")
         if ba == bb and ba in texts and aa == ab and self.r.extend and _widening_set(a, b) and not indexed:
