@@ -66,6 +66,9 @@ _MY = ("--dialect", "mysql")
 _INT = "the MySQL renderer reads type parameters with int()"
 REGRESSIONS: tuple[Regression, ...] = (
     # MySQL
+    Regression(  # campaign seed 36: `DELIMITER` and a no-break space inside a `|`-delimited query
+        "mysql", "delimiter_no_break_space", LOST, _MY,
+    ),
     Regression(  # the CI sample (seeds 1007, 1011) and campaign seed 35: a varchar without a length
         "mysql", "varchar_without_length", f"IndexError at {MY}hazards.py:type_change", _MY,
     ),

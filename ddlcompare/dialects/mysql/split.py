@@ -400,10 +400,12 @@ _LEADING_COMMENTS = re.compile(r"(?:\s++|/\*.*?\*/|(?:--(?=[\x00-\x20]|\Z)|\#)[^
 
 _INSIDE = "DELIMITER inside a statement: the statement before it is not ended by the delimiter"
 _DELIMITER_AT_END = re.compile(r"(?:\A|\n)[ \t]*+(DELIMITER)[ \t]*+\Z", re.I)
-_DELIMITER_LINE_HINT = re.compile(r"^[ \t]*+DELIMITER[ \t]", re.I | re.M)
+# after DELIMITER any blank but a line break: a no-break space is no separator to the client, which
+# then sends the line inside the query, where it is a syntax error all the same
+_DELIMITER_LINE_HINT = re.compile(r"^[ \t]*+DELIMITER[^\S\n]", re.I | re.M)
 # A whole DELIMITER command line (one word after it), found outside literals and comments.
 _DELIMITER_LINE = re.compile(
-    rf"{_SQ}|{_DQ}|{_BQ}|{_BLOCK}|{_LINE[0]}|{_LINE[1]}|^[ \t]*+(DELIMITER)[ \t]++\S++[ \t\r]*+$",
+    rf"{_SQ}|{_DQ}|{_BQ}|{_BLOCK}|{_LINE[0]}|{_LINE[1]}|^[ \t]*+(DELIMITER)[^\S\n]++\S++[ \t\r]*+$",
     re.I | re.M | re.S,
 )
 
@@ -438,7 +440,8 @@ def _server_split(body: str, backslash: bool, tail: bool, error: _ErrorAt) -> li
         head = lead.end() if lead is not None else pos
         if head >= n:
             break  # only comments left
-        if body[head : head + 9].upper() == "DELIMITER" and body[head + 9 : head + 10] in (" ", "\t"):
+        after = body[head + 9 : head + 10]
+        if body[head : head + 9].upper() == "DELIMITER" and after.isspace() and after != "\n":
             raise error(_INSIDE, head)
         compound = _ROUTINE_HEAD.match(body, head) is not None or _COMPOUND_HEAD.match(body, head) is not None
         rx = _scanner(";", backslash, compound)
