@@ -53,20 +53,12 @@ def held_steps(plan: Plan) -> list[int]:
     return sorted(destructive | held_back(plan))
 
 
-def statements(plan: Plan, *, rollback: bool = False, skip: set[int] | None = None) -> list[Statement]:
-    """Statements of the script in execution order: early ones, the steps, then late ones.
-    Steps in `skip` are written commented out."""
+def statements(plan: Plan, *, rollback: bool = False) -> list[Statement]:
+    """Statements of the script in execution order, destructive ones included: early ones, the
+    steps, then late ones."""
     order = range(len(plan.steps) - 1, -1, -1) if rollback else range(len(plan.steps))
-    early: list[Statement] = []
-    main: list[Statement] = []
-    late: list[Statement] = []
-    for i in order:
-        step = plan.steps[i]
-        for st in step.rollback if rollback else step.forward:
-            if skip and i in skip:
-                st = replace(st, destructive=True, note=_SKIPPED)
-            (late if st.late else early if st.early else main).append(st)
-    return early + main + late
+    steps = (plan.steps[i] for i in order)
+    return _phased([st for step in steps for st in (step.rollback if rollback else step.forward)])
 
 
 _SKIPPED = "SKIPPED: depends on a destructive statement that is commented out"
