@@ -12,7 +12,15 @@ from ddlcompare.diff.changes import Alter, Change, Create, Drop, key_of
 from ddlcompare.errors import DdlError, located
 from ddlcompare.model.base import ObjectKey, Schema, SchemaObject, evolve
 from ddlcompare.model.objects import Column, Table
-from ddlcompare.plan.hazards import Hazard, HazardCode, Severity, TargetVersion, merged, severity_of
+from ddlcompare.plan.hazards import (
+    RECREATED_EMPTY,
+    Hazard,
+    HazardCode,
+    Severity,
+    TargetVersion,
+    merged,
+    severity_of,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,8 +269,7 @@ def _render(render: Render, change: Change, ctx: RenderContext, hooks: Hooks) ->
         for n, st in enumerate(render(change, ctx)):
             found = hooks.hazards(st, change, ctx)
             if n == 0 and ctx.rollback and isinstance(change, Create) and isinstance(change.new, Table):
-                gone = f"re-creates {change.new.display} empty: its rows are gone"
-                found = (*found, Hazard(HazardCode.IRREVERSIBLE, gone))
+                found = (*found, RECREATED_EMPTY)
             if not st.transactional:
                 found = (*found, _OUTSIDE_TRANSACTION)
             out.append(replace(st, hazards=merged(st.hazards, found)) if found else st)

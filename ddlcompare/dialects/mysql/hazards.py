@@ -19,7 +19,7 @@ from enum import IntEnum
 from ddlcompare.diff.changes import Change, Drop
 from ddlcompare.model.base import ObjectKey, Schema, SchemaObject
 from ddlcompare.model.objects import Column, Index, PrimaryKey, Routine, Table, View
-from ddlcompare.plan.hazards import OLDEST, Hazard, HazardCode, TargetVersion
+from ddlcompare.plan.hazards import DROPPED_TABLE, OLDEST, Hazard, HazardCode, TargetVersion
 from ddlcompare.plan.plan import RenderContext, Statement
 
 H = HazardCode
@@ -171,9 +171,7 @@ def hazards(st: Statement, change: Change, ctx: RenderContext) -> tuple[Hazard, 
     obj = change.obj
     recreated = isinstance(obj, SchemaObject) and obj.key in ctx.new.objects
     if isinstance(change, Drop) and isinstance(obj, Table) and not recreated:
-        out.append(Hazard(H.DATA_LOSS, f"drops table {obj.display} and its rows"))
-        out.append(Hazard(H.IRREVERSIBLE, f"the rollback re-creates {obj.display} empty"))
-        out.append(Hazard(H.BREAKS_CLIENTS, f"drops table {obj.display}, which queries may use"))
+        out += DROPPED_TABLE
     elif isinstance(change, Drop) and isinstance(obj, (View, Routine)) and not recreated:
         out.append(Hazard(H.BREAKS_CLIENTS, f"drops {obj.key.kind} {obj.display}, which clients may use"))
     elif re.match(r"^(?:RENAME TABLE|ALTER TABLE \S+ RENAME (?:TO|AS) )", st.sql):
@@ -193,7 +191,7 @@ def hazards(st: Statement, change: Change, ctx: RenderContext) -> tuple[Hazard, 
     if st.destructive and all(h.code != H.DATA_LOSS for h in out):
         out.append(Hazard(H.DATA_LOSS, st.note or "loses data"))
         out.append(Hazard(H.IRREVERSIBLE, "the rollback cannot bring back what this loses"))
-    return tuple(dict.fromkeys(out))
+    return DROPPED_TABLE if out == list(DROPPED_TABLE) else tuple(dict.fromkeys(out))
 
 
 def _holds_rows(key: ObjectKey, ctx: RenderContext) -> bool:

@@ -24,7 +24,7 @@ from ddlcompare.dialects.postgres.render import _base_type, _domain_bases, _fami
 from ddlcompare.diff.changes import Change, Create, Drop
 from ddlcompare.model.base import ObjectKey, Schema, SchemaObject
 from ddlcompare.model.objects import Check, Column, Routine, Table
-from ddlcompare.plan.hazards import OLDEST, Hazard, HazardCode, TargetVersion
+from ddlcompare.plan.hazards import DROPPED_TABLE, OLDEST, Hazard, HazardCode, TargetVersion
 from ddlcompare.plan.plan import RenderContext, Statement
 
 H = HazardCode
@@ -135,7 +135,7 @@ def hazards(st: Statement, change: Change, ctx: RenderContext) -> tuple[Hazard, 
         # with typed tables, ...
         out.append(Hazard(H.DATA_LOSS, st.note or "loses data"))
         out.append(Hazard(H.IRREVERSIBLE, "the rollback cannot bring back what this loses"))
-    return tuple(dict.fromkeys(out))
+    return DROPPED_TABLE if out == list(DROPPED_TABLE) else tuple(dict.fromkeys(out))
 
 
 class _Judge:
@@ -441,9 +441,7 @@ class _Judge:
                 key = ObjectKey("table", *(["public", *parts][-2:]))
                 if key in self.ctx.new.objects:
                     continue  # re-created by this plan: nothing is lost for clients
-                self.add(H.DATA_LOSS, f"drops table {_name(key)} and its rows")
-                self.add(H.IRREVERSIBLE, f"the rollback re-creates {_name(key)} empty")
-                self.add(H.BREAKS_CLIENTS, f"drops table {_name(key)}, which queries may use")
+                self.out += DROPPED_TABLE
             elif kind == ObjectType.OBJECT_INDEX and parts and not node.concurrent:
                 table = self.index_table(parts)
                 if table is not None:
@@ -531,9 +529,7 @@ def _touches_existing(change: Change, ctx: RenderContext) -> bool:
 
 # The statement forms the judge has rules for; any other (CREATE TABLE, CREATE VIEW, COMMENT, GRANT,
 # ...) carries no hazard of its own, and reading it back would cost a parse for nothing.
-_MAY_CARRY = re.compile(
-    r"\s*(?:ALTER\s|DROP\s|REFRESH\s|CREATE\s+(?:UNIQUE\s+)?INDEX\s)", re.IGNORECASE
-)
+_MAY_CARRY = re.compile(r"\s*(?:ALTER\s|DROP\s|REFRESH\s|CREATE\s+(?:UNIQUE\s+)?INDEX\s)", re.IGNORECASE)
 
 
 def _int(node: Any) -> int | None:
