@@ -418,9 +418,11 @@ def _(obj: Table, ctx: RenderContext) -> list[St]:
     part = obj.option(PartitionOf)
     unlogged = "UNLOGGED " if obj.option(Unlogged) else ""
     after: list[St] = []
+    # a foreign partition is a FOREIGN TABLE: CREATE TABLE ... PARTITION OF ... SERVER is a syntax error
+    kind = "FOREIGN TABLE" if obj.option(ForeignTable) else f"{unlogged}TABLE"
     if part is not None:
         parent = ctx.new.get(_table_key(*part.parent))
-        s = f"CREATE {unlogged}TABLE {_q(obj)} PARTITION OF {_rel(*part.parent)} {_e(part.bound)}"
+        s = f"CREATE {kind} {_q(obj)} PARTITION OF {_rel(*part.parent)} {_e(part.bound)}"
         if isinstance(parent, Table):
             for col in obj.columns:
                 pc = parent.column(col.name)
@@ -441,7 +443,6 @@ def _(obj: Table, ctx: RenderContext) -> list[St]:
         parents = {c.name for p in (inh.parents if inh else ()) for c in _columns_of(ctx.new, p)}
         cols = [column_def(c) + _fdw_column_options(c) for c in obj.columns if c.name not in parents]
         body = ",\n    ".join(cols)
-        kind = "FOREIGN TABLE" if obj.option(ForeignTable) else f"{unlogged}TABLE"
         s = f"CREATE {kind} {_q(obj)} (\n    {body}\n)" if cols else f"CREATE {kind} {_q(obj)} ()"
         if inh:
             s += f" INHERITS ({', '.join(_rel(*p) for p in inh.parents)})"
