@@ -19,11 +19,20 @@ from pglast import ast, parse_sql
 from pglast.enums import AlterTableType, ConstrType, ObjectType
 
 from ddlcompare.dialects.postgres.names import qualified
-from ddlcompare.dialects.postgres.objects import CompositeType, Domain, OfType
+from ddlcompare.dialects.postgres.objects import CompositeType, Domain, Exclude, OfType
 from ddlcompare.dialects.postgres.render import _base_type, _domain_bases, _family, _length, _q, type_change
 from ddlcompare.diff.changes import Change, Create, Drop
-from ddlcompare.model.base import ObjectKey, Schema, SchemaObject
-from ddlcompare.model.objects import Check, Column, Routine, Table
+from ddlcompare.model.base import ObjectKey, Schema, SchemaObject, evolve
+from ddlcompare.model.objects import (
+    Check,
+    Column,
+    Constraint,
+    ForeignKey,
+    PrimaryKey,
+    Routine,
+    Table,
+    Unique,
+)
 from ddlcompare.plan.hazards import DROPPED_TABLE, OLDEST, Hazard, HazardCode, TargetVersion
 from ddlcompare.plan.plan import RenderContext, Statement
 
@@ -240,6 +249,8 @@ class _Judge:
             elif sub == AlterTableType.AT_ColumnDefault and cmd.def_ is None and table is not None:
                 if _required_without_default(self.ctx, key, cmd.name):
                     self.add(H.BREAKS_CLIENTS, f"inserts leaving out {name}.{cmd.name} fail (NOT NULL)")
+            elif sub == AlterTableType.AT_DropConstraint and table is not None:
+                self.drop_constraint(key, cmd.name, name)
             elif sub == AlterTableType.AT_AddIdentity and table is not None:
                 if cmd.def_ is not None and cmd.def_.generated_when == "a":
                     self.add(H.BREAKS_CLIENTS, f"inserts giving {name}.{cmd.name} a value fail (ALWAYS)")
@@ -267,6 +278,45 @@ class _Judge:
     def rewrite(self, name: str, why: str) -> None:
         self.add(H.TABLE_REWRITE, f"rewrites {name} {why}")
         self.lock(H.EXCLUSIVE_LOCK, ACCESS_EXCLUSIVE, "while it rewrites it", name)
+
+    def drop_constraint(self, table: ObjectKey, conname: str, name: str) -> None:
+        """A key INSERT ... ON CONFLICT can name, or a foreign key with an action clients see, dropped
+        for good. Any other drop is a relaxation: no query that worked fails."""
+        dropped = next(
+            (
+                c
+                for c in self.ctx.old.children().get((table.schema, table.name), ())
+                if isinstance(c, Constraint) and c.name == conname
+            ),
+            None,
+        )
+        if dropped is None or self.readded(dropped):
+            return
+        if isinstance(dropped, (PrimaryKey, Unique, Exclude)):
+            what = "INSERT ... ON CONFLICT on it fails"
+            self.add(H.BREAKS_CLIENTS, f"drops {conname} of {name} for good: {what}")
+        elif isinstance(dropped, ForeignKey) and (
+            ObjectKey(Table.KIND, dropped.ref_schema, dropped.ref_table) in self.ctx.new.objects
+        ):  # with the referenced table gone, no change of its rows is left to act on
+            ref = f"{dropped.ref_schema}.{dropped.ref_table}"
+            actions = [
+                f"ON {event} {action}"
+                for event, action in (("DELETE", dropped.on_delete), ("UPDATE", dropped.on_update))
+                if action not in ("NO ACTION", "RESTRICT")
+            ]
+            if actions:
+                what = f"changes to rows of {ref} no longer act on {name} ({', '.join(actions)})"
+                self.add(H.BREAKS_CLIENTS, f"drops {conname} of {name} for good: {what}")
+
+    def readded(self, dropped: Constraint) -> bool:
+        """The constraint is back before the commit: rebuilt, changed under its name, or added again
+        with the same definition under another name (a rename)."""
+        if dropped.key in self.ctx.new.objects or dropped.key in self.ctx.recreated:
+            return True
+        return any(
+            type(c) is type(dropped) and evolve(c, name=dropped.name, comment=dropped.comment) == dropped
+            for c in self.ctx.new.children().get((dropped.schema, dropped.table), ())
+        )
 
     def add_column(self, col: Any, table: Table | None, name: str) -> None:
         if table is None:
