@@ -19,7 +19,14 @@ from pglast import ast, parse_sql
 from pglast.enums import AlterTableType, ConstrType, ObjectType
 
 from ddlcompare.dialects.postgres.names import qualified
-from ddlcompare.dialects.postgres.objects import CompositeType, Domain, Exclude, OfType
+from ddlcompare.dialects.postgres.objects import (
+    CompositeType,
+    Domain,
+    Exclude,
+    Identity,
+    OfType,
+    ViewDefaults,
+)
 from ddlcompare.dialects.postgres.render import _base_type, _domain_bases, _family, _length, _q, type_change
 from ddlcompare.diff.changes import Change, Create, Drop
 from ddlcompare.model.base import ObjectKey, Schema, SchemaObject, evolve
@@ -180,6 +187,13 @@ class _Judge:
             return key, None  # statements that complete the creation of this very table
         return key, before
 
+    def existing_tables(self) -> Iterator[tuple[ObjectKey, Table]]:
+        """Every table that exists before the statement and keeps its rows (see `table`)."""
+        for t in self.ctx.old.of_kind(Table):
+            key, before = self.table(ast.RangeVar(schemaname=t.schema, relname=t.name))
+            if before is not None:
+                yield key, before
+
     def lock(self, code: HazardCode, level: str, what: str, name: str) -> None:
         self.add(code, f"takes {level} on {name} {what}", level)
 
@@ -195,6 +209,8 @@ class _Judge:
                 self.alter_table(node)
             elif node.objtype == ObjectType.OBJECT_TYPE:
                 self.alter_composite(node)
+            elif node.objtype == ObjectType.OBJECT_VIEW:
+                self.alter_view(node)
         elif isinstance(node, ast.AlterDomainStmt):
             self.alter_domain(node)
         elif isinstance(node, ast.IndexStmt):
@@ -247,8 +263,9 @@ class _Judge:
             ):
                 self.rewrite(name, "into its new storage")
             elif sub == AlterTableType.AT_ColumnDefault and cmd.def_ is None and table is not None:
-                if _required_without_default(self.ctx, key, cmd.name):
-                    self.add(H.BREAKS_CLIENTS, f"inserts leaving out {name}.{cmd.name} fail (NOT NULL)")
+                after = _column_after(self.ctx, key, cmd.name)
+                if after is not None and self.unfilled(after):  # not set again later, nor an identity now
+                    self.add(H.BREAKS_CLIENTS, self.default_gone(name, after))
             elif sub == AlterTableType.AT_DropConstraint and table is not None:
                 self.drop_constraint(key, cmd.name, name)
             elif sub == AlterTableType.AT_AddIdentity and table is not None:
@@ -278,6 +295,17 @@ class _Judge:
     def rewrite(self, name: str, why: str) -> None:
         self.add(H.TABLE_REWRITE, f"rewrites {name} {why}")
         self.lock(H.EXCLUSIVE_LOCK, ACCESS_EXCLUSIVE, "while it rewrites it", name)
+
+    def unfilled(self, col: Column) -> bool:
+        """An insert leaving `col` (as it is after the migration) out gets no value: no default of its
+        own or of its domain, no identity, no generation expression."""
+        return not _fills_itself(col) and self.types.domain_default(col.type) is None
+
+    def default_gone(self, name: str, col: Column, default: str = "the default") -> str:
+        """What an insert leaving out `col` of `name` gets once no default fills it."""
+        if not col.nullable or self.types.not_null(col.type):
+            return f"inserts leaving out {name}.{col.name} fail (NOT NULL)"
+        return f"inserts leaving out {name}.{col.name} get NULL instead of {default}"
 
     def drop_constraint(self, table: ObjectKey, conname: str, name: str) -> None:
         """A key INSERT ... ON CONFLICT can name, or a foreign key with an action clients see, dropped
@@ -373,8 +401,7 @@ class _Judge:
 
     def column_type(self, cmd: Any, table: Table, name: str) -> None:
         before = table.column(cmd.name)
-        after_table = self.ctx.new.get(ObjectKey("table", table.schema, table.name))
-        after = after_table.column(cmd.name) if isinstance(after_table, Table) else None
+        after = _column_after(self.ctx, table.key, cmd.name)
         old_type = before.type if isinstance(before, Column) else ""
         new_type = after.type if isinstance(after, Column) else ""
         if old_type and new_type and old_type == new_type and before is not None and after is not None:
@@ -425,22 +452,24 @@ class _Judge:
 
     def alter_domain(self, node: Any) -> None:
         """ALTER DOMAIN ADD CONSTRAINT (valid) / SET NOT NULL / VALIDATE CONSTRAINT check every column
-        of the domain: each table that has one is scanned under a SHARE lock."""
+        of the domain: each table that has one is scanned under a SHARE lock. DROP DEFAULT: see
+        `domain_default_dropped`."""
         names = [n.sval for n in node.typeName]
+        dropped_default = node.subtype == "T" and node.def_ is None
         check = node.subtype == "C" and not node.def_.skip_validation
-        if not (check or node.subtype in ("O", "V")):
+        if not (check or dropped_default or node.subtype in ("O", "V")):
             return
         dkey = ObjectKey(Domain.KIND, *(["public", *names][-2:]))
         domain = self.ctx.old.get(dkey) or self.ctx.new.get(dkey)
         if not isinstance(domain, Domain):
             return
         rendered = _q(domain)
+        if dropped_default:
+            self.domain_default_dropped(rendered)
+            return
         # columns of a domain over this one are checked too
         types = {t for t in self.types.domains if self.types.reaches(t, rendered)}
-        for table in self.ctx.old.of_kind(Table):
-            key, before = self.table(ast.RangeVar(schemaname=table.schema, relname=table.name))
-            if before is None:
-                continue
+        for key, before in self.existing_tables():
             cols = [c.name for c in before.columns if c.type in types]
             if not cols:
                 continue
@@ -448,6 +477,31 @@ class _Judge:
             self.lock(H.BLOCKS_WRITES, SHARE, f"while it checks {', '.join(cols)} against the domain", name)
             self.add(H.VALIDATION_SCAN, f"scans {name} to check {', '.join(cols)} against {rendered}")
             self.add(H.MAY_FAIL_ON_DATA, f"fails if a value of {name} violates {rendered}")
+
+    def domain_default_dropped(self, domain: str) -> None:
+        """ALTER DOMAIN ... DROP DEFAULT: the columns of the domain (or of a domain over it) that had
+        no default of their own get none any more."""
+        for key, _ in self.existing_tables():
+            after = self.ctx.new.get(key)
+            for col in after.columns if isinstance(after, Table) else ():
+                if self.types.reaches(col.type, domain) and self.unfilled(col):
+                    self.add(H.BREAKS_CLIENTS, self.default_gone(_name(key), col, f"{domain}'s default"))
+
+    def alter_view(self, node: Any) -> None:
+        """ALTER VIEW ... ALTER COLUMN c DROP DEFAULT of a view that exists before: inserts through the
+        view leaving c out no longer get the view's default."""
+        rv: Any = node.relation
+        key = ObjectKey("view", rv.schemaname or "public", rv.relname)
+        if key not in self.ctx.old.objects or key in self.ctx.recreated:
+            return
+        after = self.ctx.new.get(key)
+        kept = dict(o.items) if after is not None and (o := after.option(ViewDefaults)) else {}
+        for cmd in node.cmds or ():
+            if cmd.subtype == AlterTableType.AT_ColumnDefault and cmd.def_ is None and cmd.name not in kept:
+                self.add(
+                    H.BREAKS_CLIENTS,
+                    f"inserts through {_name(key)} leaving out {cmd.name} no longer get the view's default",
+                )
 
     def add_constraint(self, con: Any, name: str) -> None:
         what = con.conname or "the constraint"
@@ -586,19 +640,16 @@ def _int(node: Any) -> int | None:
     return int(node.ival or 0) if isinstance(node, ast.Integer) else None
 
 
-def _required_without_default(ctx: RenderContext, table: ObjectKey, column: str) -> bool:
-    """The column stays NOT NULL with no default and no identity after the migration."""
-    from ddlcompare.dialects.postgres.objects import Identity
+def _fills_itself(col: Column) -> bool:
+    """An insert leaving the column out gets a value of the column's own: its default, identity or
+    generation expression."""
+    return col.default is not None or col.generated is not None or col.option(Identity) is not None
 
+
+def _column_after(ctx: RenderContext, table: ObjectKey, column: str) -> Column | None:
+    """The column as it is after the migration (None when it or its table goes)."""
     after = ctx.new.get(table)
-    col = after.column(column) if isinstance(after, Table) else None
-    return (
-        col is not None
-        and not col.nullable
-        and col.default is None
-        and col.generated is None
-        and col.option(Identity) is None
-    )
+    return after.column(column) if isinstance(after, Table) else None
 
 
 def _key(obj: Any) -> ObjectKey | None:
@@ -699,6 +750,17 @@ class _Types:
                 return True
             t = b[0]
         return True
+
+    def not_null(self, t: str) -> bool:
+        """`t` is a domain declared NOT NULL, itself or a base domain."""
+        for _ in range(20):
+            d = self.domains.get(t)
+            if d is None:
+                return False
+            if d.not_null:
+                return True
+            t = d.base_type
+        return False
 
     def reaches(self, t: str, domain: str) -> bool:
         """`t` is `domain` or a domain over it (at any depth)."""
