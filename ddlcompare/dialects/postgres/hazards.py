@@ -18,7 +18,7 @@ from typing import Any
 from pglast import ast, parse_sql
 from pglast.enums import AlterTableType, ConstrType, ObjectType
 
-from ddlcompare.dialects.postgres.names import qualified
+from ddlcompare.dialects.postgres.names import ident, qualified
 from ddlcompare.dialects.postgres.objects import (
     CompositeType,
     Domain,
@@ -35,6 +35,7 @@ from ddlcompare.model.objects import (
     Column,
     Constraint,
     ForeignKey,
+    Index,
     PrimaryKey,
     Routine,
     Table,
@@ -346,6 +347,30 @@ class _Judge:
             for c in self.ctx.new.children().get((dropped.schema, dropped.table), ())
         )
 
+    def rebuilt_indexes(self, table: Table, column: str) -> list[str]:
+        """The indexes (own, or of a key) of `table` that ALTER COLUMN TYPE rebuilds when only the
+        collation of `column` changes: those whose key takes the column's collation, and those with
+        an expression or predicate using it (never reused: CheckIndexCompatible)."""
+        found = []
+        for obj in self.ctx.old.children().get((table.schema, table.name), ()):
+            if obj.key not in self.ctx.new.objects or obj.key in self.ctx.recreated:
+                continue  # dropped (or rebuilt) by the plan anyway
+            if isinstance(obj, (PrimaryKey, Unique)):
+                uses = column in obj.columns
+            elif isinstance(obj, Exclude):
+                texts = [e for e, _ in obj.elements] + ([obj.where.text] if obj.where else [])
+                uses = any(_mentions(t, column) for t in texts)
+            elif isinstance(obj, Index):
+                computed = [p.expr.text for p in obj.parts if p.expr]
+                computed += [obj.where.text] if obj.where else []
+                own = any(p.column == column and p.collation is None for p in obj.parts)
+                uses = own or any(_mentions(t, column) for t in computed)
+            else:
+                continue
+            if uses:
+                found.append(obj.name)
+        return sorted(found)
+
     def add_column(self, col: Any, table: Table | None, name: str) -> None:
         if table is None:
             return
@@ -409,6 +434,10 @@ class _Judge:
             if _user_type(new_type) and _enum_swapped(self.ctx, new_type):
                 self.rewrite(name, f"to convert {cmd.name} to the re-created type {new_type}")
                 self.add(H.MAY_FAIL_ON_DATA, f"fails if {name}.{cmd.name} holds a removed label")
+            elif before.collation != after.collation and (rebuilt := self.rebuilt_indexes(table, cmd.name)):
+                # no rewrite (the stored values stay), but the indexes are built anew under the lock
+                what = f"while it rebuilds the indexes on {cmd.name} ({', '.join(rebuilt)})"
+                self.lock(H.EXCLUSIVE_LOCK, ACCESS_EXCLUSIVE, what, name)
             return
         if not old_type or not new_type or self.types.rewrites(old_type, new_type):
             what = f"{cmd.name} ({old_type or '?'} -> {new_type or '?'})"
@@ -650,6 +679,11 @@ def _column_after(ctx: RenderContext, table: ObjectKey, column: str) -> Column |
     """The column as it is after the migration (None when it or its table goes)."""
     after = ctx.new.get(table)
     return after.column(column) if isinstance(after, Table) else None
+
+
+def _mentions(expr: str, column: str) -> bool:
+    """The expression text names the column (as an identifier, not inside a longer one)."""
+    return re.search(rf'(?<![\w$"]){re.escape(ident(column))}(?![\w$"])', expr) is not None
 
 
 def _key(obj: Any) -> ObjectKey | None:

@@ -1,6 +1,6 @@
 """The PostgreSQL hazard judge offline: what clients lose when a key, a foreign key action or a default
-goes for good (the lock claims themselves are held against PostgreSQL 15 by
-tests/live/test_hazards_pg.py)."""
+goes for good, and the indexes a collation change rebuilds (the lock claims themselves are held
+against PostgreSQL 15 by tests/live/test_hazards_pg.py)."""
 
 from __future__ import annotations
 
@@ -155,3 +155,24 @@ def test_a_view_column_default_dropped_breaks_inserts_through_the_view() -> None
     table = "CREATE TABLE t (a int); CREATE VIEW v AS SELECT a FROM t;"
     hazards = _of(_hazards(table + "ALTER VIEW v ALTER COLUMN a SET DEFAULT 1;", table), "ALTER VIEW")
     assert _breaks(hazards) == ["inserts through public.v leaving out a no longer get the view's default"]
+
+
+# ---- a collation changed --------------------------------------------------------------------------
+
+
+def test_a_collation_change_rebuilds_the_indexes_using_it_under_access_exclusive() -> None:
+    indexes = (
+        "CREATE INDEX t_a_idx ON t (a); CREATE INDEX t_c_lower ON t (lower(c));"
+        'CREATE INDEX t_d_c ON t (d COLLATE "C");'
+    )
+    old = "CREATE TABLE t (a text, b text CONSTRAINT t_b_key UNIQUE, c text, d text, e text);" + indexes
+    new = 'CREATE TABLE t (a text COLLATE "C", b text COLLATE "C" CONSTRAINT t_b_key UNIQUE,'
+    new += ' c text COLLATE "C", d text COLLATE "C", e text COLLATE "C");' + indexes
+    found = _hazards(old, new)
+    for column, index in (("a", "t_a_idx"), ("b", "t_b_key"), ("c", "t_c_lower")):
+        [lock] = _of(found, f"ALTER TABLE public.t ALTER COLUMN {column} TYPE")
+        assert (lock.code, lock.lock) == (H.EXCLUSIVE_LOCK, "ACCESS EXCLUSIVE")
+        assert lock.message.endswith(f"on public.t while it rebuilds the indexes on {column} ({index})")
+    # an index giving its own collation is reused; a column without an index changes the catalog only
+    assert _of(found, "ALTER TABLE public.t ALTER COLUMN d TYPE") == ()
+    assert _of(found, "ALTER TABLE public.t ALTER COLUMN e TYPE") == ()
