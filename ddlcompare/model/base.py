@@ -149,6 +149,16 @@ class Grant:
         return f"{self.privilege}{cols} TO {self.grantee}" + (" WITH GRANT OPTION" if self.grantable else "")
 
 
+@dataclass(frozen=True, slots=True)
+class OwnerAndGrants:
+    """What a source says of an object's owner and grants when they are not compared (without
+    --owners / --privileges): kept aside (Schema.access) so that an object the plan drops and
+    re-creates comes back owned and granted as before."""
+
+    owner: str | None = None
+    grants: tuple[Grant, ...] = ()  # sorted
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Element:
     """Anything with a name, a comment, dialect options and a source position."""
@@ -322,6 +332,18 @@ class Schema:
     # the server the schema comes from, `product:version` (postgres:15.4), when known (a dump's
     # header, a live database): hazards are judged for it
     server: str = field(default="", compare=False)
+    # owners and grants read but not compared: see OwnerAndGrants and `whole`
+    access: Mapping[ObjectKey, OwnerAndGrants] = field(default_factory=dict, compare=False, repr=False)
+
+    def whole(self, key: ObjectKey) -> SchemaObject | None:
+        """The object at `key` with the owner and grants kept aside for it (see OwnerAndGrants):
+        what a plan re-creating it must restore."""
+        obj = self.objects.get(key)
+        kept = self.access.get(key)
+        if obj is None or kept is None:
+            return obj
+        owner = obj.owner if obj.owner is not None else kept.owner
+        return evolve(obj, owner=owner, grants=obj.grants or kept.grants)
 
     def position(self, obj: SchemaObject) -> SourcePos | None:
         """Where `obj` is defined in this schema's source."""

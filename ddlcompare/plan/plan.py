@@ -298,7 +298,8 @@ def _expand(
     def rebuild(key: ObjectKey, why: str, cause: ObjectKey | None = None) -> None:
         if key in rebuilt:
             return
-        x, y = old.objects.get(key), new.objects.get(key)
+        # re-created: with the owner and grants each side has, compared or not
+        x, y = old.whole(key), new.whole(key)
         if x is None or y is None:
             return
         rebuilt.add(key)
@@ -364,7 +365,10 @@ def _rollback_rebuilds(
         if dep_key in by_key:
             return  # changed or rebuilt by the forward: its own steps are reversed
         done.add(dep_key)
-        drop, create = Drop(old.objects[dep_key]), Create(new.objects[dep_key])
+        # re-created: with the owner and grants each side has, compared or not
+        before, after = old.whole(dep_key), new.whole(dep_key)
+        assert before is not None and after is not None
+        drop, create = Drop(before), Create(after)
         reasons[id(drop)] = reasons[id(create)] = f"rebuilt in the rollback: depends on {key}"
         causes[id(drop)] = causes[id(create)] = cause
         rollback_only.update((id(drop), id(create)))

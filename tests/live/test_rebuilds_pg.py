@@ -1,6 +1,7 @@
 """Objects re-created around a column change, on the server: only what uses the column is dropped
-(the others keep their OID), and what comes back is whole: its comment, and a materialized view
-populated even when the dump it was read from says WITH NO DATA (as pg_dump always does)."""
+(the others keep their OID), and what comes back is whole: its comment, its owner and grants
+(read without --owners / --privileges), and a materialized view populated even when the dump it
+was read from says WITH NO DATA (as pg_dump always does)."""
 
 from __future__ import annotations
 
@@ -46,12 +47,26 @@ def _oids(db: str) -> dict[str, int]:
         return out
 
 
-def _forward(old_sql: str, new_sql: str) -> str:
+def _access(db: str) -> list[tuple[str, str, str]]:
+    """Owner and ACL of the re-created views that the fixture gives an owner and grants."""
+    with psycopg.connect(pgdb.url(db)) as conn:
+        rows = conn.execute(
+            "SELECT relname, pg_get_userbyid(relowner), coalesce(relacl::text, '') FROM pg_class"
+            " WHERE relname IN ('v_balance', 'mv_balance') ORDER BY relname"
+        ).fetchall()
+    return [(str(a), str(b), str(c)) for a, b, c in rows]
+
+
+def _script(old_sql: str, new_sql: str, *, rollback: bool = False) -> str:
     d = get("postgres")
     plan = plan_between(
         d.parse(old_sql, "old.sql", LoadOptions()), d.parse(new_sql, "new.sql", LoadOptions())
     )
-    return render_script(plan, d.STYLE)
+    return render_script(plan, d.STYLE, rollback=rollback)
+
+
+def _forward(old_sql: str, new_sql: str) -> str:
+    return _script(old_sql, new_sql)
 
 
 def test_only_dependents_of_the_changed_column_are_recreated(pg: None) -> None:
@@ -60,11 +75,16 @@ def test_only_dependents_of_the_changed_column_are_recreated(pg: None) -> None:
     new_sql = (CASE / "new.sql").read_text(encoding="utf-8")
     with pgdb.fresh_db("ddlc_rebuild") as db:
         pgdb.load(db, old_sql)
-        before = _oids(db)
+        before, access = _oids(db), _access(db)
+        assert [owner for _, owner, _ in access] == ["postgres", "ddlc_report_owner"]
+        assert all("ddlc_reader=r/" in acl for _, _, acl in access)
         pgdb.load(db, _forward(old_sql, new_sql), roles=False)
         after = _oids(db)
         recreated = {name for name in _OBJECTS if before[name] != after[name]}
         assert recreated == set(_OBJECTS) - KEPT
+        assert _access(db) == access
+        pgdb.load(db, _script(old_sql, new_sql, rollback=True), roles=False)
+        assert _access(db) == access
         with psycopg.connect(pgdb.url(db)) as conn:
             comment = conn.execute(
                 "SELECT obj_description('public.v_balance'::regclass, 'pg_class')"

@@ -1,6 +1,6 @@
 """The live MySQL round trip on MariaDB: load old and new into fresh databases, apply the forward
 script to old with the `mariadb` client, read it back with the live reader (equal to new, column
-order included), apply the rollback (equal to old again)."""
+order and definers included), apply the rollback (equal to old again)."""
 
 from __future__ import annotations
 
@@ -48,9 +48,10 @@ def scratch() -> Iterator[str]:
         mydb.client(None, f"DROP DATABASE IF EXISTS `{name}`;")
 
 
-def inspect(db: str) -> Schema:
-    """The live reader's model of `db`."""
-    return get("mysql").inspect(mysql_url.url(db), LoadOptions())
+def inspect(db: str, *, definers: bool = True) -> Schema:
+    """The live reader's model of `db`, by default with the definers (a view, routine, trigger or
+    event the scripts re-create must keep the definer it had; they are planned without --owners)."""
+    return get("mysql").inspect(mysql_url.url(db), LoadOptions(owners=definers))
 
 
 def describe(changes: tuple[Change, ...]) -> str:

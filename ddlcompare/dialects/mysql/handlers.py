@@ -1799,7 +1799,7 @@ def create_view(stmt: RawStatement, b: Builder) -> None:
     algorithm = (m.group(3) or "UNDEFINED").upper()
     security = (m.group(5) or "DEFINER").upper()
     owner = None
-    if b.options.owners and m.group(4):
+    if m.group(4):  # kept aside unless compared (Builder.finish)
         from ddlcompare.dialects.mysql.handlers_routines import definer_text
 
         owner = definer_text(m.group(4).split("=", 1)[1])

@@ -1,7 +1,7 @@
 """MySQL/MariaDB handlers for procedures, functions, triggers and events (headers from grammar.py).
 
 Bodies are compared as whitespace-normalised text: the server stores and prints them as written.
-DEFINER is kept (as `owner`) only when ownership is compared (--owners).
+DEFINER is kept as `owner`, compared only with --owners (else set aside by Builder.finish).
 """
 
 from __future__ import annotations
@@ -103,7 +103,7 @@ def definer_text(raw: str | Definer) -> str:
 
 
 def _owner(b: Builder, d: Definer | None) -> str | None:
-    return definer_text(d) if (b.options.owners and d is not None) else None
+    return definer_text(d) if d is not None else None  # kept aside unless compared (Builder.finish)
 
 
 _ORDER = re.compile(
@@ -303,7 +303,7 @@ def _alter_event(b: Builder, r: EventAlter) -> None:
         changes["comment"] = r.comment or None
     if r.body is not None:
         changes["body"] = r.body
-    if r.definer is not None and b.options.owners:
+    if r.definer is not None:
         changes["owner"] = definer_text(r.definer)
     if r.rename_to is not None:
         schema = b.schema_of(r.rename_to.schema)

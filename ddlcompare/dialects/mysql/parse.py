@@ -38,7 +38,17 @@ from ddlcompare.dialects.mysql.split import (
 from ddlcompare.dialects.mysql.types import Server, charset_of, server_from_text
 from ddlcompare.errors import DdlError, Warning, located
 from ddlcompare.limits import TooLarge, too_large
-from ddlcompare.model.base import Expr, ObjectKey, Option, Schema, SchemaObject, dependencies, with_options
+from ddlcompare.model.base import (
+    Expr,
+    ObjectKey,
+    Option,
+    OwnerAndGrants,
+    Schema,
+    SchemaObject,
+    dependencies,
+    evolve,
+    with_options,
+)
 from ddlcompare.model.objects import (
     Check,
     Column,
@@ -376,9 +386,18 @@ class Builder:
                 objects[obj.key] = obj
         for obj in self._ordered_triggers():
             objects[obj.key] = obj
+        # definers not compared (no --owners) are kept aside: a view, routine, trigger or event
+        # the plan re-creates must name its definer again (see Schema.access)
+        kept: dict[ObjectKey, OwnerAndGrants] = {}
+        if not self.options.owners:
+            for key, obj in objects.items():
+                if obj.owner is not None:
+                    kept[key] = OwnerAndGrants(owner=obj.owner)
+                    objects[key] = evolve(obj, owner=None)
         found = version_from_text(self.text)  # a mysqldump header names the server
         server = str(found) if found else ""
-        return Schema("mysql", dict(sorted(objects.items())), tuple(self.warnings), self.path, server=server)
+        ordered = dict(sorted(objects.items()))
+        return Schema("mysql", ordered, tuple(self.warnings), self.path, server=server, access=kept)
 
     def _ordered_triggers(self) -> list[Trigger]:
         groups: dict[tuple[str, str, str, tuple[str, ...]], list[tuple[float, Trigger]]] = {}

@@ -561,12 +561,29 @@ def _restate_fk_index(fk: ForeignKey, ctx: RenderContext) -> list[str]:
     return []
 
 
-def view_sql(v: View) -> str:
-    """CREATE OR REPLACE VIEW with its algorithm, security and check option."""
+def _definer(obj: SchemaObject, schema: Schema) -> str:
+    """` DEFINER=user@host` of a view, routine, trigger or event as `schema` (the side being
+    created) has it, compared (--owners) or not: CREATE OR REPLACE without it makes the migrating
+    user the definer, and an object with SQL SECURITY DEFINER then runs with that user's rights."""
+    owner = obj.owner
+    if owner is None:
+        kept = schema.access.get(obj.key)
+        owner = kept.owner if kept is not None else None
+    if owner is None or owner == "CURRENT_USER":
+        return ""
+    user, at, host = owner.rpartition("@")
+    return f" DEFINER={ident(user)}@{ident(host)}" if at else f" DEFINER={ident(owner)}"
+
+
+def view_sql(v: View, schema: Schema) -> str:
+    """CREATE OR REPLACE VIEW with its algorithm, definer, security and check option."""
     opt = v.option(ViewOptions)
     head = "CREATE OR REPLACE"
     if opt is not None:
-        head += f" ALGORITHM={opt.algorithm} SQL SECURITY {opt.security}"
+        head += f" ALGORITHM={opt.algorithm}"
+    head += _definer(v, schema)
+    if opt is not None:
+        head += f" SQL SECURITY {opt.security}"
     names = _view_column_list(v)
     cols = f" ({_cols(names)})" if names else ""
     sql = f"{head} VIEW {_q(v)}{cols} AS {_e(v.query).strip().rstrip(';')}"
@@ -607,15 +624,15 @@ def _output_names(tree: object) -> list[str]:
 
 @create.register
 def _(obj: View, ctx: RenderContext) -> list[St]:
-    return [St(view_sql(obj))]
+    return [St(view_sql(obj, ctx.new))]
 
 
-def _routine_sql(r: Routine) -> str:
+def _routine_sql(r: Routine, schema: Schema) -> str:
     is_proc = isinstance(r, Procedure)
     attrs = dict(r.attributes)
     kind = "PROCEDURE" if is_proc else "AGGREGATE FUNCTION" if attrs.get("aggregate") == "YES" else "FUNCTION"
     args = ", ".join((f"{a.mode} " if is_proc else "") + f"{ident(a.name)} {a.type}" for a in r.arguments)
-    sql = f"CREATE OR REPLACE {kind} {qualified(r.schema, r.base_name)}({args})"
+    sql = f"CREATE OR REPLACE{_definer(r, schema)} {kind} {qualified(r.schema, r.base_name)}({args})"
     if r.returns is not None and not is_proc:
         sql += f" RETURNS {r.returns}"
     chars = []
@@ -634,7 +651,7 @@ def _routine_sql(r: Routine) -> str:
 
 @create.register
 def _(obj: Routine, ctx: RenderContext) -> list[St]:
-    return [St(_routine_sql(obj))]
+    return [St(_routine_sql(obj, ctx.new))]
 
 
 def _trigger_sql(tr: Trigger, schema: Schema) -> str:
@@ -653,8 +670,8 @@ def _trigger_sql(tr: Trigger, schema: Schema) -> str:
             ):
                 order = f" FOLLOWS {ident(other.name)}"
     sql = (
-        f"CREATE OR REPLACE TRIGGER {_q(tr)} {tr.timing} {' OR '.join(tr.events)} ON {_table_of(tr)}"
-        f" FOR EACH ROW{order}\n{tr.action}"
+        f"CREATE OR REPLACE{_definer(tr, schema)} TRIGGER {_q(tr)} {tr.timing} {' OR '.join(tr.events)}"
+        f" ON {_table_of(tr)} FOR EACH ROW{order}\n{tr.action}"
     )
     return _delimited(sql)
 
@@ -664,7 +681,7 @@ def _(obj: Trigger, ctx: RenderContext) -> list[St]:
     return [St(_trigger_sql(obj, ctx.new))]
 
 
-def _event_sql(ev: Event) -> str:
+def _event_sql(ev: Event, schema: Schema) -> str:
     if ev.every is not None:
         sched = f"EVERY {ev.every}"
         if ev.starts:
@@ -675,7 +692,7 @@ def _event_sql(ev: Event) -> str:
         # AT is evaluated at creation and not compared: one in the past with NOT PRESERVE drops itself
         sched = f"AT {ev.at or 'CURRENT_TIMESTAMP + INTERVAL 1 DAY'}"
     sql = (
-        f"CREATE OR REPLACE EVENT {_q(ev)} ON SCHEDULE {sched}\n"
+        f"CREATE OR REPLACE{_definer(ev, schema)} EVENT {_q(ev)} ON SCHEDULE {sched}\n"
         f"  ON COMPLETION {'' if ev.preserve else 'NOT '}PRESERVE {ev.status}"
     )
     if ev.comment is not None:
@@ -685,7 +702,7 @@ def _event_sql(ev: Event) -> str:
 
 @create.register
 def _(obj: Event, ctx: RenderContext) -> list[St]:
-    return [St(_event_sql(obj))]
+    return [St(_event_sql(obj, ctx.new))]
 
 
 def _sequence_clauses(s: Seq) -> str:
@@ -1084,12 +1101,12 @@ def _(old: Index, new: Index, change: Alter, ctx: RenderContext) -> list[St]:
 
 @alter.register
 def _(old: View, new: View, change: Alter, ctx: RenderContext) -> list[St]:
-    return [St(view_sql(new))]
+    return [St(view_sql(new, ctx.new))]
 
 
 @alter.register
 def _(old: Routine, new: Routine, change: Alter, ctx: RenderContext) -> list[St]:
-    return [St(_routine_sql(new))]
+    return [St(_routine_sql(new, ctx.new))]
 
 
 @alter.register
@@ -1101,7 +1118,7 @@ def _(old: Trigger, new: Trigger, change: Alter, ctx: RenderContext) -> list[St]
 
 @alter.register
 def _(old: Event, new: Event, change: Alter, ctx: RenderContext) -> list[St]:
-    return [St(_event_sql(new))]
+    return [St(_event_sql(new, ctx.new))]
 
 
 @alter.register

@@ -29,7 +29,7 @@ from ddlcompare.dialects.postgres.scope import BuilderScope, StaticScope, static
 from ddlcompare.dialects.postgres.types import type_name
 from ddlcompare.errors import TOO_DEEP, DdlError, Warning, located
 from ddlcompare.limits import TooLarge, too_large
-from ddlcompare.model.base import Expr, ObjectKey, Schema, SchemaObject, evolve
+from ddlcompare.model.base import Expr, Grant, ObjectKey, OwnerAndGrants, Schema, SchemaObject, evolve
 from ddlcompare.model.objects import Column, Opaque, Table
 from ddlcompare.plan.hazards import version_from_text
 from ddlcompare.source import LineCursor, SourcePos
@@ -212,6 +212,12 @@ def def_elems(items: list[Node] | None) -> dict[str, Any]:
     return out
 
 
+# Replay indexes (see replay.py) of the tracked containers (the order of Builder._tracked: dicts,
+# then sets) and of the other recorded reads and writes
+_LAST_DICT, _LAST_SET = 5, 7
+_CHILDREN, _ROUTINES, _INHERITANCE, _FINISHER, _WARNING = 8, 9, 10, 11, 12
+
+
 class Builder:
     """Mutable state while a file's statements are applied; `finish()` freezes it into a Schema."""
 
@@ -244,12 +250,14 @@ class Builder:
         self.pos: SourcePos | None = None
         self.offset = 0
         self.sql = ""
-        self.routine_names: set[tuple[str, str]] = TrackedSet(5)  # (schema, name) of user routines
+        self.routine_names: set[tuple[str, str]] = TrackedSet(6)  # (schema, name) of user routines
         self.routine_index: dict[tuple[str, str], set[ObjectKey]] = {}  # overloads by (schema, name)
-        self.index_concurrently: set[ObjectKey] = TrackedSet(6)
+        self.index_concurrently: set[ObjectKey] = TrackedSet(7)
         self.view_outputs: dict[tuple[str, str], list[str]] = TrackedDict(4)  # output column names of views
         # identity sequences: (schema, sequence) -> (table, column); they are part of the column
         self.identity_sequences: dict[tuple[str, str], tuple[str, str]] = TrackedDict(3)
+        # owners and grants read but not compared (no --owners / --privileges): see Schema.access
+        self.access: dict[ObjectKey, OwnerAndGrants] = TrackedDict(5)
         # work left for finish(): (function, arguments) called with the builder when the file is read
         self.finishers: list[tuple[Callable[..., None], tuple[Any, ...]]] = []
         self._tracked: tuple[Any, ...] = (
@@ -258,6 +266,7 @@ class Builder:
             self.constraint_names,
             self.identity_sequences,
             self.view_outputs,
+            self.access,
             self.routine_names,
             self.index_concurrently,
         )
@@ -272,30 +281,30 @@ class Builder:
     @property
     def has_inheritance(self) -> bool:
         if self.rec is not None:
-            self.rec.read(9, None, self._has_inheritance)
+            self.rec.read(_INHERITANCE, None, self._has_inheritance)
         return self._has_inheritance
 
     @has_inheritance.setter
     def has_inheritance(self, value: bool) -> None:
         if self.rec is not None:
-            self.rec.write(9, None, value)
+            self.rec.write(_INHERITANCE, None, value)
         self._has_inheritance = value
 
     def _child_add(self, parent: tuple[str, str], key: ObjectKey) -> None:
         if self.rec is not None:
-            self.rec.write(7, (True, parent), key, target=parent)
+            self.rec.write(_CHILDREN, (True, parent), key, target=parent)
         self.children.setdefault(parent, {})[key] = None
 
     def _child_del(self, parent: tuple[str, str], key: ObjectKey) -> None:
         if self.rec is not None:
-            self.rec.write(7, (False, parent), key, target=parent)
+            self.rec.write(_CHILDREN, (False, parent), key, target=parent)
         self.children.get(parent, {}).pop(key, None)
 
     def add_routine(self, schema: str, name: str, key: ObjectKey) -> None:
         """Register a function/procedure so that calls of `schema.name` resolve to its overloads."""
         self.routine_names.add((schema, name))
         if self.rec is not None:
-            self.rec.write(8, (schema, name), key)
+            self.rec.write(_ROUTINES, (schema, name), key)
         self.routine_index.setdefault((schema, name), set()).add(key)
 
     # Schemas that hold an extension share the routine-name set (as (schema, "")) so that reads of
@@ -312,13 +321,13 @@ class Builder:
         """Keys of the overloads of `schema.name`."""
         found = frozenset(self.routine_index.get((schema, name), ()))
         if self.rec is not None:
-            self.rec.read(8, (schema, name), found)
+            self.rec.read(_ROUTINES, (schema, name), found)
         return found
 
     def finish_later(self, fn: Callable[..., None], *args: Any) -> None:
         """Call fn(builder, *args) once the whole file is read."""
         if self.rec is not None:
-            self.rec.writes.append((10, None, (fn, args)))
+            self.rec.writes.append((_FINISHER, None, (fn, args)))
         self.finishers.append((fn, args))
 
     def _replay(self, entry: Entry) -> bool:
@@ -326,17 +335,17 @@ class Builder:
         reads, writes, old_pos = entry
         tracked = self._tracked
         for idx, key, val in reads:
-            if idx <= 4:
+            if idx <= _LAST_DICT:
                 cur = dict.get(tracked[idx], key, MISSING)
                 if cur is not val and (cur is MISSING or val is MISSING or cur != val):
                     return False
-            elif idx <= 6:
+            elif idx <= _LAST_SET:
                 if set.__contains__(tracked[idx], key) != val:
                     return False
-            elif idx == 7:
+            elif idx == _CHILDREN:
                 if tuple(self.children.get(key, ())) != val:
                     return False
-            elif idx == 8:
+            elif idx == _ROUTINES:
                 if frozenset(self.routine_index.get(key, ())) != val:
                     return False
             elif self._has_inheritance != val:
@@ -366,24 +375,24 @@ class Builder:
                     if where != moved.get(vp, vp):
                         val = evolve(val, pos=where)
                 dict.__setitem__(tracked[0], key, val)
-            elif idx <= 4:
+            elif idx <= _LAST_DICT:
                 if val is MISSING:
                     dict.pop(tracked[idx], key, None)
                 else:
                     dict.__setitem__(tracked[idx], key, val)
-            elif idx <= 6:
+            elif idx <= _LAST_SET:
                 set.add(tracked[idx], key)
-            elif idx == 7:
+            elif idx == _CHILDREN:
                 add, parent = key
                 if add:
                     self.children.setdefault(parent, {})[val] = None
                 else:
                     self.children.get(parent, {}).pop(val, None)
-            elif idx == 8:
+            elif idx == _ROUTINES:
                 self.routine_index.setdefault(key, set()).add(val)
-            elif idx == 9:
+            elif idx == _INHERITANCE:
                 self._has_inheritance = val
-            elif idx == 10:
+            elif idx == _FINISHER:
                 self.finishers.append(val)
             else:
                 self.warnings.append(Warning(val, pos))
@@ -405,7 +414,7 @@ class Builder:
 
     def warn(self, message: str) -> None:
         if self.rec is not None:
-            self.rec.writes.append((11, None, message))
+            self.rec.writes.append((_WARNING, None, message))
         self.warnings.append(Warning(message, self.pos))
 
     def unsupported(self, kind: str, name: str, what: str) -> None:
@@ -479,6 +488,8 @@ class Builder:
 
     def remove(self, key: ObjectKey) -> None:
         obj = self.objects.pop(key)
+        if key in self.access:
+            del self.access[key]
         if self.relations.get((obj.schema, obj.name)) == key:
             del self.relations[(obj.schema, obj.name)]
         if key.parent:
@@ -510,6 +521,32 @@ class Builder:
         self.objects[obj.key] = new
         return new
 
+    # Owners and grants are always read; they sit on the objects only when compared (--owners,
+    # --privileges), else aside in `access`, to restore objects a plan re-creates.
+    def owner_of(self, obj: SchemaObject) -> str | None:
+        if self.options.owners:
+            return obj.owner
+        kept = self.access.get(obj.key)
+        return kept.owner if kept is not None else None
+
+    def grants_of(self, obj: SchemaObject) -> tuple[Grant, ...]:
+        if self.options.privileges:
+            return obj.grants
+        kept = self.access.get(obj.key)
+        return kept.grants if kept is not None else ()
+
+    def set_owner(self, obj: SchemaObject, owner: str) -> None:
+        if self.options.owners:
+            self.update(obj, owner=owner)
+        else:
+            self.access[obj.key] = evolve(self.access.get(obj.key) or OwnerAndGrants(), owner=owner)
+
+    def set_grants(self, obj: SchemaObject, grants: tuple[Grant, ...]) -> None:
+        if self.options.privileges:
+            self.update(obj, grants=grants)
+        else:
+            self.access[obj.key] = evolve(self.access.get(obj.key) or OwnerAndGrants(), grants=grants)
+
     def update_column(self, table: Table, column: str, /, **changes: Any) -> Table:
         """Replace one column of `table` with a copy carrying `changes`."""
         cols = list(table.columns)
@@ -529,7 +566,7 @@ class Builder:
         """Objects owned by relation schema.table (indexes, constraints, triggers, ...)."""
         keys = tuple(self.children.get((schema, table), ()))
         if self.rec is not None:
-            self.rec.read(7, (schema, table), keys)
+            self.rec.read(_CHILDREN, (schema, table), keys)
         return [self.objects[k] for k in keys]
 
     # ---- expressions --------------------------------------------------------------------
@@ -697,7 +734,9 @@ class Builder:
         objects = dict(sorted(self.objects.items()))
         found = version_from_text(self.text)  # a pg_dump header names the server
         server = str(found) if found else ""
-        return Schema("postgres", objects, tuple(self.warnings), self.path, moved=self.moved, server=server)
+        kept = {k: v for k, v in dict.items(self.access) if k in objects}
+        warnings = tuple(self.warnings)
+        return Schema("postgres", objects, warnings, self.path, moved=self.moved, access=kept, server=server)
 
 
 def _blank(m: re.Match[str]) -> str:

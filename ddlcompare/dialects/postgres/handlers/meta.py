@@ -19,7 +19,7 @@ from ddlcompare.dialects.postgres.parse import (
     strings,
 )
 from ddlcompare.dialects.postgres.types import type_name
-from ddlcompare.model.base import Expr, Grant, ObjectKey, SchemaObject, dependencies, replace_option
+from ddlcompare.model.base import Expr, Grant, ObjectKey, dependencies, replace_option
 from ddlcompare.model.objects import Table, TableChild
 
 # ---- session ----------------------------------------------------------------------------------
@@ -294,12 +294,10 @@ def comment(n: Node, b: Builder) -> None:
 
 @handles("AlterOwnerStmt")
 def alter_owner(n: Node, b: Builder) -> None:
-    if not b.options.owners:
-        return
     key = object_key(b, n["objectType"], n["object"])
     target = b.objects.get(key) if key else None
     if target is not None:
-        b.update(target, owner=role_name(n["newowner"]))
+        b.set_owner(target, role_name(n["newowner"]))
 
 
 _ALL = {
@@ -319,11 +317,10 @@ _ALL = {
 
 @handles("GrantStmt")
 def grant(n: Node, b: Builder) -> None:
-    if not b.options.privileges:
-        return
     objtype = n["objtype"].removeprefix("OBJECT_")
     if n.get("targtype") != "ACL_TARGET_OBJECT":
-        b.unsupported("GrantStmt", "ALL IN SCHEMA", "GRANT ... ON ALL ... IN SCHEMA")
+        if b.options.privileges:
+            b.unsupported("GrantStmt", "ALL IN SCHEMA", "GRANT ... ON ALL ... IN SCHEMA")
         return
     grantees = [role_name(r) for r in n.get("grantees", ())]
     privs: list[tuple[str, tuple[str, ...]]] = []
@@ -338,8 +335,9 @@ def grant(n: Node, b: Builder) -> None:
         target = b.objects.get(key) if key else None
         if target is None:
             continue
-        grants = set(target.grants)
-        for role in grants_roles(grantees, target):
+        grants = set(b.grants_of(target))
+        owner = b.owner_of(target)
+        for role in (g for g in grantees if g != owner):  # an owner's own privileges are implied
             for priv, cols in privs:
                 expanded = _ALL.get(kind, (priv,)) if priv == "ALL" else (priv,)
                 for pv in expanded:
@@ -352,12 +350,7 @@ def grant(n: Node, b: Builder) -> None:
                             for x in grants
                             if not (x.grantee == role and x.privilege == pv and x.columns == cols)
                         }
-        b.update(target, grants=tuple(sorted(grants, key=str)))
-
-
-def grants_roles(grantees: list[str], target: SchemaObject) -> list[str]:
-    """Grantees other than the owner (an owner's own privileges are implied)."""
-    return [g for g in grantees if g != target.owner]
+        b.set_grants(target, tuple(sorted(grants, key=str)))
 
 
 @handles("AlterDefaultPrivilegesStmt")

@@ -1403,8 +1403,7 @@ def _at_identity(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) -> Non
 
 
 def _at_owner(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) -> None:
-    if b.options.owners:
-        b.update(rel, owner=role_name(cmd["newowner"]))
+    b.set_owner(rel, role_name(cmd["newowner"]))
 
 
 def role_name(spec: Node) -> str:

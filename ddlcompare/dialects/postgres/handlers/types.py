@@ -43,8 +43,10 @@ def create_schema(n: Node, b: Builder) -> None:
     key = ObjectKey("schema", "", name)
     # `public` exists in every database: creating it again is what old pg_dump versions wrote
     if name != "public" and not (n.get("if_not_exists") and key in b.objects):
-        owner = role_name(n["authrole"]) if n.get("authrole") and b.options.owners else None
-        b.put(Namespace(schema="", name=name, owner=owner, pos=b.pos))
+        namespace = Namespace(schema="", name=name, pos=b.pos)
+        b.put(namespace)
+        if n.get("authrole"):
+            b.set_owner(namespace, role_name(n["authrole"]))
     elts = n.get("schemaElts")
     if elts:
         saved = b.search_path
