@@ -15,7 +15,7 @@ from ddlcompare.diff.compare import diff, leave_out_unseen
 from ddlcompare.errors import DdlError
 from ddlcompare.model.base import Schema
 from ddlcompare.plan.hazards import OLDEST, TargetVersion, parse_target
-from ddlcompare.plan.plan import Plan, make_plan
+from ddlcompare.plan.plan import Plan, PlanOptions, make_plan
 from ddlcompare.source import printable
 from ddlcompare.sources import Source, open_source
 
@@ -23,6 +23,7 @@ __all__ = [
     "DdlError",
     "LoadOptions",
     "Plan",
+    "PlanOptions",
     "Schema",
     "compare",
     "load",
@@ -112,13 +113,16 @@ def target_of(old: Schema, new: Schema, target: TargetVersion | None = None) -> 
     return OLDEST["postgres" if new.dialect == "postgres" else "mysql"]
 
 
-def plan_between(old: Schema, new: Schema, target: TargetVersion | None = None) -> Plan:
+def plan_between(
+    old: Schema, new: Schema, target: TargetVersion | None = None, options: PlanOptions | None = None
+) -> Plan:
     """Diff two schemas of one dialect and plan the migration; hazards are judged for `target`
-    (see `target_of`)."""
+    (see `target_of`), the statements written as `options` say."""
     d = dialects.get(new.dialect)
     old, new = leave_out_unseen([old, new])
     changes = diff(old, new, column_order=d.COLUMN_ORDER)
-    return d.combine(make_plan(old, new, changes, d, d.render, target_of(old, new, target)))
+    plan = make_plan(old, new, changes, d, d.render, target_of(old, new, target), options or PlanOptions())
+    return d.combine(plan)
 
 
 def compare(
@@ -127,9 +131,10 @@ def compare(
     dialect: str | None = None,
     options: LoadOptions | None = None,
     target: TargetVersion | None = None,
+    plan_options: PlanOptions | None = None,
 ) -> Plan:
     """Load both sides and plan the migration from `old` to `new`."""
     srcs = [open_source(old), open_source(new)]
     d = resolve_dialect(srcs, dialect)
     old_schema, new_schema = load_sources(srcs, d, options)
-    return plan_between(old_schema, new_schema, target=target)
+    return plan_between(old_schema, new_schema, target=target, options=plan_options)

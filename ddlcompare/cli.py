@@ -16,7 +16,16 @@ from typing import Annotated, NoReturn, Protocol
 
 import typer
 
-from ddlcompare import __version__, dburl, dialects, load_source, load_sources, plan_between, resolve_dialect
+from ddlcompare import (
+    PlanOptions,
+    __version__,
+    dburl,
+    dialects,
+    load_source,
+    load_sources,
+    plan_between,
+    resolve_dialect,
+)
 from ddlcompare.dialects import LoadOptions
 from ddlcompare.errors import DdlError, InternalError, located
 from ddlcompare.output.dot import render_dot
@@ -40,6 +49,8 @@ class Format(StrEnum):
     dot = "dot"
     validation = "validation"
 
+
+_PLAN_DEFAULTS = PlanOptions()
 
 _SKIP_HELP = (
     "live sources: leave out (with a warning) what the account cannot see, on both sides, "
@@ -118,6 +129,27 @@ def compare_cmd(
         float,
         typer.Option("--check-timeout", min=0.001, help="statement timeout of each data check, in seconds"),
     ] = 60.0,
+    online: Annotated[
+        bool,
+        typer.Option(
+            "--online",
+            help="write the migration for a database serving traffic: as few locks, scans and rewrites "
+            "as the server allows",
+        ),
+    ] = False,
+    lock_timeout: Annotated[
+        str,
+        typer.Option(
+            "--lock-timeout", help="PostgreSQL --online: SET LOCAL lock_timeout of each transaction"
+        ),
+    ] = _PLAN_DEFAULTS.lock_timeout,
+    statement_timeout: Annotated[
+        str,
+        typer.Option(
+            "--statement-timeout",
+            help="PostgreSQL --online: SET LOCAL statement_timeout of each transaction (0: none)",
+        ),
+    ] = _PLAN_DEFAULTS.statement_timeout,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no summary on stderr")] = False,
     skip_unreadable: Annotated[bool, typer.Option("--skip-unreadable", help=_SKIP_HELP)] = False,
     version: Annotated[
@@ -145,7 +177,8 @@ def compare_cmd(
     if not quiet:
         for w in (*schemas[0].warnings, *schemas[1].warnings):
             typer.echo(str(w), err=True)
-    plan = plan_between(schemas[0], schemas[1], target=target)
+    plan_options = PlanOptions(online=online, lock_timeout=lock_timeout, statement_timeout=statement_timeout)
+    plan = plan_between(schemas[0], schemas[1], target=target, options=plan_options)
 
     # each output is rendered when it is written and dropped after (for a 20 MB schema each costs
     # 100 MB, and most runs write one)

@@ -37,6 +37,15 @@ class Statement:
 
 
 @dataclass(frozen=True, slots=True)
+class PlanOptions:
+    """How the scripts apply the changes (not which changes): chosen on the command line."""
+
+    online: bool = False  # --online: as few locks, scans and rewrites as the server allows
+    lock_timeout: str = "5s"  # PostgreSQL --online: a lock not granted by then fails the statement
+    statement_timeout: str = "0"  # PostgreSQL --online: 0 = none (validations may take long)
+
+
+@dataclass(frozen=True, slots=True)
 class RenderContext:
     """What a renderer may need beyond the change itself."""
 
@@ -46,6 +55,7 @@ class RenderContext:
     target: TargetVersion | None = None  # the server the script is for (hazards depend on it)
     recreated: frozenset[ObjectKey] = frozenset()  # dropped and created again by the plan (empty again)
     rollback: bool = False  # rendering the rollback: what it re-creates comes back without its data
+    options: PlanOptions = PlanOptions()
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +113,7 @@ class Plan:
     steps: tuple[Step, ...]
     notes: tuple[str, ...] = field(default=())
     target: TargetVersion | None = None  # the server version hazards were judged for
+    options: PlanOptions = PlanOptions()
 
 
 class Hooks(Protocol):
@@ -145,17 +156,19 @@ def make_plan(
     hooks: Hooks,
     render: Render,
     target: TargetVersion | None = None,
+    options: PlanOptions = PlanOptions(),
 ) -> Plan:
-    """Expand, order and render `changes` (from `diff(old, new)`); hazards are judged for `target`."""
+    """Expand, order and render `changes` (from `diff(old, new)`); hazards are judged for `target`,
+    the statements written as `options` say."""
     expanded, reasons, causes, rollback_only = _expand(old, new, changes, hooks)
     ordered, preds, implied_by = _order(old, new, expanded, hooks, causes)
     implicit = frozenset(key_of(ordered[i]) for i in implied_by)
     dropped = {key_of(ch) for ch in ordered if isinstance(ch, Drop)}
     recreated = frozenset(key_of(ch) for ch in ordered if isinstance(ch, Create) and key_of(ch) in dropped)
-    fwd_ctx = RenderContext(old, new, implicit, target, recreated)
+    fwd_ctx = RenderContext(old, new, implicit, target, recreated, options=options)
     # The rollback applies the reversed plan from `new` back to `old`: creates it re-does are the
     # forward's implicit drops, so nothing is implicit there.
-    back_ctx = RenderContext(new, old, frozenset(), target, recreated, rollback=True)
+    back_ctx = RenderContext(new, old, frozenset(), target, recreated, rollback=True, options=options)
     rebuilt_around = _rebuilt_around(ordered, causes, rollback_only)
     steps = []
     for i, change in enumerate(ordered):
@@ -180,7 +193,7 @@ def make_plan(
                 _held(change, forward, render, fwd_ctx, back_ctx, hooks),
             )
         )
-    return Plan(new.dialect, old, new, tuple(changes), tuple(steps), target=target)
+    return Plan(new.dialect, old, new, tuple(changes), tuple(steps), target=target, options=options)
 
 
 def _held(
