@@ -80,6 +80,7 @@ class _Verdict:
     algorithm: Algorithm = Algorithm.INSTANT
     hazards: list[Hazard] = field(default_factory=list)
     why: str = ""
+    rebuilds: bool = False  # INPLACE by rebuilding the table (not only building or dropping an index)
 
     def need(self, algorithm: Algorithm, why: str) -> None:
         if algorithm > self.algorithm:
@@ -176,25 +177,39 @@ def hazards(st: Statement, change: Change, ctx: RenderContext) -> tuple[Hazard, 
         out.append(Hazard(H.BREAKS_CLIENTS, f"drops {obj.key.kind} {obj.display}, which clients may use"))
     elif re.match(r"^(?:RENAME TABLE|ALTER TABLE \S+ RENAME (?:TO|AS) )", st.sql):
         out.append(Hazard(H.BREAKS_CLIENTS, "renames a table that queries may use"))
+    return _finish(st, out + _clause_hazards(st, ctx))
+
+
+def statement_hazards(st: Statement, ctx: RenderContext) -> tuple[Hazard, ...]:
+    """The hazards of an ALTER TABLE statement from its clauses alone (what `hazards` gives it
+    whatever change it was rendered for): for statements cut out of another one (--online)."""
+    return _finish(st, _clause_hazards(st, ctx))
+
+
+def _clause_hazards(st: Statement, ctx: RenderContext) -> list[Hazard]:
+    """What the clauses of an ALTER TABLE do to its table, when the table holds rows."""
+    out: list[Hazard] = []
     found = alter_clauses(st)
     key = table_key(found[0]) if found else None
-    if found is not None and key is not None and _holds_rows(key, ctx):
-        algorithm = Algorithm.INSTANT
+    if found is not None and key is not None and holds_rows(key, ctx):
         for clause in found[1]:
-            v = _judge(clause, key, ctx)
-            out += v.hazards
-            algorithm = max(algorithm, v.algorithm)
+            out += _judge(clause, key, ctx).hazards
             added = _ADD_COLUMN.match(clause) if ctx.rollback else None
             if added is not None:
                 what = f"{key.name}.{added.group(1)}"
                 out.append(Hazard(H.IRREVERSIBLE, f"re-adds {what} empty: the dropped data is lost"))
+    return out
+
+
+def _finish(st: Statement, out: list[Hazard]) -> tuple[Hazard, ...]:
+    """`out` with the data loss of a destructive statement, without repeats."""
     if st.destructive and all(h.code != H.DATA_LOSS for h in out):
         out.append(Hazard(H.DATA_LOSS, st.note or "loses data"))
         out.append(Hazard(H.IRREVERSIBLE, "the rollback cannot bring back what this loses"))
     return DROPPED_TABLE if out == list(DROPPED_TABLE) else tuple(dict.fromkeys(out))
 
 
-def _holds_rows(key: ObjectKey, ctx: RenderContext) -> bool:
+def holds_rows(key: ObjectKey, ctx: RenderContext) -> bool:
     """The table exists before the migration and keeps its rows (not created or re-created by it)."""
     return isinstance(ctx.old.get(key), Table) and key not in ctx.recreated and key in ctx.new.objects
 
@@ -223,7 +238,25 @@ def _judge(clause: str, key: ObjectKey, ctx: RenderContext) -> _Verdict:
     if v.algorithm == Algorithm.COPY:
         v.add(H.TABLE_REWRITE, f"copies {name} row by row (ALGORITHM=COPY: {v.why})")
         v.add(H.BLOCKS_WRITES, f"writes to {name} wait while it is copied", "SHARED")
+    elif v.rebuilds and (kind := _shared_rebuild(key, ctx)):
+        # InnoDB rebuilds such a table in place only under LOCK=SHARED (measured on MariaDB 10.11:
+        # "Fulltext index creation requires a lock", "Do not support online operation on table
+        # with GIS index")
+        v.add(H.BLOCKS_WRITES, f"writes to {name} wait while it is rebuilt ({kind} index)", "SHARED")
     return v
+
+
+def _shared_rebuild(key: ObjectKey, ctx: RenderContext) -> str:
+    """FULLTEXT or SPATIAL when the table has such an index before or after the migration ("" when
+    it has neither): rebuilding it in place then needs LOCK=SHARED."""
+    from ddlcompare.dialects.mysql.objects import IndexKind
+
+    for schema in (ctx.old, ctx.new):
+        for ix in schema.children().get((key.schema, key.name), []):
+            kind = ix.option(IndexKind) if isinstance(ix, Index) else None
+            if kind is not None and kind.kind.upper() in ("FULLTEXT", "SPATIAL"):
+                return kind.kind.upper()
+    return ""
 
 
 def _engine(t: Table) -> str:
@@ -257,6 +290,11 @@ class _Clause:
     def need(self, algorithm: Algorithm, why: str) -> None:
         self.v.need(algorithm, why)
 
+    def rebuild(self, why: str) -> None:
+        """INPLACE, rebuilding the table."""
+        self.need(Algorithm.INPLACE, why)
+        self.v.rebuilds = True
+
     def meta(self, why: str) -> None:
         """A change of the data dictionary only."""
         if not self.r.metadata:
@@ -280,14 +318,14 @@ class _Clause:
         elif m := _ADD_KEY.match(c):
             self.add_key((m.group(1) or "").strip(), _unq(m.group(2)))
         elif _ADD_PK.match(c):
-            self.need(Algorithm.INPLACE, "a new primary key rebuilds the table")
+            self.rebuild("a new primary key rebuilds the table")
             self.v.add(H.MAY_FAIL_ON_DATA, f"fails if rows of {self.name} repeat or lack the new primary key")
             self.v.add(H.VALIDATION_SCAN, f"reads every row of {self.name} to build the primary key")
         elif c == "DROP PRIMARY KEY":
             if self._pk_renamed():
                 self.meta("the primary key becomes a UNIQUE key of the same columns")
             elif _pk(self.ctx.new, self.new) is not None or self._new_clustering_key():
-                self.need(Algorithm.INPLACE, "the primary key is replaced: the table is rebuilt")
+                self.rebuild("the primary key is replaced: the table is rebuilt")
             else:
                 self.need(Algorithm.COPY, "a primary key dropped without a new one")
         elif m := _DROP_INDEX.match(c):
@@ -318,7 +356,7 @@ class _Clause:
         elif c in ("ADD SYSTEM VERSIONING",):
             self.need(Algorithm.COPY, "ADD SYSTEM VERSIONING")
         elif c == "DROP SYSTEM VERSIONING":
-            self.need(Algorithm.INPLACE, "DROP SYSTEM VERSIONING rebuilds the table")
+            self.rebuild("DROP SYSTEM VERSIONING rebuilds the table")
         elif c.startswith(("ADD PARTITION", "DROP PARTITION", "TRUNCATE PARTITION")):
             # RANGE/LIST partitions come or go without touching the others' rows
             self.need(Algorithm.INPLACE, "partition maintenance")
@@ -385,7 +423,9 @@ class _Clause:
                 H.MAY_FAIL_ON_DATA, f"fails if {self.name} has rows: {name} is NOT NULL without default"
             )
         if col.option(AutoIncrement) is not None:
-            self.need(Algorithm.INPLACE, f"the AUTO_INCREMENT column {name} is filled by a rebuild")
+            self.rebuild(f"the AUTO_INCREMENT column {name} is filled by a rebuild")
+            # "Adding an auto-increment column requires a lock. Try LOCK=SHARED" (MariaDB 10.11)
+            self.v.add(H.BLOCKS_WRITES, f"writes to {self.name} wait while {name} is filled", "SHARED")
             return
         last = self._at_end(name)
         if col.generated is not None:
@@ -399,9 +439,9 @@ class _Clause:
             return
         blocked = self._rebuild_blocks_instant()
         if blocked:
-            self.need(Algorithm.INPLACE, blocked)
+            self.rebuild(blocked)
         elif not (self.r.add_anywhere or (self.r.add_last and last)):
-            self.need(Algorithm.INPLACE, f"ADD COLUMN {name} {'at the end' if last else 'in the middle'}")
+            self.rebuild(f"ADD COLUMN {name} {'at the end' if last else 'in the middle'}")
 
     def _at_end(self, name: str) -> bool:
         """No column of the old table comes after `name` in the new one."""
@@ -422,9 +462,9 @@ class _Clause:
                 self.need(Algorithm.COPY, _VIRTUAL_ALONE)
             self.meta(f"the VIRTUAL column {name}")
         elif blocked := self._rebuild_blocks_instant():
-            self.need(Algorithm.INPLACE, blocked)
+            self.rebuild(blocked)
         elif not self.r.drop:
-            self.need(Algorithm.INPLACE, f"DROP COLUMN {name}")
+            self.rebuild(f"DROP COLUMN {name}")
 
     def modify(self, old_name: str, new_name: str, rest: str, moved: bool | None) -> None:
         a, b = self._old_col(old_name), _col(self.new, new_name)
@@ -453,7 +493,7 @@ class _Clause:
         elif moved:
             blocked = self._rebuild_blocks_instant()
             if blocked or not self.r.reorder:
-                self.need(Algorithm.INPLACE, blocked or f"moves column {new_name}")
+                self.rebuild(blocked or f"moves column {new_name}")
         self.column_change(a, b, new_name)
         self.storage = bool(moved) or self.storage_change(a, b)
 
@@ -542,7 +582,7 @@ class _Clause:
         if a.nullable and not b.nullable and (implicit or (b.default and not _constant(b.default.canonical))):
             self.need(Algorithm.COPY, f"{name} becomes NOT NULL with a non-constant default")
         if a.nullable != b.nullable:
-            self.need(Algorithm.INPLACE, f"{name} becomes {'NULL' if b.nullable else 'NOT NULL'}: a rebuild")
+            self.rebuild(f"{name} becomes {'NULL' if b.nullable else 'NOT NULL'}: a rebuild")
             if not b.nullable:
                 self.v.add(H.MAY_FAIL_ON_DATA, f"fails if {self.name}.{name} holds a NULL (strict mode)")
         self.type_change(a, b, name)
@@ -711,14 +751,14 @@ class _Clause:
     def option(self, key: str, value: str) -> None:
         if key == "ENGINE":
             if value.lower() == _engine(self.old).lower():
-                self.need(Algorithm.INPLACE, "ENGINE rebuilds the table")
+                self.rebuild("ENGINE rebuilds the table")
             else:
                 self.need(Algorithm.COPY, f"ENGINE={value} moves the rows to another engine")
         elif key in _META_OPTIONS:
             self.storage = not (key == "COMMENT" or key.startswith("STATS_"))
             self.meta(f"{key}=")
         else:  # ROW_FORMAT, KEY_BLOCK_SIZE, PAGE_COMPRESSED, ...: the table is rebuilt in place
-            self.need(Algorithm.INPLACE, f"{key}= rebuilds the table")
+            self.rebuild(f"{key}= rebuilds the table")
 
 
 def _lower_parts(ix: Index) -> tuple[object, ...]:
@@ -776,7 +816,17 @@ def _widening_set(a: Column, b: Column) -> bool:
     return ca in ("utf8mb3", "utf8") and cb == "utf8mb4"
 
 
-__all__ = ["Algorithm", "alter_clauses", "clause_algorithm", "hazards", "rules", "statement_algorithm"]
+__all__ = [
+    "Algorithm",
+    "alter_clauses",
+    "clause_algorithm",
+    "hazards",
+    "holds_rows",
+    "rules",
+    "statement_algorithm",
+    "statement_hazards",
+    "table_key",
+]
 
 
 def _pk(schema: Schema, t: Table) -> PrimaryKey | None:
