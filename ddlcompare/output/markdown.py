@@ -76,5 +76,17 @@ def _change(r: Reviewed) -> list[str]:
             lines.append(f"-- {', '.join(h.code.value for h in st.hazards)}")
             lines.append(st.sql)
         lines.append("```")
+    # --online: a dialect may attach the command lines of online schema-change tools to a statement
+    # that copies its table (MySQL: gh-ost, pt-online-schema-change)
+    tools = [cmd for st in carrying for cmd in getattr(st, "online_tools", ())]
+    if tools:
+        lines += ["", _TOOLS, "", "```sh", *tools, "```"]
     lines.append("")
     return lines
+
+
+_TOOLS = (
+    "Online alternatives to the copies above, for tools you run yourself (ddlcompare runs neither; "
+    "`$DB` is the database the script runs in). gh-ost refuses tables with foreign keys or triggers, "
+    "and both tools need a PRIMARY KEY or UNIQUE key that both sides share:"
+)

@@ -103,10 +103,12 @@ class MysqlDialect:
         return None
 
     def combine(self, plan: Plan) -> Plan:
-        """One ALTER TABLE per table (one table rebuild instead of many)."""
+        """One ALTER TABLE per table (one table rebuild instead of many); with --online, cut by the
+        ALGORITHM each part needs, which it states."""
+        from ddlcompare.dialects.mysql.online import online
         from ddlcompare.dialects.mysql.render import combine
 
-        combined: Plan = combine(plan)
+        combined: Plan = online(combine(plan))
         return combined
 
     def validate(self, plan: Plan, held: Sequence[int] = ()) -> Validation:

@@ -65,6 +65,8 @@ class TableAlter(Statement):
 
     table: str = ""  # the rendered table name
     clauses: tuple[str, ...] = ()
+    # --online, a COPY rebuild: the gh-ost and pt-online-schema-change command lines doing it instead
+    online_tools: tuple[str, ...] = ()
 
 
 def ident(name: str) -> str:
