@@ -711,7 +711,26 @@ class _Clause:
         news = {k.name.lower(): k for k in after if isinstance(k, Index)}
         this = (olds if dropped else news).get(name.lower())
         others = [k for n, k in (news if dropped else olds).items() if n not in (olds if dropped else news)]
-        return this is not None and any(_lower_parts(k) == _lower_parts(this) for k in others)
+        if this is None:
+            return False
+        gone = [this] if dropped else [k for k in others if _lower_parts(k) == _lower_parts(this)]
+        if any(self._fk_generated(k, kids) for k in gone):
+            return False
+        return any(_lower_parts(k) == _lower_parts(this) for k in others)
+
+    @staticmethod
+    def _fk_generated(ix: Index, kids: list[SchemaObject]) -> bool:
+        """`ix` may be the key the server generated for a foreign key (named after the constraint or
+        its first column): dropped and added under another name it is built again, not renamed
+        (measured on MariaDB 10.11: "ALGORITHM=INSTANT is not supported. Reason: ADD INDEX")."""
+        from ddlcompare.model.objects import ForeignKey
+
+        cols = [(p.column or "").lower() for p in ix.parts]
+        for fk in kids:
+            if isinstance(fk, ForeignKey) and [c.lower() for c in fk.columns] == cols[: len(fk.columns)]:
+                if ix.name.lower() in (fk.name.lower(), fk.columns[0].lower()):
+                    return True
+        return False
 
     def add_key(self, kind: str, name: str) -> None:
         if self._same_index(name) or self._renamed_index(name, dropped=False):
