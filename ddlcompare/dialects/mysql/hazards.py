@@ -726,11 +726,12 @@ class _Clause:
         from ddlcompare.model.objects import ForeignKey
 
         cols = [(p.column or "").lower() for p in ix.parts]
-        for fk in kids:
-            if isinstance(fk, ForeignKey) and [c.lower() for c in fk.columns] == cols[: len(fk.columns)]:
-                if ix.name.lower() in (fk.name.lower(), fk.columns[0].lower()):
-                    return True
-        return False
+        return any(
+            isinstance(fk, ForeignKey)
+            and [c.lower() for c in fk.columns] == cols[: len(fk.columns)]
+            and ix.name.lower() in (fk.name.lower(), fk.columns[0].lower())
+            for fk in kids
+        )
 
     def add_key(self, kind: str, name: str) -> None:
         if self._same_index(name) or self._renamed_index(name, dropped=False):

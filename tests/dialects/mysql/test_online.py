@@ -136,6 +136,7 @@ def test_a_new_table_states_nothing() -> None:
     old = "CREATE TABLE p (id int NOT NULL PRIMARY KEY) ENGINE=InnoDB;"
     new = (
         old
-        + "CREATE TABLE q (id int NOT NULL PRIMARY KEY, p int, CONSTRAINT fk FOREIGN KEY (p) REFERENCES p (id));"
+        + "CREATE TABLE q (id int NOT NULL PRIMARY KEY, p int,"
+        + " CONSTRAINT fk FOREIGN KEY (p) REFERENCES p (id));"
     )
     assert all("ALGORITHM" not in s for s in _sql(_plan(new, old=old)))
