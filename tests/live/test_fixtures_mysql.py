@@ -1,4 +1,6 @@
-"""Every MySQL golden case, live on MariaDB: forward reaches new.sql, rollback returns to old.sql."""
+"""Every MySQL golden case, live on MariaDB: forward reaches new.sql, rollback returns to old.sql;
+with the case's options.txt, and again with --online for the server (which refuses an ALGORITHM
+or LOCK it cannot honour: passing proves every one the scripts state)."""
 
 from __future__ import annotations
 
@@ -6,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.roundtrip_mysql import holds_back, roundtrip_mysql
+from tests.support.roundtrip_mysql import Outcome, holds_back, roundtrip_mysql
 from tests.support.servers import require_mariadb
+from tests.test_golden import case_options
 
 pytestmark = pytest.mark.live_mysql
 
@@ -26,20 +29,40 @@ def _param(case: Path) -> object:
     return pytest.param(case, id=f"mysql/{case.name}", marks=marks)
 
 
-@pytest.mark.parametrize("case", [_param(c) for c in CASES])
-def test_fixture_roundtrip(case: Path) -> None:
-    """Load old and new, apply forward then rollback (destructive statements included) and compare live."""
-    require_mariadb()
-    out = roundtrip_mysql(
-        (case / "old.sql").read_text(encoding="utf-8"), (case / "new.sql").read_text(encoding="utf-8")
+def _text(case: Path, name: str) -> str:
+    return (case / name).read_text(encoding="utf-8")
+
+
+def _run(case: Path, *, allow_destructive: bool = True, online: bool = False) -> Outcome:
+    """The round trip of `case` with its options (and --online for the server when `online`)."""
+    target, options = case_options(case)
+    return roundtrip_mysql(
+        _text(case, "old.sql"),
+        _text(case, "new.sql"),
+        allow_destructive=allow_destructive,
+        online=online or options.online,
+        target=None if online else target,
     )
+
+
+def _check(case: Path, out: Outcome) -> None:
     if not out.ok:
         print(f"---- forward ----\n{out.forward}\n---- rollback ----\n{out.rollback}")
         pytest.fail(f"{case.name}: failed at stage {out.stage!r}:\n{out.detail}", pytrace=False)
 
 
-def _text(case: Path, name: str) -> str:
-    return (case / name).read_text(encoding="utf-8")
+@pytest.mark.parametrize("case", [_param(c) for c in CASES])
+def test_fixture_roundtrip(case: Path) -> None:
+    """Load old and new, apply forward then rollback (destructive statements included) and compare live."""
+    require_mariadb()
+    _check(case, _run(case))
+
+
+@pytest.mark.parametrize("case", [_param(c) for c in CASES])
+def test_fixture_roundtrip_online(case: Path) -> None:
+    """The same with --online for the server: every ALGORITHM and LOCK stated is honoured."""
+    require_mariadb()
+    _check(case, _run(case, online=True))
 
 
 HELD = [c for c in CASES if holds_back(_text(c, "old.sql"), _text(c, "new.sql"))]
@@ -55,7 +78,11 @@ def test_fixture_roundtrip_held_back(case: Path) -> None:
     """The default mode (destructive statements held back): forward then rollback returns to old.
     Only the cases where something is held back: elsewhere both modes write the same scripts."""
     require_mariadb()
-    out = roundtrip_mysql(_text(case, "old.sql"), _text(case, "new.sql"), allow_destructive=False)
-    if not out.ok:
-        print(f"---- forward ----\n{out.forward}\n---- rollback ----\n{out.rollback}")
-        pytest.fail(f"{case.name}: failed at stage {out.stage!r}:\n{out.detail}", pytrace=False)
+    _check(case, _run(case, allow_destructive=False))
+
+
+@pytest.mark.parametrize("case", [_param(c) for c in HELD])
+def test_fixture_roundtrip_held_back_online(case: Path) -> None:
+    """The default mode with --online for the server."""
+    require_mariadb()
+    _check(case, _run(case, allow_destructive=False, online=True))

@@ -4,10 +4,12 @@ order and definers included), apply the rollback (equal to old again)."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from functools import cache
 
 from ddlcompare import plan_between
 from ddlcompare.dialects import LoadOptions, get
@@ -15,7 +17,8 @@ from ddlcompare.diff.changes import Alter, Change
 from ddlcompare.diff.compare import diff
 from ddlcompare.model.base import Schema
 from ddlcompare.output.sql import render_script
-from ddlcompare.plan.plan import Plan
+from ddlcompare.plan.hazards import TargetVersion, parse_target
+from ddlcompare.plan.plan import Plan, PlanOptions
 from tests.support import mydb, mysql_url
 
 PREFIX = "ddlc_myrt_"
@@ -73,16 +76,41 @@ def differences(actual: Schema, expected: Schema) -> str:
     return describe(diff(actual, expected, column_order=True))
 
 
-def make_plan(old_sql: str, new_sql: str) -> Plan:
+@cache
+def server_target() -> TargetVersion:
+    """The version of the MariaDB server the round trips run on: an --online script is written for
+    it, so that the server holds every ALGORITHM it states (it refuses one it cannot honour)."""
+    proc = mydb.client(None, "SELECT VERSION();")
+    m = re.search(r"(\d+\.\d+\.\d+)", proc.stdout)
+    if proc.returncode != 0 or m is None:
+        raise RuntimeError(f"cannot read the server version: {proc.stderr}")
+    return parse_target(f"mariadb:{m.group(1)}", "the test server")
+
+
+def make_plan(
+    old_sql: str, new_sql: str, *, online: bool = False, target: TargetVersion | None = None
+) -> Plan:
+    """The plan from old to new for `target`; with `online`, written with --online (for the test
+    server unless `target` says otherwise)."""
     d = get("mysql")
     return plan_between(
-        d.parse(old_sql, "old.sql", LoadOptions()), d.parse(new_sql, "new.sql", LoadOptions())
+        d.parse(old_sql, "old.sql", LoadOptions()),
+        d.parse(new_sql, "new.sql", LoadOptions()),
+        target=target or (server_target() if online else None),
+        options=PlanOptions(online=online),
     )
 
 
-def scripts(old_sql: str, new_sql: str, *, allow_destructive: bool = True) -> tuple[str, str]:
+def scripts(
+    old_sql: str,
+    new_sql: str,
+    *,
+    allow_destructive: bool = True,
+    online: bool = False,
+    target: TargetVersion | None = None,
+) -> tuple[str, str]:
     """(forward, rollback), destructive statements included or (default mode) held back."""
-    plan = make_plan(old_sql, new_sql)
+    plan = make_plan(old_sql, new_sql, online=online, target=target)
     style = get("mysql").STYLE
     return (
         render_script(plan, style, allow_destructive=allow_destructive),
@@ -90,10 +118,14 @@ def scripts(old_sql: str, new_sql: str, *, allow_destructive: bool = True) -> tu
     )
 
 
-def holds_back(old_sql: str, new_sql: str) -> bool:
+def holds_back(
+    old_sql: str, new_sql: str, *, online: bool = False, target: TargetVersion | None = None
+) -> bool:
     """Whether the default scripts differ from the --allow-destructive ones (something is held back):
     only then does the default-mode round trip prove more than the other one."""
-    return scripts(old_sql, new_sql) != scripts(old_sql, new_sql, allow_destructive=False)
+    return scripts(old_sql, new_sql, online=online, target=target) != scripts(
+        old_sql, new_sql, allow_destructive=False, online=online, target=target
+    )
 
 
 def _run(db: str, sql: str) -> str | None:
@@ -103,11 +135,21 @@ def _run(db: str, sql: str) -> str | None:
     return None
 
 
-def roundtrip_mysql(old_sql: str, new_sql: str, *, allow_destructive: bool = True) -> Outcome:
+def roundtrip_mysql(
+    old_sql: str,
+    new_sql: str,
+    *,
+    allow_destructive: bool = True,
+    online: bool = False,
+    target: TargetVersion | None = None,
+) -> Outcome:
     """Run the round trip of one pair. With destructive statements held back (the default mode) the
-    forward reaches only part of new, so only the return to old is compared."""
+    forward reaches only part of new, so only the return to old is compared. With `online` the
+    scripts are written with --online for the server they run on."""
     try:
-        forward, rollback = scripts(old_sql, new_sql, allow_destructive=allow_destructive)
+        forward, rollback = scripts(
+            old_sql, new_sql, allow_destructive=allow_destructive, online=online, target=target
+        )
     except Exception as e:
         return Outcome("plan", f"{type(e).__name__}: {e}")
     with ExitStack() as stack:
