@@ -7,8 +7,6 @@ and `expected_report.md`: the Markdown report, checked when the file is there.
 
 from __future__ import annotations
 
-import argparse
-import shlex
 from pathlib import Path
 
 import pytest
@@ -20,9 +18,7 @@ from ddlcompare.diff.compare import diff
 from ddlcompare.model.base import Schema
 from ddlcompare.output.markdown import render_markdown
 from ddlcompare.output.sql import render_script
-from ddlcompare.plan.hazards import TargetVersion, parse_target
-from ddlcompare.plan.plan import PlanOptions
-from tests.support.golden import Golden
+from tests.support.golden import Golden, case_options
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 CASES = sorted(p for p in FIXTURES.glob("*/*") if (p / "new.sql").is_file() and (p / "old.sql").is_file())
@@ -36,28 +32,14 @@ def _load(path: Path, dialect: str) -> Schema:
     return get(dialect).parse(path.read_text(encoding="utf-8"), path.name, LoadOptions())
 
 
-def case_options(case: Path) -> tuple[TargetVersion | None, PlanOptions]:
-    """The target version and plan options of `case` (its options.txt; defaults without one)."""
-    path = case / "options.txt"
-    if not path.is_file():
-        return None, PlanOptions()
-    parser = argparse.ArgumentParser(prog=str(path), exit_on_error=False)
-    parser.add_argument("--online", action="store_true")
-    parser.add_argument("--target-version")
-    parser.add_argument("--lock-timeout", default=PlanOptions().lock_timeout)
-    parser.add_argument("--statement-timeout", default=PlanOptions().statement_timeout)
-    args = parser.parse_args(shlex.split(path.read_text(encoding="utf-8"), comments=True))
-    target = parse_target(args.target_version, "options.txt") if args.target_version else None
-    return target, PlanOptions(args.online, args.lock_timeout, args.statement_timeout)
-
 
 @pytest.mark.parametrize("case", CASES, ids=_id)
 def test_golden(case: Path, golden: Golden) -> None:
     """Forward (destructive statements commented out) and rollback scripts match the golden files."""
     d = get(case.parent.name)
-    target, options = case_options(case)
+    opts = case_options(case)
     plan = plan_between(
-        _load(case / "old.sql", d.NAME), _load(case / "new.sql", d.NAME), target=target, options=options
+        _load(case / "old.sql", d.NAME), _load(case / "new.sql", d.NAME), opts.target, opts.plan
     )
     golden.check(case / "expected_forward.sql", render_script(plan, d.STYLE))
     golden.check(case / "expected_rollback.sql", render_script(plan, d.STYLE, rollback=True))

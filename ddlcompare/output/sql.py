@@ -16,6 +16,10 @@ class ScriptStyle:
     preamble: tuple[str, ...] = ()  # statements run first (inside the transaction when there is one)
     header: tuple[str, ...] = ()  # comment lines under the title
     comment: str = "--"
+    # --online: statements opening each transaction, and each run of statements outside one,
+    # formatted with the plan's timeouts as quoted literals ({lock_timeout}, {statement_timeout})
+    online_transaction: tuple[str, ...] = ()
+    online_session: tuple[str, ...] = ()
 
 
 def held_back(plan: Plan) -> set[int]:
@@ -126,7 +130,9 @@ def render_script(
     rollback undoing exactly what the forward runs.
 
     Runs of transactional statements are wrapped in BEGIN/COMMIT; a statement that cannot run in
-    a transaction block gets a marked section of its own between them, in plan order.
+    a transaction block gets a marked section of its own between them, in plan order, and one
+    marked `alone` a transaction of its own. With --online (`plan.options`) each of these is a
+    numbered phase, opened by the style's timeout settings.
     """
     c = style.comment
     if allow_destructive:
@@ -154,19 +160,37 @@ def render_script(
         return "\n".join(lines) + "\n"
     segments: list[tuple[bool, list[Statement]]] = []
     for st in sts:
-        if segments and segments[-1][0] == st.transactional:
-            segments[-1][1].append(st)
+        # an `alone` statement neither joins the run before it nor lets the next one join it
+        last = segments[-1] if segments else None
+        if last is not None and last[0] == st.transactional and not st.alone and not last[1][-1].alone:
+            last[1].append(st)
         else:
             segments.append((st.transactional, [st]))
-    for transactional, group in segments:
+    online = plan.options.online
+    if online:
+        lines.append(
+            f"{c} --online: {len(segments)} phases, each in a transaction or outside one as marked. A "
+            "failed phase leaves the phases before it applied: fix the cause, then resume at that phase."
+        )
+    timeouts = {"lock_timeout": _quoted(plan.options.lock_timeout)}
+    timeouts["statement_timeout"] = _quoted(plan.options.statement_timeout)
+    for n, (transactional, group) in enumerate(segments, 1):
         lines.append("")
+        if online:
+            where = "in a transaction" if transactional and style.transactional else "outside a transaction"
+            lines.append(f"{c} phase {n} of {len(segments)}: {where}")
         if transactional:
             if style.transactional:
                 lines.append("BEGIN;")
+            if online:
+                lines.extend(x.format(**timeouts) for x in style.online_transaction)
             lines.extend(style.preamble)
             lines.extend(_emit(s, c, allow_destructive) for s in group)
             if style.transactional:
                 lines.append("COMMIT;")
+        elif online:
+            lines.extend(x.format(**timeouts) for x in style.online_session)
+            lines.extend(_emit(s, c, allow_destructive) for s in group)
         else:
             lines.append(
                 f"{c} ---- Outside a transaction: the statement(s) below cannot run in a transaction. ----"
@@ -175,6 +199,11 @@ def render_script(
             lines.append(f"{c} ---- End of the statements outside a transaction. ----")
     lines.append("")  # the final newline, without copying the whole script once more to add it
     return "\n".join(lines)
+
+
+def _quoted(value: str) -> str:
+    """An SQL string literal."""
+    return "'" + value.replace("'", "''") + "'"
 
 
 def _emit(st: Statement, c: str, allow_destructive: bool) -> str:

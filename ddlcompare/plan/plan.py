@@ -32,6 +32,9 @@ class Statement:
     transactional: bool = True  # False: goes to the separate section run outside BEGIN/COMMIT
     late: bool = False  # runs after every step (e.g. ALTER SEQUENCE OWNED BY once its table exists)
     early: bool = False  # runs before every step (e.g. ALTER TYPE ... ADD VALUE, committed before use)
+    # runs in a transaction of its own (--online: a VALIDATE CONSTRAINT or a backfill, whose long
+    # scan must not keep the locks of the statements before it)
+    alone: bool = False
     note: str = ""  # why the statement is destructive or special, for the script and report
     hazards: tuple[Hazard, ...] = ()  # what it does to a database with data and traffic
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.golden import case_options
 from tests.support.roundtrip_mysql import Outcome, holds_back, roundtrip_mysql
 from tests.support.servers import require_mariadb
-from tests.test_golden import case_options
 
 pytestmark = pytest.mark.live_mysql
 
@@ -35,13 +35,13 @@ def _text(case: Path, name: str) -> str:
 
 def _run(case: Path, *, allow_destructive: bool = True, online: bool = False) -> Outcome:
     """The round trip of `case` with its options (and --online for the server when `online`)."""
-    target, options = case_options(case)
+    opts = case_options(case)
     return roundtrip_mysql(
         _text(case, "old.sql"),
         _text(case, "new.sql"),
         allow_destructive=allow_destructive,
-        online=online or options.online,
-        target=None if online else target,
+        online=online or opts.plan.online,
+        target=None if online else opts.target,
     )
 
 

@@ -1,11 +1,14 @@
-"""Every PostgreSQL golden case, live: forward reaches new.sql, rollback returns to old.sql."""
+"""Every PostgreSQL golden case, live: forward reaches new.sql, rollback returns to old.sql; planned
+with the case's options.txt, and once more with --online."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from tests.support.golden import case_options
 from tests.support.roundtrip import holds_back, make_plan, roundtrip_pg
 from tests.support.servers import require_pg
 
@@ -28,9 +31,18 @@ def _param(case: Path) -> object:
 def test_fixture_roundtrip(case: Path, pg: None) -> None:
     """Load old and new, apply forward then rollback (destructive statements included) and compare live."""
     require_pg()
-    out = roundtrip_pg(
-        (case / "old.sql").read_text(encoding="utf-8"), (case / "new.sql").read_text(encoding="utf-8")
-    )
+    out = roundtrip_pg(_text(case, "old.sql"), _text(case, "new.sql"), options=case_options(case).plan)
+    if not out.ok:
+        print(f"---- forward ----\n{out.forward}\n---- rollback ----\n{out.rollback}")
+        pytest.fail(f"{case.name}: failed at stage {out.stage!r}:\n{out.detail}", pytrace=False)
+
+
+@pytest.mark.parametrize("case", [_param(c) for c in CASES])
+def test_fixture_roundtrip_online(case: Path, pg: None) -> None:
+    """The same with --online (phases, CONCURRENTLY, NOT VALID + VALIDATE, backfills)."""
+    require_pg()
+    opts = replace(case_options(case).plan, online=True)
+    out = roundtrip_pg(_text(case, "old.sql"), _text(case, "new.sql"), options=opts)
     if not out.ok:
         print(f"---- forward ----\n{out.forward}\n---- rollback ----\n{out.rollback}")
         pytest.fail(f"{case.name}: failed at stage {out.stage!r}:\n{out.detail}", pytrace=False)
@@ -40,7 +52,11 @@ def _text(case: Path, name: str) -> str:
     return (case / name).read_text(encoding="utf-8")
 
 
-HELD = [c for c in CASES if holds_back(make_plan(_text(c, "old.sql"), _text(c, "new.sql")))]
+HELD = [
+    c
+    for c in CASES
+    if holds_back(make_plan(_text(c, "old.sql"), _text(c, "new.sql"), options=case_options(c).plan))
+]
 
 
 def test_some_fixtures_hold_something_back() -> None:
@@ -53,7 +69,8 @@ def test_fixture_roundtrip_held_back(case: Path, pg: None) -> None:
     """The default mode (destructive statements held back): forward then rollback returns to old.
     Only the cases where something is held back: elsewhere both modes write the same scripts."""
     require_pg()
-    out = roundtrip_pg(_text(case, "old.sql"), _text(case, "new.sql"), allow_destructive=False)
+    opts = case_options(case).plan
+    out = roundtrip_pg(_text(case, "old.sql"), _text(case, "new.sql"), allow_destructive=False, options=opts)
     if not out.ok:
         print(f"---- forward ----\n{out.forward}\n---- rollback ----\n{out.rollback}")
         pytest.fail(f"{case.name}: failed at stage {out.stage!r}:\n{out.detail}", pytrace=False)

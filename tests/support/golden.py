@@ -1,10 +1,17 @@
-"""Golden files: compared by default, rewritten with `pytest --update-golden` (then review the diff)."""
+"""Golden files: compared by default, rewritten with `pytest --update-golden` (then review the diff);
+the options a fixture case is planned with (its options.txt)."""
 
 from __future__ import annotations
 
+import argparse
+import shlex
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+
+from ddlcompare.plan.hazards import TargetVersion, parse_target
+from ddlcompare.plan.plan import PlanOptions
 
 
 class Golden:
@@ -20,3 +27,39 @@ class Golden:
             pytest.fail(f"{path} is missing: run pytest --update-golden and review it")
         expected = path.read_text(encoding="utf-8")
         assert actual == expected, f"{path} differs (run pytest --update-golden and review the diff)"
+
+
+# ---- per-case command-line options ------------------------------------------------------------
+
+OPTIONS_FILE = "options.txt"  # fixtures/<dialect>/<case>/options.txt: flags the case is planned with
+
+
+@dataclass(frozen=True)
+class CaseOptions:
+    """What a case's options.txt asks for (the command's own flags, same meaning)."""
+
+    plan: PlanOptions = field(default_factory=PlanOptions)
+    target: TargetVersion | None = None
+    flags: tuple[str, ...] = ()  # as written, for test ids and messages
+
+
+def case_options(case: Path) -> CaseOptions:
+    """The options of a fixture case: its options.txt (flags separated by blanks or lines, `#`
+    comments), none when absent. Golden and live fixture tests plan the case with them."""
+    path = case / OPTIONS_FILE
+    if not path.is_file():
+        return CaseOptions()
+    text = "\n".join(line.split("#", 1)[0] for line in path.read_text(encoding="utf-8").splitlines())
+    flags = tuple(shlex.split(text))
+    parser = argparse.ArgumentParser(prog=str(path), add_help=False, exit_on_error=False)
+    parser.add_argument("--online", action="store_true")
+    parser.add_argument("--lock-timeout", default=PlanOptions.lock_timeout)
+    parser.add_argument("--statement-timeout", default=PlanOptions.statement_timeout)
+    parser.add_argument("--target-version")
+    try:
+        args = parser.parse_args(flags)
+    except (argparse.ArgumentError, SystemExit) as e:
+        raise ValueError(f"{path}: {e}") from None
+    plan = PlanOptions(args.online, args.lock_timeout, args.statement_timeout)
+    target = parse_target(args.target_version) if args.target_version else None
+    return CaseOptions(plan, target, flags)

@@ -12,7 +12,7 @@ from ddlcompare.diff.compare import diff
 from ddlcompare.model.base import Schema
 from ddlcompare.output.markdown import render_markdown
 from ddlcompare.output.sql import render_script
-from ddlcompare.plan.plan import Plan
+from ddlcompare.plan.plan import Plan, PlanOptions
 from tests.support import pgdb
 
 
@@ -41,9 +41,16 @@ def _differences(a_url: str, b_url: str | Schema) -> str:
     return render_markdown(plan_between(a, b))
 
 
-def make_plan(old_sql: str, new_sql: str, old_name: str = "old.sql", new_name: str = "new.sql") -> Plan:
+def make_plan(
+    old_sql: str,
+    new_sql: str,
+    old_name: str = "old.sql",
+    new_name: str = "new.sql",
+    options: PlanOptions | None = None,
+) -> Plan:
     d = get("postgres")
-    return plan_between(d.parse(old_sql, old_name, LoadOptions()), d.parse(new_sql, new_name, LoadOptions()))
+    old, new = d.parse(old_sql, old_name, LoadOptions()), d.parse(new_sql, new_name, LoadOptions())
+    return plan_between(old, new, options=options)
 
 
 def scripts(plan: Plan, *, allow_destructive: bool = True) -> tuple[str, str]:
@@ -71,8 +78,11 @@ def roundtrip_pg(
     old_live: Schema | None = None,
     new_live: Schema | None = None,
     allow_destructive: bool = True,
+    online: bool = False,
+    options: PlanOptions | None = None,
 ) -> Outcome:
-    """Run the round trip; `forward`/`rollback` default to ddlcompare's scripts for the pair.
+    """Run the round trip; `forward`/`rollback` default to ddlcompare's scripts for the pair, planned
+    with `options` (`online`: the default options with --online).
 
     `old_live`/`new_live`: the live reader's models of the two sides loaded on their own, when the
     caller already has them (the corpus suites cache them); then one database is enough. With
@@ -81,7 +91,9 @@ def roundtrip_pg(
     """
     if forward is None or rollback is None:
         try:
-            forward, rollback = scripts(make_plan(old_sql, new_sql), allow_destructive=allow_destructive)
+            opts = options or PlanOptions(online=online)
+            plan = make_plan(old_sql, new_sql, options=opts)
+            forward, rollback = scripts(plan, allow_destructive=allow_destructive)
         except Exception as e:
             return Outcome("plan", f"{type(e).__name__}: {e}")
     with ExitStack() as stack:

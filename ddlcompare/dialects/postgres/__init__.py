@@ -22,6 +22,16 @@ class PostgresDialect:
         transactional=True,
         # bodies may refer to objects created later in the script (as pg_dump does)
         preamble=("SET LOCAL check_function_bodies = false;",),
+        # --online: a lock not granted in time fails the statement instead of queueing every
+        # later reader and writer of the table behind it
+        online_transaction=(
+            "SET LOCAL lock_timeout = {lock_timeout};",
+            "SET LOCAL statement_timeout = {statement_timeout};",
+        ),
+        online_session=(
+            "SET lock_timeout = {lock_timeout};",
+            "SET statement_timeout = {statement_timeout};",
+        ),
     )
 
     def parse(self, text: str, path: str, options: LoadOptions) -> Schema:

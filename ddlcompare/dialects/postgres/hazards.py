@@ -246,8 +246,12 @@ class _Judge:
             elif sub == AlterTableType.AT_AlterColumnType and table is not None:
                 self.column_type(cmd, table, name)
             elif sub == AlterTableType.AT_SetNotNull and table is not None:
-                if self.target.at_least(12) and _has_not_null_check(self.ctx, key, cmd.name):
-                    continue  # PostgreSQL 12+ proves it from the valid CHECK without a scan
+                if self.target.at_least(12) and (
+                    _has_not_null_check(self.ctx, key, cmd.name) or self.ctx.options.online
+                ):
+                    # PostgreSQL 12+ proves it from a valid CHECK without a scan: one the schema
+                    # has, or the helper --online validates first (render._set_not_null)
+                    continue
                 self.lock(H.EXCLUSIVE_LOCK, ACCESS_EXCLUSIVE, "while it scans every row", name)
                 self.add(H.VALIDATION_SCAN, f"scans {name} to check {cmd.name} has no NULL")
                 self.add(H.MAY_FAIL_ON_DATA, f"fails if {name}.{cmd.name} holds a NULL")
@@ -392,7 +396,7 @@ class _Judge:
             rewrite = True  # PostgreSQL checks the domain's constraints against every row's new value
         if default is None and type_name is not None:
             default = self.types.domain_default(type_name)
-        if default is not None and (not self.target.at_least(11) or self.volatile(default)):
+        if default is not None and (not self.target.at_least(11) or _volatile(default, self.ctx.new)):
             rewrite = True
         if rewrite:
             self.rewrite(name, f"to fill the new column {col.colname}")
@@ -401,28 +405,6 @@ class _Judge:
                 H.MAY_FAIL_ON_DATA,
                 f"fails if {name} has any row: {col.colname} is NOT NULL without a default",
             )
-
-    def volatile(self, expr: Any, depth: int = 0) -> bool:
-        """Whether the default expression is volatile once PostgreSQL has planned it (a SQL function
-        made of one SELECT of an expression is inlined: its body counts, not its declaration)."""
-        for node in _walk(expr):
-            if isinstance(node, ast.FuncCall):
-                names = [n.sval for n in node.funcname or ()]
-                fname = names[-1]
-                if fname in _VOLATILE:
-                    return True
-                if fname in _NOT_VOLATILE and names[:-1] in ([], ["pg_catalog"]):
-                    continue
-                found = _routines(self.ctx.new, names)
-                if found and all(
-                    dict(r.attributes).get("volatility") in ("STABLE", "IMMUTABLE") for r in found
-                ):
-                    continue
-                single = found[0] if len(found) == 1 and not node.args and depth < 5 else None
-                body = _inlined(single) if single is not None and not single.arguments else None
-                if body is None or self.volatile(body, depth + 1):
-                    return True
-        return False
 
     def column_type(self, cmd: Any, table: Table, name: str) -> None:
         before = table.column(cmd.name)
@@ -549,8 +531,11 @@ class _Judge:
             ConstrType.CONSTR_UNIQUE,
             ConstrType.CONSTR_EXCLUSION,
         ):
-            if not con.indexname:
-                self.lock(H.EXCLUSIVE_LOCK, ACCESS_EXCLUSIVE, "while it builds the index", name)
+            if con.indexname:
+                # takes over a unique index built before (--online), whose build carries the
+                # hazards; the key columns are NOT NULL by then (the table's step runs first)
+                return
+            self.lock(H.EXCLUSIVE_LOCK, ACCESS_EXCLUSIVE, "while it builds the index", name)
             self.add(H.MAY_FAIL_ON_DATA, f"fails if rows of {name} violate {what}")
             if con.contype == ConstrType.CONSTR_PRIMARY:
                 self.add(H.VALIDATION_SCAN, f"scans {name} to check the key columns have no NULL")
@@ -663,6 +648,37 @@ def _touches_existing(change: Change, ctx: RenderContext) -> bool:
 # The statement forms the judge has rules for; any other (CREATE TABLE, CREATE VIEW, COMMENT, GRANT,
 # ...) carries no hazard of its own, and reading it back would cost a parse for nothing.
 _MAY_CARRY = re.compile(r"\s*(?:ALTER\s|DROP\s|REFRESH\s|CREATE\s+(?:UNIQUE\s+)?INDEX\s)", re.IGNORECASE)
+
+
+def volatile_default(text: str, schema: Schema) -> bool:
+    """Whether a column default (its SQL text) is volatile, with the functions of `schema`: ADD
+    COLUMN with it rewrites the table. Unreadable text counts as volatile (the cautious side)."""
+    try:
+        sel: Any = parse_sql(f"SELECT {text}")[0].stmt
+        return _volatile(sel.targetList[0].val, schema)
+    except Exception:
+        return True
+
+
+def _volatile(expr: Any, schema: Schema, depth: int = 0) -> bool:
+    """Whether the default expression is volatile once PostgreSQL has planned it (a SQL function
+    made of one SELECT of an expression is inlined: its body counts, not its declaration)."""
+    for node in _walk(expr):
+        if isinstance(node, ast.FuncCall):
+            names = [n.sval for n in node.funcname or ()]
+            fname = names[-1]
+            if fname in _VOLATILE:
+                return True
+            if fname in _NOT_VOLATILE and names[:-1] in ([], ["pg_catalog"]):
+                continue
+            found = _routines(schema, names)
+            if found and all(dict(r.attributes).get("volatility") in ("STABLE", "IMMUTABLE") for r in found):
+                continue
+            single = found[0] if len(found) == 1 and not node.args and depth < 5 else None
+            body = _inlined(single) if single is not None and not single.arguments else None
+            if body is None or _volatile(body, schema, depth + 1):
+                return True
+    return False
 
 
 def _int(node: Any) -> int | None:

@@ -41,11 +41,12 @@ from ddlcompare.dialects.postgres.objects import (
     Unlogged,
     ViewDefaults,
     ViewOptions,
+    declared_concurrently,
 )
 from ddlcompare.dialects.postgres.types import default_storage
 from ddlcompare.dialects.postgres.usage import columns_used
 from ddlcompare.diff.changes import Alter, Change, Create, Drop
-from ddlcompare.model.base import Element, Expr, Grant, Schema, SchemaObject
+from ddlcompare.model.base import Element, Expr, Grant, ObjectKey, Schema, SchemaObject, evolve
 from ddlcompare.model.objects import (
     Check,
     Column,
@@ -567,27 +568,113 @@ def _table_options(t: Table, old: Table | None) -> list[St]:
     return out
 
 
-def _constraint_create(obj: SchemaObject) -> list[St]:
+def _constraint_create(obj: SchemaObject, ctx: RenderContext | None = None) -> list[St]:
+    """ADD CONSTRAINT; under --online on a table with rows (`ctx` given), see `_online_constraint`."""
     assert isinstance(obj, (Constraint, Exclude))
-    out = [
-        St(
-            f"ALTER TABLE {_rel(obj.schema, obj.table)} ADD CONSTRAINT {ident(obj.name)} "
-            f"{constraint_def(obj)};"
-        )
-    ]
+    out = _online_constraint(obj, ctx) if ctx is not None and ctx.options.online else None
+    if out is None:
+        out = [
+            St(
+                f"ALTER TABLE {_rel(obj.schema, obj.table)} ADD CONSTRAINT {ident(obj.name)} "
+                f"{constraint_def(obj)};"
+            )
+        ]
     if obj.comment is not None:
         out.append(_comment(obj, obj.comment))
     return out
 
 
 for _cls in (PrimaryKey, Unique, Check, ForeignKey, Exclude):
-    create.register(_cls, lambda obj, ctx: _constraint_create(obj))
+    create.register(_cls, _constraint_create)
 
 
-@create.register
-def _(obj: Index, ctx: RenderContext) -> list[St]:
+def _online_constraint(obj: Constraint | Exclude, ctx: RenderContext) -> list[St] | None:
+    """A constraint added without holding a strong lock through a scan or an index build, or None
+    where PostgreSQL offers no such way (an EXCLUDE, a key of a partitioned table, a table this
+    plan creates): a UNIQUE or PRIMARY KEY takes over a unique index built CONCURRENTLY (ADD
+    CONSTRAINT ... USING INDEX: a brief ACCESS EXCLUSIVE, no scan); a CHECK or FOREIGN KEY is added
+    NOT VALID (brief lock) and validated in a transaction of its own (SHARE UPDATE EXCLUSIVE:
+    reads and writes go on)."""
+    t = _rel(obj.schema, obj.table)
+    table = _kept_relation(ctx, obj.schema, obj.table, kinds=(Table.KIND,))
+    after = ctx.new.get(ObjectKey(Table.KIND, obj.schema, obj.table))
+    partitioned = any(x is not None and x.option(PartitionBy) is not None for x in (table, after))
+    if isinstance(obj, (PrimaryKey, Unique)) and table is not None and not partitioned:
+        index = Index(
+            schema=obj.schema,
+            table=obj.table,
+            name=obj.name,
+            parts=tuple(IndexPart(column=c) for c in obj.columns),
+            unique=True,
+            include=obj.include,
+            nulls_not_distinct=isinstance(obj, Unique) and obj.nulls_not_distinct,
+            options=tuple(o for o in obj.options if isinstance(o, StorageParams)),
+        )
+        kind = "PRIMARY KEY" if isinstance(obj, PrimaryKey) else "UNIQUE"
+        using = f"ADD CONSTRAINT {ident(obj.name)} {kind} USING INDEX {ident(obj.name)}{_deferrable(obj)}"
+        return [*_build_concurrently(index, obj.name), St(f"ALTER TABLE {t} {using};")]
+    if not isinstance(obj, (Check, ForeignKey)) or not obj.valid:
+        return None
+    if isinstance(obj, ForeignKey):
+        # the referenced table is locked too (SHARE ROW EXCLUSIVE) while a valid key is checked;
+        # a partitioned table cannot take a NOT VALID foreign key before PostgreSQL 18
+        ref = _kept_relation(ctx, obj.ref_schema, obj.ref_table, kinds=(Table.KIND,))
+        if (table is None and ref is None) or partitioned:
+            return None
+    elif table is None:
+        return None
+    return [
+        St(f"ALTER TABLE {t} ADD CONSTRAINT {ident(obj.name)} {constraint_def(evolve(obj, valid=False))};"),
+        St(f"ALTER TABLE {t} VALIDATE CONSTRAINT {ident(obj.name)};", alone=True),
+    ]
+
+
+def _kept_relation(
+    ctx: RenderContext, schema: str, name: str, kinds: tuple[str, ...] = ("table", "materialized_view")
+) -> SchemaObject | None:
+    """The relation `schema.name` when it exists before the migration and keeps its rows (neither
+    created nor re-created by the plan): what an online statement must not block."""
+    for kind in kinds:
+        key = ObjectKey(kind, schema, name)
+        rel = ctx.old.get(key)
+        if rel is not None and key not in ctx.recreated:
+            return rel
+    return None
+
+
+def _concurrently(obj: Index, ctx: RenderContext, side: Schema) -> bool:
+    """Whether the index is built or dropped CONCURRENTLY: under --online, or as `side`'s source
+    declares it, on a relation that has rows before the migration. Never on a partitioned table:
+    PostgreSQL cannot build or drop its indexes concurrently."""
+    rel = _kept_relation(ctx, obj.schema, obj.table)
+    if rel is None or rel.option(PartitionBy) is not None:
+        return False
+    return ctx.options.online or obj.key in declared_concurrently(side)
+
+
+def _swapped(obj: Index, ctx: RenderContext) -> bool:
+    """An index whose definition changes, under --online: the new one is built under a temporary
+    name before the old one goes (`_index_swap`), so that queries always have one. Not where a
+    column of its table goes or changes type or collation: the old index may use it, and must go
+    in its own step before that change."""
+    if not (ctx.options.online and obj.key in ctx.recreated):
+        return False
+    before = ctx.old.get(ObjectKey(Table.KIND, obj.schema, obj.table))
+    after = ctx.new.get(ObjectKey(Table.KIND, obj.schema, obj.table))
+    if not isinstance(before, Table) or not isinstance(after, Table):
+        return before is None and after is None  # a materialized view's index (its view is kept)
+    for col in before.columns:
+        now = after.column(col.name)
+        if now is None or (now.type, now.collation) != (col.type, col.collation):
+            return False
+    return True
+
+
+def _index_sql(obj: Index, name: str | None = None, *, concurrently: bool = False) -> str:
+    """CREATE INDEX (CONCURRENTLY IF NOT EXISTS, under another name when given)."""
     unique = "UNIQUE " if obj.unique else ""
-    s = f"CREATE {unique}INDEX {ident(obj.name)} ON {_rel(obj.schema, obj.table)}"
+    how = "CONCURRENTLY IF NOT EXISTS " if concurrently else ""
+    s = f"CREATE {unique}INDEX {how}{ident(name or obj.name)} ON {_rel(obj.schema, obj.table)}"
     if obj.method:
         s += f" USING {obj.method}"
     s += f" ({', '.join(_index_part(p) for p in obj.parts)})"
@@ -598,7 +685,42 @@ def _(obj: Index, ctx: RenderContext) -> list[St]:
     s += _params(obj.option(StorageParams))
     if obj.where is not None:
         s += f" WHERE {_paren(obj.where)}"
-    out = [St(s + ";")]
+    return s + ";"
+
+
+_LEFT = "a failed concurrent build leaves an INVALID index: dropped so that the phase can run again"
+
+
+def _build_concurrently(obj: Index, name: str) -> list[St]:
+    """CREATE INDEX CONCURRENTLY of `obj` under `name`, outside any transaction (it cannot run in
+    one), after dropping what a failed earlier run left under that name."""
+    drop = f"DROP INDEX CONCURRENTLY IF EXISTS {qualified(obj.schema, name)};"
+    return [
+        St(drop, transactional=False, note=_LEFT),
+        St(_index_sql(obj, name, concurrently=True), transactional=False),
+    ]
+
+
+def _index_swap(obj: Index) -> list[St]:
+    """Replace an index by its new definition without a moment without it: build the new one under
+    a temporary name, drop the old one, rename (SHARE UPDATE EXCLUSIVE since PostgreSQL 12)."""
+    tmp = truncate(f"{obj.name}__ddlc_new")
+    return [
+        *_build_concurrently(obj, tmp),
+        St(f"DROP INDEX CONCURRENTLY IF EXISTS {_q(obj)};", transactional=False),
+        # outside a transaction too: the swap is one phase, which can run again from its start
+        St(f"ALTER INDEX {qualified(obj.schema, tmp)} RENAME TO {ident(obj.name)};", transactional=False),
+    ]
+
+
+@create.register
+def _(obj: Index, ctx: RenderContext) -> list[St]:
+    if not _concurrently(obj, ctx, ctx.new):
+        out = [St(_index_sql(obj))]
+    elif _swapped(obj, ctx):
+        out = _index_swap(obj)
+    else:
+        out = _build_concurrently(obj, obj.name)
     if obj.option(Clustered):
         out.append(St(f"ALTER TABLE {_rel(obj.schema, obj.table)} CLUSTER ON {ident(obj.name)};"))
     if obj.comment is not None:
@@ -872,6 +994,15 @@ def _(obj: MaterializedView, ctx: RenderContext) -> list[St]:
     return [St(f"DROP MATERIALIZED VIEW {_q(obj)};")]
 
 
+@drop.register
+def _(obj: Index, ctx: RenderContext) -> list[St]:
+    if not _concurrently(obj, ctx, ctx.old):
+        return [St(f"DROP INDEX {_q(obj)};")]
+    if _swapped(obj, ctx):
+        return []  # dropped once its new definition is built (see _index_swap)
+    return [St(f"DROP INDEX CONCURRENTLY IF EXISTS {_q(obj)};", transactional=False)]
+
+
 # ---- alter ------------------------------------------------------------------------------------
 
 _REBUILD_IGNORE = frozenset({"comment", "owner", "grants"})
@@ -1115,7 +1246,7 @@ def _(old: Table, new: Table, change: Alter, ctx: RenderContext) -> list[St]:
                 implied = _after_parents(ctx, parents, ch.obj.name, before, kept=after is not None)
             if implied is not None and after is not None:
                 if implied != after:
-                    out += _alter_column(new, implied, after, domains)
+                    out += _alter_column(new, implied, after, domains, online=ctx.options.online)
                 continue
             if implied is None and after is None:
                 continue
@@ -1142,7 +1273,7 @@ def _(old: Table, new: Table, change: Alter, ctx: RenderContext) -> list[St]:
         else:
             a, b = ch.old, ch.new
             assert isinstance(a, Column) and isinstance(b, Column)
-            out += _alter_column(new, a, b, domains)
+            out += _alter_column(new, a, b, domains, online=ctx.options.online)
     out += _alter_table_options(old, new)
     if of_new is not None and not typed:
         # the columns now match the type's attributes exactly, as OF requires: held back with
@@ -1172,23 +1303,79 @@ def _add_column(t: Table, col: Column, ctx: RenderContext) -> list[St]:
         and col.option(Identity) is None
     )
     if not needs_value:
+        if ctx.options.online and _volatile_default(col, ctx):
+            return _add_column_backfilled(t, col, ctx)
         return [St(f"{add} {column_def(col)};")]
     note = f"re-adds {t.display}.{col.name}: its data is gone"
     zero = _zero_value(col.type, ctx.new)
     if zero is None:
         nullable = dataclasses.replace(col, nullable=True)
+        fill = f"{note}: fails while the table has rows; fill the column first"
         return [
             St(f"{add} {column_def(nullable)};", note=note),
-            St(
-                f"ALTER TABLE {_q(t)} ALTER COLUMN {ident(col.name)} SET NOT NULL;",
-                note=f"{note}: fails while the table has rows; fill the column first",
-            ),
+            *_set_not_null(t, col.name, ctx.options.online, note=fill),
         ]
     filled = dataclasses.replace(col, default=Expr(zero))
     return [
         St(f"{add} {column_def(filled)};", note=f"{note}: existing rows get {zero}"),
         St(f"ALTER TABLE {_q(t)} ALTER COLUMN {ident(col.name)} DROP DEFAULT;"),
     ]
+
+
+def _volatile_default(col: Column, ctx: RenderContext) -> bool:
+    """A plain column whose default is volatile: ADD COLUMN with it rewrites the table."""
+    if col.default is None or col.generated is not None or col.option(Identity) is not None:
+        return False
+    from ddlcompare.dialects.postgres.hazards import volatile_default  # hazards imports this module
+
+    return volatile_default(_e(col.default), ctx.new)
+
+
+def _add_column_backfilled(t: Table, col: Column, ctx: RenderContext) -> list[St]:
+    """--online: a column with a volatile default added without the rewrite ADD COLUMN would do under
+    ACCESS EXCLUSIVE: added without a default (catalog only), the default set for new rows, the
+    existing rows backfilled by an UPDATE in a transaction of its own (row locks: readers go on),
+    then NOT NULL as `_set_not_null` sets it."""
+    base = f"ALTER TABLE {_q(t)}"
+    bare = dataclasses.replace(col, default=None, nullable=True)
+    assert col.default is not None
+    out = [
+        St(f"{base} ADD COLUMN {column_def(bare)};"),
+        St(f"{base} ALTER COLUMN {ident(col.name)} SET DEFAULT {_e(col.default)};"),
+        St(
+            f"UPDATE {_q(t)} SET {ident(col.name)} = DEFAULT WHERE {ident(col.name)} IS NULL;",
+            alone=True,
+            note=(
+                f"BACKFILL: gives the existing rows of {t.display} a value of {col.name}'s default, "
+                "in one UPDATE; on a large table run it in batches instead (it may be re-run)"
+            ),
+        ),
+    ]
+    return out if col.nullable else out + _set_not_null(t, col.name, ctx.options.online)
+
+
+def _set_not_null(t: Table, column: str, online: bool, note: str = "") -> list[St]:
+    """SET NOT NULL; under --online (a table with rows) without its scan under ACCESS EXCLUSIVE: a
+    CHECK (column IS NOT NULL) added NOT VALID, validated in a transaction of its own (SHARE UPDATE
+    EXCLUSIVE: reads and writes go on), lets SET NOT NULL (PostgreSQL 12+) skip the scan; the
+    helper check is dropped after. hazards.py relies on this: keep the two in step. `note` goes
+    on the first statement."""
+    base = f"ALTER TABLE {_q(t)}"
+    set_nn = St(f"{base} ALTER COLUMN {ident(column)} SET NOT NULL;")
+    if not online:
+        return [dataclasses.replace(set_nn, note=note)]
+    check = ident(not_null_helper(column))
+    return [
+        St(f"{base} ADD CONSTRAINT {check} CHECK ({ident(column)} IS NOT NULL) NOT VALID;", note=note),
+        St(f"{base} VALIDATE CONSTRAINT {check};", alone=True),
+        set_nn,
+        St(f"{base} DROP CONSTRAINT {check};"),
+    ]
+
+
+def not_null_helper(column: str) -> str:
+    """The name of the helper CHECK that `_set_not_null` adds and drops under --online."""
+    return truncate(f"{column}__ddlc_not_null")
 
 
 _ZERO = {
@@ -1363,7 +1550,9 @@ def _is_user_type(t: str) -> bool:
     return "." in t.split("(")[0].removesuffix("[]")
 
 
-def _alter_column(t: Table, a: Column, b: Column, domains: dict[str, str] | None = None) -> list[St]:
+def _alter_column(
+    t: Table, a: Column, b: Column, domains: dict[str, str] | None = None, *, online: bool = False
+) -> list[St]:
     base = f"ALTER TABLE {_q(t)} ALTER COLUMN {ident(b.name)}"
     out: list[St] = []
     if a.generated != b.generated or a.generated_stored != b.generated_stored:
@@ -1411,7 +1600,7 @@ def _alter_column(t: Table, a: Column, b: Column, domains: dict[str, str] | None
     # ADD GENERATED ... AS IDENTITY requires the column to be NOT NULL already
     # (https://www.postgresql.org/docs/current/sql-altertable.html), so SET NOT NULL goes first.
     if a.nullable != b.nullable:
-        out.append(St(f"{base} {'DROP' if b.nullable else 'SET'} NOT NULL;"))
+        out += [St(f"{base} DROP NOT NULL;")] if b.nullable else _set_not_null(t, b.name, online)
     if bi is not None and ai is None:
         opts = " (" + " ".join(_seq_clause(k, v) for k, v in bi.sequence) + ")" if bi.sequence else ""
         out.append(St(f"{base} ADD GENERATED {'ALWAYS' if bi.always else 'BY DEFAULT'} AS IDENTITY{opts};"))
@@ -1516,7 +1705,7 @@ def _(old: Index, new: Index, change: Alter, ctx: RenderContext) -> list[St]:
     return out + _common(old, new)
 
 
-def _alter_constraint(old: SchemaObject, new: SchemaObject) -> list[St]:
+def _alter_constraint(old: SchemaObject, new: SchemaObject, online: bool = False) -> list[St]:
     assert isinstance(old, Constraint) and isinstance(new, Constraint)
     t = _rel(new.schema, new.table)
     if getattr(old, "valid", True) and getattr(new, "valid", True) is False:
@@ -1528,12 +1717,13 @@ def _alter_constraint(old: SchemaObject, new: SchemaObject) -> list[St]:
             St(f"ALTER TABLE {t} ALTER CONSTRAINT {ident(new.name)}{_deferrable(new) or ' NOT DEFERRABLE'};")
         )
     if getattr(old, "valid", True) is False and getattr(new, "valid", True):
-        out.append(St(f"ALTER TABLE {t} VALIDATE CONSTRAINT {ident(new.name)};"))
+        # --online: in a transaction of its own, not holding the locks of the statements before it
+        out.append(St(f"ALTER TABLE {t} VALIDATE CONSTRAINT {ident(new.name)};", alone=online))
     return out + _common(old, new)
 
 
 for _cls in (PrimaryKey, Unique, Check, ForeignKey, Exclude):
-    alter.register(_cls, lambda old, new, change, ctx: _alter_constraint(old, new))
+    alter.register(_cls, lambda old, new, change, ctx: _alter_constraint(old, new, ctx.options.online))
 
 
 @alter.register
@@ -1799,7 +1989,7 @@ def _(old: CompositeType, new: CompositeType, change: Alter, ctx: RenderContext)
             added = Column(name=n, type=b[n].type, collation=b[n].collation)
             if n in a or col is None or col == added:
                 continue
-            for st in _alter_column(table, added, col, domains):
+            for st in _alter_column(table, added, col, domains, online=ctx.options.online):
                 # held back with the ALTER TYPE when that one is destructive
                 out.append(dataclasses.replace(st, destructive=out[0].destructive, note=out[0].note))
     for n, x in b.items():
