@@ -169,7 +169,8 @@ def render_script(
     online = plan.options.online
     if online:
         lines.append(
-            f"{c} --online: {len(segments)} phases, each in a transaction or outside one as marked. A "
+            f"{c} --online: {len(segments)} phase{'s' if len(segments) > 1 else ''}, each in a transaction "
+            "or outside one as marked. A "
             "failed phase leaves the phases before it applied: fix the cause, then resume at that phase."
         )
     timeouts = {"lock_timeout": _quoted(plan.options.lock_timeout)}

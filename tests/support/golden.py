@@ -53,8 +53,9 @@ def case_options(case: Path) -> CaseOptions:
     flags = tuple(shlex.split(text))
     parser = argparse.ArgumentParser(prog=str(path), add_help=False, exit_on_error=False)
     parser.add_argument("--online", action="store_true")
-    parser.add_argument("--lock-timeout", default=PlanOptions.lock_timeout)
-    parser.add_argument("--statement-timeout", default=PlanOptions.statement_timeout)
+    defaults = PlanOptions()
+    parser.add_argument("--lock-timeout", default=defaults.lock_timeout)
+    parser.add_argument("--statement-timeout", default=defaults.statement_timeout)
     parser.add_argument("--target-version")
     try:
         args = parser.parse_args(flags)

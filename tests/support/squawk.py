@@ -14,16 +14,21 @@ import subprocess
 import sys
 import tempfile
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from pglast import ast, parse_sql
+from pglast.enums import ObjectType
+
 from ddlcompare import plan_between
 from ddlcompare.dialects import LoadOptions, get
+from ddlcompare.diff.changes import Create, Drop
 from ddlcompare.errors import DdlError
 from ddlcompare.output.sql import render_script, statements
 from ddlcompare.plan.hazards import parse_target
+from ddlcompare.plan.plan import Plan, PlanOptions
 from tests.support import corpus
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,6 +58,7 @@ class Placed:
     first: int
     last: int
     hazards: frozenset[str]
+    existing: bool = False  # acts on a table (or its index) that exists before the migration and stays
 
     @property
     def excerpt(self) -> str:
@@ -120,13 +126,14 @@ def cases() -> list[Case]:
     return out
 
 
-def render(case: Case) -> Rendered:
-    """Plan the case for PostgreSQL 15 and place each forward statement in the rendered script.
-    Raises DdlError when ddlcompare rejects a side."""
+def render(case: Case, online: bool = False) -> Rendered:
+    """Plan the case for PostgreSQL 15 (with --online when asked) and place each forward statement
+    in the rendered script. Raises DdlError when ddlcompare rejects a side."""
     d = get("postgres")
     old = d.parse(case.old.read_text(encoding="utf-8"), case.old.name, LoadOptions())
     new = d.parse(case.new.read_text(encoding="utf-8"), case.new.name, LoadOptions())
-    plan = plan_between(old, new, target=parse_target(TARGET))
+    plan = plan_between(old, new, target=parse_target(TARGET), options=PlanOptions(online=online))
+    kept = _kept_tables(plan)
     script = render_script(plan, d.STYLE, allow_destructive=True)
     placed: list[Placed] = []
     pos = 0
@@ -139,7 +146,13 @@ def render(case: Case) -> Rendered:
             raise AssertionError(f"{case.id}: statement not found in the script: {excerpt(st.sql)}")
         first = script.count("\n", 0, at)
         placed.append(
-            Placed(st.sql, first, first + st.sql.count("\n"), frozenset(str(h.code) for h in st.hazards))
+            Placed(
+                st.sql,
+                first,
+                first + st.sql.count("\n"),
+                frozenset(str(h.code) for h in st.hazards),
+                bool(_tables_of(st.sql, plan) & kept),
+            )
         )
         pos = at + len(st.sql)
     return Rendered(case, script, tuple(placed))
@@ -178,14 +191,60 @@ class Judged:
     rejected: dict[str, str]
 
 
+def _kept_tables(plan: Plan) -> frozenset[tuple[str, str]]:
+    """(schema, name) of the tables that exist before the migration and keep their rows."""
+    dropped = {st.key for st in plan.steps if isinstance(st.change, Drop)}
+    created = {st.key for st in plan.steps if isinstance(st.change, Create)}
+    return frozenset(
+        (k.schema, k.name)
+        for k in plan.old.objects
+        if k.kind == "table" and k in plan.new.objects and k not in dropped & created
+    )
+
+
+def _tables_of(sql: str, plan: Plan) -> frozenset[tuple[str, str]]:
+    """(schema, name) of every relation a statement names, an index standing for its table."""
+    try:
+        nodes = [raw.stmt for raw in parse_sql(sql)]
+    except Exception:  # a comment-only statement (MANUAL), or text pglast cannot read
+        return frozenset()
+    names: set[tuple[str, str]] = set()
+    for node in _walk(nodes):
+        if isinstance(node, ast.RangeVar):
+            names.add((node.schemaname or "public", str(node.relname)))
+        elif isinstance(node, ast.DropStmt) and node.removeType == ObjectType.OBJECT_INDEX:
+            for obj in node.objects or ():
+                *schema, name = [str(p.sval) for p in obj if isinstance(p, ast.String)]
+                names.add((schema[-1] if schema else "public", name))
+    # an index (or the index of a key) stands for its table: DROP INDEX, ALTER INDEX ... RENAME
+    index_table = {
+        (k.schema, k.name): (k.schema, k.parent)
+        for side in (plan.old, plan.new)
+        for k in side.objects
+        if k.kind in ("index", "primary_key", "unique", "exclude")
+    }
+    return frozenset(index_table.get(n, n) for n in names)
+
+
+def _walk(node: object) -> Iterator[object]:
+    if isinstance(node, ast.Node):
+        yield node
+        for attr in node:
+            yield from _walk(getattr(node, attr))
+    elif isinstance(node, (tuple, list)):
+        for x in node:
+            yield from _walk(x)
+
+
 @cache
-def judged() -> Judged:
-    """All cases, computed once per process (a few seconds: one squawk run for all scripts)."""
+def judged(online: bool = False) -> Judged:
+    """All cases (planned with --online when asked), computed once per process (a few seconds: one
+    squawk run for all scripts)."""
     rendered: dict[str, Rendered] = {}
     rejected: dict[str, str] = {}
     for case in cases():
         try:
-            rendered[case.id] = render(case)
+            rendered[case.id] = render(case, online)
         except DdlError as e:
             rejected[case.id] = str(e).splitlines()[0]
     violations = lint({cid: r.script for cid, r in rendered.items()})

@@ -633,11 +633,11 @@ def _kept_relation(
     ctx: RenderContext, schema: str, name: str, kinds: tuple[str, ...] = ("table", "materialized_view")
 ) -> SchemaObject | None:
     """The relation `schema.name` when it exists before the migration and keeps its rows (neither
-    created nor re-created by the plan): what an online statement must not block."""
+    created, dropped nor re-created by the plan): what an online statement must not block."""
     for kind in kinds:
         key = ObjectKey(kind, schema, name)
         rel = ctx.old.get(key)
-        if rel is not None and key not in ctx.recreated:
+        if rel is not None and key in ctx.new.objects and key not in ctx.recreated:
             return rel
     return None
 
