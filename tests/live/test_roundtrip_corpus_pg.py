@@ -1,6 +1,7 @@
 """Live round trip of every loadable PostgreSQL corpus pair: forward reaches new, rollback reaches old.
 
-Known failures: tests/known_failures/postgres_roundtrip.txt (strict: a listed case that passes fails).
+Known failures: tests/known_failures/postgres_roundtrip.txt (strict: a listed case that passes fails);
+with --online: postgres_roundtrip_online.txt.
 """
 
 from __future__ import annotations
@@ -34,6 +35,19 @@ def test_roundtrip(pair: corpus.Pair, pg: None, side_cache: Path, request: pytes
 
 
 @pytest.mark.parametrize("pair", PAIRS, ids=[p.id for p in PAIRS])
+def test_roundtrip_online(
+    pair: corpus.Pair, pg: None, side_cache: Path, request: pytest.FixtureRequest
+) -> None:
+    """The same with --online: phases outside and inside transactions, CONCURRENTLY, NOT VALID and
+    VALIDATE, backfills reach the same schemas."""
+    out = run_pair(pair, side_cache, online=True)
+    detail = (
+        f"stage: {out.stage}\n{out.detail}\n\n-- forward --\n{out.forward}\n-- rollback --\n{out.rollback}"
+    )
+    known("postgres_roundtrip_online").check(request, pair.id, out.ok, detail, category=out.stage)
+
+
+@pytest.mark.parametrize("pair", PAIRS, ids=[p.id for p in PAIRS])
 def test_roundtrip_held_back(
     pair: corpus.Pair, pg: None, side_cache: Path, request: pytest.FixtureRequest
 ) -> None:
@@ -54,7 +68,9 @@ def test_roundtrip_held_back(
     known("postgres_roundtrip_held").check(request, pair.id, out.ok, detail, category=out.stage)
 
 
-def run_pair(pair: corpus.Pair, cache: Path, *, allow_destructive: bool = True) -> Outcome:
+def run_pair(
+    pair: corpus.Pair, cache: Path, *, allow_destructive: bool = True, online: bool = False
+) -> Outcome:
     """The round trip, with both sides' live models taken from the cache the other suites share."""
     refs = []
     for side, stage in ((Side(f"{pair.id}/old", pair.old, pair.setup), "load old"),
@@ -73,6 +89,7 @@ def run_pair(pair: corpus.Pair, cache: Path, *, allow_destructive: bool = True) 
         old_live=refs[0],
         new_live=refs[1],
         allow_destructive=allow_destructive,
+        online=online,
     )
 
 
