@@ -1246,7 +1246,7 @@ def _(old: Table, new: Table, change: Alter, ctx: RenderContext) -> list[St]:
                 implied = _after_parents(ctx, parents, ch.obj.name, before, kept=after is not None)
             if implied is not None and after is not None:
                 if implied != after:
-                    out += _alter_column(new, implied, after, domains, online=ctx.options.online)
+                    out += _alter_column(new, implied, after, domains, online=_checked_not_null(ctx))
                 continue
             if implied is None and after is None:
                 continue
@@ -1273,7 +1273,7 @@ def _(old: Table, new: Table, change: Alter, ctx: RenderContext) -> list[St]:
         else:
             a, b = ch.old, ch.new
             assert isinstance(a, Column) and isinstance(b, Column)
-            out += _alter_column(new, a, b, domains, online=ctx.options.online)
+            out += _alter_column(new, a, b, domains, online=_checked_not_null(ctx))
     out += _alter_table_options(old, new)
     if of_new is not None and not typed:
         # the columns now match the type's attributes exactly, as OF requires: held back with
@@ -1313,7 +1313,7 @@ def _add_column(t: Table, col: Column, ctx: RenderContext) -> list[St]:
         fill = f"{note}: fails while the table has rows; fill the column first"
         return [
             St(f"{add} {column_def(nullable)};", note=note),
-            *_set_not_null(t, col.name, ctx.options.online, note=fill),
+            *_set_not_null(t, col.name, _checked_not_null(ctx), note=fill),
         ]
     filled = dataclasses.replace(col, default=Expr(zero))
     return [
@@ -1351,7 +1351,7 @@ def _add_column_backfilled(t: Table, col: Column, ctx: RenderContext) -> list[St
             ),
         ),
     ]
-    return out if col.nullable else out + _set_not_null(t, col.name, ctx.options.online)
+    return out if col.nullable else out + _set_not_null(t, col.name, _checked_not_null(ctx))
 
 
 def _set_not_null(t: Table, column: str, online: bool, note: str = "") -> list[St]:
@@ -1371,6 +1371,12 @@ def _set_not_null(t: Table, column: str, online: bool, note: str = "") -> list[S
         set_nn,
         St(f"{base} DROP CONSTRAINT {check};"),
     ]
+
+
+def _checked_not_null(ctx: RenderContext) -> bool:
+    """Whether SET NOT NULL goes through the helper CHECK (`_set_not_null`): under --online, for a
+    target that skips the scan when a valid CHECK proves the column (PostgreSQL 12+)."""
+    return ctx.options.online and (ctx.target is None or ctx.target.at_least(12))
 
 
 def not_null_helper(column: str) -> str:
@@ -1989,7 +1995,7 @@ def _(old: CompositeType, new: CompositeType, change: Alter, ctx: RenderContext)
             added = Column(name=n, type=b[n].type, collation=b[n].collation)
             if n in a or col is None or col == added:
                 continue
-            for st in _alter_column(table, added, col, domains, online=ctx.options.online):
+            for st in _alter_column(table, added, col, domains, online=_checked_not_null(ctx)):
                 # held back with the ALTER TYPE when that one is destructive
                 out.append(dataclasses.replace(st, destructive=out[0].destructive, note=out[0].note))
     for n, x in b.items():
