@@ -334,6 +334,9 @@ class Schema:
     server: str = field(default="", compare=False)
     # owners and grants read but not compared: see OwnerAndGrants and `whole`
     access: Mapping[ObjectKey, OwnerAndGrants] = field(default_factory=dict, compare=False, repr=False)
+    # indexes the source builds CONCURRENTLY (PostgreSQL): not compared (a live database cannot
+    # tell how an index was built), but a migration builds or drops them so too
+    concurrent: frozenset[ObjectKey] = field(default=frozenset(), compare=False, repr=False)
 
     def whole(self, key: ObjectKey) -> SchemaObject | None:
         """The object at `key` with the owner and grants kept aside for it (see OwnerAndGrants):

@@ -166,7 +166,7 @@ def render_script(
             last[1].append(st)
         else:
             segments.append((st.transactional, [st]))
-    online = plan.options.online
+    online = plan.options.online and style.transactional  # phases: transactions and runs outside them
     if online:
         lines.append(
             f"{c} --online: {len(segments)} phase{'s' if len(segments) > 1 else ''}, each in a transaction "

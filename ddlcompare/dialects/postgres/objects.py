@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from ddlcompare.model.base import Expr, ObjectKey, Option, Schema, SchemaObject
+from ddlcompare.model.base import Expr, ObjectKey, Option, SchemaObject
 from ddlcompare.model.objects import Constraint, TableChild, View
 
 # ---- options of neutral kinds -------------------------------------------------------------
@@ -288,16 +288,3 @@ class Definition(SchemaObject):
     @property
     def key(self) -> ObjectKey:
         return ObjectKey(self.kind.lower().replace(" ", "_"), self.schema, self.name, self.table)
-
-
-# ---- what a source says beyond the model --------------------------------------------------
-
-# Schema._cache key of the indexes a file creates with CREATE INDEX CONCURRENTLY: not compared
-# (a live database cannot tell how an index was built), but honoured when they are rendered.
-DECLARED_CONCURRENTLY = "postgres.declared_concurrently"
-
-
-def declared_concurrently(schema: Schema) -> frozenset[ObjectKey]:
-    """The indexes `schema`'s source creates CONCURRENTLY (none for a live database)."""
-    found: frozenset[ObjectKey] = schema._cache.get(DECLARED_CONCURRENTLY, frozenset())
-    return found

@@ -22,7 +22,7 @@ from pglast import parser as pgparser
 
 from ddlcompare.dialects import LoadOptions
 from ddlcompare.dialects.postgres import expr as pgexpr
-from ddlcompare.dialects.postgres.objects import DECLARED_CONCURRENTLY, Namespace
+from ddlcompare.dialects.postgres.objects import Namespace
 from ddlcompare.dialects.postgres.prefetch import Prefetcher, Prepared, WorkerLost
 from ddlcompare.dialects.postgres.replay import CACHE, MISSING, Entry, Recorder, TrackedDict, TrackedSet
 from ddlcompare.dialects.postgres.scope import BuilderScope, StaticScope, static_refs
@@ -736,15 +736,17 @@ class Builder:
         server = str(found) if found else ""
         kept = {k: v for k, v in dict.items(self.access) if k in objects}
         warnings = tuple(self.warnings)
-        schema = Schema(
-            "postgres", objects, warnings, self.path, moved=self.moved, access=kept, server=server
+        concurrent = frozenset(k for k in set.__iter__(self.index_concurrently) if k in objects)
+        return Schema(
+            "postgres",
+            objects,
+            warnings,
+            self.path,
+            moved=self.moved,
+            access=kept,
+            server=server,
+            concurrent=concurrent,
         )
-        declared = frozenset(k for k in set.__iter__(self.index_concurrently) if k in objects)
-        if declared:
-            # not part of the model (a live database cannot tell): how the file asks for the index
-            # to be built, which the renderer honours (see render.declared_concurrently)
-            schema._cache[DECLARED_CONCURRENTLY] = declared
-        return schema
 
 
 def _blank(m: re.Match[str]) -> str:

@@ -41,7 +41,6 @@ from ddlcompare.dialects.postgres.objects import (
     Unlogged,
     ViewDefaults,
     ViewOptions,
-    declared_concurrently,
 )
 from ddlcompare.dialects.postgres.types import default_storage
 from ddlcompare.dialects.postgres.usage import columns_used
@@ -649,7 +648,7 @@ def _concurrently(obj: Index, ctx: RenderContext, side: Schema) -> bool:
     rel = _kept_relation(ctx, obj.schema, obj.table)
     if rel is None or rel.option(PartitionBy) is not None:
         return False
-    return ctx.options.online or obj.key in declared_concurrently(side)
+    return ctx.options.online or obj.key in side.concurrent
 
 
 def _swapped(obj: Index, ctx: RenderContext) -> bool:
