@@ -6,12 +6,15 @@ Public API: `load(spec)` -> Schema, `compare(old, new)` -> Plan, and the rendere
 from __future__ import annotations
 
 import gc
+from collections.abc import Sequence
 from dataclasses import replace
 
 from ddlcompare import dialects
 from ddlcompare.dialects import Dialect, LoadOptions
 from ddlcompare.dialects.detect import CONFIDENT, leaning, scores
 from ddlcompare.diff.compare import diff, leave_out_unseen
+from ddlcompare.diff.renames import RenameHint, annotated, scan_annotations, suggest
+from ddlcompare.diff.renames import apply as apply_renames
 from ddlcompare.errors import DdlError
 from ddlcompare.model.base import Schema
 from ddlcompare.plan.hazards import OLDEST, TargetVersion, parse_target
@@ -24,6 +27,7 @@ __all__ = [
     "LoadOptions",
     "Plan",
     "PlanOptions",
+    "RenameHint",
     "Schema",
     "compare",
     "load",
@@ -86,7 +90,10 @@ def load_sources(srcs: list[Source], dialect: Dialect, options: LoadOptions | No
     out = []
     for src in srcs:
         schema = dialect.inspect(src.url, options) if src.url else next(parsed)
-        out.append(replace(schema, source=src.name))
+        notes = scan_annotations(src.text, src.name) if src.text else ()
+        out.append(
+            replace(schema, source=src.name, annotations=notes) if notes else replace(schema, source=src.name)
+        )
         # A schema is millions of long-lived, acyclic objects: keep the cyclic collector from
         # re-scanning them on every later collection (seconds each on 10,000 tables).
         gc.freeze()
@@ -114,15 +121,24 @@ def target_of(old: Schema, new: Schema, target: TargetVersion | None = None) -> 
 
 
 def plan_between(
-    old: Schema, new: Schema, target: TargetVersion | None = None, options: PlanOptions | None = None
+    old: Schema,
+    new: Schema,
+    target: TargetVersion | None = None,
+    options: PlanOptions | None = None,
+    renames: Sequence[RenameHint] = (),
 ) -> Plan:
     """Diff two schemas of one dialect and plan the migration; hazards are judged for `target`
-    (see `target_of`), the statements written as `options` say."""
+    (see `target_of`), the statements written as `options` say. `renames` (and the new side's
+    renamed-from annotations) are done in place, keeping data; without them, dropped + added
+    pairs that look like renames are only suggested (`Plan.suggestions`)."""
     d = dialects.get(new.dialect)
     old, new = leave_out_unseen([old, new])
+    old, renamed = apply_renames(old, new, (*renames, *annotated(new)), d.RENAMES)
     changes = diff(old, new, column_order=d.COLUMN_ORDER)
-    plan = make_plan(old, new, changes, d, d.render, target_of(old, new, target), options or PlanOptions())
-    return d.combine(plan)
+    target = target_of(old, new, target)
+    plan = make_plan(old, new, changes, d, d.render, target, options or PlanOptions(), renamed)
+    found = suggest(changes)
+    return d.combine(replace(plan, suggestions=found) if found else plan)
 
 
 def compare(

@@ -27,6 +27,7 @@ from ddlcompare import (
     resolve_dialect,
 )
 from ddlcompare.dialects import LoadOptions
+from ddlcompare.diff.renames import parse_hint
 from ddlcompare.errors import DdlError, InternalError, located
 from ddlcompare.output.dot import render_dot
 from ddlcompare.output.json import render_json
@@ -150,6 +151,16 @@ def compare_cmd(
             help="PostgreSQL --online: SET LOCAL statement_timeout of each transaction (0: none)",
         ),
     ] = _PLAN_DEFAULTS.statement_timeout,
+    rename: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--rename",
+            metavar="KIND:OLD=NEW",
+            help="rename in place, keeping the data: OLD is the old side's key as ddlcompare prints it, "
+            "NEW the new name in the same parent (table:public.staff=employee, "
+            "column:public.staff.picture=photo); repeatable",
+        ),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no summary on stderr")] = False,
     skip_unreadable: Annotated[bool, typer.Option("--skip-unreadable", help=_SKIP_HELP)] = False,
     version: Annotated[
@@ -163,6 +174,7 @@ def compare_cmd(
         strict=strict, owners=owners, privileges=privileges, skip_unreadable=skip_unreadable
     )
     target = parse_target(target_version) if target_version is not None else None
+    hints = [parse_hint(r) for r in rename or ()]
     gate = parse_severity(fail_on) if fail_on is not None else None
     if check_db is not None and dburl.dialect_of(check_db) is None:
         raise DdlError(
@@ -178,7 +190,7 @@ def compare_cmd(
         for w in (*schemas[0].warnings, *schemas[1].warnings):
             typer.echo(str(w), err=True)
     plan_options = PlanOptions(online=online, lock_timeout=lock_timeout, statement_timeout=statement_timeout)
-    plan = plan_between(schemas[0], schemas[1], target=target, options=plan_options)
+    plan = plan_between(schemas[0], schemas[1], target=target, options=plan_options, renames=hints)
 
     # each output is rendered when it is written and dropped after (for a 20 MB schema each costs
     # 100 MB, and most runs write one)

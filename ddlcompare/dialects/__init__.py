@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from ddlcompare.diff.changes import Alter, Change
+from ddlcompare.diff.renames import Capabilities
 from ddlcompare.errors import DdlError, Warning
 from ddlcompare.model.base import ObjectKey, Schema, SchemaObject, Unseen
 from ddlcompare.output.sql import ScriptStyle
@@ -49,6 +50,7 @@ class Dialect(Protocol):
     NAME: str
     COLUMN_ORDER: bool  # column order is part of a table's identity
     STYLE: ScriptStyle
+    RENAMES: Capabilities  # what can be renamed in place
 
     def parse(self, text: str, path: str, options: LoadOptions) -> Schema: ...
 

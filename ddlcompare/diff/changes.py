@@ -58,7 +58,32 @@ class Alter:
         return Alter(self.new, self.old, tuple(c.reverse() for c in self.children), self.moved)
 
 
-Change = Create | Drop | Alter
+@dataclass(frozen=True, slots=True)
+class Rename:
+    """`old` renamed in place to `new`, its data kept (asked for: `--rename` or an annotation). With
+    `part` ("column", "label") it is one of the object's parts renamed, `before` to `after`."""
+
+    old: SchemaObject
+    new: SchemaObject
+    part: str = ""
+    before: str = ""
+    after: str = ""
+
+    @property
+    def obj(self) -> SchemaObject:
+        return self.new
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        if self.part:
+            return (f"{self.part} renamed: {self.before!r} -> {self.after!r}",)
+        return (f"renamed: {self.old.name!r} -> {self.new.name!r}",)
+
+    def reverse(self) -> Rename:
+        return Rename(self.new, self.old, self.part, self.after, self.before)
+
+
+Change = Create | Drop | Alter | Rename
 
 
 def key_of(change: Change) -> ObjectKey:
@@ -69,5 +94,5 @@ def key_of(change: Change) -> ObjectKey:
 
 
 def verb(change: Change) -> str:
-    """create | drop | alter, for reports and JSON."""
+    """create | drop | alter | rename, for reports and JSON."""
     return type(change).__name__.lower()

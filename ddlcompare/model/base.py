@@ -337,6 +337,8 @@ class Schema:
     # indexes the source builds CONCURRENTLY (PostgreSQL): not compared (a live database cannot
     # tell how an index was built), but a migration builds or drops them so too
     concurrent: frozenset[ObjectKey] = field(default=frozenset(), compare=False, repr=False)
+    # `-- ddlcompare:renamed-from` lines of the source (ddlcompare.diff.renames.Annotation)
+    annotations: tuple[Any, ...] = field(default=(), compare=False, repr=False)
 
     def whole(self, key: ObjectKey) -> SchemaObject | None:
         """The object at `key` with the owner and grants kept aside for it (see OwnerAndGrants):

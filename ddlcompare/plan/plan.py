@@ -4,14 +4,17 @@ rollback SQL from the dialect's renderer. The planner never imports a dialect: i
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Sequence
+import itertools
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Protocol
+from typing import Any, Protocol
 
-from ddlcompare.diff.changes import Alter, Change, Create, Drop, key_of
+from ddlcompare.diff.changes import Alter, Change, Create, Drop, Rename, key_of
+from ddlcompare.diff.renames import Renamed
 from ddlcompare.errors import DdlError, located
 from ddlcompare.model.base import ObjectKey, Schema, SchemaObject, evolve
 from ddlcompare.model.objects import Column, Table
+from ddlcompare.model.objects import Sequence as Seq
 from ddlcompare.plan.hazards import (
     RECREATED_EMPTY,
     Hazard,
@@ -117,6 +120,8 @@ class Plan:
     notes: tuple[str, ...] = field(default=())
     target: TargetVersion | None = None  # the server version hazards were judged for
     options: PlanOptions = PlanOptions()
+    # dropped + added pairs that look like renames, never applied (ddlcompare.diff.renames.Suggestion)
+    suggestions: tuple[Any, ...] = ()
 
 
 class Hooks(Protocol):
@@ -160,11 +165,15 @@ def make_plan(
     render: Render,
     target: TargetVersion | None = None,
     options: PlanOptions = PlanOptions(),
+    renamed: Renamed | None = None,
 ) -> Plan:
     """Expand, order and render `changes` (from `diff(old, new)`); hazards are judged for `target`,
-    the statements written as `options` say."""
-    expanded, reasons, causes, rollback_only = _expand(old, new, changes, hooks)
-    ordered, preds, implied_by = _order(old, new, expanded, hooks, causes)
+    the statements written as `options` say. `renamed`: the renames done to `old` before the diff
+    (see ddlcompare.diff.renames), run before what uses the new names."""
+    renamed = renamed or Renamed()
+    renames = renamed.renames
+    expanded, reasons, causes, rollback_only = _expand(old, new, changes, hooks, renamed)
+    ordered, preds, implied_by = _order(old, new, [*renames, *expanded], hooks, causes, renamed)
     implicit = frozenset(key_of(ordered[i]) for i in implied_by)
     dropped = {key_of(ch) for ch in ordered if isinstance(ch, Drop)}
     recreated = frozenset(key_of(ch) for ch in ordered if isinstance(ch, Create) and key_of(ch) in dropped)
@@ -196,7 +205,7 @@ def make_plan(
                 _held(change, forward, render, fwd_ctx, back_ctx, hooks),
             )
         )
-    return Plan(new.dialect, old, new, tuple(changes), tuple(steps), target=target, options=options)
+    return Plan(new.dialect, old, new, (*renames, *changes), tuple(steps), target=target, options=options)
 
 
 def _held(
@@ -288,6 +297,8 @@ def _render(render: Render, change: Change, ctx: RenderContext, hooks: Hooks) ->
                 found = (*found, RECREATED_EMPTY)
             if not st.transactional:
                 found = (*found, _OUTSIDE_TRANSACTION)
+            if isinstance(change, Rename) and not any(h.code is HazardCode.BREAKS_CLIENTS for h in found):
+                found = (*found, *_renamed_for_clients(change))
             out.append(replace(st, hazards=merged(st.hazards, found)) if found else st)
         return tuple(out)
     except Exception as e:
@@ -296,8 +307,24 @@ def _render(render: Render, change: Change, ctx: RenderContext, hooks: Hooks) ->
         raise located(e, side.position(obj) if isinstance(obj, SchemaObject) else obj.pos) from e
 
 
+_CLIENT_KINDS = frozenset(
+    ("table", "view", "materialized_view", "sequence", "enum", "domain", "composite_type")
+)
+
+
+def _renamed_for_clients(change: Rename) -> tuple[Hazard, ...]:
+    """A rename of what queries name (a table, a column, a view, ...) breaks the ones not updated."""
+    if change.part:
+        what = f"{change.part.replace('_', ' ')} {change.old.display}.{change.before}"
+    elif change.old.key.kind in _CLIENT_KINDS:
+        what = f"{change.old.key.kind.replace('_', ' ')} {change.old.display}"
+    else:
+        return ()
+    return (Hazard(HazardCode.BREAKS_CLIENTS, f"renames {what}, which queries may name"),)
+
+
 def _expand(
-    old: Schema, new: Schema, changes: Sequence[Change], hooks: Hooks
+    old: Schema, new: Schema, changes: Sequence[Change], hooks: Hooks, renamed: Renamed
 ) -> tuple[list[Change], dict[int, str], dict[int, ObjectKey], set[int]]:
     """Alters that cannot run in place become drop + create; dependents they break are rebuilt too.
     Also returned: why a step was added, for a rebuilt dependent the change it goes around, and the
@@ -328,7 +355,32 @@ def _expand(
         queue.append((key, None))
 
     dependents = old.dependents()
+    # A changed object (not a table or sequence: they hold data) that names a renamed object is
+    # dropped as it was before the renames and created after them, both ways: in between, what
+    # it says of the renamed object holds under neither name.
+    near_renames = {r.new.key for r in renamed.renames}
+    relations = {(k.schema, k.name): k for k in near_renames if not k.parent}
     for ch in changes:
+        if not renamed.renames or not isinstance(ch, Alter) or isinstance(ch.old, (Table, Seq)):
+            continue
+        assert isinstance(ch.old, SchemaObject) and isinstance(ch.new, SchemaObject)
+        k = key_of(ch)
+        near = [d for d in sorted(ch.old.depends_on | ch.new.depends_on) if d in near_renames]
+        owner = relations.get((k.schema, k.parent)) if k.parent else None
+        if owner is not None:
+            near.insert(0, owner)
+        if near:
+            x, y = renamed.before.get(k, old.whole(k)), new.whole(k)
+            assert x is not None and y is not None
+            rebuilt.add(k)
+            drop, create = Drop(x), Create(y)
+            reasons[id(drop)] = reasons[id(create)] = f"rebuilt around the rename of {near[0]}"
+            causes[id(drop)] = causes[id(create)] = near[0]
+            by_key[k] = [drop, create]
+            queue.append((k, None))
+    for ch in changes:
+        if key_of(ch) in rebuilt:
+            continue
         if isinstance(ch, Alter) and hooks.rebuild(ch):
             rebuild(key_of(ch), "")
         elif isinstance(ch, Alter):
@@ -422,8 +474,41 @@ def _propagate(
                 queue.append((dep_key, alter))
 
 
+def _rename_edges(
+    changes: list[Change],
+    renames: dict[ObjectKey, list[int]],
+    causes: dict[int, ObjectKey],
+    before: Mapping[ObjectKey, SchemaObject],
+    edge: Callable[[int | None, int | None], None],
+) -> None:
+    """Renames run in their order, before anything built or altered (the plan was made with the new
+    names) and before the drops of what they changed (rendered under the new names); what is
+    rebuilt around a rename, or dropped while it names a renamed object, is dropped before them."""
+    if not renames:
+        return
+    order = sorted(i for ii in renames.values() for i in ii)
+    for a, b in itertools.pairwise(order):
+        edge(a, b)
+    for i, ch in enumerate(changes):
+        if isinstance(ch, Rename):
+            continue
+        key = key_of(ch)
+        if not isinstance(ch, Drop) or key in before:
+            for r in order:
+                edge(r, i)
+        elif causes.get(id(ch)) in renames or (
+            isinstance(ch.old, SchemaObject) and ch.old.depends_on & renames.keys()
+        ):
+            edge(i, order[0])
+
+
 def _order(
-    old: Schema, new: Schema, changes: list[Change], hooks: Hooks, causes: dict[int, ObjectKey]
+    old: Schema,
+    new: Schema,
+    changes: list[Change],
+    hooks: Hooks,
+    causes: dict[int, ObjectKey],
+    renamed: Renamed | None = None,
 ) -> tuple[list[Change], dict[int, set[int]], dict[int, int]]:
     """Topological order (priority Kahn: drops first, then by kind rank and key, deterministic);
     for each position in that order the positions of the steps it must follow; and the drops that
@@ -431,8 +516,12 @@ def _order(
     n = len(changes)
     drops: dict[ObjectKey, int] = {}
     builds: dict[ObjectKey, int] = {}  # create or alter
+    renames: dict[ObjectKey, list[int]] = {}
     for i, ch in enumerate(changes):
-        (drops if isinstance(ch, Drop) else builds)[key_of(ch)] = i
+        if isinstance(ch, Rename):
+            renames.setdefault(key_of(ch), []).append(i)
+        else:
+            (drops if isinstance(ch, Drop) else builds)[key_of(ch)] = i
 
     edges: list[set[int]] = [set() for _ in range(n)]
 
@@ -441,7 +530,10 @@ def _order(
             edges[a].add(b)
 
     namespaces: dict[tuple[str, ...], list[int]] = {}
+    _rename_edges(changes, renames, causes, renamed.before if renamed else {}, edge)
     for i, ch in enumerate(changes):
+        if isinstance(ch, Rename):
+            continue
         key = key_of(ch)
         assert isinstance(ch.obj, SchemaObject)
         home = hooks.container(ch.obj)
@@ -511,7 +603,9 @@ def _order(
         rank = hooks.kind_rank(key_of(ch).kind)
         if isinstance(ch, Drop):
             return (0, -rank, key_of(ch))
-        return (1, rank, key_of(ch))
+        if isinstance(ch, Rename):
+            return (1, i, key_of(ch))  # in the order they were applied
+        return (2, rank, key_of(ch))
 
     heap = [(priority(i), i) for i in range(n) if indegree[i] == 0]
     heapq.heapify(heap)

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from ddlcompare.dialects import LoadOptions
 from ddlcompare.diff.changes import Alter, Change
+from ddlcompare.diff.renames import Capabilities
 from ddlcompare.model.base import ObjectKey, Schema, SchemaObject
 from ddlcompare.output.sql import ScriptStyle
 from ddlcompare.plan.checks import CheckResult, DataCheck, Validation
@@ -25,6 +26,10 @@ class MysqlDialect:
             "failure part way.",
         ),
     )
+
+    # renamed in place (RENAME TABLE, RENAME COLUMN / CHANGE, RENAME INDEX); views name their tables
+    # in their stored text, so a renamed table's views are rebuilt around the rename
+    RENAMES = Capabilities(frozenset(("table", "column", "view", "index")), views_follow=False)
 
     def parse(self, text: str, path: str, options: LoadOptions) -> Schema:
         """Parse a mysqldump file or hand-written MySQL/MariaDB DDL."""

@@ -35,7 +35,7 @@ from ddlcompare.dialects.mysql.objects import (
     TableOptions,
     ViewOptions,
 )
-from ddlcompare.diff.changes import Alter, Change, Create, Drop
+from ddlcompare.diff.changes import Alter, Change, Create, Drop, Rename
 from ddlcompare.model.base import Element, Expr, ObjectKey, Schema, SchemaObject
 from ddlcompare.model.objects import (
     Check,
@@ -1154,6 +1154,10 @@ def render(change: Change, ctx: RenderContext) -> Sequence[St]:
         out = create(change.new, ctx)
     elif isinstance(change, Drop):
         out = drop(change.old, ctx)
+    elif isinstance(change, Rename):
+        from ddlcompare.dialects.mysql.rename import rename
+
+        out = rename(change, ctx)
     else:
         out = alter(change.old, change.new, change, ctx)
     # notes become `--` comment lines: a name with a line break must not end the comment

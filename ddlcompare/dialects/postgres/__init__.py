@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from ddlcompare.dialects import LoadOptions
 from ddlcompare.diff.changes import Alter, Change
+from ddlcompare.diff.renames import Capabilities
 from ddlcompare.model.base import ObjectKey, Schema, SchemaObject
 from ddlcompare.output.sql import ScriptStyle
 from ddlcompare.plan.checks import CheckResult, DataCheck, Validation
@@ -32,6 +33,18 @@ class PostgresDialect:
             "SET lock_timeout = {lock_timeout};",
             "SET statement_timeout = {statement_timeout};",
         ),
+    )
+
+    # renamed in place (ALTER ... RENAME); views follow a renamed table on the server
+    RENAMES = Capabilities(
+        frozenset(
+            (
+                "table", "column", "view", "materialized_view", "sequence", "index", "primary_key",
+                "unique", "check", "foreign_key", "exclude", "trigger", "enum", "domain",
+                "composite_type", "enum_label",
+            )
+        ),
+        views_follow=True,
     )
 
     def parse(self, text: str, path: str, options: LoadOptions) -> Schema:

@@ -44,7 +44,7 @@ from ddlcompare.dialects.postgres.objects import (
 )
 from ddlcompare.dialects.postgres.types import default_storage
 from ddlcompare.dialects.postgres.usage import columns_used
-from ddlcompare.diff.changes import Alter, Change, Create, Drop
+from ddlcompare.diff.changes import Alter, Change, Create, Drop, Rename
 from ddlcompare.model.base import Element, Expr, Grant, ObjectKey, Schema, SchemaObject, evolve
 from ddlcompare.model.objects import (
     Check,
@@ -2029,6 +2029,10 @@ def render(change: Change, ctx: RenderContext) -> Sequence[St]:
         if obj.key in ctx.implicit_drops:
             return []
         out = drop(obj, ctx)
+    elif isinstance(change, Rename):
+        from ddlcompare.dialects.postgres.rename import rename
+
+        out = rename(change, ctx)
     else:
         out = alter(change.old, change.new, change, ctx)
     # notes become `--` comment lines: a name with a line break must not end the comment
