@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ddlcompare.diff.changes import Alter, Change, key_of, verb
+from ddlcompare.diff.changes import Alter, Change, Rename, key_of, verb
 from ddlcompare.output.summary import counts, severity_counts
 from ddlcompare.plan.hazards import Hazard
 from ddlcompare.plan.plan import Plan
@@ -34,7 +34,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
                 "destructive": any(st.destructive for st in s.forward),
             }
         )
-    return {
+    doc = {
         "format_version": FORMAT_VERSION,
         "dialect": plan.dialect,
         "target": str(plan.target) if plan.target else None,
@@ -50,6 +50,19 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             for w in (*plan.old.warnings, *plan.new.warnings)
         ],
     }
+    if plan.suggestions:  # only then: documents without renames stay as they were
+        doc["rename_suggestions"] = [
+            {
+                "option": s.hint.option,
+                "kind": s.hint.kind,
+                "old": s.hint.old,
+                "new": s.hint.new,
+                "score": s.score,
+                "why": s.why,
+            }
+            for s in plan.suggestions
+        ]
+    return doc
 
 
 def _hazard(h: Hazard) -> dict[str, Any]:
@@ -62,6 +75,12 @@ def _hazard(h: Hazard) -> dict[str, Any]:
 def _change(ch: Change) -> dict[str, Any]:
     k = key_of(ch)
     d: dict[str, Any] = {"key": str(k), "kind": k.kind, "operation": verb(ch)}
+    if isinstance(ch, Rename):
+        d["reasons"] = list(ch.reasons)
+        if ch.part:
+            d[ch.part] = {"old": ch.before, "new": ch.after}
+        else:
+            d["old_key"] = str(ch.old.key)
     if isinstance(ch, Alter):
         d["reasons"] = list(ch.reasons)
         d["columns"] = [

@@ -10,7 +10,7 @@ from ddlcompare.plan.plan import Plan
 from ddlcompare.source import printable
 
 _COUNTED = ("create", "drop", "alter", "rebuilt", "destructive", "warnings")
-_ICON = {"create": "+", "drop": "-", "alter": "~"}
+_ICON = {"create": "+", "drop": "-", "alter": "~", "rename": ">"}
 
 
 def render_markdown(plan: Plan) -> str:
@@ -42,12 +42,29 @@ def render_markdown(plan: Plan) -> str:
         out += ["## Changes", ""]
         for r in sorted(reviewed(plan), key=lambda r: -r.severity):
             out += _change(r)
+    if plan.suggestions:
+        out += _suggestions(plan)
     warnings = [*plan.old.warnings, *plan.new.warnings]
     if warnings:
         out += ["## Not migrated automatically", ""]
         out += [f"- {w}" for w in warnings]
         out.append("")
     return "\n".join(out).rstrip() + "\n"
+
+
+def _suggestions(plan: Plan) -> list[str]:
+    """Dropped + added pairs that look like renames: nothing is renamed without the option."""
+    out = [
+        "## Rename suggestions",
+        "",
+        "Dropped and added as planned above; to rename instead, keeping the data, run again with the option:",
+        "",
+        "| score | option | why |",
+        "|---:|---|---|",
+    ]
+    out += [f"| {s.score:.2f} | `{s.hint.option}` | {s.why} |" for s in plan.suggestions]
+    out.append("")
+    return out
 
 
 def _change(r: Reviewed) -> list[str]:
@@ -63,6 +80,8 @@ def _change(r: Reviewed) -> list[str]:
         lines.append("- created")
     elif isinstance(ch, Drop):
         lines.append("- dropped")
+    else:
+        lines += [f"- {x} (data kept)" for x in ch.reasons]
     for step in r.steps:
         if step.reason:
             lines.append(f"- `{step.key}` ({verb(step.change)}): {step.reason}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from ddlcompare.diff.changes import Change, key_of, verb
+from ddlcompare.diff.changes import Change, Rename, key_of, verb
 from ddlcompare.plan.hazards import Hazard, Severity, merged, severity_of
 from ddlcompare.plan.plan import Plan, Step
 
@@ -31,7 +31,12 @@ def reviewed(plan: Plan) -> list[Reviewed]:
         by_key.setdefault(st.cause if st.cause is not None and st.reason else st.key, []).append(st)
     out = []
     for ch in plan.changes:
-        steps = tuple(by_key.get(key_of(ch), ()))
+        # a rename is its own step; a table renamed and altered shares its key with the alter
+        steps = tuple(
+            s
+            for s in by_key.get(key_of(ch), ())
+            if s.change is ch or not (isinstance(s.change, Rename) or isinstance(ch, Rename))
+        )
         out.append(Reviewed(ch, steps, merged(*(s.hazards for s in steps))))
     return out
 
@@ -67,6 +72,9 @@ def one_line(plan: Plan) -> str:
     if not plan.changes:
         return "no differences"
     s = f"{n['create']} to create, {n['drop']} to drop, {n['alter']} to alter"
+    renames = sum(1 for ch in plan.changes if verb(ch) == "rename")
+    if renames:
+        s += f", {renames} to rename"
     if n["destructive"]:
         s += f" ({n['destructive']} destructive statement(s))"
     top = highest(plan)
