@@ -13,7 +13,7 @@ from ddlcompare import dialects
 from ddlcompare.dialects import Dialect, LoadOptions
 from ddlcompare.dialects.detect import CONFIDENT, leaning, scores
 from ddlcompare.diff.compare import diff, leave_out_unseen
-from ddlcompare.diff.renames import RenameHint, annotated, scan_annotations, suggest
+from ddlcompare.diff.renames import RenameHint, annotated, suggest, with_annotations
 from ddlcompare.diff.renames import apply as apply_renames
 from ddlcompare.errors import DdlError
 from ddlcompare.model.base import Schema
@@ -90,10 +90,8 @@ def load_sources(srcs: list[Source], dialect: Dialect, options: LoadOptions | No
     out = []
     for src in srcs:
         schema = dialect.inspect(src.url, options) if src.url else next(parsed)
-        notes = scan_annotations(src.text, src.name) if src.text else ()
-        out.append(
-            replace(schema, source=src.name, annotations=notes) if notes else replace(schema, source=src.name)
-        )
+        schema = with_annotations(schema, src.text, src.name) if src.text else schema
+        out.append(replace(schema, source=src.name))
         # A schema is millions of long-lived, acyclic objects: keep the cyclic collector from
         # re-scanning them on every later collection (seconds each on 10,000 tables).
         gc.freeze()

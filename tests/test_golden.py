@@ -15,6 +15,7 @@ from ddlcompare import plan_between
 from ddlcompare.dialects import LoadOptions, get
 from ddlcompare.diff.changes import Alter, Change
 from ddlcompare.diff.compare import diff
+from ddlcompare.diff.renames import with_annotations
 from ddlcompare.model.base import Schema
 from ddlcompare.output.markdown import render_markdown
 from ddlcompare.output.sql import render_script
@@ -29,8 +30,8 @@ def _id(case: Path) -> str:
 
 
 def _load(path: Path, dialect: str) -> Schema:
-    return get(dialect).parse(path.read_text(encoding="utf-8"), path.name, LoadOptions())
-
+    text = path.read_text(encoding="utf-8")
+    return with_annotations(get(dialect).parse(text, path.name, LoadOptions()), text, path.name)
 
 
 @pytest.mark.parametrize("case", CASES, ids=_id)
@@ -39,7 +40,11 @@ def test_golden(case: Path, golden: Golden) -> None:
     d = get(case.parent.name)
     opts = case_options(case)
     plan = plan_between(
-        _load(case / "old.sql", d.NAME), _load(case / "new.sql", d.NAME), opts.target, opts.plan
+        _load(case / "old.sql", d.NAME),
+        _load(case / "new.sql", d.NAME),
+        opts.target,
+        opts.plan,
+        renames=opts.renames,
     )
     golden.check(case / "expected_forward.sql", render_script(plan, d.STYLE))
     golden.check(case / "expected_rollback.sql", render_script(plan, d.STYLE, rollback=True))

@@ -84,6 +84,12 @@ def scan_annotations(text: str, path: str) -> tuple[Annotation, ...]:
     return tuple(out)
 
 
+def with_annotations(schema: Schema, text: str, path: str) -> Schema:
+    """`schema` (parsed from `text`, named `path`) with the rename annotations of its text."""
+    notes = scan_annotations(text, path)
+    return replace(schema, annotations=notes) if notes else schema
+
+
 def _unquote(name: str) -> str:
     if len(name) > 1 and name[0] == name[-1] and name[0] in '"`':
         return name[1:-1].replace(name[0] * 2, name[0])
@@ -407,6 +413,16 @@ def _follow_column(objects: dict[ObjectKey, SchemaObject], table: ObjectKey, bef
 _IDENT = r'(?<![\w$"`])(?:"{0}"|`{0}`|{0})(?![\w$"`])'
 
 
+def mentions(text: str, name: str) -> bool:
+    """Whether SQL `text` has `name` as an identifier (plain, or quoted either way)."""
+    return re.search(_IDENT.format(re.escape(name)), text) is not None
+
+
+def old_name(rename: Rename) -> str:
+    """The name a rename takes away."""
+    return rename.before if rename.part else rename.old.name
+
+
 def _follow_views(
     objects: dict[ObjectKey, SchemaObject], new: Schema, relations: Mapping[tuple[str, str], str]
 ) -> None:
@@ -505,7 +521,10 @@ __all__ = [
     "Suggestion",
     "annotated",
     "apply",
+    "mentions",
+    "old_name",
     "parse_hint",
     "scan_annotations",
     "suggest",
+    "with_annotations",
 ]

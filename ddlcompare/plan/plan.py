@@ -10,10 +10,10 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from ddlcompare.diff.changes import Alter, Change, Create, Drop, Rename, key_of
-from ddlcompare.diff.renames import Renamed
+from ddlcompare.diff.renames import Renamed, mentions, old_name
 from ddlcompare.errors import DdlError, located
 from ddlcompare.model.base import ObjectKey, Schema, SchemaObject, evolve
-from ddlcompare.model.objects import Column, Table
+from ddlcompare.model.objects import Column, Table, View
 from ddlcompare.model.objects import Sequence as Seq
 from ddlcompare.plan.hazards import (
     RECREATED_EMPTY,
@@ -249,7 +249,7 @@ def _with_columns(base: Table, old: Table, changes: Sequence[Change], *, apply: 
     """`base` with the column changes `changes` applied (`apply`) or undone (back to `old`'s columns).
     A column coming back goes where it was in `old`: after the columns that preceded it there."""
     cols = list(base.columns)
-    old_names = [c.name for c in old.columns]
+    old_name = [c.name for c in old.columns]
     for ch in changes:
         name = ch.obj.name
         at = next((i for i, c in enumerate(cols) if c.name == name), None)
@@ -265,7 +265,7 @@ def _with_columns(base: Table, old: Table, changes: Sequence[Change], *, apply: 
         if at is not None:
             cols[at] = wanted
             continue
-        preceding = set(old_names[: old_names.index(name)]) if name in old_names else set()
+        preceding = set(old_name[: old_name.index(name)]) if name in old_name else set()
         place = max((i + 1 for i, c in enumerate(cols) if c.name in preceding), default=0)
         cols.insert(place if preceding or not apply else len(cols), wanted)
     return evolve(base, columns=tuple(cols))
@@ -369,6 +369,9 @@ def _expand(
         owner = relations.get((k.schema, k.parent)) if k.parent else None
         if owner is not None:
             near.insert(0, owner)
+        if isinstance(ch.old, View):  # a dialect may not know what a view's query uses
+            text = ch.old.query.canonical
+            near += [r.new.key for r in renamed.renames if mentions(text, old_name(r))]
         if near:
             x, y = renamed.before.get(k, old.whole(k)), new.whole(k)
             assert x is not None and y is not None

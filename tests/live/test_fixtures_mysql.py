@@ -42,6 +42,7 @@ def _run(case: Path, *, allow_destructive: bool = True, online: bool = False) ->
         allow_destructive=allow_destructive,
         online=online or opts.plan.online,
         target=None if online else opts.target,
+        renames=opts.renames,
     )
 
 

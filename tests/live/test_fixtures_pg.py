@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from ddlcompare.plan.plan import Plan
 from tests.support.golden import case_options
 from tests.support.roundtrip import holds_back, make_plan, roundtrip_pg
 from tests.support.servers import require_pg
@@ -31,7 +32,10 @@ def _param(case: Path) -> object:
 def test_fixture_roundtrip(case: Path, pg: None) -> None:
     """Load old and new, apply forward then rollback (destructive statements included) and compare live."""
     require_pg()
-    out = roundtrip_pg(_text(case, "old.sql"), _text(case, "new.sql"), options=case_options(case).plan)
+    opts = case_options(case)
+    out = roundtrip_pg(
+        _text(case, "old.sql"), _text(case, "new.sql"), options=opts.plan, renames=opts.renames
+    )
     if not out.ok:
         print(f"---- forward ----\n{out.forward}\n---- rollback ----\n{out.rollback}")
         pytest.fail(f"{case.name}: failed at stage {out.stage!r}:\n{out.detail}", pytrace=False)
@@ -41,8 +45,9 @@ def test_fixture_roundtrip(case: Path, pg: None) -> None:
 def test_fixture_roundtrip_online(case: Path, pg: None) -> None:
     """The same with --online (phases, CONCURRENTLY, NOT VALID + VALIDATE, backfills)."""
     require_pg()
-    opts = replace(case_options(case).plan, online=True)
-    out = roundtrip_pg(_text(case, "old.sql"), _text(case, "new.sql"), options=opts)
+    opts = case_options(case)
+    online = replace(opts.plan, online=True)
+    out = roundtrip_pg(_text(case, "old.sql"), _text(case, "new.sql"), options=online, renames=opts.renames)
     if not out.ok:
         print(f"---- forward ----\n{out.forward}\n---- rollback ----\n{out.rollback}")
         pytest.fail(f"{case.name}: failed at stage {out.stage!r}:\n{out.detail}", pytrace=False)
@@ -52,11 +57,12 @@ def _text(case: Path, name: str) -> str:
     return (case / name).read_text(encoding="utf-8")
 
 
-HELD = [
-    c
-    for c in CASES
-    if holds_back(make_plan(_text(c, "old.sql"), _text(c, "new.sql"), options=case_options(c).plan))
-]
+def _plan_of(case: Path) -> Plan:
+    opts = case_options(case)
+    return make_plan(_text(case, "old.sql"), _text(case, "new.sql"), options=opts.plan, renames=opts.renames)
+
+
+HELD = [c for c in CASES if holds_back(_plan_of(c))]
 
 
 def test_some_fixtures_hold_something_back() -> None:
@@ -69,8 +75,14 @@ def test_fixture_roundtrip_held_back(case: Path, pg: None) -> None:
     """The default mode (destructive statements held back): forward then rollback returns to old.
     Only the cases where something is held back: elsewhere both modes write the same scripts."""
     require_pg()
-    opts = case_options(case).plan
-    out = roundtrip_pg(_text(case, "old.sql"), _text(case, "new.sql"), allow_destructive=False, options=opts)
+    opts = case_options(case)
+    out = roundtrip_pg(
+        _text(case, "old.sql"),
+        _text(case, "new.sql"),
+        allow_destructive=False,
+        options=opts.plan,
+        renames=opts.renames,
+    )
     if not out.ok:
         print(f"---- forward ----\n{out.forward}\n---- rollback ----\n{out.rollback}")
         pytest.fail(f"{case.name}: failed at stage {out.stage!r}:\n{out.detail}", pytrace=False)

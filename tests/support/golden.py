@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from ddlcompare.diff.renames import RenameHint, parse_hint
 from ddlcompare.plan.hazards import TargetVersion, parse_target
 from ddlcompare.plan.plan import PlanOptions
 
@@ -41,6 +42,7 @@ class CaseOptions:
     plan: PlanOptions = field(default_factory=PlanOptions)
     target: TargetVersion | None = None
     flags: tuple[str, ...] = ()  # as written, for test ids and messages
+    renames: tuple[RenameHint, ...] = ()  # --rename KIND:OLD=NEW
 
 
 def case_options(case: Path) -> CaseOptions:
@@ -57,10 +59,11 @@ def case_options(case: Path) -> CaseOptions:
     parser.add_argument("--lock-timeout", default=defaults.lock_timeout)
     parser.add_argument("--statement-timeout", default=defaults.statement_timeout)
     parser.add_argument("--target-version")
+    parser.add_argument("--rename", action="append", default=[])
     try:
         args = parser.parse_args(flags)
     except (argparse.ArgumentError, SystemExit) as e:
         raise ValueError(f"{path}: {e}") from None
     plan = PlanOptions(args.online, args.lock_timeout, args.statement_timeout)
     target = parse_target(args.target_version) if args.target_version else None
-    return CaseOptions(plan, target, flags)
+    return CaseOptions(plan, target, flags, tuple(parse_hint(r) for r in args.rename))

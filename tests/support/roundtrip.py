@@ -3,12 +3,14 @@ with the live reader (no difference), apply rollback (equal to old again)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 
 from ddlcompare import plan_between
 from ddlcompare.dialects import LoadOptions, get
 from ddlcompare.diff.compare import diff
+from ddlcompare.diff.renames import RenameHint, with_annotations
 from ddlcompare.model.base import Schema
 from ddlcompare.output.markdown import render_markdown
 from ddlcompare.output.sql import render_script
@@ -47,10 +49,11 @@ def make_plan(
     old_name: str = "old.sql",
     new_name: str = "new.sql",
     options: PlanOptions | None = None,
+    renames: Sequence[RenameHint] = (),
 ) -> Plan:
     d = get("postgres")
-    old, new = d.parse(old_sql, old_name, LoadOptions()), d.parse(new_sql, new_name, LoadOptions())
-    return plan_between(old, new, options=options)
+    new = with_annotations(d.parse(new_sql, new_name, LoadOptions()), new_sql, new_name)
+    return plan_between(d.parse(old_sql, old_name, LoadOptions()), new, options=options, renames=renames)
 
 
 def scripts(plan: Plan, *, allow_destructive: bool = True) -> tuple[str, str]:
@@ -80,6 +83,7 @@ def roundtrip_pg(
     allow_destructive: bool = True,
     online: bool = False,
     options: PlanOptions | None = None,
+    renames: Sequence[RenameHint] = (),
 ) -> Outcome:
     """Run the round trip; `forward`/`rollback` default to ddlcompare's scripts for the pair, planned
     with `options` (`online`: the default options with --online).
@@ -92,7 +96,7 @@ def roundtrip_pg(
     if forward is None or rollback is None:
         try:
             opts = options or PlanOptions(online=online)
-            plan = make_plan(old_sql, new_sql, options=opts)
+            plan = make_plan(old_sql, new_sql, options=opts, renames=renames)
             forward, rollback = scripts(plan, allow_destructive=allow_destructive)
         except Exception as e:
             return Outcome("plan", f"{type(e).__name__}: {e}")

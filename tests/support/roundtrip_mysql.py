@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from functools import cache
@@ -15,6 +15,7 @@ from ddlcompare import plan_between
 from ddlcompare.dialects import LoadOptions, get
 from ddlcompare.diff.changes import Alter, Change
 from ddlcompare.diff.compare import diff
+from ddlcompare.diff.renames import RenameHint, with_annotations
 from ddlcompare.model.base import Schema
 from ddlcompare.output.sql import render_script
 from ddlcompare.plan.hazards import TargetVersion, parse_target
@@ -88,16 +89,22 @@ def server_target() -> TargetVersion:
 
 
 def make_plan(
-    old_sql: str, new_sql: str, *, online: bool = False, target: TargetVersion | None = None
+    old_sql: str,
+    new_sql: str,
+    *,
+    online: bool = False,
+    target: TargetVersion | None = None,
+    renames: Sequence[RenameHint] = (),
 ) -> Plan:
     """The plan from old to new for `target`; with `online`, written with --online (for the test
     server unless `target` says otherwise)."""
     d = get("mysql")
     return plan_between(
         d.parse(old_sql, "old.sql", LoadOptions()),
-        d.parse(new_sql, "new.sql", LoadOptions()),
+        with_annotations(d.parse(new_sql, "new.sql", LoadOptions()), new_sql, "new.sql"),
         target=target or (server_target() if online else None),
         options=PlanOptions(online=online),
+        renames=renames,
     )
 
 
@@ -108,9 +115,10 @@ def scripts(
     allow_destructive: bool = True,
     online: bool = False,
     target: TargetVersion | None = None,
+    renames: Sequence[RenameHint] = (),
 ) -> tuple[str, str]:
     """(forward, rollback), destructive statements included or (default mode) held back."""
-    plan = make_plan(old_sql, new_sql, online=online, target=target)
+    plan = make_plan(old_sql, new_sql, online=online, target=target, renames=renames)
     style = get("mysql").STYLE
     return (
         render_script(plan, style, allow_destructive=allow_destructive),
@@ -142,13 +150,19 @@ def roundtrip_mysql(
     allow_destructive: bool = True,
     online: bool = False,
     target: TargetVersion | None = None,
+    renames: Sequence[RenameHint] = (),
 ) -> Outcome:
     """Run the round trip of one pair. With destructive statements held back (the default mode) the
     forward reaches only part of new, so only the return to old is compared. With `online` the
     scripts are written with --online for the server they run on."""
     try:
         forward, rollback = scripts(
-            old_sql, new_sql, allow_destructive=allow_destructive, online=online, target=target
+            old_sql,
+            new_sql,
+            allow_destructive=allow_destructive,
+            online=online,
+            target=target,
+            renames=renames,
         )
     except Exception as e:
         return Outcome("plan", f"{type(e).__name__}: {e}")
