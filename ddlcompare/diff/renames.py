@@ -34,6 +34,7 @@ class RenameHint:
     origin: str = ""
     # from an annotation: the old key, its parent (a column's table) named as the new side names it
     key: ObjectKey | None = None
+    pos: SourcePos | None = None  # of the annotation
 
     @property
     def option(self) -> str:
@@ -111,14 +112,13 @@ def annotated(schema: Schema) -> tuple[RenameHint, ...]:
     )
     out = []
     for a in schema.annotations:
-        origin = str(a.pos)
         if re.match(r"create\b", a.target, re.I):
             found = at_line.get((a.pos.path, a.line), [])
             own = [o for o in found if not o.key.parent] or found
             if len(own) != 1:
                 raise DdlError(f"renamed-from {a.old}: no single object is created on line {a.line}", a.pos)
             k = own[0].key
-            out.append(_hint(k.kind, k.schema, k.parent, a.old, k.name, origin))
+            out.append(_hint(k.kind, k.schema, k.parent, a.old, k.name, a.pos))
             continue
         before = [t for (path, line), t in tables if path == a.pos.path and line < a.pos.line]
         word = re.match(r'\s*("(?:[^"]|"")+"|`(?:[^`]|``)+`|[^\s(,]+)', a.target)
@@ -129,14 +129,14 @@ def annotated(schema: Schema) -> tuple[RenameHint, ...]:
                 a.pos,
             )
         t = before[-1]
-        out.append(_hint(COLUMN, t.schema, t.name, a.old, col.name, origin))
+        out.append(_hint(COLUMN, t.schema, t.name, a.old, col.name, a.pos))
     return tuple(out)
 
 
-def _hint(kind: str, schema: str, parent: str, old: str, new: str, origin: str) -> RenameHint:
+def _hint(kind: str, schema: str, parent: str, old: str, new: str, pos: SourcePos) -> RenameHint:
     """The hint of an annotation: object `old` (of `parent`, named by its new name) is now `new`."""
     key = ObjectKey(kind, schema, old, parent)
-    return RenameHint(kind, _shown(key), new, origin, key)
+    return RenameHint(kind, _shown(key), new, str(pos), key, pos)
 
 
 def _column_named(table: Table, name: str) -> Column | None:
@@ -186,8 +186,9 @@ def apply(
         if h.key is not None and _done_before(h, objects, relations):
             continue  # an annotation left in the file from an earlier migration
         if h.kind not in caps.kinds:
-            raise DdlError(
-                f"{h.origin}: {old.dialect} cannot rename a {h.kind.replace('_', ' ')} in place",
+            raise _error(
+                h,
+                f"{old.dialect} cannot rename a {h.kind.replace('_', ' ')} in place",
                 hint=f"renamable here: {', '.join(sorted(caps.kinds))}",
             )
         if h.kind in (COLUMN, LABEL):
@@ -245,7 +246,7 @@ def _find(h: RenameHint, old: Schema, relations: Mapping[tuple[str, str], str]) 
             )
             if h.old.startswith(prefix) and name in parts:
                 return ObjectKey(h.kind, owner.schema, name, owner.name)
-    raise DdlError(f"{h.origin}: the old side has no {h.kind.replace('_', ' ')} {h.old}")
+    raise _error(h, f"the old side has no {h.kind.replace('_', ' ')} {h.old}")
 
 
 def _rename_object(
@@ -265,12 +266,12 @@ def _rename_object(
     at = key._replace(parent=parent)
     obj = objects.get(at)
     if obj is None:
-        raise DdlError(f"{h.origin}: the old side has no {h.kind.replace('_', ' ')} {h.old}")
+        raise _error(h, f"the old side has no {h.kind.replace('_', ' ')} {h.old}")
     target = at._replace(name=h.new)
     if target in objects:
-        raise DdlError(f"{h.origin}: the old side already has a {h.kind.replace('_', ' ')} named {h.new}")
+        raise _error(h, f"the old side already has a {h.kind.replace('_', ' ')} named {h.new}")
     if target not in new.objects:
-        raise DdlError(f"{h.origin}: the new side has no {h.kind.replace('_', ' ')} {_shown(target)}")
+        raise _error(h, f"the new side has no {h.kind.replace('_', ' ')} {_shown(target)}")
     renamed = evolve(obj, name=h.new)
     del objects[at]
     objects[target] = renamed
@@ -293,6 +294,13 @@ def _rename_object(
                 _remap(keymap, child_key, wanted)
                 out.append(Rename(child, moved))
     return out
+
+
+def _error(h: RenameHint, message: str, hint: str | None = None) -> DdlError:
+    """An error about `h`: at the annotation's place, or naming the option."""
+    if h.pos is not None:
+        return DdlError(f"renamed-from {h.old.rpartition('.')[2]}: {message}", h.pos, hint=hint)
+    return DdlError(f"{h.origin}: {message}", hint=hint)
 
 
 def _remap(keymap: dict[ObjectKey, ObjectKey], before: ObjectKey, after: ObjectKey) -> None:
@@ -356,20 +364,20 @@ def _rename_part(
     owner = objects.get(owner_key)
     what = h.kind.replace("_", " ")
     if owner is None:
-        raise DdlError(f"{h.origin}: the old side has no {what} {h.old}")
+        raise _error(h, f"the old side has no {what} {h.old}")
     names = (
         [c.name for c in owner.columns] if isinstance(owner, Table) else list(getattr(owner, "labels", ()))
     )
     if key.name not in names:
-        raise DdlError(f"{h.origin}: the old side has no {what} {h.old}")
+        raise _error(h, f"the old side has no {what} {h.old}")
     if h.new in names:
-        raise DdlError(f"{h.origin}: {_shown(owner_key)} already has a {what} named {h.new}")
+        raise _error(h, f"{_shown(owner_key)} already has a {what} named {h.new}")
     other = new.objects.get(owner_key)
     new_names = (
         [c.name for c in other.columns] if isinstance(other, Table) else list(getattr(other, "labels", ()))
     )
     if h.new not in new_names:
-        raise DdlError(f"{h.origin}: the new side has no {what} {_shown(owner_key)}.{h.new}")
+        raise _error(h, f"the new side has no {what} {_shown(owner_key)}.{h.new}")
     if isinstance(owner, Table):
         renamed: SchemaObject = evolve(
             owner, columns=tuple(evolve(c, name=h.new) if c.name == key.name else c for c in owner.columns)
