@@ -21,6 +21,7 @@ from ddlcompare.source import SourcePos, printable
 COLUMN = "column"
 LABEL = "enum_label"
 _RELATIONS = frozenset(("table", "view", "materialized_view", "sequence"))
+_TYPES = frozenset(("enum", "domain", "composite_type", "range_type"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,6 +279,8 @@ def _rename_object(
     _remap(keymap, key, target)
     _remap(keymap, at, target)
     out = [Rename(obj, renamed)]
+    if key.kind in _TYPES:
+        _follow_type(objects, key.schema, key.name, h.new)
     if key.kind in _RELATIONS and not key.parent:
         relations[(key.schema, key.name)] = h.new
         _follow_relation(objects, key.schema, key.name, h.new, keymap)
@@ -360,7 +363,8 @@ def _rename_part(
     """A column of a table (or a label of an enum) renamed; what names the column follows it."""
     key = _find(h, old, relations)
     owner_kind = "table" if h.kind == COLUMN else "enum"
-    owner_key = ObjectKey(owner_kind, key.schema, relations.get((key.schema, key.parent), key.parent))
+    first = ObjectKey(owner_kind, key.schema, key.parent)
+    owner_key = keymap.get(first, first)  # the table or type renamed first
     owner = objects.get(owner_key)
     what = h.kind.replace("_", " ")
     if owner is None:
@@ -434,18 +438,51 @@ def old_name(rename: Rename) -> str:
 def _follow_views(
     objects: dict[ObjectKey, SchemaObject], new: Schema, relations: Mapping[tuple[str, str], str]
 ) -> None:
-    """Views over a renamed relation follow it on the server (their stored query names it anew): a
-    view whose query differs from the new side's only by those names is taken as the new one."""
+    """Views and column defaults naming a renamed relation follow it on the server (PostgreSQL keeps
+    them parsed: `nextval('s')` holds the sequence, not its name): one that differs from the new
+    side's only by those names is taken as the new side's."""
+
+    def renamed(text: str, schema: str) -> str:
+        for (where, before), after in relations.items():
+            if where == schema or not where:
+                text = re.sub(_IDENT.format(re.escape(before)), after, text)
+        return text
+
     for key, obj in list(objects.items()):
         other = new.objects.get(key)
-        if not isinstance(obj, View) or not isinstance(other, View) or obj == other:
+        if other is None or obj == other:
             continue
-        text = obj.query.canonical
-        for (schema, before), after in relations.items():
-            if schema == obj.schema or not schema:
-                text = re.sub(_IDENT.format(re.escape(before)), after, text)
-        if text == other.query.canonical and evolve(obj, query=other.query) == other:
-            objects[key] = evolve(obj, query=other.query)
+        if isinstance(obj, View) and isinstance(other, View):
+            follows = renamed(obj.query.canonical, obj.schema) == other.query.canonical
+            if follows and evolve(obj, query=other.query) == other:
+                objects[key] = evolve(obj, query=other.query)
+        elif isinstance(obj, Table) and isinstance(other, Table):
+            cols = []
+            for c in obj.columns:
+                twin = other.column(c.name)
+                theirs = twin.default if twin is not None else None
+                if c.default is not None and theirs is not None and c.default != theirs:
+                    follows = renamed(c.default.canonical, obj.schema) == theirs.canonical
+                    c = evolve(c, default=theirs) if follows else c
+                cols.append(c)
+            if tuple(cols) != obj.columns:
+                objects[key] = evolve(obj, columns=tuple(cols))
+
+
+def _follow_type(objects: dict[ObjectKey, SchemaObject], schema: str, before: str, after: str) -> None:
+    """Columns of a renamed type (or an array of it) follow it on the server."""
+    old_type, new_type = f"{schema}.{before}" if schema else before, f"{schema}.{after}" if schema else after
+    for key, obj in list(objects.items()):
+        if not isinstance(obj, Table):
+            continue
+        cols = tuple(
+            evolve(c, type=new_type + c.type[len(old_type) :])
+            if c.type == old_type or c.type.startswith(old_type + "[")
+            else c
+            for c in obj.columns
+        )
+        if cols != obj.columns:
+            objects[key] = evolve(obj, columns=cols)
 
 
 # ---- suggestions -------------------------------------------------------------------------------
