@@ -6,7 +6,7 @@ from ddlcompare.diff.changes import verb
 from ddlcompare.plan.plan import Plan
 from ddlcompare.source import printable
 
-_COLOR = {"create": "darkgreen", "drop": "red3", "alter": "darkorange"}
+_COLOR = {"create": "darkgreen", "drop": "red3", "alter": "darkorange", "rename": "blue"}
 
 
 def render_dot(plan: Plan) -> str:
