@@ -11,15 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from ddlcompare import plan_between
-from ddlcompare.dialects import LoadOptions, get
+from ddlcompare.dialects import get
 from ddlcompare.diff.changes import Alter, Change
 from ddlcompare.diff.compare import diff
-from ddlcompare.diff.renames import with_annotations
 from ddlcompare.model.base import Schema
 from ddlcompare.output.markdown import render_markdown
 from ddlcompare.output.sql import render_script
-from tests.support.golden import Golden, case_options
+from tests.support.golden import Golden, load_case_side, plan_case
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 CASES = sorted(p for p in FIXTURES.glob("*/*") if (p / "new.sql").is_file() and (p / "old.sql").is_file())
@@ -30,22 +28,14 @@ def _id(case: Path) -> str:
 
 
 def _load(path: Path, dialect: str) -> Schema:
-    text = path.read_text(encoding="utf-8")
-    return with_annotations(get(dialect).parse(text, path.name, LoadOptions()), text, path.name)
+    return load_case_side(path, dialect)
 
 
 @pytest.mark.parametrize("case", CASES, ids=_id)
 def test_golden(case: Path, golden: Golden) -> None:
     """Forward (destructive statements commented out) and rollback scripts match the golden files."""
     d = get(case.parent.name)
-    opts = case_options(case)
-    plan = plan_between(
-        _load(case / "old.sql", d.NAME),
-        _load(case / "new.sql", d.NAME),
-        opts.target,
-        opts.plan,
-        renames=opts.renames,
-    )
+    plan = plan_case(case)
     golden.check(case / "expected_forward.sql", render_script(plan, d.STYLE))
     golden.check(case / "expected_rollback.sql", render_script(plan, d.STYLE, rollback=True))
     if (case / "expected_report.md").is_file():

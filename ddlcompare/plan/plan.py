@@ -120,6 +120,7 @@ class Plan:
     notes: tuple[str, ...] = field(default=())
     target: TargetVersion | None = None  # the server version hazards were judged for
     options: PlanOptions = PlanOptions()
+    recreated: frozenset[ObjectKey] = frozenset()  # dropped and created again (RenderContext.recreated)
     # dropped + added pairs that look like renames, never applied (ddlcompare.diff.renames.Suggestion)
     suggestions: tuple[Any, ...] = ()
 
@@ -205,7 +206,10 @@ def make_plan(
                 _held(change, forward, render, fwd_ctx, back_ctx, hooks),
             )
         )
-    return Plan(new.dialect, old, new, (*renames, *changes), tuple(steps), target=target, options=options)
+    planned = (*renames, *changes)
+    return Plan(
+        new.dialect, old, new, planned, tuple(steps), target=target, options=options, recreated=recreated
+    )
 
 
 def _held(

@@ -22,6 +22,7 @@ from ddlcompare.plan.checks import (
 )
 from ddlcompare.plan.plan import Plan
 from tests.support.cli import run
+from tests.support.golden import plan_case
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 CASES = [
@@ -62,10 +63,17 @@ EXCEPTIONS = {
         "system_versioning_drop",
         "table:t",
     ): "history rows of a system-versioned table are not counted yet",
+    ("postgres", "online_volatile_default", "table:public.t"): (
+        "--online: the helper NOT NULL checks of columns the migration adds and backfills: nothing to "
+        "count before the migration (the columns do not exist yet), and the backfill fills every row"
+    ),
 }
 
 
 def _validation(dialect: str, case: Path) -> Validation:
+    """The validation of a golden case planned as its golden files are (options.txt, annotations)."""
+    if case.parent.name == dialect:
+        return dialects.get(dialect).validate(plan_case(case))
     plan = compare(str(case / "old.sql"), str(case / "new.sql"), dialect=dialect)
     return dialects.get(dialect).validate(plan)
 

@@ -10,9 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from ddlcompare.diff.renames import RenameHint, parse_hint
+from ddlcompare import plan_between
+from ddlcompare.dialects import LoadOptions, get
+from ddlcompare.diff.renames import RenameHint, parse_hint, with_annotations
+from ddlcompare.model.base import Schema
 from ddlcompare.plan.hazards import TargetVersion, parse_target
-from ddlcompare.plan.plan import PlanOptions
+from ddlcompare.plan.plan import Plan, PlanOptions
 
 
 class Golden:
@@ -67,3 +70,18 @@ def case_options(case: Path) -> CaseOptions:
     plan = PlanOptions(args.online, args.lock_timeout, args.statement_timeout)
     target = parse_target(args.target_version) if args.target_version else None
     return CaseOptions(plan, target, flags, tuple(parse_hint(r) for r in args.rename))
+
+
+def load_case_side(path: Path, dialect: str) -> Schema:
+    """One side of a fixture case, with its renamed-from annotations (the new side's hints)."""
+    text = path.read_text(encoding="utf-8")
+    return with_annotations(get(dialect).parse(text, path.name, LoadOptions()), text, path.name)
+
+
+def plan_case(case: Path) -> Plan:
+    """A fixture case (fixtures/<dialect>/<case>/) planned as the golden files are: with its
+    options.txt and annotations."""
+    dialect = case.parent.name
+    opts = case_options(case)
+    old, new = load_case_side(case / "old.sql", dialect), load_case_side(case / "new.sql", dialect)
+    return plan_between(old, new, opts.target, opts.plan, renames=opts.renames)

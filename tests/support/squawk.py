@@ -25,11 +25,13 @@ from pglast.enums import ObjectType
 from ddlcompare import plan_between
 from ddlcompare.dialects import LoadOptions, get
 from ddlcompare.diff.changes import Create, Drop
+from ddlcompare.diff.renames import with_annotations
 from ddlcompare.errors import DdlError
 from ddlcompare.output.sql import render_script, statements
 from ddlcompare.plan.hazards import parse_target
 from ddlcompare.plan.plan import Plan, PlanOptions
 from tests.support import corpus
+from tests.support.golden import case_options
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "fixtures" / "postgres"
@@ -131,8 +133,12 @@ def render(case: Case, online: bool = False) -> Rendered:
     in the rendered script. Raises DdlError when ddlcompare rejects a side."""
     d = get("postgres")
     old = d.parse(case.old.read_text(encoding="utf-8"), case.old.name, LoadOptions())
-    new = d.parse(case.new.read_text(encoding="utf-8"), case.new.name, LoadOptions())
-    plan = plan_between(old, new, target=parse_target(TARGET), options=PlanOptions(online=online))
+    new_text = case.new.read_text(encoding="utf-8")
+    new = with_annotations(d.parse(new_text, case.new.name, LoadOptions()), new_text, case.new.name)
+    renames = case_options(case.old.parent).renames  # a fixture's --rename hints (corpus pairs: none)
+    plan = plan_between(
+        old, new, target=parse_target(TARGET), options=PlanOptions(online=online), renames=renames
+    )
     kept = _kept_tables(plan)
     script = render_script(plan, d.STYLE, allow_destructive=True)
     placed: list[Placed] = []

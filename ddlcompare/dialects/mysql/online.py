@@ -31,8 +31,7 @@ from ddlcompare.dialects.mysql.hazards import (
     statement_hazards,
     table_key,
 )
-from ddlcompare.dialects.mysql.render import TableAlter, _fk_chunks, table_alter
-from ddlcompare.diff.changes import Create, Drop, key_of
+from ddlcompare.dialects.mysql.render import TableAlter, fk_chunks, table_alter
 from ddlcompare.model.base import ObjectKey, Schema
 from ddlcompare.model.objects import PrimaryKey
 from ddlcompare.plan.hazards import HazardCode
@@ -51,11 +50,9 @@ def online(plan: Plan) -> Plan:
     """`plan` with its ALTER TABLE statements written for --online (unchanged without it)."""
     if not plan.options.online:
         return plan
-    dropped = {key_of(s.change) for s in plan.steps if isinstance(s.change, Drop)}
-    recreated = frozenset(
-        key_of(s.change) for s in plan.steps if isinstance(s.change, Create) and key_of(s.change) in dropped
+    fwd = RenderContext(
+        plan.old, plan.new, target=plan.target, recreated=plan.recreated, options=plan.options
     )
-    fwd = RenderContext(plan.old, plan.new, target=plan.target, recreated=recreated, options=plan.options)
     back = dataclasses.replace(fwd, old=plan.new, new=plan.old, rollback=True)
     steps = []
     for step in plan.steps:
@@ -95,7 +92,7 @@ def split(st: TableAlter, key: ObjectKey, ctx: RenderContext) -> list[TableAlter
     out = []
     for algorithm in Algorithm:
         chosen = [c for c, a in zip(clauses, algorithms, strict=True) if a == algorithm]
-        for chunk in _fk_chunks(chosen) if chosen else ():
+        for chunk in fk_chunks(chosen) if chosen else ():
             part = table_alter(st.table, *chunk, destructive=st.destructive, note=st.note)
             out.append(_stated(part, key, ctx))
     return out

@@ -1218,7 +1218,7 @@ def _merge(stmts: Iterable[St]) -> list[St]:
     for destructive, clauses, notes in runs:
         note = "; ".join(n for n in notes if n)
         start = 0
-        for chunk in _fk_chunks([c for c, _ in clauses]):
+        for chunk in fk_chunks([c for c, _ in clauses]):
             held = clauses[start : start + len(chunk)]  # the chunks cut the clauses in order
             start += len(chunk)
             found = merged(*(h for _, h in held))
@@ -1226,7 +1226,7 @@ def _merge(stmts: Iterable[St]) -> list[St]:
     return out
 
 
-def _fk_chunks(clauses: list[str]) -> list[list[str]]:
+def fk_chunks(clauses: list[str]) -> list[list[str]]:
     """`clauses` cut before a foreign key added under a name the same statement drops: InnoDB
     refuses both in one ALTER TABLE (errno 121, duplicate key)."""
     chunks: list[list[str]] = [[]]

@@ -226,6 +226,8 @@ class _Judge:
                 self.rewrite(_name(key), "to recompute the view")
         elif isinstance(node, ast.RenameStmt) and node.renameType in _RENAMES_FOR_CLIENTS:
             self.add(H.BREAKS_CLIENTS, "renames what application code may use")
+        elif isinstance(node, ast.RenameStmt) and node.renameType == ObjectType.OBJECT_TABCONSTRAINT:
+            self.rename_constraint(node)
         elif isinstance(node, ast.AlterObjectSchemaStmt):
             self.add(H.BREAKS_CLIENTS, "moves an object to another schema: qualified names stop resolving")
 
@@ -340,6 +342,19 @@ class _Judge:
             if actions:
                 what = f"changes to rows of {ref} no longer act on {name} ({', '.join(actions)})"
                 self.add(H.BREAKS_CLIENTS, f"drops {conname} of {name} for good: {what}")
+
+    def rename_constraint(self, node: Any) -> None:
+        """A key INSERT ... ON CONFLICT ON CONSTRAINT can name: clients naming it fail. (The plan
+        may have re-keyed the old side under the new name already: either name is looked up.)"""
+        key, _ = self.table(node.relation)
+        names = {node.subname, node.newname}
+        renamed = any(
+            isinstance(c, (PrimaryKey, Unique, Exclude)) and c.name in names
+            for c in self.ctx.old.children().get((key.schema, key.name), ())
+        )
+        if renamed:
+            what = "INSERT ... ON CONFLICT ON CONSTRAINT naming it fails"
+            self.add(H.BREAKS_CLIENTS, f"renames {node.subname} of {_name(key)} to {node.newname}: {what}")
 
     def readded(self, dropped: Constraint) -> bool:
         """The constraint is back before the commit: rebuilt, changed under its name, or added again

@@ -8,11 +8,11 @@ from ddlcompare import plan_between
 from ddlcompare.dialects import LoadOptions, get
 from ddlcompare.dialects.mysql.objects import AutoIncrement, Invisible, OnUpdate
 from ddlcompare.dialects.mysql.render import (
-    _fk_chunks,
     _last_modify,
     _partition_list,
     _readd,
     column_def,
+    fk_chunks,
     ident,
     literal,
     lossy,
@@ -107,13 +107,13 @@ def test_readd_drops_if_not_exists_after_a_drop_of_the_same_name() -> None:
     assert out == ("DROP INDEX IF EXISTS `Ix`", "ADD KEY `ix` (`a`)", "ADD KEY IF NOT EXISTS `j` (`b`)")
 
 
-def test_fk_chunks_split_a_same_name_readd() -> None:
+def testfk_chunks_split_a_same_name_readd() -> None:
     clauses = [
         "DROP FOREIGN KEY IF EXISTS `fk`",
         "MODIFY COLUMN `a` int",
         "ADD CONSTRAINT `fk` FOREIGN KEY (`a`)",
     ]
-    assert _fk_chunks(clauses) == [clauses[:2], clauses[2:]]
+    assert fk_chunks(clauses) == [clauses[:2], clauses[2:]]
 
 
 def test_last_modify_wins() -> None:
