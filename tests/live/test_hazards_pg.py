@@ -25,7 +25,6 @@ shown as a warning by the last process to finish.
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import json
 import os
 import warnings
@@ -428,15 +427,11 @@ _PROBES = (
 PROBES = [Case(f"probe/{name}", old, new) for name, old, new in _PROBES]
 
 
-def _in_sample(case_id: str) -> bool:
-    return int(hashlib.sha256(case_id.encode()).hexdigest(), 16) % 2 == 0
-
-
 # Pairs the round trip cannot apply for reasons of the environment (roles, owners) stay out.
 SAMPLE = [
     Case(p.id, p.old, p.new, p.setup)
     for p in corpus.pairs("postgres")
-    if p.loads() and _in_sample(p.id) and p.id not in known("postgres_roundtrip").entries
+    if p.loads() and corpus.in_half(p.id) and p.id not in known("postgres_roundtrip").entries
 ]
 CASES = PROBES + _fixtures() + SAMPLE
 
