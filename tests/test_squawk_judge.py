@@ -196,16 +196,12 @@ def test_squawk_violations_have_hazards(case: Case) -> None:
         for k, f in unmatched.items()
         if k not in known
     ]
-    gone = sorted(known - unmatched.keys())
-    msg = []
-    if new:
-        msg.append("unmatched squawk violations (add a hazard, or list them in postgres_squawk.txt):")
-        msg += new
-    if gone:
-        msg.append("listed in postgres_squawk.txt but no longer unmatched (remove the lines):")
-        msg += gone
-    if msg:
-        pytest.fail("\n".join(msg), pytrace=False)
+    squawk.fail_against_known(
+        new,
+        sorted(known - unmatched.keys()),
+        unlisted="unmatched squawk violations (add a hazard, or list them in postgres_squawk.txt):",
+        listed_in="postgres_squawk.txt",
+    )
 
 
 def test_rule_tables() -> None:

@@ -63,16 +63,12 @@ def test_online_script_avoids_guarded_rules(case: Case) -> None:
     found = guarded(j.findings[case.id])
     known = {k for k in squawk.read_known(KNOWN) if k.split(" ", 2)[1:2] == [case.id]}
     new = [f"{k}\n    squawk: {f.violation.message}" for k, f in found.items() if k not in known]
-    gone = sorted(known - found.keys())
-    msg = []
-    if new:
-        msg.append("--online leaves these lock hazards (avoid them, or list them with the reason):")
-        msg += new
-    if gone:
-        msg.append("listed in postgres_squawk_online.txt but no longer found (remove the lines):")
-        msg += gone
-    if msg:
-        pytest.fail("\n".join(msg), pytrace=False)
+    squawk.fail_against_known(
+        new,
+        sorted(known - found.keys()),
+        unlisted="--online leaves these lock hazards (avoid them, or list them with the reason):",
+        listed_in="postgres_squawk_online.txt",
+    )
 
 
 def test_known_list_is_well_formed() -> None:

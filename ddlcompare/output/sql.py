@@ -178,7 +178,7 @@ def render_script(
     for n, (transactional, group) in enumerate(segments, 1):
         lines.append("")
         if online:
-            where = "in a transaction" if transactional and style.transactional else "outside a transaction"
+            where = "in a transaction" if transactional else "outside a transaction"
             lines.append(f"{c} phase {n} of {len(segments)}: {where}")
         if transactional:
             if style.transactional:

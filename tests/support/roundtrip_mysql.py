@@ -131,8 +131,12 @@ def holds_back(
 ) -> bool:
     """Whether the default scripts differ from the --allow-destructive ones (something is held back):
     only then does the default-mode round trip prove more than the other one."""
-    return scripts(old_sql, new_sql, online=online, target=target) != scripts(
-        old_sql, new_sql, allow_destructive=False, online=online, target=target
+    plan = make_plan(old_sql, new_sql, online=online, target=target)
+    style = get("mysql").STYLE
+    return any(
+        render_script(plan, style, rollback=rollback, allow_destructive=True)
+        != render_script(plan, style, rollback=rollback, allow_destructive=False)
+        for rollback in (False, True)
     )
 
 

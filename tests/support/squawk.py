@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import pytest
 from pglast import ast, parse_sql
 from pglast.enums import ObjectType
 
@@ -262,6 +263,20 @@ def judged(online: bool = False) -> Judged:
             for v in sorted(violations[cid], key=lambda v: (v.line, v.rule))
         )
     return Judged(findings, rejected)
+
+
+def fail_against_known(new: list[str], gone: list[str], *, unlisted: str, listed_in: str) -> None:
+    """Fail the test when a finding is not listed (`new`, each under `unlisted`) or a listed line no
+    longer occurs (`gone`): the known lists are strict both ways."""
+    msg = []
+    if new:
+        msg.append(unlisted)
+        msg += new
+    if gone:
+        msg.append(f"listed in {listed_in} but no longer found (remove the lines):")
+        msg += gone
+    if msg:
+        pytest.fail("\n".join(msg), pytrace=False)
 
 
 @cache
