@@ -627,8 +627,12 @@ def _order(
             if indegree[b] == 0:
                 heapq.heappush(heap, (priority(b), b))
     if len(out) != n:
-        stuck = sorted(str(key_of(changes[i])) for i in range(n) if indegree[i] > 0)
-        raise DdlError("dependency cycle between: " + ", ".join(stuck[:20]))
+        blocked = sorted((i for i in range(n) if indegree[i] > 0), key=lambda i: str(key_of(changes[i])))
+        stuck = [str(key_of(changes[i])) for i in blocked]
+        first = changes[blocked[0]]
+        side = old if isinstance(first, Drop) else new
+        where = side.position(first.obj) if isinstance(first.obj, SchemaObject) else None
+        raise DdlError("dependency cycle between: " + ", ".join(stuck[:20]), where)
     preds: dict[int, set[int]] = {}
     for a, outs in enumerate(edges):
         for b in outs:

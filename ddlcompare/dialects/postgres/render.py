@@ -1034,8 +1034,12 @@ def needs_rebuild(change: Alter) -> bool:
     if isinstance(new, Index):
         return bool(diff - {"options.clustered", "options.with"})
     if isinstance(new, (ForeignKey, Check)):
-        return bool(diff - {"valid", "deferrable", "initially_deferred"}) or (
-            isinstance(new, Check) and "valid" in diff and new.valid is False
+        return (
+            bool(diff - {"valid", "deferrable", "initially_deferred"})
+            or (isinstance(new, Check) and "valid" in diff and new.valid is False)
+            # PostgreSQL binds a foreign key to the index of the key it references: a new key
+            # (the primary key dropped for a unique one) means a new constraint
+            or (isinstance(new, ForeignKey) and old.depends_on != new.depends_on)
         )
     if isinstance(new, (PrimaryKey, Unique, Exclude)):
         return bool(diff)
