@@ -860,6 +860,10 @@ def make_case(seed: int, index: int, dialect: str | None = None, stdin_rate: flo
         options.append("--allow-destructive")
     if rng.random() < 0.1:
         options.append("--strict")
+    snapshot, stdin = rng.random() < 0.25, rng.random() < stdin_rate
+    # drawn last, so the cases of earlier campaigns stay what they were
+    if rng.random() < 0.2:
+        options.append("--online")
     return Case(
         seed=seed,
         index=index,
@@ -870,8 +874,8 @@ def make_case(seed: int, index: int, dialect: str | None = None, stdin_rate: flo
         body=text.encode("utf-8", "surrogateescape"),
         transform=transform,
         options=tuple(options),
-        snapshot=rng.random() < 0.25,
-        stdin=rng.random() < stdin_rate,
+        snapshot=snapshot,
+        stdin=stdin,
     )
 
 
