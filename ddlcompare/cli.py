@@ -151,6 +151,14 @@ def compare_cmd(
             help="PostgreSQL --online: SET LOCAL statement_timeout of each transaction (0: none)",
         ),
     ] = _PLAN_DEFAULTS.statement_timeout,
+    idempotent: Annotated[
+        bool,
+        typer.Option(
+            "--idempotent/--no-idempotent",
+            help="write statements that can run again after they ran (IF [NOT] EXISTS, OR REPLACE, "
+            "guards); --no-idempotent writes the plain statements",
+        ),
+    ] = _PLAN_DEFAULTS.idempotent,
     rename: Annotated[
         list[str] | None,
         typer.Option(
@@ -189,7 +197,9 @@ def compare_cmd(
     if not quiet:
         for w in (*schemas[0].warnings, *schemas[1].warnings):
             typer.echo(str(w), err=True)
-    plan_options = PlanOptions(online=online, lock_timeout=lock_timeout, statement_timeout=statement_timeout)
+    plan_options = PlanOptions(
+        online=online, lock_timeout=lock_timeout, statement_timeout=statement_timeout, idempotent=idempotent
+    )
     plan = plan_between(schemas[0], schemas[1], target=target, options=plan_options, renames=hints)
 
     # each output is rendered when it is written and dropped after (for a 20 MB schema each costs

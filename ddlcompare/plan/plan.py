@@ -49,6 +49,8 @@ class PlanOptions:
     online: bool = False  # --online: as few locks, scans and rewrites as the server allows
     lock_timeout: str = "5s"  # PostgreSQL --online: a lock not granted by then fails the statement
     statement_timeout: str = "0"  # PostgreSQL --online: 0 = none (validations may take long)
+    # each statement in a form that can run again after it ran (--no-idempotent: the plain ones)
+    idempotent: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +155,10 @@ class Hooks(Protocol):
     def hazards(self, statement: Statement, change: Change, ctx: RenderContext) -> Sequence[Hazard]:
         """What `statement` (rendered for `change`) does to a database with data and traffic, for
         the server `ctx.target`."""
+
+    def rerunnable(self, statement: Statement, ctx: RenderContext) -> Statement:
+        """`statement` in a form that does nothing when run again after it ran (IF [NOT] EXISTS,
+        OR REPLACE, a guard on the catalog); asked only when `ctx.options.idempotent`."""
 
 
 Render = Callable[[Change, RenderContext], Sequence[Statement]]
@@ -303,7 +309,9 @@ def _render(render: Render, change: Change, ctx: RenderContext, hooks: Hooks) ->
                 found = (*found, _OUTSIDE_TRANSACTION)
             if isinstance(change, Rename) and not any(h.code is HazardCode.BREAKS_CLIENTS for h in found):
                 found = (*found, *_renamed_for_clients(change))
-            out.append(replace(st, hazards=merged(st.hazards, found)) if found else st)
+            st = replace(st, hazards=merged(st.hazards, found)) if found else st
+            # hazards are judged on the plain statement; the guard around it changes none of them
+            out.append(hooks.rerunnable(st, ctx) if ctx.options.idempotent else st)
         return tuple(out)
     except Exception as e:
         side = ctx.old if isinstance(change, Drop) else ctx.new

@@ -63,11 +63,12 @@ def case_options(case: Path) -> CaseOptions:
     parser.add_argument("--statement-timeout", default=defaults.statement_timeout)
     parser.add_argument("--target-version")
     parser.add_argument("--rename", action="append", default=[])
+    parser.add_argument("--no-idempotent", dest="idempotent", action="store_false")
     try:
         args = parser.parse_args(flags)
     except (argparse.ArgumentError, SystemExit) as e:
         raise ValueError(f"{path}: {e}") from None
-    plan = PlanOptions(args.online, args.lock_timeout, args.statement_timeout)
+    plan = PlanOptions(args.online, args.lock_timeout, args.statement_timeout, args.idempotent)
     target = parse_target(args.target_version) if args.target_version else None
     return CaseOptions(plan, target, flags, tuple(parse_hint(r) for r in args.rename))
 

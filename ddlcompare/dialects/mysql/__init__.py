@@ -66,6 +66,10 @@ class MysqlDialect:
         found: Sequence[Hazard] = hazards(statement, change, ctx)
         return found
 
+    def rerunnable(self, statement: Statement, ctx: RenderContext) -> Statement:
+        """The statement as written: its re-runnable form comes next."""
+        return statement
+
     def rebuild(self, change: Alter) -> bool:
         from ddlcompare.dialects.mysql.render import needs_rebuild  # type: ignore[import-not-found,unused-ignore]
 

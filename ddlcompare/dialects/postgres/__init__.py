@@ -83,6 +83,10 @@ class PostgresDialect:
         found: Sequence[Hazard] = hazards(statement, change, ctx)
         return found
 
+    def rerunnable(self, statement: Statement, ctx: RenderContext) -> Statement:
+        """The statement as written: its re-runnable form comes next."""
+        return statement
+
     def rebuild(self, change: Alter) -> bool:
         from ddlcompare.dialects.postgres.render import needs_rebuild
 
