@@ -31,6 +31,7 @@ from ddlcompare.diff.renames import parse_hint
 from ddlcompare.errors import DdlError, InternalError, located
 from ddlcompare.output.dot import render_dot
 from ddlcompare.output.json import render_json
+from ddlcompare.output.liquibase import render_liquibase_sql, render_liquibase_xml
 from ddlcompare.output.markdown import render_markdown
 from ddlcompare.output.sql import held_steps, render_script
 from ddlcompare.output.summary import highest, one_line
@@ -49,6 +50,8 @@ class Format(StrEnum):
     json = "json"
     dot = "dot"
     validation = "validation"
+    liquibase_sql = "liquibase-sql"
+    liquibase_xml = "liquibase-xml"
 
 
 _PLAN_DEFAULTS = PlanOptions()
@@ -241,6 +244,12 @@ def compare_cmd(
             Format.json: functools.partial(render_json, plan),
             Format.dot: functools.partial(render_dot, plan),
             Format.validation: validation_log,
+            Format.liquibase_sql: functools.partial(
+                render_liquibase_sql, plan, d.STYLE, allow_destructive=allow_destructive
+            ),
+            Format.liquibase_xml: functools.partial(
+                render_liquibase_xml, plan, d.STYLE, allow_destructive=allow_destructive
+            ),
         }
         _print(renders[fmt]())
     if not quiet:

@@ -20,6 +20,9 @@ class ScriptStyle:
     # formatted with the plan's timeouts as quoted literals ({lock_timeout}, {statement_timeout})
     online_transaction: tuple[str, ...] = ()
     online_session: tuple[str, ...] = ()
+    noop: str = "SELECT 1;"  # a statement that does nothing (a changeset must run something)
+    # a client command that sets the statement delimiter (`DELIMITER ;;`): dropped for a driver
+    client_delimiter: str = ""
 
 
 def held_back(plan: Plan) -> set[int]:
@@ -60,9 +63,19 @@ def held_steps(plan: Plan) -> list[int]:
 def statements(plan: Plan, *, rollback: bool = False) -> list[Statement]:
     """Statements of the script in execution order, destructive ones included: early ones, the
     steps, then late ones."""
+    return _phased([st for _, st in step_statements(plan, rollback=rollback, allow_destructive=True)])
+
+
+def step_statements(
+    plan: Plan, *, rollback: bool = False, allow_destructive: bool = False
+) -> list[tuple[int, Statement]]:
+    """(step index, statement) of the script, steps in the script's order, before early and late
+    statements are moved to the ends; destructive statements held back (marked) unless allowed.
+    Formats that cut the script into pieces (Liquibase changesets) start from these."""
+    if not allow_destructive:
+        return _held_statements(plan, rollback=rollback)
     order = range(len(plan.steps) - 1, -1, -1) if rollback else range(len(plan.steps))
-    steps = (plan.steps[i] for i in order)
-    return _phased([st for step in steps for st in (step.rollback if rollback else step.forward)])
+    return [(i, st) for i in order for st in (plan.steps[i].rollback if rollback else plan.steps[i].forward)]
 
 
 _SKIPPED = "SKIPPED: depends on a destructive statement that is commented out"
@@ -72,8 +85,8 @@ _REWRITTEN = "HELD BACK: needs a destructive statement of the same change; what 
 _HELD_NOTES = (_SKIPPED, _WITH_STEP, _UNDOES_HELD, _REWRITTEN)
 
 
-def _held_statements(plan: Plan, *, rollback: bool) -> list[Statement]:
-    """The statements of the script with destructive statements held back, in execution order.
+def _held_statements(plan: Plan, *, rollback: bool) -> list[tuple[int, Statement]]:
+    """The statements of the script with destructive statements held back, by step.
 
     Forward: each step runs what its `held` keeps (a table's column changes that lose nothing);
     the rest is commented out, and so are the steps that need it. Rollback: exactly the inverse of
@@ -83,23 +96,23 @@ def _held_statements(plan: Plan, *, rollback: bool) -> list[Statement]:
     skip = held_back(plan)
     whole = skip | {i for i, st in enumerate(plan.steps) if st.held is not None and st.held.whole}
     held_keys = {plan.steps[i].key for i in whole}
-    out: list[Statement] = []
+    out: list[tuple[int, Statement]] = []
     order = range(len(plan.steps) - 1, -1, -1) if rollback else range(len(plan.steps))
     for i in order:
         step = plan.steps[i]
         if rollback:
             rollback_only = not step.forward and step.cause is not None and bool(step.rollback)
             if i in whole or (rollback_only and step.cause in held_keys):
-                out += [replace(st, destructive=True, note=_UNDOES_HELD) for st in step.rollback]
+                out += [(i, replace(st, destructive=True, note=_UNDOES_HELD)) for st in step.rollback]
                 continue
             for st in step.rollback if step.held is None else step.held.rollback:
                 if st.destructive:
                     st = replace(st, destructive=False, note=f"DESTRUCTIVE: {st.note or 'loses data'}")
-                out.append(st)
+                out.append((i, st))
         elif i in skip:
-            out += [replace(st, destructive=True, note=_SKIPPED) for st in step.forward]
+            out += [(i, replace(st, destructive=True, note=_SKIPPED)) for st in step.forward]
         elif step.held is None:
-            out += step.forward
+            out += [(i, st) for st in step.forward]
         else:
             runs = {st.sql for st in step.held.forward}
             shown = {st.sql for st in step.forward}
@@ -107,11 +120,11 @@ def _held_statements(plan: Plan, *, rollback: bool) -> list[Statement]:
             with_step = _REWRITTEN if rewritten else _WITH_STEP
             for st in step.forward:
                 if st.sql in runs or st.destructive:
-                    out.append(st)
+                    out.append((i, st))
                 else:
-                    out.append(replace(st, destructive=True, note=with_step))
-            out += rewritten
-    return _phased(out)
+                    out.append((i, replace(st, destructive=True, note=with_step)))
+            out += [(i, st) for st in rewritten]
+    return out
 
 
 def _phased(sts: list[Statement]) -> list[Statement]:
@@ -135,10 +148,8 @@ def render_script(
     numbered phase, opened by the style's timeout settings.
     """
     c = style.comment
-    if allow_destructive:
-        sts = statements(plan, rollback=rollback)
-    else:
-        sts = _held_statements(plan, rollback=rollback)
+    by_step = step_statements(plan, rollback=rollback, allow_destructive=allow_destructive)
+    sts = _phased([st for _, st in by_step])
     title = "rollback" if rollback else "forward"
     lines = [f"{c} ddlcompare {title} migration ({plan.dialect})"]
     lines += [f"{c} {h}" for h in style.header]
@@ -173,8 +184,8 @@ def render_script(
             "or outside one as marked. A "
             "failed phase leaves the phases before it applied: fix the cause, then resume at that phase."
         )
-    timeouts = {"lock_timeout": _quoted(plan.options.lock_timeout)}
-    timeouts["statement_timeout"] = _quoted(plan.options.statement_timeout)
+    timeouts = {"lock_timeout": sql_literal(plan.options.lock_timeout)}
+    timeouts["statement_timeout"] = sql_literal(plan.options.statement_timeout)
     for n, (transactional, group) in enumerate(segments, 1):
         lines.append("")
         if online:
@@ -186,28 +197,29 @@ def render_script(
             if online:
                 lines.extend(x.format(**timeouts) for x in style.online_transaction)
             lines.extend(style.preamble)
-            lines.extend(_emit(s, c, allow_destructive) for s in group)
+            lines.extend(emit(s, c, allow_destructive) for s in group)
             if style.transactional:
                 lines.append("COMMIT;")
         elif online:
             lines.extend(x.format(**timeouts) for x in style.online_session)
-            lines.extend(_emit(s, c, allow_destructive) for s in group)
+            lines.extend(emit(s, c, allow_destructive) for s in group)
         else:
             lines.append(
                 f"{c} ---- Outside a transaction: the statement(s) below cannot run in a transaction. ----"
             )
-            lines.extend(_emit(s, c, allow_destructive) for s in group)
+            lines.extend(emit(s, c, allow_destructive) for s in group)
             lines.append(f"{c} ---- End of the statements outside a transaction. ----")
     lines.append("")  # the final newline, without copying the whole script once more to add it
     return "\n".join(lines)
 
 
-def _quoted(value: str) -> str:
+def sql_literal(value: str) -> str:
     """An SQL string literal."""
     return "'" + value.replace("'", "''") + "'"
 
 
-def _emit(st: Statement, c: str, allow_destructive: bool) -> str:
+def emit(st: Statement, c: str, allow_destructive: bool) -> str:
+    """The statement's text in a script: with its note, commented out when held back."""
     if not st.destructive:
         return f"{c} {st.note}\n{st.sql}" if st.note else st.sql
     warn = f"{c} {st.note}" if st.note in _HELD_NOTES else f"{c} DESTRUCTIVE: {st.note or 'loses data'}"

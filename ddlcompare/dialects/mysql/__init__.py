@@ -25,6 +25,8 @@ class MysqlDialect:
             "MySQL DDL is not transactional: each statement commits; the script can be re-run after a "
             "failure part way.",
         ),
+        noop="DO 0;",
+        client_delimiter="DELIMITER ",
     )
 
     # renamed in place (RENAME TABLE, RENAME COLUMN / CHANGE, RENAME INDEX); views name their tables
