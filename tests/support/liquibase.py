@@ -161,9 +161,9 @@ def _loads(a: str, b: str, c: str, old_sql: str, new_sql: str) -> tuple[tuple[st
     return ((a, old_sql, "load old"), (b, new_sql, "load new"), (c, old_sql, "load old"))
 
 
-def roundtrip(plan: Plan, old_sql: str, new_sql: str, fmt: str) -> Outcome:
+def roundtrip(plan: Plan, old_sql: str, new_sql: str, fmt: str, setup_sql: str = "") -> Outcome:
     """Apply the plan's changelog with Liquibase to a database holding old (then equal to new), roll
-    every changeset back (then equal to old)."""
+    every changeset back (then equal to old). `setup_sql` goes into every database first."""
     text = changelog(plan, fmt)
     count = changeset_count(text)
     name = "changelog.xml" if fmt == "liquibase-xml" else "changelog.sql"
@@ -174,6 +174,8 @@ def roundtrip(plan: Plan, old_sql: str, new_sql: str, fmt: str) -> Outcome:
             a, b, c = (stack.enter_context(pgdb.fresh_db("ddlc_lb")) for _ in range(3))
             for db, sql, stage in _loads(a, b, c, old_sql, new_sql):
                 try:
+                    if setup_sql:
+                        pgdb.load(db, setup_sql)
                     pgdb.load(db, sql)
                 except pgdb.LoadError as e:
                     return Outcome(stage, str(e), text)
@@ -189,7 +191,7 @@ def roundtrip(plan: Plan, old_sql: str, new_sql: str, fmt: str) -> Outcome:
         else:
             a, b, c, m = (stack.enter_context(scratch()) for _ in range(4))
             for db, sql, stage in _loads(a, b, c, old_sql, new_sql):
-                err = mydb.load(db, sql)
+                err = (mydb.load(db, setup_sql) if setup_sql else None) or mydb.load(db, sql)
                 if err is not None:
                     return Outcome(stage, err, text)
             jdbc = f"jdbc:mariadb://127.0.0.1:3306/{a}"
