@@ -30,6 +30,7 @@ from ddlcompare.dialects import LoadOptions
 from ddlcompare.diff.renames import parse_hint
 from ddlcompare.errors import DdlError, InternalError, located
 from ddlcompare.output.dot import render_dot
+from ddlcompare.output.flyway import flyway_files
 from ddlcompare.output.json import render_json
 from ddlcompare.output.liquibase import render_liquibase_sql, render_liquibase_xml
 from ddlcompare.output.markdown import render_markdown
@@ -52,6 +53,7 @@ class Format(StrEnum):
     validation = "validation"
     liquibase_sql = "liquibase-sql"
     liquibase_xml = "liquibase-xml"
+    flyway = "flyway"
 
 
 _PLAN_DEFAULTS = PlanOptions()
@@ -92,7 +94,18 @@ def compare_cmd(
             "and schema_validation.log",
         ),
     ] = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="what to print on stdout")] = Format.sql,
+    fmt: Annotated[
+        Format,
+        typer.Option(
+            "--format",
+            "-f",
+            help="what to print on stdout (flyway: writes V/U migration files into --output-dir and "
+            "prints their names)",
+        ),
+    ] = Format.sql,
+    migration_version: Annotated[
+        str, typer.Option("--migration-version", help="--format flyway: the files' version (V<version>__)")
+    ] = "1",
     allow_destructive: Annotated[
         bool,
         typer.Option(
@@ -236,7 +249,17 @@ def compare_cmd(
                 (output_dir / name).write_text(_scrubbed(render()), encoding="utf-8")
         except OSError as e:
             raise DdlError(f"{output_dir}: cannot write: {e.strerror}") from None
-    if output_dir is None or fmt is not Format.sql:
+    if fmt is Format.flyway:
+        if output_dir is None:
+            raise DdlError("--format flyway writes files: give --output-dir")
+        files = flyway_files(plan, d.STYLE, migration_version, allow_destructive=allow_destructive)
+        try:
+            for name, text in files.items():
+                (output_dir / name).write_text(_scrubbed(text), encoding="utf-8")
+        except OSError as e:
+            raise DdlError(f"{output_dir}: cannot write: {e.strerror}") from None
+        _print("".join(f"{name}\n" for name in files))
+    elif output_dir is None or fmt is not Format.sql:
         renders: dict[Format, Callable[[], str]] = {
             Format.sql: forward,
             Format.rollback: rollback,

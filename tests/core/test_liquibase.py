@@ -11,7 +11,8 @@ import pytest
 from ddlcompare import PlanOptions, plan_between
 from ddlcompare.dialects import LoadOptions, get
 from ddlcompare.errors import DdlError
-from ddlcompare.output.liquibase import changesets, render_liquibase_sql, render_liquibase_xml
+from ddlcompare.output.liquibase import render_liquibase_sql, render_liquibase_xml
+from ddlcompare.output.pieces import pieces
 from ddlcompare.output.sql import render_script
 from ddlcompare.plan.plan import Plan
 
@@ -41,7 +42,7 @@ def test_changesets_run_the_forward_script_and_roll_back_as_the_rollback_script(
     order, are the rollback script (statement for statement)."""
     plan = _plan("postgres", PG_OLD, PG_NEW)
     style = get("postgres").STYLE
-    sets = changesets(plan, style, allow_destructive=True)
+    sets = pieces(plan, style, allow_destructive=True)
     forward = [st.sql for cs in sets for st in cs.forward]
     rollback = [st.sql for cs in reversed(sets) for st in (cs.rollback or ())]
     assert _sql_lines("\n".join(forward)) == _sql_lines(render_script(plan, style, allow_destructive=True))

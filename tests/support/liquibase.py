@@ -5,10 +5,9 @@ Liquibase's command line starts a JVM (seconds); `Batch` keeps one JVM per test 
 Liquibase's own command-line class (`LiquibaseCommandLine.execute`, what the `liquibase` script
 runs) for each command it is given (tests/support/LiquibaseBatch.java).
 
-The round trip: old loaded into a database, `liquibase update` of the changelog (the database then
-reads back equal to new), `liquibase rollback-count` of every changeset (equal to old again).
-Liquibase's own tables go to a schema (PostgreSQL) or database (MariaDB) of their own, left out of
-the comparison.
+The round trip (tests/support/tool_roundtrip.py): `liquibase update` of the changelog, then
+`liquibase rollback-count` of every changeset. Liquibase's own tables go to the schema (PostgreSQL)
+or database (MariaDB) the harness sets aside, left out of the comparison.
 """
 
 from __future__ import annotations
@@ -19,19 +18,13 @@ import re
 import subprocess
 import tempfile
 import threading
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
-from ddlcompare.dialects import LoadOptions, get
-from ddlcompare.diff.compare import diff
-from ddlcompare.model.base import Schema
+from ddlcompare.dialects import get
 from ddlcompare.output.liquibase import render_liquibase_sql, render_liquibase_xml
 from ddlcompare.plan.plan import Plan
-from tests.support import mydb, pgdb
-from tests.support.roundtrip_mysql import describe, inspect, scratch
 from tests.support.servers import PG_HOST, PG_PORT, PG_USER
+from tests.support.tool_roundtrip import Databases, Outcome, tool_roundtrip
 
 ROOT = Path(__file__).resolve().parents[2]
 HOME = ROOT / ".tools" / "liquibase" / "node_modules" / "liquibase" / "dist" / "liquibase"
@@ -108,19 +101,6 @@ def batch() -> Batch:
     return _batch
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """Where the Liquibase round trip stopped: "ok", or load old|load new|update|update result|..."""
-
-    stage: str
-    detail: str = ""
-    changelog: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return self.stage == "ok"
-
-
 def changelog(plan: Plan, fmt: str) -> str:
     """The plan's changelog in `fmt` (liquibase-sql or liquibase-xml), destructive statements in."""
     render = render_liquibase_xml if fmt == "liquibase-xml" else render_liquibase_sql
@@ -131,87 +111,42 @@ def changeset_count(text: str) -> int:
     return text.count("\n--changeset ") + text.count("<changeSet ")
 
 
-def _without(schema: Schema, drop: str) -> Schema:
-    """`schema` without the objects of schema `drop` (Liquibase's tables)."""
-    objects = {k: o for k, o in schema.objects.items() if k.schema != drop and k.name != drop}
-    return Schema(schema.dialect, objects)
-
-
-def _liquibase(url: str, user: str, folder: Path, name: str, *extra: str) -> tuple[int, str]:
-    return batch().run(
-        "--show-banner=false",
-        "--log-level=severe",
-        f"--search-path={folder}",
-        f"--changelog-file={name}",
-        f"--url={url}",
-        f"--username={user}",
-        "--password=",
-        *extra,
-    )
-
-
-@contextmanager
-def _folder() -> Iterator[Path]:
-    with tempfile.TemporaryDirectory(prefix="ddlc-lb-") as tmp:
-        yield Path(tmp)
-
-
-def _loads(a: str, b: str, c: str, old_sql: str, new_sql: str) -> tuple[tuple[str, str, str], ...]:
-    """What goes into the three databases: old (migrated), new and old (the references)."""
-    return ((a, old_sql, "load old"), (b, new_sql, "load new"), (c, old_sql, "load old"))
-
-
 def roundtrip(plan: Plan, old_sql: str, new_sql: str, fmt: str, setup_sql: str = "") -> Outcome:
-    """Apply the plan's changelog with Liquibase to a database holding old (then equal to new), roll
-    every changeset back (then equal to old). `setup_sql` goes into every database first."""
+    """`liquibase update` of the plan's changelog (then equal to new), `rollback-count` of every
+    changeset (then equal to old)."""
     text = changelog(plan, fmt)
-    count = changeset_count(text)
     name = "changelog.xml" if fmt == "liquibase-xml" else "changelog.sql"
-    with ExitStack() as stack:
-        folder = stack.enter_context(_folder())
+    with tempfile.TemporaryDirectory(prefix="ddlc-lb-") as tmp:
+        folder = Path(tmp)
         (folder / name).write_text(text, encoding="utf-8")
-        if plan.dialect == "postgres":
-            a, b, c = (stack.enter_context(pgdb.fresh_db("ddlc_lb")) for _ in range(3))
-            for db, sql, stage in _loads(a, b, c, old_sql, new_sql):
-                try:
-                    if setup_sql:
-                        pgdb.load(db, setup_sql)
-                    pgdb.load(db, sql)
-                except pgdb.LoadError as e:
-                    return Outcome(stage, str(e), text)
-            pgdb.psql(a, f"CREATE SCHEMA {META};")
-            jdbc = f"jdbc:postgresql://{PG_HOST}:{PG_PORT}/{a}"
-            args: tuple[str, ...] = (f"--liquibase-schema-name={META}",)
-            user, meta = PG_USER, META
-            d = get("postgres")
 
-            def read(db: str) -> Schema:
-                return d.inspect(pgdb.url(db), LoadOptions())
+        def run(db: Databases, *command: str) -> str | None:
+            if db.dialect == "postgres":
+                jdbc, user = f"jdbc:postgresql://{PG_HOST}:{PG_PORT}/{db.migrated}", PG_USER
+                where = f"--liquibase-schema-name={db.meta}"
+            else:
+                jdbc, user = f"jdbc:mariadb://127.0.0.1:3306/{db.migrated}", "root"
+                where = f"--liquibase-catalog-name={db.meta}"
+            code, out = batch().run(
+                "--show-banner=false",
+                "--log-level=severe",
+                f"--search-path={folder}",
+                f"--changelog-file={name}",
+                f"--url={jdbc}",
+                f"--username={user}",
+                "--password=",
+                where,
+                *command,
+            )
+            return None if code == 0 else out[-3000:]
 
-        else:
-            a, b, c, m = (stack.enter_context(scratch()) for _ in range(4))
-            for db, sql, stage in _loads(a, b, c, old_sql, new_sql):
-                err = (mydb.load(db, setup_sql) if setup_sql else None) or mydb.load(db, sql)
-                if err is not None:
-                    return Outcome(stage, err, text)
-            jdbc = f"jdbc:mariadb://127.0.0.1:3306/{a}"
-            args, user, meta = (f"--liquibase-catalog-name={m}",), "root", m
-            d = get("mysql")
-
-            def read(db: str) -> Schema:
-                # without definers: a view or routine created without DEFINER= belongs to the account
-                # that ran it, root@127.0.0.1 over JDBC and root@localhost for the client loading new
-                return inspect(db, definers=False)
-
-        new_live, old_live = read(b), read(c)
-        for command, expected, stage in (
-            (("update",), new_live, "update"),
-            (("rollback-count", f"--count={count}"), old_live, "rollback-count"),
-        ):
-            code, out = _liquibase(jdbc, user, folder, name, *args, *command)
-            if code != 0:
-                return Outcome(stage, out[-3000:], text)
-            changes = diff(_without(read(a), meta), expected, column_order=d.COLUMN_ORDER)
-            if changes:
-                return Outcome(f"{stage} result", describe(tuple(changes)), text)
-    return Outcome("ok", "", text)
+        count = changeset_count(text)
+        return tool_roundtrip(
+            plan.dialect,
+            old_sql,
+            new_sql,
+            setup_sql,
+            text,
+            ("update", lambda db: run(db, "update")),
+            ("rollback-count", lambda db: run(db, "rollback-count", f"--count={count}")),
+        )
