@@ -29,7 +29,7 @@ from ddlcompare import (
 from ddlcompare.dialects import LoadOptions
 from ddlcompare.diff.renames import parse_hint
 from ddlcompare.errors import DdlError, InternalError, located
-from ddlcompare.output.dot import render_dot
+from ddlcompare.output.dot import DOT_ENV, find_dot, render_dot, render_svg
 from ddlcompare.output.flyway import flyway_files
 from ddlcompare.output.json import render_json
 from ddlcompare.output.liquibase import render_liquibase_sql, render_liquibase_xml
@@ -54,6 +54,11 @@ class Format(StrEnum):
     liquibase_sql = "liquibase-sql"
     liquibase_xml = "liquibase-xml"
     flyway = "flyway"
+
+
+class Graph(StrEnum):
+    changes = "changes"
+    full = "full"
 
 
 _PLAN_DEFAULTS = PlanOptions()
@@ -90,8 +95,9 @@ def compare_cmd(
         typer.Option(
             "--output-dir",
             "-o",
-            help="write migration_forward.sql, migration_rollback.sql, schema_diff_report.md, diff.json "
-            "and schema_validation.log",
+            help="write migration_forward.sql, migration_rollback.sql, schema_diff_report.md, diff.json, "
+            "schema_validation.log, dependency_graph.dot and dependency_graph.svg (when Graphviz's dot "
+            f"is installed: on PATH, or named by {DOT_ENV})",
         ),
     ] = None,
     fmt: Annotated[
@@ -106,6 +112,14 @@ def compare_cmd(
     migration_version: Annotated[
         str, typer.Option("--migration-version", help="--format flyway: the files' version (V<version>__)")
     ] = "1",
+    graph: Annotated[
+        Graph,
+        typer.Option(
+            "--graph",
+            help="the dependency graph: the changed objects with their dependencies and dependents "
+            "(changes), or every object of both sides (full)",
+        ),
+    ] = Graph.changes,
     allow_destructive: Annotated[
         bool,
         typer.Option(
@@ -222,6 +236,7 @@ def compare_cmd(
     # 100 MB, and most runs write one)
     forward = functools.partial(render_script, plan, d.STYLE, allow_destructive=allow_destructive)
     rollback = functools.partial(forward, rollback=True)
+    dot = functools.partial(render_dot, plan, full=graph is Graph.full)
     checked: list[tuple[Validation, list[CheckResult] | None]] = []
 
     def validation_log() -> str:
@@ -245,8 +260,21 @@ def compare_cmd(
                 ("schema_diff_report.md", functools.partial(render_markdown, plan)),
                 ("diff.json", functools.partial(render_json, plan)),
                 ("schema_validation.log", validation_log),
+                ("dependency_graph.dot", dot),
             ):
                 (output_dir / name).write_text(_scrubbed(render()), encoding="utf-8")
+            dot_program = find_dot()
+            if dot_program is not None:
+                svg = render_svg(_scrubbed(dot()), dot_program)
+                (output_dir / "dependency_graph.svg").write_text(_scrubbed(svg), encoding="utf-8")
+            else:  # no stale graph of an earlier run beside this run's files
+                (output_dir / "dependency_graph.svg").unlink(missing_ok=True)
+            if dot_program is None and not quiet:
+                typer.echo(
+                    f"ddlcompare: dependency_graph.svg not written: Graphviz's dot is not installed "
+                    f"(not on PATH; {DOT_ENV} may name it)",
+                    err=True,
+                )
         except OSError as e:
             raise DdlError(f"{output_dir}: cannot write: {e.strerror}") from None
     if fmt is Format.flyway:
@@ -265,7 +293,7 @@ def compare_cmd(
             Format.rollback: rollback,
             Format.markdown: functools.partial(render_markdown, plan),
             Format.json: functools.partial(render_json, plan),
-            Format.dot: functools.partial(render_dot, plan),
+            Format.dot: dot,
             Format.validation: validation_log,
             Format.liquibase_sql: functools.partial(
                 render_liquibase_sql, plan, d.STYLE, allow_destructive=allow_destructive

@@ -12,6 +12,7 @@ from ddlcompare.diff.compare import diff
 from ddlcompare.errors import MESSAGE_LIMIT, DdlError
 from tests.support import corpus
 from tests.support.cli import ROOT, Run, run, run_process
+from tests.support.graphviz import dot_program
 
 EXAMPLE = ROOT / "fixtures" / "example"
 FIXTURE_SIDES = sorted((ROOT / "fixtures" / "postgres").glob("*/*.sql"))
@@ -229,14 +230,18 @@ def test_nul_byte_is_refused_not_truncated(tmp_path: Path) -> None:
 # ---- outputs -------------------------------------------------------------------------------------
 
 
-def test_output_dir_writes_the_four_files(tmp_path: Path) -> None:
-    """`--output-dir`: forward, rollback, Markdown report and JSON, consistent with `--format`."""
+def test_output_dir_writes_the_whole_set(tmp_path: Path) -> None:
+    """`--output-dir`: forward, rollback, report, JSON, validation log, the dependency graph and its
+    SVG, consistent with `--format`; a second run writes the same bytes (no timestamps)."""
+    dot_program()  # the SVG needs Graphviz
     old, new = write(tmp_path, "old.sql", OLD), write(tmp_path, "new.sql", NEW)
     out = tmp_path / "out" / "nested"
     r = run(old, new, "--output-dir", str(out), "--allow-destructive")
     assert r.code == 1, r.stderr
     names = sorted(p.name for p in out.iterdir())
     assert names == [
+        "dependency_graph.dot",
+        "dependency_graph.svg",
         "diff.json",
         "migration_forward.sql",
         "migration_rollback.sql",
@@ -250,6 +255,30 @@ def test_output_dir_writes_the_four_files(tmp_path: Path) -> None:
     assert "DROP TABLE public.gone" in fwd and "CREATE TABLE public.gone" in back
     json.loads((out / "diff.json").read_text(encoding="utf-8"))
     assert (out / "schema_diff_report.md").read_text(encoding="utf-8").startswith("# Schema diff report")
+    graph = (out / "dependency_graph.dot").read_text(encoding="utf-8")
+    assert graph == run(old, new, "--format", "dot").stdout
+    svg = (out / "dependency_graph.svg").read_text(encoding="utf-8")
+    assert svg.startswith("<?xml") and "<title>drop:table:public.gone</title>" in svg
+    again = tmp_path / "again"
+    assert run(old, new, "--output-dir", str(again), "--allow-destructive").code == 1
+    for name in names:
+        assert (again / name).read_bytes() == (out / name).read_bytes(), name
+
+
+def test_output_dir_without_graphviz_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without Graphviz's dot the set is written but the SVG, and the summary says why; a
+    DDLCOMPARE_DOT naming no program is an error."""
+    monkeypatch.delenv("DDLCOMPARE_DOT", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    old, new = write(tmp_path, "old.sql", OLD), write(tmp_path, "new.sql", NEW)
+    out = tmp_path / "out"
+    r = run(old, new, "--output-dir", str(out))
+    assert r.code == 1, r.stderr
+    assert "dependency_graph.svg not written: Graphviz's dot is not installed" in r.stderr
+    assert (out / "dependency_graph.dot").is_file() and not (out / "dependency_graph.svg").exists()
+    monkeypatch.setenv("DDLCOMPARE_DOT", "no-such-dot")
+    r = run(old, new, "--output-dir", str(out))
+    assert r.code == 2 and "DDLCOMPARE_DOT=no-such-dot: no such program" in r.stderr, r.stderr
 
 
 def test_output_dir_that_cannot_be_written_is_an_error(tmp_path: Path) -> None:

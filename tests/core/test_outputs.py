@@ -51,5 +51,8 @@ def test_markdown_lists_every_change_with_reasons() -> None:
 def test_dot_has_a_node_per_step_and_dependency_edges() -> None:
     dot = render_dot(_plan())
     assert dot.startswith("digraph ddlcompare {") and dot.rstrip().endswith("}")
-    assert '"table:s.t" -> "view:s.v";' in dot
-    assert dot.count("label=") == len(_plan().steps)
+    # the view depends on the table: ordered after it, an edge between the two steps
+    assert '"alter:table:s.t" -> "create:view:s.v";' in dot
+    steps = _plan().steps
+    assert sum(f'"{type(s.change).__name__.lower()}:{s.key}" [label=' in dot for s in steps) == len(steps)
+    assert 'subgraph "cluster_s" {' in dot and 'fillcolor="#f4a6a6"' in dot  # a critical drop

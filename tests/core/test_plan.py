@@ -49,6 +49,9 @@ class Hooks:
     def hazards(self, statement: Statement, change: Change, ctx: RenderContext) -> Sequence[Hazard]:
         return (Hazard(HazardCode.DATA_LOSS, "drops it"),) if statement.destructive else ()
 
+    def rerunnable(self, statement: Statement, ctx: RenderContext) -> Statement:
+        return statement
+
 
 def render(change: Change, ctx: RenderContext) -> Sequence[Statement]:
     verb = type(change).__name__.upper()
