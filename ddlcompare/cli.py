@@ -31,7 +31,7 @@ from ddlcompare.diff.renames import parse_hint
 from ddlcompare.errors import DdlError, InternalError, located
 from ddlcompare.output.dot import DOT_ENV, find_dot, render_dot, render_svg
 from ddlcompare.output.flyway import flyway_files
-from ddlcompare.output.json import render_json
+from ddlcompare.output.json import json_schema, render_json
 from ddlcompare.output.liquibase import render_liquibase_sql, render_liquibase_xml
 from ddlcompare.output.markdown import render_markdown
 from ddlcompare.output.sql import held_steps, render_script
@@ -70,6 +70,7 @@ _SKIP_HELP = (
 
 compare_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 snapshot_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+json_schema_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 
 
 def _version(value: bool) -> None:
@@ -82,7 +83,7 @@ def _version(value: bool) -> None:
     help="Compare two schemas (files, git:REV:PATH, - or database URLs) and print the forward migration.\n\n"
     "Exit codes: 0 no differences, 1 differences, 2 error, 3 blocked (a step at or above --fail-on). "
     "`ddlcompare snapshot SOURCE` prints a canonical DDL "
-    "snapshot."
+    "snapshot; `ddlcompare json-schema` the JSON Schema of --format json."
 )
 def compare_cmd(
     old: Annotated[str, typer.Argument(help="old side: schema file, git:REV:PATH, - or URL")],
@@ -339,6 +340,14 @@ def snapshot_cmd(
     sys.stdout.write(d.snapshot(schema))
 
 
+@json_schema_app.command(help="Print the JSON Schema (draft 2020-12) of --format json and diff.json.")
+def json_schema_cmd() -> None:
+    sys.stdout.write(json_schema())
+
+
+_SUBCOMMANDS = {"snapshot": snapshot_app, "json-schema": json_schema_app}
+
+
 _warned: list[bool] = []  # whether this run has said that it scrubbed its output
 
 
@@ -398,14 +407,13 @@ def _no_passwords(entry: _Entry) -> _Entry:
 
 @_no_passwords
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: dispatch `snapshot` or compare. A DdlError is the input's fault: its message and
-    exit 2. Anything else is ddlcompare's: `internal error`, also exit 2 (exit 1 would read as
+    """Entry point: dispatch `snapshot`, `json-schema` or compare. A DdlError is the input's fault:
+    its message and exit 2. Anything else is ddlcompare's: `internal error`, also exit 2 (exit 1 would read as
     "differences found" to a CI gate), with the traceback only under --debug."""
     args = list(sys.argv[1:] if argv is None else argv)
-    app, prog = (
-        (snapshot_app, "ddlcompare snapshot") if args[:1] == ["snapshot"] else (compare_app, "ddlcompare")
-    )
-    if app is snapshot_app:
+    sub = _SUBCOMMANDS.get(args[0]) if args else None
+    app, prog = (sub, f"ddlcompare {args[0]}") if sub is not None else (compare_app, "ddlcompare")
+    if sub is not None:
         args = args[1:]
     debug = "--debug" in args
     try:

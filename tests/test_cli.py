@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ from ddlcompare.diff.compare import diff
 from ddlcompare.errors import MESSAGE_LIMIT, DdlError
 from tests.support import corpus
 from tests.support.cli import ROOT, Run, run, run_process
+from tests.support.diffjson import validated
 from tests.support.graphviz import dot_program
 
 EXAMPLE = ROOT / "fixtures" / "example"
@@ -253,7 +253,7 @@ def test_output_dir_writes_the_whole_set(tmp_path: Path) -> None:
     assert (out / "migration_forward.sql").read_text(encoding="utf-8") == fwd
     assert (out / "migration_rollback.sql").read_text(encoding="utf-8") == back
     assert "DROP TABLE public.gone" in fwd and "CREATE TABLE public.gone" in back
-    json.loads((out / "diff.json").read_text(encoding="utf-8"))
+    validated((out / "diff.json").read_text(encoding="utf-8"))
     assert (out / "schema_diff_report.md").read_text(encoding="utf-8").startswith("# Schema diff report")
     graph = (out / "dependency_graph.dot").read_text(encoding="utf-8")
     assert graph == run(old, new, "--format", "dot").stdout
@@ -293,7 +293,7 @@ def test_json_format(tmp_path: Path) -> None:
     """`--format json`: valid JSON with the documented top-level and per-step keys."""
     r = run(str(EXAMPLE / "old.sql"), str(EXAMPLE / "new.sql"), "--format", "json")
     assert r.code == 1, r.stderr
-    doc = json.loads(r.stdout)
+    doc = validated(r.stdout)
     assert set(doc) == {"format_version", "dialect", "target", "summary", "changes", "steps", "warnings"}
     assert doc["format_version"] == 2 and doc["dialect"] == "postgres"
     assert doc["target"] == "postgres:12"  # no version in the files: the oldest supported

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 from tests.support.cli import run
+from tests.support.diffjson import validated
 
 OLD = "CREATE TABLE staff (id integer PRIMARY KEY, name text NOT NULL, picture text);\n"
 NEW = "CREATE TABLE employee (id integer PRIMARY KEY, name text NOT NULL, photo text);\n"
@@ -60,7 +60,7 @@ def test_suggestion_only(tmp_path: Path) -> None:
     old, new = _sides(tmp_path, OLD, OLD.replace("picture", "photo"))
     md = run(old, new, "-q", "-f", "markdown").stdout
     assert "`--rename column:public.staff.picture=photo`" in md
-    doc = json.loads(run(old, new, "-q", "-f", "json").stdout)
+    doc = validated(run(old, new, "-q", "-f", "json").stdout)
     assert doc["rename_suggestions"][0]["option"] == "--rename column:public.staff.picture=photo"
     assert "RENAME" not in run(old, new, "-q").stdout
 

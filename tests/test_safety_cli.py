@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 from tests.support.cli import run
+from tests.support.diffjson import validated
 
 # adds a nullable column (low), an index on an existing table (medium: blocks writes while it
 # builds) and drops a table (critical)
@@ -60,7 +60,7 @@ def test_fail_on_low_passes_no_difference(tmp_path: Path) -> None:
 
 def test_additive_changes_are_low(tmp_path: Path) -> None:
     old, new = _pair(tmp_path, ADD_ONLY + "CREATE TABLE gone (id integer);\n")
-    doc = json.loads(run(old, new, "-f", "json").stdout)
+    doc = validated(run(old, new, "-f", "json").stdout)
     assert {s["severity"] for s in doc["steps"]} == {"low"}
     assert run(old, new, "--fail-on", "medium").code == 1
 
@@ -92,7 +92,7 @@ def test_constant_default_rewrites_only_before_11(tmp_path: Path, target: str, r
     (tmp_path / "old.sql").write_text(VOLATILE_DEFAULT_OLD)
     (tmp_path / "new.sql").write_text(CONSTANT_DEFAULT_NEW)
     r = run(str(tmp_path / "old.sql"), str(tmp_path / "new.sql"), "-f", "json", "--target-version", target)
-    doc = json.loads(r.stdout)
+    doc = validated(r.stdout)
     assert doc["target"] == target
     codes = {h["code"] for s in doc["steps"] for h in s["hazards"]}
     assert ("table_rewrite" in codes) is rewrite
@@ -103,6 +103,6 @@ def test_target_read_from_the_dump_header(tmp_path: Path) -> None:
     header = "--\n-- PostgreSQL database dump\n--\n\n-- Dumped from database version 10.23\n\n"
     (tmp_path / "old.sql").write_text(header + VOLATILE_DEFAULT_OLD)
     (tmp_path / "new.sql").write_text(CONSTANT_DEFAULT_NEW)
-    doc = json.loads(run(str(tmp_path / "old.sql"), str(tmp_path / "new.sql"), "-f", "json").stdout)
+    doc = validated(run(str(tmp_path / "old.sql"), str(tmp_path / "new.sql"), "-f", "json").stdout)
     assert doc["target"] == "postgres:10.23"
     assert any(h["code"] == "table_rewrite" for s in doc["steps"] for h in s["hazards"])

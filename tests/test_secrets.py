@@ -24,6 +24,7 @@ import pytest
 
 from tests.support import pgauth, pwservers
 from tests.support.cli import Run, run, run_process
+from tests.support.diffjson import validated
 from tests.support.pwservers import Server
 
 SECRET = "S3cr/et@P:w#?x"
@@ -140,9 +141,11 @@ def run_all(
         r = call(*args)
         check(r, out_dir, want, code, f"{name} {url!r}")
         if want == "ok" and name == "compare-json-outdir":
-            files = sorted(p.name for p in (tmp / "out").iterdir())
-            assert files == ["diff.json", "migration_forward.sql", "migration_rollback.sql",
-                             "schema_diff_report.md", "schema_validation.log"], files
+            files = sorted(p.name for p in (tmp / "out").iterdir() if p.name != "dependency_graph.svg")
+            assert files == ["dependency_graph.dot", "diff.json", "migration_forward.sql",
+                             "migration_rollback.sql", "schema_diff_report.md",
+                             "schema_validation.log"], files
+            validated((tmp / "out" / "diff.json").read_text())
             report = (tmp / "out" / "schema_diff_report.md").read_text()
             assert f"/{server.db}" in report  # the source is named (without its password)
     return len(cases)
@@ -234,6 +237,7 @@ def test_last_guard_scrubs_a_password_found_in_the_schema(
     assert "a database password occurred in the output" in r.stderr
     written = {p.name: p.read_text() for p in (tmp_path / "out").iterdir()}
     assert "'***'" in r.stdout
+    validated(written["diff.json"])
     for name in ("diff.json", "migration_forward.sql", "schema_diff_report.md"):  # the rollback drops it
         assert "***" in written[name], name
     for text in (r.stdout, r.stderr, *written.values()):

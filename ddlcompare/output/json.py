@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from importlib import resources
 from typing import Any
 
 from ddlcompare.diff.changes import Alter, Change, Rename, key_of, verb
@@ -11,6 +12,12 @@ from ddlcompare.plan.hazards import Hazard
 from ddlcompare.plan.plan import Plan
 
 FORMAT_VERSION = 2  # 2: severity low..critical, hazards, summary.severity, target
+SCHEMA_FILE = "diff.schema.json"  # the published JSON Schema (draft 2020-12) of the document, packaged
+
+
+def json_schema() -> str:
+    """The JSON Schema of what `render_json` writes, as shipped in the package."""
+    return resources.files(__package__ or "ddlcompare.output").joinpath(SCHEMA_FILE).read_text("utf-8")
 
 
 def plan_to_dict(plan: Plan) -> dict[str, Any]:

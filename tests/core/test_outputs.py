@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from ddlcompare.diff.compare import diff
 from ddlcompare.model.base import Schema
 from ddlcompare.model.objects import Column, Table
@@ -12,6 +10,7 @@ from ddlcompare.output.json import FORMAT_VERSION, render_json
 from ddlcompare.output.markdown import render_markdown
 from ddlcompare.plan.plan import make_plan
 from tests.core.test_plan import Hooks, render, tbl, view
+from tests.support.diffjson import validated
 
 
 def _plan():  # type: ignore[no-untyped-def]
@@ -23,7 +22,7 @@ def _plan():  # type: ignore[no-untyped-def]
 
 
 def test_json_shape() -> None:
-    doc = json.loads(render_json(_plan()))
+    doc = validated(render_json(_plan()))
     assert doc["format_version"] == FORMAT_VERSION and doc["dialect"] == "test"
     assert doc["summary"]["create"] == 1 and doc["summary"]["drop"] == 1 and doc["summary"]["alter"] == 1
     assert doc["summary"]["destructive"] == 1

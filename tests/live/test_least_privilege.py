@@ -9,7 +9,6 @@ reading of SHOW GRANTS is checked against the server and not against itself.
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 from collections.abc import Iterator
@@ -22,6 +21,7 @@ from ddlcompare.dialects import LoadOptions
 from tests.support import mysql_url as my
 from tests.support import pgdb
 from tests.support.cli import run
+from tests.support.diffjson import validated
 from tests.support.servers import PG_HOST, PG_PORT, require_mariadb, require_pg
 
 PASSWORD = "s3cr:et/pw"  # URL-quoted below; must never show in messages
@@ -265,7 +265,7 @@ def test_reduced_account(mydb: MyDb, account: tuple[str, list[str]], case: str) 
         assert PASSWORD not in res.stderr and QUOTED_PASSWORD not in res.stderr
     # and what is compared compares equal but for the file's extras the account can see
     res = run(mydb.file, url, "--skip-unreadable", "--format", "json")
-    changes = [c["key"] for c in json.loads(res.stdout)["changes"]]
+    changes = [c["key"] for c in validated(res.stdout)["changes"]]
     expect = [] if "tables" in unseen else ["primary_key:extra_t.PRIMARY", "table:extra_t"]
     if not untouched & {"triggers"}:
         expect.append("trigger:child.child_note")
