@@ -7,6 +7,7 @@ from importlib import resources
 from typing import Any
 
 from ddlcompare.diff.changes import Alter, Change, Rename, key_of, verb
+from ddlcompare.output.details import body_diffs, column_changes, column_definition
 from ddlcompare.output.summary import counts, severity_counts
 from ddlcompare.plan.hazards import Hazard
 from ddlcompare.plan.plan import Plan
@@ -90,13 +91,18 @@ def _change(ch: Change) -> dict[str, Any]:
             d["old_key"] = str(ch.old.key)
     if isinstance(ch, Alter):
         d["reasons"] = list(ch.reasons)
+        d["diffs"] = [{"field": b.field, "diff": b.text} for b in body_diffs(ch)]
+    columns = column_changes(ch)
+    if isinstance(ch, Alter) or columns:
         d["columns"] = [
             {
-                "name": c.obj.name,
-                "operation": verb(c),
-                "reasons": list(c.reasons) if isinstance(c, Alter) else [],
+                "name": col.name,
+                "operation": op,
+                "reasons": list(reasons),
+                "definition": column_definition(col),
+                **({"old_definition": column_definition(old)} if old is not None else {}),
             }
-            for c in ch.children
+            for op, col, old, reasons in columns
         ]
     return d
 

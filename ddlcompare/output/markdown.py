@@ -3,7 +3,10 @@ and the statements that carry them."""
 
 from __future__ import annotations
 
+import re
+
 from ddlcompare.diff.changes import Alter, Create, Drop, key_of, verb
+from ddlcompare.output.details import body_diffs, column_changes, column_sql, other_reasons
 from ddlcompare.output.summary import Reviewed, counts, reviewed, severity_counts
 from ddlcompare.plan.hazards import Severity
 from ddlcompare.plan.plan import Plan
@@ -70,21 +73,31 @@ def _suggestions(plan: Plan) -> list[str]:
 def _change(r: Reviewed) -> list[str]:
     ch = r.change
     lines = [f"### {_ICON[verb(ch)]} {key_of(ch)}  **{r.severity}**", ""]
+    diffs = body_diffs(ch)
     if isinstance(ch, Alter):
-        lines += [f"- {x}" for x in ch.reasons]
-        for child in ch.children:
-            lines.append(f"- column {_ICON[verb(child)]} `{child.obj.name}`")
-            if isinstance(child, Alter):
-                lines += [f"  - {x}" for x in child.reasons]
+        lines += [f"- {x}" for x in other_reasons(ch, diffs)]
     elif isinstance(ch, Create):
         lines.append("- created")
     elif isinstance(ch, Drop):
         lines.append("- dropped")
     else:
         lines += [f"- {x} (data kept)" for x in ch.reasons]
+    for op, col, old, reasons in column_changes(ch):
+        if op == "drop":
+            lines.append(f"- column {_ICON[op]} {_code(col.name)} (was {_code(column_sql(col))})")
+        elif old is not None:
+            was, now = _code(column_sql(old)), _code(column_sql(col))
+            lines.append(f"- column {_ICON[op]} {_code(col.name)}: {was} -> {now}")
+            lines += [f"  - {x}" for x in reasons]
+        else:
+            lines.append(f"- column {_ICON[op]} {_code(col.name)}: {_code(column_sql(col))}")
     for step in r.steps:
         if step.reason:
             lines.append(f"- `{step.key}` ({verb(step.change)}): {step.reason}")
+    for d in diffs:  # a changed body as a unified diff, not as two long lines
+        fence = _fence(d.text)
+        lines += [*([""] if lines[-1] else []), f"{_code(d.field)} changed:", ""]
+        lines += [f"{fence}diff", *d.lines, fence]
     if r.hazards:
         lines += ["", "Hazards:", ""]
         lines += [f"- **{h.code.value}** ({h.severity}): {h.message}" for h in r.hazards]
@@ -103,6 +116,22 @@ def _change(r: Reviewed) -> list[str]:
     lines.append("")
     return lines
 
+
+def _code(text: str) -> str:
+    """`text` as inline code, however many backticks it holds."""
+    run = max((len(m) for m in _BACKTICKS.findall(text)), default=0)
+    ticks = "`" * (run + 1)
+    pad = " " if run or text.startswith("`") or text.endswith("`") else ""
+    return f"{ticks}{pad}{text}{pad}{ticks}"
+
+
+def _fence(text: str) -> str:
+    """A code fence longer than any run of backticks in `text`."""
+    run = max((len(m) for m in _BACKTICKS.findall(text)), default=0)
+    return "`" * max(3, run + 1)
+
+
+_BACKTICKS = re.compile(r"`+")
 
 _TOOLS = (
     "Online alternatives to the copies above, for tools you run yourself (ddlcompare runs neither; "

@@ -42,6 +42,9 @@ def test_markdown_lists_every_change_with_reasons() -> None:
     assert md.index("| critical | high | medium | low |") < md.index("| create | drop |")
     assert "| 1 | 0 | 0 | 2 |" in md and "| 1 | 1 | 1 | 0 | 1 | 0 |" in md
     assert "### ~ table:s.t  **low**" in md and "  - type: 'int' -> 'bigint'" in md
+    # each column change with its definition (the altered one: as it was and as it is)
+    assert "- column ~ `a`: `int` -> `bigint`\n  - type: 'int' -> 'bigint'" in md
+    assert "- column + `b`: `int`" in md
     # the critical change is listed first, with its hazard and the statement that carries it
     assert md.index("### - table:s.gone  **critical**") < md.index("### ~ table:s.t")
     assert "- **data_loss** (critical): drops it" in md and "-- data_loss\nDROP table:s.gone;" in md

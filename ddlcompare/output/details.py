@@ -1,0 +1,124 @@
+"""What a change is, in full, for the report and the JSON: a column's definition (type,
+nullability, default, generated expression), and a unified diff of a changed body (a view's query,
+a routine's body, a trigger's action, a policy's expressions) instead of its two versions on one
+line each. Read from the Plan's changes (model objects); shared by the Markdown and JSON outputs."""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+from dataclasses import dataclass
+from typing import Any
+
+from ddlcompare.diff.changes import Alter, Change, Create, Drop
+from ddlcompare.model.base import Expr
+from ddlcompare.model.objects import Column, Table
+
+# fields that hold a body: shown as a unified diff whatever their length
+_BODIES = frozenset({"query", "body", "action", "when", "using", "with_check", "definition"})
+_CONTEXT = 3  # lines of context around each hunk
+
+
+@dataclass(frozen=True, slots=True)
+class BodyDiff:
+    """One changed body: its field and the unified diff of its old and new text."""
+
+    field: str
+    lines: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+def column_definition(col: Column) -> dict[str, Any]:
+    """A column's definition as plain data, with `sql`: how a column definition spells it."""
+    return {
+        "type": col.type,
+        "nullable": col.nullable,
+        "default": _text(col.default),
+        "generated": _text(col.generated),
+        "generated_stored": col.generated_stored if col.generated is not None else None,
+        "collation": col.collation,
+        "sql": column_sql(col),
+    }
+
+
+def column_sql(col: Column) -> str:
+    """`type [COLLATE c] [NOT NULL] [DEFAULT e] [GENERATED ALWAYS AS (e) STORED|VIRTUAL]`: the
+    column's definition as its statement would write it (the type and expressions as the source
+    spells them)."""
+    out = [col.type]
+    if col.collation:
+        out.append(f"COLLATE {col.collation}")
+    if not col.nullable:
+        out.append("NOT NULL")
+    if col.default is not None:
+        out.append(f"DEFAULT {_text(col.default)}")
+    if col.generated is not None:
+        kind = "STORED" if col.generated_stored else "VIRTUAL"
+        out.append(f"GENERATED ALWAYS AS ({_text(col.generated)}) {kind}")
+    return " ".join(out)
+
+
+ColumnChange = tuple[str, Column, Column | None, tuple[str, ...]]
+
+
+def column_changes(ch: Change) -> list[ColumnChange]:
+    """(operation, column, its old version (alters), reasons) of each column a change touches:
+    an altered table's column changes, every column of a created or dropped table."""
+    if isinstance(ch, Alter):
+        out: list[ColumnChange] = []
+        for c in ch.children:
+            col = c.obj
+            if not isinstance(col, Column):
+                continue
+            if isinstance(c, Alter):
+                assert isinstance(c.old, Column)
+                out.append(("alter", col, c.old, c.reasons))
+            else:
+                out.append(("create" if isinstance(c, Create) else "drop", col, None, ()))
+        return out
+    if isinstance(ch, Create | Drop) and isinstance(ch.obj, Table):
+        op = "create" if isinstance(ch, Create) else "drop"
+        return [(op, col, None, ()) for col in ch.obj.columns]
+    return []
+
+
+def body_diffs(ch: Change) -> tuple[BodyDiff, ...]:
+    """Unified diffs of the bodies an alter changes (and of any other changed text that runs over
+    several lines); none for other changes."""
+    if not isinstance(ch, Alter) or type(ch.old) is not type(ch.new):
+        return ()
+    out = []
+    for f in dataclasses.fields(ch.old):
+        if not f.compare or f.name in ("columns", "options"):
+            continue
+        a, b = getattr(ch.old, f.name), getattr(ch.new, f.name)
+        if a == b or not _textual(a) or not _textual(b):
+            continue
+        old, new = _text(a) or "", _text(b) or ""
+        if f.name not in _BODIES and "\n" not in old + new:
+            continue
+        lines = difflib.unified_diff(
+            old.splitlines(), new.splitlines(), f"old {f.name}", f"new {f.name}", n=_CONTEXT, lineterm=""
+        )
+        out.append(BodyDiff(f.name, tuple(lines)))
+    return tuple(out)
+
+
+def other_reasons(ch: Alter, diffs: tuple[BodyDiff, ...]) -> tuple[str, ...]:
+    """The alter's reasons but those its body diffs show."""
+    shown = tuple(f"{d.field}: " for d in diffs)
+    return tuple(r for r in ch.reasons if not r.startswith(shown)) if shown else ch.reasons
+
+
+def _textual(value: object) -> bool:
+    return value is None or isinstance(value, str | Expr)
+
+
+def _text(value: Expr | str | None) -> str | None:
+    if value is None:
+        return None
+    return value.text if isinstance(value, Expr) else value
+
