@@ -29,7 +29,7 @@ from ddlcompare import (
 from ddlcompare.dialects import LoadOptions
 from ddlcompare.diff.renames import parse_hint
 from ddlcompare.errors import DdlError, InternalError, located
-from ddlcompare.output.dot import DOT_ENV, find_dot, render_dot, render_svg
+from ddlcompare.output.dot import DOT_ENV, find_dot, render_dot, render_svg, too_large_for_svg
 from ddlcompare.output.flyway import flyway_files
 from ddlcompare.output.json import json_schema, render_json
 from ddlcompare.output.liquibase import render_liquibase_sql, render_liquibase_xml
@@ -265,17 +265,16 @@ def compare_cmd(
             ):
                 (output_dir / name).write_text(_scrubbed(render()), encoding="utf-8")
             dot_program = find_dot()
-            if dot_program is not None:
+            skip = too_large_for_svg(plan, full=graph is Graph.full)
+            if dot_program is None:
+                skip = f"Graphviz's dot is not installed (not on PATH; {DOT_ENV} may name it)"
+            if skip is None and dot_program is not None:
                 svg = render_svg(_scrubbed(dot()), dot_program)
                 (output_dir / "dependency_graph.svg").write_text(_scrubbed(svg), encoding="utf-8")
             else:  # no stale graph of an earlier run beside this run's files
                 (output_dir / "dependency_graph.svg").unlink(missing_ok=True)
-            if dot_program is None and not quiet:
-                typer.echo(
-                    f"ddlcompare: dependency_graph.svg not written: Graphviz's dot is not installed "
-                    f"(not on PATH; {DOT_ENV} may name it)",
-                    err=True,
-                )
+                if not quiet:
+                    typer.echo(f"ddlcompare: dependency_graph.svg not written: {skip}", err=True)
         except OSError as e:
             raise DdlError(f"{output_dir}: cannot write: {e.strerror}") from None
     if fmt is Format.flyway:

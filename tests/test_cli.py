@@ -266,8 +266,8 @@ def test_output_dir_writes_the_whole_set(tmp_path: Path) -> None:
 
 
 def test_output_dir_without_graphviz_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Without Graphviz's dot the set is written but the SVG, and the summary says why; a
-    DDLCOMPARE_DOT naming no program is an error."""
+    """Without Graphviz's dot (or for a graph too large to lay out) the set is written but the SVG,
+    and the summary says why; a DDLCOMPARE_DOT naming no program is an error."""
     monkeypatch.delenv("DDLCOMPARE_DOT", raising=False)
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     old, new = write(tmp_path, "old.sql", OLD), write(tmp_path, "new.sql", NEW)
@@ -275,6 +275,13 @@ def test_output_dir_without_graphviz_says_so(tmp_path: Path, monkeypatch: pytest
     r = run(old, new, "--output-dir", str(out))
     assert r.code == 1, r.stderr
     assert "dependency_graph.svg not written: Graphviz's dot is not installed" in r.stderr
+    assert (out / "dependency_graph.dot").is_file() and not (out / "dependency_graph.svg").exists()
+    # a graph too large to lay out gets its DOT file only
+    monkeypatch.undo()
+    dot_program()
+    monkeypatch.setattr("ddlcompare.output.dot.SVG_MAX_NODES", 1)
+    r = run(old, new, "--output-dir", str(out))
+    assert r.code == 1 and "dependency_graph.svg not written: 2 nodes, more than the 1 " in r.stderr, r.stderr
     assert (out / "dependency_graph.dot").is_file() and not (out / "dependency_graph.svg").exists()
     monkeypatch.setenv("DDLCOMPARE_DOT", "no-such-dot")
     r = run(old, new, "--output-dir", str(out))
