@@ -10,6 +10,7 @@ import pytest
 
 from ddlcompare.output.dot import render_dot
 from ddlcompare.plan.plan import Plan
+from tests.support.cli import run
 from tests.support.golden import plan_case
 from tests.support.graphviz import render
 
@@ -82,3 +83,14 @@ def test_changes_graph_holds_neighbours_full_graph_holds_everything() -> None:
     assert all(f'"object:{k}"' in full for k in objects)
     assert len(objects) > changes.count('"object:') // 2  # fewer in the changes graph
     assert render_dot(plan) == changes  # same input, same bytes
+
+
+def test_graph_option_on_the_command_line() -> None:
+    """`--format dot` prints the changes graph; `--graph full` adds every unchanged object."""
+    case = FIXTURES / "postgres" / "column_type_change_with_view"
+    args = (str(case / "old.sql"), str(case / "new.sql"), "-q", "-f", "dot")
+    changes, full = run(*args).stdout, run(*args, "--graph", "full").stdout
+    assert changes == render_dot(plan_case(case)) and full == render_dot(plan_case(case), full=True)
+    assert changes.count('"object:') < full.count('"object:')
+    bad = run(*args, "--graph", "all")
+    assert bad.code == 2 and "--graph" in bad.stderr
