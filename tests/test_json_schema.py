@@ -72,3 +72,19 @@ def test_schema_is_strict() -> None:
     assert refused(lambda d: d["steps"][0].pop("forward"))
     assert refused(lambda d: d["changes"][0].update(operation="replace"))
     assert refused(lambda d: d.update(format_version=1))
+
+
+def test_warnings_and_renames_match_the_schema(tmp_path: Path) -> None:
+    """The branches fixtures rarely reach: a statement kept opaque (a warning with its file and
+    line), a table renamed with --rename."""
+    old, new = tmp_path / "old.sql", tmp_path / "new.sql"
+    old.write_text("CREATE TABLE t (a int);\n", encoding="utf-8")
+    new.write_text(
+        "CREATE TABLE t (a int);\nCREATE SERVER s FOREIGN DATA WRAPPER mysql OPTIONS (HOST 'x');\n",
+        encoding="utf-8",
+    )
+    doc = validated(run(str(old), str(new), "-q", "-d", "mysql", "-f", "json").stdout)
+    assert [(w["file"], w["line"]) for w in doc["warnings"]] == [(str(new), 2)]
+    new.write_text("CREATE TABLE u (a int);\n", encoding="utf-8")
+    doc = validated(run(str(old), str(new), "-q", "-d", "mysql", "-f", "json", "--rename", "table:t=u").stdout)
+    assert [c["old_key"] for c in doc["changes"] if c["operation"] == "rename"] == ["table:t"]
