@@ -86,5 +86,6 @@ def test_warnings_and_renames_match_the_schema(tmp_path: Path) -> None:
     doc = validated(run(str(old), str(new), "-q", "-d", "mysql", "-f", "json").stdout)
     assert [(w["file"], w["line"]) for w in doc["warnings"]] == [(str(new), 2)]
     new.write_text("CREATE TABLE u (a int);\n", encoding="utf-8")
-    doc = validated(run(str(old), str(new), "-q", "-d", "mysql", "-f", "json", "--rename", "table:t=u").stdout)
+    renamed = run(str(old), str(new), "-q", "-d", "mysql", "-f", "json", "--rename", "table:t=u")
+    doc = validated(renamed.stdout)
     assert [c["old_key"] for c in doc["changes"] if c["operation"] == "rename"] == ["table:t"]
