@@ -50,7 +50,8 @@ def test_json_columns_carry_their_definitions(tmp_path: Path) -> None:
     assert a["operation"] == "alter" and "type: 'integer' -> 'bigint'" in a["reasons"]
     assert a["definition"] == {
         "type": "bigint", "nullable": False, "default": "0", "generated": None,
-        "generated_stored": None, "collation": None, "sql": "bigint NOT NULL DEFAULT 0",
+        "generated_stored": None, "collation": None, "options": {}, "comment": None,
+        "sql": "bigint NOT NULL DEFAULT 0",
     }  # fmt: skip
     assert a["old_definition"]["type"] == "integer" and a["old_definition"]["default"] is None
     c = cols["c"]
@@ -108,3 +109,26 @@ def test_view_trigger_policy_bodies_are_diffs() -> None:
         md = run(*args, "-f", "markdown").stdout
         assert f"`{field}` changed:\n\n```diff\n--- old {field}" in md, name
         assert f"\n- {field}: " not in md, name
+
+
+def test_dialect_attributes_of_a_column(tmp_path: Path) -> None:
+    """What only a dialect has (an identity, AUTO_INCREMENT, ON UPDATE) is part of the definition."""
+    (tmp_path / "old.sql").write_text("CREATE TABLE t (a int);\n", encoding="utf-8")
+    (tmp_path / "new.sql").write_text(
+        "CREATE TABLE t (a int, id bigint GENERATED ALWAYS AS IDENTITY);\n", encoding="utf-8"
+    )
+    args = (str(tmp_path / "old.sql"), str(tmp_path / "new.sql"), "-q")
+    doc = validated(run(*args, "-f", "json").stdout)
+    [col] = [c for ch in doc["changes"] for c in ch.get("columns", ()) if c["name"] == "id"]
+    assert col["definition"]["options"] == {"identity": {"always": True, "sequence": []}}
+    md = run(*args, "-f", "markdown").stdout
+    assert "- column + `id`: `bigint NOT NULL [identity: always=true, sequence=()]`" in md
+    (tmp_path / "old.sql").write_text("CREATE TABLE t (a int) ENGINE=InnoDB;\n", encoding="utf-8")
+    (tmp_path / "new.sql").write_text(
+        "CREATE TABLE t (a int, u timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP) "
+        "ENGINE=InnoDB;\n",
+        encoding="utf-8",
+    )
+    doc = validated(run(*args, "-d", "mysql", "-f", "json").stdout)
+    [col] = [c for ch in doc["changes"] for c in ch.get("columns", ()) if c["name"] == "u"]
+    assert col["definition"]["options"] == {"on_update": {"expr": "current_timestamp()"}}

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ddlcompare.diff.changes import Alter, Change, Create, Drop
-from ddlcompare.model.base import Expr
+from ddlcompare.model.base import Expr, field_values
 from ddlcompare.model.objects import Column, Table
 
 # fields that hold a body: shown as a unified diff whatever their length
@@ -40,6 +40,8 @@ def column_definition(col: Column) -> dict[str, Any]:
         "generated": _text(col.generated),
         "generated_stored": col.generated_stored if col.generated is not None else None,
         "collation": col.collation,
+        "options": {o.KIND: {k: _plain(v) for k, v in field_values(o)} for o in col.options},
+        "comment": col.comment,
         "sql": column_sql(col),
     }
 
@@ -58,6 +60,10 @@ def column_sql(col: Column) -> str:
     if col.generated is not None:
         kind = "STORED" if col.generated_stored else "VIRTUAL"
         out.append(f"GENERATED ALWAYS AS ({_text(col.generated)}) {kind}")
+    # the dialect's own attributes (identity, AUTO_INCREMENT, ON UPDATE, ...), by their option kind
+    for o in col.options:
+        values = ", ".join(f"{k}={_shown(v)}" for k, v in field_values(o))
+        out.append(f"[{o.KIND}{f': {values}' if values else ''}]")
     return " ".join(out)
 
 
@@ -111,6 +117,23 @@ def other_reasons(ch: Alter, diffs: tuple[BodyDiff, ...]) -> tuple[str, ...]:
     """The alter's reasons but those its body diffs show."""
     shown = tuple(f"{d.field}: " for d in diffs)
     return tuple(r for r in ch.reasons if not r.startswith(shown)) if shown else ch.reasons
+
+
+def _plain(value: object) -> Any:
+    """A field value as JSON data: expressions as written, tuples as lists."""
+    if isinstance(value, Expr):
+        return value.text
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    return value if value is None or isinstance(value, str | int | float | bool) else str(value)
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, tuple):
+        return "(" + ", ".join(_shown(v) for v in value) + ")"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(_plain(value))
 
 
 def _textual(value: object) -> bool:
