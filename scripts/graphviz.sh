@@ -19,9 +19,12 @@ done
 rm -rf "$root" && mkdir -p "$root" .tools/bin
 for f in "$debs"/*.deb; do dpkg -x "$f" "$root"; done
 libdir=$(dirname "$(find "$root/usr/lib" -name 'libgvc.so.*' | head -n1)")
+lib=${libdir#"$root"/}  # usr/lib/<triplet>: the wrapper finds the tree beside itself, wherever it is
 cat > .tools/bin/dot <<WRAP
 #!/bin/sh
-LD_LIBRARY_PATH="$libdir\${LD_LIBRARY_PATH:+:\$LD_LIBRARY_PATH}" GVBINDIR="$libdir/graphviz" exec "$root/usr/bin/dot" "\$@"
+root=\$(cd "\$(dirname "\$0")/../graphviz" && pwd)
+LD_LIBRARY_PATH="\$root/$lib\${LD_LIBRARY_PATH:+:\$LD_LIBRARY_PATH}" GVBINDIR="\$root/$lib/graphviz" \\
+    exec "\$root/usr/bin/dot" "\$@"
 WRAP
 chmod +x .tools/bin/dot
 .tools/bin/dot -c

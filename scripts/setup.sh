@@ -20,6 +20,7 @@ fi
 if ! command -v dot >/dev/null 2>&1 && [ ! -x .tools/bin/dot ]; then
     bash scripts/graphviz.sh || {
         echo "setup: could not unpack graphviz locally; installing it with apt-get" >&2
-        apt-get install -y --no-install-recommends graphviz >/dev/null
+        apt-get install -y --no-install-recommends graphviz >/dev/null 2>&1 ||
+            echo "setup: no Graphviz dot: no dependency_graph.svg, graph tests skipped (failed under CI)" >&2
     }
 fi
