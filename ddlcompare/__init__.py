@@ -19,6 +19,7 @@ from ddlcompare.errors import DdlError
 from ddlcompare.model.base import Schema
 from ddlcompare.plan.hazards import OLDEST, TargetVersion, parse_target
 from ddlcompare.plan.plan import Plan, PlanOptions, make_plan
+from ddlcompare.scope import Scope, scoped
 from ddlcompare.source import printable
 from ddlcompare.sources import Source, open_source
 
@@ -29,11 +30,13 @@ __all__ = [
     "PlanOptions",
     "RenameHint",
     "Schema",
+    "Scope",
     "compare",
     "load",
     "load_source",
     "load_sources",
     "plan_between",
+    "scoped",
 ]
 __version__ = "0.1.0"
 
@@ -124,13 +127,16 @@ def plan_between(
     target: TargetVersion | None = None,
     options: PlanOptions | None = None,
     renames: Sequence[RenameHint] = (),
+    scope: Scope | None = None,
 ) -> Plan:
     """Diff two schemas of one dialect and plan the migration; hazards are judged for `target`
     (see `target_of`), the statements written as `options` say. `renames` (and the new side's
     renamed-from annotations) are done in place, keeping data; without them, dropped + added
-    pairs that look like renames are only suggested (`Plan.suggestions`)."""
+    pairs that look like renames are only suggested (`Plan.suggestions`). Only the objects in
+    `scope` are compared (see `ddlcompare.scope`; `scoped` does it beforehand, with its warnings)."""
     d = dialects.get(new.dialect)
     old, new = leave_out_unseen([old, new])
+    old, new = scoped(old, new, scope)
     old, renamed = apply_renames(old, new, (*renames, *annotated(new)), d.RENAMES)
     changes = diff(old, new, column_order=d.COLUMN_ORDER)
     target = target_of(old, new, target)
@@ -146,9 +152,10 @@ def compare(
     options: LoadOptions | None = None,
     target: TargetVersion | None = None,
     plan_options: PlanOptions | None = None,
+    scope: Scope | None = None,
 ) -> Plan:
-    """Load both sides and plan the migration from `old` to `new`."""
+    """Load both sides and plan the migration from `old` to `new` (only the objects in `scope`)."""
     srcs = [open_source(old), open_source(new)]
     d = resolve_dialect(srcs, dialect)
     old_schema, new_schema = load_sources(srcs, d, options)
-    return plan_between(old_schema, new_schema, target=target, options=plan_options)
+    return plan_between(old_schema, new_schema, target=target, options=plan_options, scope=scope)

@@ -12,7 +12,7 @@ import traceback
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn, Protocol
+from typing import Annotated, NoReturn, Protocol, TypeVar
 
 import typer
 
@@ -25,7 +25,9 @@ from ddlcompare import (
     load_sources,
     plan_between,
     resolve_dialect,
+    scoped,
 )
+from ddlcompare.config import CONFIG_FILE, Config, load_config
 from ddlcompare.dialects import LoadOptions
 from ddlcompare.diff.renames import parse_hint
 from ddlcompare.errors import DdlError, InternalError, located
@@ -40,6 +42,7 @@ from ddlcompare.output.validation import render_validation
 from ddlcompare.plan.checks import CheckResult, Validation
 from ddlcompare.plan.checks import blocking as blocked_checks
 from ddlcompare.plan.hazards import parse_severity, parse_target
+from ddlcompare.scope import Scope, parse_kinds
 from ddlcompare.source import printable
 from ddlcompare.sources import open_source
 
@@ -62,6 +65,7 @@ class Graph(StrEnum):
 
 
 _PLAN_DEFAULTS = PlanOptions()
+_T = TypeVar("_T")
 
 _SKIP_HELP = (
     "live sources: leave out (with a warning) what the account cannot see, on both sides, "
@@ -122,16 +126,25 @@ def compare_cmd(
         ),
     ] = Graph.changes,
     allow_destructive: Annotated[
-        bool,
+        bool | None,
         typer.Option(
-            "--allow-destructive", help="include DROP and lossy changes instead of commenting them out"
+            "--allow-destructive/--no-allow-destructive",
+            help="include DROP and lossy changes instead of commenting them out",
+            show_default=False,
         ),
-    ] = False,
+    ] = None,
     strict: Annotated[
-        bool, typer.Option("--strict", help="statements that cannot be modelled are errors")
-    ] = False,
-    owners: Annotated[bool, typer.Option("--owners", help="compare object owners")] = False,
-    privileges: Annotated[bool, typer.Option("--privileges", help="compare grants")] = False,
+        bool | None,
+        typer.Option(
+            "--strict/--no-strict", help="statements that cannot be modelled are errors", show_default=False
+        ),
+    ] = None,
+    owners: Annotated[
+        bool | None, typer.Option("--owners/--no-owners", help="compare object owners", show_default=False)
+    ] = None,
+    privileges: Annotated[
+        bool | None, typer.Option("--privileges/--no-privileges", help="compare grants", show_default=False)
+    ] = None,
     target_version: Annotated[
         str | None,
         typer.Option(
@@ -162,34 +175,39 @@ def compare_cmd(
         typer.Option("--check-timeout", min=0.001, help="statement timeout of each data check, in seconds"),
     ] = 60.0,
     online: Annotated[
-        bool,
+        bool | None,
         typer.Option(
-            "--online",
+            "--online/--no-online",
             help="write the migration for a database serving traffic: as few locks, scans and rewrites "
             "as the server allows",
+            show_default=False,
         ),
-    ] = False,
+    ] = None,
     lock_timeout: Annotated[
-        str,
+        str | None,
         typer.Option(
-            "--lock-timeout", help="PostgreSQL --online: SET LOCAL lock_timeout of each transaction"
+            "--lock-timeout",
+            help="PostgreSQL --online: SET LOCAL lock_timeout of each transaction "
+            f"[default: {_PLAN_DEFAULTS.lock_timeout}]",
         ),
-    ] = _PLAN_DEFAULTS.lock_timeout,
+    ] = None,
     statement_timeout: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--statement-timeout",
-            help="PostgreSQL --online: SET LOCAL statement_timeout of each transaction (0: none)",
+            help="PostgreSQL --online: SET LOCAL statement_timeout of each transaction (0: none) "
+            f"[default: {_PLAN_DEFAULTS.statement_timeout}]",
         ),
-    ] = _PLAN_DEFAULTS.statement_timeout,
+    ] = None,
     idempotent: Annotated[
-        bool,
+        bool | None,
         typer.Option(
             "--idempotent/--no-idempotent",
             help="write statements that can run again after they ran (IF [NOT] EXISTS, OR REPLACE, "
-            "guards); --no-idempotent writes the plain statements",
+            "guards); --no-idempotent writes the plain statements [default: idempotent]",
+            show_default=False,
         ),
-    ] = _PLAN_DEFAULTS.idempotent,
+    ] = None,
     rename: Annotated[
         list[str] | None,
         typer.Option(
@@ -200,8 +218,51 @@ def compare_cmd(
             "column:public.staff.picture=photo); repeatable",
         ),
     ] = None,
+    schema: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--schema",
+            metavar="NAME",
+            help="compare only the objects of this schema (PostgreSQL; repeatable)",
+        ),
+    ] = None,
+    include: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--include",
+            metavar="PATTERN",
+            help="compare only objects whose key matches this glob, e.g. 'table:public.audit_*' "
+            "(a table's indexes, constraints and triggers go with it; repeatable)",
+        ),
+    ] = None,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--exclude",
+            metavar="PATTERN",
+            help="leave out objects whose key matches this glob, e.g. 'index:*.tmp_*' (repeatable)",
+        ),
+    ] = None,
+    kinds: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--kinds", metavar="KIND,...", help="compare only these kinds: table,index,view,... (repeatable)"
+        ),
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            help=f"read options from this file (default: the nearest {CONFIG_FILE}, or pyproject.toml "
+            "with [tool.ddlcompare], from the working directory upward); the command line wins",
+        ),
+    ] = None,
+    no_config: Annotated[bool, typer.Option("--no-config", help="read no options file")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no summary on stderr")] = False,
-    skip_unreadable: Annotated[bool, typer.Option("--skip-unreadable", help=_SKIP_HELP)] = False,
+    skip_unreadable: Annotated[
+        bool | None,
+        typer.Option("--skip-unreadable/--no-skip-unreadable", help=_SKIP_HELP, show_default=False),
+    ] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="print the version")
     ] = False,
@@ -209,8 +270,23 @@ def compare_cmd(
         bool, typer.Option("--debug", help="show the traceback of an internal error (for bug reports)")
     ] = False,
 ) -> None:
+    conf = Config() if no_config else load_config(path=config)
+    dialect = _pick(dialect, conf.dialect, None)
+    target_version = _pick(target_version, conf.target_version, None)
+    fail_on = _pick(fail_on, conf.fail_on, None)
+    allow_destructive = _pick(allow_destructive, conf.allow_destructive, False)
+    online = _pick(online, conf.online, False)
     options = LoadOptions(
-        strict=strict, owners=owners, privileges=privileges, skip_unreadable=skip_unreadable
+        strict=_pick(strict, conf.strict, False),
+        owners=_pick(owners, conf.owners, False),
+        privileges=_pick(privileges, conf.privileges, False),
+        skip_unreadable=_pick(skip_unreadable, conf.skip_unreadable, False),
+    )
+    scope = Scope(
+        schemas=tuple(_pick(schema, conf.schema, ())),
+        include=tuple(_pick(include, conf.include, ())),
+        exclude=tuple(_pick(exclude, conf.exclude, ())),
+        kinds=parse_kinds(_pick(kinds, conf.kinds, ())),
     )
     target = parse_target(target_version) if target_version is not None else None
     hints = [parse_hint(r) for r in rename or ()]
@@ -223,13 +299,18 @@ def compare_cmd(
     srcs = [open_source(old), open_source(new)]
     # the database the checks run against says which dialect it is, like a live side would
     d = resolve_dialect(srcs + ([open_source(check_db)] if check_db is not None else []), dialect)
-    schemas = load_sources(srcs, d, options)
-    del srcs  # the input texts are not needed any more: a 50 MB file would be held through the plan
+    old_side, new_side = load_sources(srcs, d, options)
+    schemas = scoped(old_side, new_side, scope)
+    # the input texts are not needed any more: a 50 MB file would be held through the plan
+    del srcs, old_side, new_side
     if not quiet:
         for w in (*schemas[0].warnings, *schemas[1].warnings):
             typer.echo(str(w), err=True)
     plan_options = PlanOptions(
-        online=online, lock_timeout=lock_timeout, statement_timeout=statement_timeout, idempotent=idempotent
+        online=online,
+        lock_timeout=_pick(lock_timeout, conf.lock_timeout, _PLAN_DEFAULTS.lock_timeout),
+        statement_timeout=_pick(statement_timeout, conf.statement_timeout, _PLAN_DEFAULTS.statement_timeout),
+        idempotent=_pick(idempotent, conf.idempotent, _PLAN_DEFAULTS.idempotent),
     )
     plan = plan_between(schemas[0], schemas[1], target=target, options=plan_options, renames=hints)
 
@@ -345,6 +426,13 @@ def json_schema_cmd() -> None:
 
 
 _SUBCOMMANDS = {"snapshot": snapshot_app, "json-schema": json_schema_app}
+
+
+def _pick(given: _T | None, configured: _T | None, default: _T) -> _T:
+    """The command line's value, else the options file's, else the default."""
+    if given is not None:
+        return given
+    return configured if configured is not None else default
 
 
 _warned: list[bool] = []  # whether this run has said that it scrubbed its output
