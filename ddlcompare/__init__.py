@@ -15,13 +15,13 @@ from ddlcompare.dialects.detect import CONFIDENT, leaning, scores
 from ddlcompare.diff.compare import diff, leave_out_unseen
 from ddlcompare.diff.renames import RenameHint, annotated, suggest, with_annotations
 from ddlcompare.diff.renames import apply as apply_renames
-from ddlcompare.errors import DdlError
+from ddlcompare.errors import DdlError, InternalError
 from ddlcompare.model.base import Schema
 from ddlcompare.plan.hazards import OLDEST, TargetVersion, parse_target
 from ddlcompare.plan.plan import Plan, PlanOptions, make_plan
 from ddlcompare.scope import Scope, scoped
 from ddlcompare.source import printable
-from ddlcompare.sources import Source, open_source
+from ddlcompare.sources import Source, joined, migration_files, open_source, relocate_error, relocated
 
 __all__ = [
     "DdlError",
@@ -35,6 +35,7 @@ __all__ = [
     "load",
     "load_source",
     "load_sources",
+    "migrations_plan",
     "plan_between",
     "scoped",
 ]
@@ -89,12 +90,16 @@ def load_sources(srcs: list[Source], dialect: Dialect, options: LoadOptions | No
         if url_d and dialects.ALIASES[url_d] != dialect.NAME:
             raise DdlError(f"{src.name} is a {url_d} URL, but the dialect is {dialect.NAME}")
     files = [(src.text or "", src.name) for src in srcs if not src.url]
-    parsed = iter(dialect.parse_many(files, options) if files else ())
+    try:
+        parsed = iter(dialect.parse_many(files, options) if files else ())
+    except (DdlError, InternalError) as e:
+        relocate_error(e, srcs)  # a directory side's error is at its place in its file
+        raise
     out = []
     for src in srcs:
         schema = dialect.inspect(src.url, options) if src.url else next(parsed)
         schema = with_annotations(schema, src.text, src.name) if src.text else schema
-        out.append(replace(schema, source=src.name))
+        out.append(relocated(replace(schema, source=src.name), srcs))
         # A schema is millions of long-lived, acyclic objects: keep the cyclic collector from
         # re-scanning them on every later collection (seconds each on 10,000 tables).
         gc.freeze()
@@ -103,7 +108,8 @@ def load_sources(srcs: list[Source], dialect: Dialect, options: LoadOptions | No
 
 
 def load(spec: str, dialect: str | None = None, options: LoadOptions | None = None) -> Schema:
-    """Load a schema from a file path, `git:REV:PATH`, `-` or a database URL."""
+    """Load a schema from a file path, a directory of .sql files, `git:REV:PATH`, `git::PATH`, `-`
+    or a database URL."""
     src = open_source(spec)
     return load_source(src, resolve_dialect([src], dialect), options)
 
@@ -159,3 +165,27 @@ def compare(
     d = resolve_dialect(srcs, dialect)
     old_schema, new_schema = load_sources(srcs, d, options)
     return plan_between(old_schema, new_schema, target=target, options=plan_options, scope=scope)
+
+
+def migrations_plan(
+    base: str,
+    migrations: str,
+    snapshot: str,
+    dialect: str | None = None,
+    options: LoadOptions | None = None,
+    plan_options: PlanOptions | None = None,
+    scope: Scope | None = None,
+) -> Plan:
+    """Offline: apply the migrations folder to the base schema (base and migration files parsed
+    as one schema history, see `migration_files` for their order) and plan the way from the result
+    to `snapshot`. No changes: the folder and the snapshot agree."""
+    base_src = open_source(base)
+    if base_src.url or base_src.text is None:
+        raise DdlError(f"{base_src.name}: the base of check-migrations is a schema file")
+    files = migration_files(migrations)
+    history = joined(f"{base} + {migrations}", [base_src, *(open_source(str(p)) for p in files)])
+    snap = open_source(snapshot)
+    d = resolve_dialect([history, snap], dialect)
+    old_schema, new_schema = load_sources([history, snap], d, options)
+    return plan_between(old_schema, new_schema, options=plan_options, scope=scope)
+

@@ -23,6 +23,7 @@ from ddlcompare import (
     dialects,
     load_source,
     load_sources,
+    migrations_plan,
     plan_between,
     resolve_dialect,
     scoped,
@@ -75,6 +76,7 @@ _SKIP_HELP = (
 compare_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 snapshot_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 json_schema_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+check_migrations_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 
 
 def _version(value: bool) -> None:
@@ -420,12 +422,74 @@ def snapshot_cmd(
     sys.stdout.write(d.snapshot(schema))
 
 
+@check_migrations_app.command(
+    help="Offline: apply a folder of migrations to a base schema (parsed as one schema history: "
+    "Flyway's V<version>__x.sql in version order, then R__x.sql, U files left out; other names in name "
+    "order) and compare the result with the committed snapshot. Exit 0 when they agree, 1 with the "
+    "forward migration from the migrations' result to the snapshot when they do not, 2 on an error."
+)
+def check_migrations_cmd(
+    base: Annotated[
+        str, typer.Argument(help="the schema the migrations start from: file, directory, git:REV:PATH")
+    ],
+    migrations: Annotated[str, typer.Argument(help="the folder of migration .sql files")],
+    snapshot: Annotated[
+        str, typer.Argument(help="the committed snapshot they must reach: file, directory, git:REV:PATH")
+    ],
+    dialect: Annotated[
+        str | None, typer.Option("--dialect", "-d", help="postgres or mysql (detected when omitted)")
+    ] = None,
+    fmt: Annotated[
+        Format, typer.Option("--format", "-f", help="what to print when they differ: sql, markdown or json")
+    ] = Format.sql,
+    allow_destructive: Annotated[
+        bool, typer.Option("--allow-destructive", help="write DROPs in the printed migration uncommented")
+    ] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="statements that cannot be modelled are errors")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no summary on stderr")] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="show the traceback of an internal error (for bug reports)")
+    ] = False,
+) -> None:
+    if fmt not in (Format.sql, Format.markdown, Format.json):
+        raise DdlError(f"check-migrations --format {fmt}: use sql, markdown or json")
+    plan = migrations_plan(base, migrations, snapshot, dialect, LoadOptions(strict=strict))
+    if not quiet:
+        for w in (*plan.old.warnings, *plan.new.warnings):
+            typer.echo(str(w), err=True)
+    if not plan.changes:
+        if not quiet:
+            agree = f"{printable(migrations)} applied to {printable(base)} agrees with {printable(snapshot)}"
+            typer.echo(f"ddlcompare: {agree}", err=True)
+        raise typer.Exit(0)
+    if fmt is Format.json:
+        _print(render_json(plan))
+    elif fmt is Format.markdown:
+        _print(render_markdown(plan))
+    else:
+        style = dialects.get(plan.dialect).STYLE
+        _print(render_script(plan, style, allow_destructive=allow_destructive))
+    if not quiet:
+        typer.echo(
+            f"ddlcompare: {printable(migrations)} applied to {printable(base)} differs from "
+            f"{printable(snapshot)}; to reach it: {one_line(plan)}",
+            err=True,
+        )
+    raise typer.Exit(1)
+
+
 @json_schema_app.command(help="Print the JSON Schema (draft 2020-12) of --format json and diff.json.")
 def json_schema_cmd() -> None:
     sys.stdout.write(json_schema())
 
 
-_SUBCOMMANDS = {"snapshot": snapshot_app, "json-schema": json_schema_app}
+_SUBCOMMANDS = {
+    "snapshot": snapshot_app,
+    "json-schema": json_schema_app,
+    "check-migrations": check_migrations_app,
+}
 
 
 def _pick(given: _T | None, configured: _T | None, default: _T) -> _T:

@@ -1,14 +1,19 @@
-"""Sources of a schema: a file, `-` (stdin), a git revision (`git:REV:PATH`) or a live URL."""
+"""Sources of a schema: a file, a directory of `.sql` files, `-` (stdin), a git revision
+(`git:REV:PATH`), the staged file (`git::PATH`) or a live URL."""
 
 from __future__ import annotations
 
+import bisect
+import re
 import subprocess
 import sys
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ddlcompare import dburl
-from ddlcompare.errors import DdlError
+from ddlcompare.errors import DdlError, InternalError
+from ddlcompare.model.base import Schema
 from ddlcompare.source import SourcePos, printable
 
 URL_SCHEMES = dburl.SCHEMES
@@ -21,6 +26,16 @@ class Source:
     name: str  # for a URL: its redacted form (dburl), never the password
     text: str | None = None
     url: str | None = field(default=None, repr=False)
+    # several files read as one text (a directory side): (file name, line of the text it starts on)
+    parts: tuple[tuple[str, int], ...] = field(default=(), repr=False)
+
+    def real(self, pos: SourcePos) -> SourcePos:
+        """Where `pos` (in this source's text) is in the file it comes from."""
+        if not self.parts or pos.path != self.name:
+            return pos
+        i = bisect.bisect_right([start for _, start in self.parts], pos.line) - 1
+        name, start = self.parts[max(i, 0)]
+        return SourcePos(name, pos.line - start + 1, pos.col)
 
     @property
     def url_dialect(self) -> str | None:
@@ -39,18 +54,132 @@ def open_source(spec: str) -> Source:
     if spec == "-":
         # bytes, decoded like a file's: the locale's text layer would let invalid UTF-8 through
         return Source(name="<stdin>", text=_decode("<stdin>", sys.stdin.buffer.read()))
+    if spec.startswith("git::"):
+        return _git_staged(spec)
     if spec.startswith("git:"):
         return _git(spec)
     path = Path(spec)
     if not path.exists():
-        raise DdlError(f"{spec}: no such file", hint="give a schema file, git:REV:PATH, or a database URL")
+        raise DdlError(
+            f"{printable(spec)}: no such file",
+            hint="give a schema file, a directory of .sql files, git:REV:PATH, git::PATH or a database URL",
+        )
     if path.is_dir():
-        raise DdlError(f"{spec}: is a directory, expected a schema file")
+        files = sorted(p for p in path.iterdir() if p.suffix == ".sql" and p.is_file())
+        if not files:
+            raise DdlError(f"{printable(spec)}: a directory without .sql files")
+        return combined(spec, files)
+    return Source(name=spec, text=_decode(spec, _read(spec, path)))
+
+
+def _read(name: str, path: Path) -> bytes:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as e:
-        raise DdlError(f"{spec}: cannot read: {e.strerror}") from None
-    return Source(name=spec, text=_decode(spec, data))
+        raise DdlError(f"{printable(name)}: cannot read: {e.strerror}") from None
+
+
+def combined(name: str, files: Sequence[Path]) -> Source:
+    """`files` read as one schema history named `name`, in the order given (a schema-as-code
+    folder); positions stay those of each file (Source.real)."""
+    return joined(name, [Source(name=str(p), text=_decode(str(p), _read(str(p), p))) for p in files])
+
+
+def joined(name: str, sources: Sequence[Source]) -> Source:
+    """The texts of `sources` as one schema history named `name`, in the order given; positions
+    stay those of each source's files (Source.real). Each text must end with a complete statement:
+    the end of a file is no statement boundary to the parsers."""
+    texts: list[str] = []
+    parts: list[tuple[str, int]] = []
+    line = 1
+    for src in sources:
+        text = src.text or ""
+        if text and not text.endswith("\n"):
+            text += "\n"
+        parts.extend((file_name, line + start - 1) for file_name, start in src.parts or ((src.name, 1),))
+        line += text.count("\n")
+        texts.append(text)
+    return Source(name=name, text="".join(texts), parts=tuple(parts))
+
+
+# Flyway's names: V<version>__<description>.sql (versioned), U... (undo), R__<description>.sql (repeatable)
+_FLYWAY = re.compile(r"(?P<prefix>[VUR])(?P<version>[0-9]+(?:[._][0-9]+)*)?__(?P<description>.*)\.sql", re.I)
+
+
+def migration_files(spec: str) -> list[Path]:
+    """The `.sql` files of a migrations folder in the order they apply: Flyway's versioned files
+    (`V1__x.sql`, `V1_1__y.sql`, `V2__z.sql`) in version order, then its repeatable files
+    (`R__name.sql`) in name order, its undo files (`U1__x.sql`) left out; a folder of other names
+    in name order. Mixing the two, or two files of one version, is an error."""
+    path = Path(spec)
+    if not path.is_dir():
+        raise DdlError(f"{printable(spec)}: not a directory", hint="give the folder of migration files")
+    files = sorted(p for p in path.iterdir() if p.suffix == ".sql" and p.is_file())
+    if not files:
+        raise DdlError(f"{printable(spec)}: a directory without .sql files")
+    matches = {p: _FLYWAY.fullmatch(p.name) for p in files}
+    flyway = [p for p, m in matches.items() if m is not None]
+    if not flyway:
+        return files
+    plain = [p for p, m in matches.items() if m is None]
+    if plain:
+        raise DdlError(
+            f"{printable(str(plain[0]))}: not a Flyway migration name, beside "
+            f"{printable(flyway[0].name)} (V<version>__<description>.sql)",
+            hint="name every file like Flyway, or none (then they apply in name order)",
+        )
+    versioned: dict[tuple[int, ...], Path] = {}
+    repeatable = []
+    for p, m in matches.items():
+        assert m is not None
+        prefix, version = m["prefix"].upper(), m["version"]
+        if prefix == "R":
+            if version:
+                raise DdlError(f"{printable(str(p))}: a repeatable migration has no version (R__name.sql)")
+            repeatable.append(p)
+        elif not version:
+            raise DdlError(f"{printable(str(p))}: expected {prefix}<version>__<description>.sql")
+        elif prefix == "V":
+            key = tuple(int(n) for n in re.split(r"[._]", version))
+            while len(key) > 1 and key[-1] == 0:  # Flyway: 1.0 is 1
+                key = key[:-1]
+            if key in versioned:
+                raise DdlError(f"{printable(str(p))}: version {version} again (also {versioned[key].name})")
+            versioned[key] = p
+    return [versioned[k] for k in sorted(versioned)] + repeatable
+
+
+def relocated(schema: Schema, sources: Sequence[Source]) -> Schema:
+    """`schema` with the positions in the texts of combined `sources` (directories) mapped to their
+    files: the objects' (through Schema.moved), the warnings' and the rename annotations'."""
+    srcs = {s.name: s for s in sources if s.parts}
+    if not srcs:
+        return schema
+
+    def real(pos: SourcePos | None) -> SourcePos | None:
+        src = srcs.get(pos.path) if pos is not None else None
+        return src.real(pos) if src is not None and pos is not None else pos
+
+    moved: dict[SourcePos, SourcePos] = dict(schema.moved)
+    for obj in schema.objects.values():
+        at = schema.position(obj)
+        where = real(at)
+        if obj.pos is not None and where is not None and where != at:
+            moved[obj.pos] = where
+    warnings = tuple(replace(w, pos=real(w.pos)) if w.pos is not None else w for w in schema.warnings)
+    notes = []
+    for a in schema.annotations:
+        pos = real(a.pos)
+        notes.append(replace(a, pos=pos, line=a.line - a.pos.line + pos.line) if pos is not None else a)
+    return replace(schema, moved=moved, warnings=warnings, annotations=tuple(notes))
+
+
+def relocate_error(err: Exception, sources: Sequence[Source]) -> None:
+    """Map the position of a parse error in a combined source's text to its file, in place."""
+    if isinstance(err, DdlError | InternalError) and err.pos is not None:
+        for src in sources:
+            if src.parts and err.pos.path == src.name:
+                err.pos = src.real(err.pos)
 
 
 _OTHER_BOMS = (
@@ -101,6 +230,22 @@ def _byte_pos(name: str, data: bytes, offset: int) -> SourcePos:
     line_start = data.rfind(b"\n", 0, offset) + 1
     col = len(data[line_start:offset].decode("utf-8", "replace")) + 1
     return SourcePos(name, data.count(b"\n", 0, offset) + 1, col)
+
+
+def _git_staged(spec: str) -> Source:
+    """`git::PATH`: the file as staged in git's index (`git show :PATH`), e.g. for a pre-commit hook;
+    PATH as git reads it (from the top of the work tree, or relative with ./ or ../)."""
+    path = spec[len("git::") :]
+    if not path or path.startswith("-"):
+        raise DdlError(f"{printable(spec)}: expected git::PATH with a path that does not start with '-'")
+    # `--end-of-options`: whatever PATH says, git takes ":PATH" as an object name, never an option
+    proc = subprocess.run(
+        ["git", "cat-file", "blob", "--end-of-options", f":{path}"], capture_output=True, check=False
+    )
+    if proc.returncode != 0:
+        msg = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise DdlError(f"{printable(spec)}: {msg[-1] if msg else 'git cat-file failed'} (is it staged?)")
+    return Source(name=spec, text=_decode(spec, proc.stdout))
 
 
 def _git(spec: str) -> Source:
