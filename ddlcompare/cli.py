@@ -66,6 +66,7 @@ class Graph(StrEnum):
 
 
 _PLAN_DEFAULTS = PlanOptions()
+_SIDE = "schema file, directory of .sql files, git:REV:PATH, git::PATH, - or URL"
 _T = TypeVar("_T")
 
 _SKIP_HELP = (
@@ -86,14 +87,17 @@ def _version(value: bool) -> None:
 
 
 @compare_app.command(
-    help="Compare two schemas (files, git:REV:PATH, - or database URLs) and print the forward migration.\n\n"
+    help="Compare two schemas (files, directories of .sql files, git:REV:PATH, git::PATH, - or "
+    "database URLs) and print the forward migration.\n\n"
     "Exit codes: 0 no differences, 1 differences, 2 error, 3 blocked (a step at or above --fail-on). "
     "`ddlcompare snapshot SOURCE` prints a canonical DDL "
-    "snapshot; `ddlcompare json-schema` the JSON Schema of --format json."
+    "snapshot; `ddlcompare check-migrations BASE DIR SNAPSHOT` checks a migrations folder against a "
+    "snapshot; "
+    "`ddlcompare json-schema` the JSON Schema of --format json."
 )
 def compare_cmd(
-    old: Annotated[str, typer.Argument(help="old side: schema file, git:REV:PATH, - or URL")],
-    new: Annotated[str, typer.Argument(help="new side: schema file, git:REV:PATH, - or URL")],
+    old: Annotated[str, typer.Argument(help=f"old side: {_SIDE}")],
+    new: Annotated[str, typer.Argument(help=f"new side: {_SIDE}")],
     dialect: Annotated[
         str | None, typer.Option("--dialect", "-d", help="postgres or mysql (detected when omitted)")
     ] = None,

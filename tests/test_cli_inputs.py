@@ -1,0 +1,192 @@
+"""Inputs: a directory of .sql files as a side, git::PATH (the staged file), and check-migrations."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from ddlcompare.errors import DdlError
+from ddlcompare.sources import migration_files
+from tests.support.cli import ROOT, Run, run, run_process
+
+EXAMPLE = ROOT / "fixtures" / "example"
+SHOP = ROOT / "fixtures" / "postgres" / "pgdump_shop_evolution"
+MYSQL = ROOT / "fixtures" / "mysql" / "column_add"
+MYSQL_VIEWS = ROOT / "fixtures" / "mysql" / "view_change"
+
+
+def split_into(folder: Path, text: str, parts: int) -> list[Path]:
+    """`text` cut at blank lines (between statements), or else after lines ending with `;`, into
+    about `parts` files 01_..sql, 02_..sql."""
+    chunks = text.split("\n\n")
+    if len(chunks) < parts:
+        chunks = text.replace(";\n", ";\n\0").split("\0")
+    size = max(1, len(chunks) // parts)
+    folder.mkdir()
+    files = []
+    for i in range(0, len(chunks), size):
+        f = folder / f"{i // size + 1:02d}_part.sql"
+        f.write_text("\n\n".join(chunks[i : i + size]).rstrip("\n") + "\n", encoding="utf-8")
+        files.append(f)
+    return files
+
+
+def changes(r: Run) -> list[tuple[str, str]]:
+    assert not r.crash, r.crash
+    assert r.code in (0, 1), r.stderr
+    return [(c["key"], c["operation"]) for c in json.loads(r.stdout)["changes"]]
+
+
+# ---- a directory side ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("base", [EXAMPLE, SHOP, MYSQL_VIEWS], ids=lambda p: p.name)
+def test_directory_side_equals_the_concatenated_file(tmp_path: Path, base: Path) -> None:
+    files = split_into(tmp_path / "schema", (base / "new.sql").read_text(encoding="utf-8"), 3)
+    assert len(files) >= 2
+    r = run(str(tmp_path / "schema"), str(base / "new.sql"))
+    assert r.code == 0 and "no differences" in r.stderr, r.stderr
+    old = str(base / "old.sql")
+    as_dir = run(old, str(tmp_path / "schema"), "-f", "json", "-q")
+    as_file = run(old, str(base / "new.sql"), "-f", "json", "-q")
+    assert changes(as_dir) == changes(as_file) != []
+    sql_dir, sql_file = run(old, str(tmp_path / "schema")), run(old, str(base / "new.sql"))
+    assert sql_dir.stdout == sql_file.stdout
+
+
+def test_directory_errors_and_warnings_keep_their_file_positions(tmp_path: Path) -> None:
+    d = tmp_path / "schema"
+    d.mkdir()
+    # no newline at the end: the next file still starts on a line of its own
+    (d / "01_tables.sql").write_text("CREATE TABLE a (id int PRIMARY KEY);\nCREATE TABLE b (id int);")
+    (d / "02_more.sql").write_text(
+        "\n-- a transform is not modelled\n"
+        "CREATE TRANSFORM FOR integer LANGUAGE sql "
+        "(FROM SQL WITH FUNCTION f(internal), TO SQL WITH FUNCTION g(integer));\n"
+    )
+    (d / "notes.txt").write_text("not SQL, not read")
+    r = run(str(d), str(d))
+    assert r.code == 0, r.stderr
+    assert f"{d / '02_more.sql'}:3:1: warning: statement CreateTransformStmt" in r.stderr, r.stderr
+    (d / "03_bad.sql").write_text("CREATE TABLE c (id int);\n\nALTER TABLEX c;\n")
+    r = run(str(EXAMPLE / "old.sql"), str(d))
+    assert r.code == 2 and "Traceback" not in r.stderr
+    assert r.error_line is not None and r.error_line["path"] == str(d / "03_bad.sql"), r.stderr
+    assert (r.error_line["line"], r.error_line["col"]) == ("3", "7"), r.stderr
+
+
+def test_directory_without_sql_files_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    r = run(str(tmp_path / "empty"), str(EXAMPLE / "new.sql"))
+    assert r.code == 2 and "a directory without .sql files" in r.stderr and "Traceback" not in r.stderr
+
+
+# ---- git::PATH ----------------------------------------------------------------------------------
+
+
+def git(repo: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+    )
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_git_staged_path_reads_the_index(tmp_path: Path) -> None:
+    """HEAD has old.sql's schema, the index new.sql's, the work tree a third one: git::PATH is the
+    index's, so `ddlcompare git:HEAD:schema.sql git::schema.sql` is what a pre-commit hook checks."""
+    git(tmp_path, "init", "-q")
+    schema = tmp_path / "schema.sql"
+    shutil.copy(EXAMPLE / "old.sql", schema)
+    git(tmp_path, "add", "schema.sql")
+    git(tmp_path, "commit", "-qm", "old")
+    shutil.copy(EXAMPLE / "new.sql", schema)
+    git(tmp_path, "add", "schema.sql")
+    schema.write_text("CREATE TABLE only_in_the_work_tree (id int);\n")
+    staged = run_process("git::schema.sql", str(EXAMPLE / "new.sql"), cwd=tmp_path)
+    assert staged.code == 0, staged.stderr
+    hook = run_process("git:HEAD:schema.sql", "git::schema.sql", "-f", "json", "-q", cwd=tmp_path)
+    direct = run(str(EXAMPLE / "old.sql"), str(EXAMPLE / "new.sql"), "-f", "json", "-q")
+    assert changes(hook) == changes(direct)
+    for bad, message in (
+        ("git::-schema.sql", "does not start with '-'"),
+        ("git::missing.sql", "git::missing.sql"),
+    ):
+        r = run_process(bad, str(EXAMPLE / "new.sql"), cwd=tmp_path)
+        assert r.code == 2 and message in r.stderr and not r.crash, r.stderr
+
+
+# ---- check-migrations ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "base", [SHOP, MYSQL, ROOT / "fixtures" / "postgres" / "column_add"], ids=lambda p: p.name
+)
+def test_check_migrations_agrees_with_the_snapshot(tmp_path: Path, base: Path) -> None:
+    """A folder holding the fixture's forward migration, applied to old.sql, reaches new.sql: exit 0;
+    checked against a snapshot it does not reach (old.sql): exit 1 with the way there."""
+    mig = tmp_path / "migrations"
+    mig.mkdir()
+    (mig / "V1__start.sql").write_text("-- nothing to do yet\n")
+    shutil.copy(base / "expected_forward.sql", mig / "V2__evolve.sql")
+    r = run("check-migrations", str(base / "old.sql"), str(mig), str(base / "new.sql"))
+    assert r.code == 0 and "agrees with" in r.stderr and r.stdout == "", (r.stderr, r.stdout)
+    r = run("check-migrations", str(base / "old.sql"), str(mig), str(base / "old.sql"))
+    assert r.code == 1 and "differs from" in r.stderr, r.stderr
+    assert "-- ddlcompare forward migration" in r.stdout
+    r = run("check-migrations", str(base / "old.sql"), str(mig), str(base / "old.sql"), "-f", "json", "-q")
+    assert r.code == 1 and json.loads(r.stdout)["changes"]
+
+
+def test_check_migrations_with_flyway_files_written_by_ddlcompare(tmp_path: Path) -> None:
+    """`--format flyway` writes V and U files (and .conf beside them): the V files reach new.sql."""
+    mig = tmp_path / "mig"
+    r = run(str(EXAMPLE / "old.sql"), str(EXAMPLE / "new.sql"), "--format", "flyway", "-o", str(mig),
+            "--allow-destructive", "-q")
+    assert r.code == 1, r.stderr
+    assert any(p.name.startswith("U") for p in mig.iterdir())
+    for name in list(mig.iterdir()):
+        if name.suffix != ".sql" or not name.name.startswith(("V", "U")):
+            name.unlink()  # only the migrations (the outputs of -o are beside them)
+    r = run("check-migrations", str(EXAMPLE / "old.sql"), str(mig), str(EXAMPLE / "new.sql"))
+    assert r.code == 0, (r.stderr, r.stdout)
+
+
+def test_check_migrations_error_is_at_its_file(tmp_path: Path) -> None:
+    mig = tmp_path / "m"
+    mig.mkdir()
+    (mig / "001_add.sql").write_text("ALTER TABLE customers ADD COLUMN phone text;\n")
+    (mig / "002_bad.sql").write_text("\n\nCREATE TABLEX nope;\n")
+    r = run("check-migrations", str(EXAMPLE / "old.sql"), str(mig), str(EXAMPLE / "new.sql"))
+    assert r.code == 2 and r.error_line is not None and not r.crash, r.stderr
+    assert (r.error_line["path"], r.error_line["line"]) == (str(mig / "002_bad.sql"), "3"), r.stderr
+
+
+def test_migration_order(tmp_path: Path) -> None:
+    names = ("V10__c.sql", "V2__b.sql", "V1_1__a2.sql", "V1__a.sql", "U2__b.sql", "R__views.sql", "V3.conf")
+    for name in names:
+        (tmp_path / name).write_text("")
+    assert [p.name for p in migration_files(str(tmp_path))] == [
+        "V1__a.sql",
+        "V1_1__a2.sql",
+        "V2__b.sql",
+        "V10__c.sql",
+        "R__views.sql",
+    ]
+    (tmp_path / "V2.0__again.sql").write_text("")
+    with pytest.raises(DdlError, match=r"version 2(\.0)? again"):
+        migration_files(str(tmp_path))
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    for name in ("b.sql", "a.sql", "c.txt"):
+        (plain / name).write_text("")
+    assert [p.name for p in migration_files(str(plain))] == ["a.sql", "b.sql"]
+    (plain / "V1__x.sql").write_text("")
+    with pytest.raises(DdlError, match="not a Flyway migration name"):
+        migration_files(str(plain))
