@@ -74,6 +74,63 @@ _SKIP_HELP = (
     "instead of failing"
 )
 
+# the scope and options-file options, shared by the commands that compare
+_SchemaOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--schema", metavar="NAME", help="compare only the objects of this schema (PostgreSQL; repeatable)"
+    ),
+]
+_IncludeOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--include",
+        metavar="PATTERN",
+        help="compare only objects whose key matches this glob, e.g. 'table:public.audit_*' "
+        "(a table's indexes, constraints and triggers go with it; repeatable)",
+    ),
+]
+_ExcludeOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--exclude",
+        metavar="PATTERN",
+        help="leave out objects whose key matches this glob, e.g. 'index:*.tmp_*' (repeatable)",
+    ),
+]
+_KindsOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--kinds", metavar="KIND,...", help="compare only these kinds: table,index,view,... (repeatable)"
+    ),
+]
+_ConfigOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        help=f"read options from this file (default: the nearest {CONFIG_FILE}, or pyproject.toml "
+        "with [tool.ddlcompare], from the working directory upward); the command line wins",
+    ),
+]
+_NoConfigOpt = Annotated[bool, typer.Option("--no-config", help="read no options file")]
+
+
+def _scope(
+    conf: Config,
+    schema: list[str] | None,
+    include: list[str] | None,
+    exclude: list[str] | None,
+    kinds: list[str] | None,
+) -> Scope:
+    """The scope the command line gives, each list replacing the options file's."""
+    return Scope(
+        schemas=tuple(_pick(schema, conf.schema, ())),
+        include=tuple(_pick(include, conf.include, ())),
+        exclude=tuple(_pick(exclude, conf.exclude, ())),
+        kinds=parse_kinds(_pick(kinds, conf.kinds, ())),
+    )
+
+
 compare_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 snapshot_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 json_schema_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
@@ -224,46 +281,12 @@ def compare_cmd(
             "column:public.staff.picture=photo); repeatable",
         ),
     ] = None,
-    schema: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--schema",
-            metavar="NAME",
-            help="compare only the objects of this schema (PostgreSQL; repeatable)",
-        ),
-    ] = None,
-    include: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--include",
-            metavar="PATTERN",
-            help="compare only objects whose key matches this glob, e.g. 'table:public.audit_*' "
-            "(a table's indexes, constraints and triggers go with it; repeatable)",
-        ),
-    ] = None,
-    exclude: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--exclude",
-            metavar="PATTERN",
-            help="leave out objects whose key matches this glob, e.g. 'index:*.tmp_*' (repeatable)",
-        ),
-    ] = None,
-    kinds: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--kinds", metavar="KIND,...", help="compare only these kinds: table,index,view,... (repeatable)"
-        ),
-    ] = None,
-    config: Annotated[
-        Path | None,
-        typer.Option(
-            "--config",
-            help=f"read options from this file (default: the nearest {CONFIG_FILE}, or pyproject.toml "
-            "with [tool.ddlcompare], from the working directory upward); the command line wins",
-        ),
-    ] = None,
-    no_config: Annotated[bool, typer.Option("--no-config", help="read no options file")] = False,
+    schema: _SchemaOpt = None,
+    include: _IncludeOpt = None,
+    exclude: _ExcludeOpt = None,
+    kinds: _KindsOpt = None,
+    config: _ConfigOpt = None,
+    no_config: _NoConfigOpt = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no summary on stderr")] = False,
     skip_unreadable: Annotated[
         bool | None,
@@ -288,12 +311,7 @@ def compare_cmd(
         privileges=_pick(privileges, conf.privileges, False),
         skip_unreadable=_pick(skip_unreadable, conf.skip_unreadable, False),
     )
-    scope = Scope(
-        schemas=tuple(_pick(schema, conf.schema, ())),
-        include=tuple(_pick(include, conf.include, ())),
-        exclude=tuple(_pick(exclude, conf.exclude, ())),
-        kinds=parse_kinds(_pick(kinds, conf.kinds, ())),
-    )
+    scope = _scope(conf, schema, include, exclude, kinds)
     target = parse_target(target_version) if target_version is not None else None
     hints = [parse_hint(r) for r in rename or ()]
     gate = parse_severity(fail_on) if fail_on is not None else None
@@ -447,11 +465,25 @@ def check_migrations_cmd(
         Format, typer.Option("--format", "-f", help="what to print when they differ: sql, markdown or json")
     ] = Format.sql,
     allow_destructive: Annotated[
-        bool, typer.Option("--allow-destructive", help="write DROPs in the printed migration uncommented")
-    ] = False,
+        bool | None,
+        typer.Option(
+            "--allow-destructive/--no-allow-destructive",
+            help="write DROPs in the printed migration uncommented",
+            show_default=False,
+        ),
+    ] = None,
     strict: Annotated[
-        bool, typer.Option("--strict", help="statements that cannot be modelled are errors")
-    ] = False,
+        bool | None,
+        typer.Option(
+            "--strict/--no-strict", help="statements that cannot be modelled are errors", show_default=False
+        ),
+    ] = None,
+    schema: _SchemaOpt = None,
+    include: _IncludeOpt = None,
+    exclude: _ExcludeOpt = None,
+    kinds: _KindsOpt = None,
+    config: _ConfigOpt = None,
+    no_config: _NoConfigOpt = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no summary on stderr")] = False,
     debug: Annotated[
         bool, typer.Option("--debug", help="show the traceback of an internal error (for bug reports)")
@@ -459,7 +491,15 @@ def check_migrations_cmd(
 ) -> None:
     if fmt not in (Format.sql, Format.markdown, Format.json):
         raise DdlError(f"check-migrations --format {fmt}: use sql, markdown or json")
-    plan = migrations_plan(base, migrations, snapshot, dialect, LoadOptions(strict=strict))
+    conf = Config() if no_config else load_config(path=config)
+    plan = migrations_plan(
+        base,
+        migrations,
+        snapshot,
+        _pick(dialect, conf.dialect, None),
+        LoadOptions(strict=_pick(strict, conf.strict, False)),
+        scope=_scope(conf, schema, include, exclude, kinds),
+    )
     if not quiet:
         for w in (*plan.old.warnings, *plan.new.warnings):
             typer.echo(str(w), err=True)
@@ -474,7 +514,8 @@ def check_migrations_cmd(
         _print(render_markdown(plan))
     else:
         style = dialects.get(plan.dialect).STYLE
-        _print(render_script(plan, style, allow_destructive=allow_destructive))
+        destructive = _pick(allow_destructive, conf.allow_destructive, False)
+        _print(render_script(plan, style, allow_destructive=destructive))
     if not quiet:
         typer.echo(
             f"ddlcompare: {printable(migrations)} applied to {printable(base)} differs from "

@@ -190,3 +190,20 @@ def test_migration_order(tmp_path: Path) -> None:
     (plain / "V1__x.sql").write_text("")
     with pytest.raises(DdlError, match="not a Flyway migration name"):
         migration_files(str(plain))
+
+
+def test_check_migrations_scope(tmp_path: Path) -> None:
+    """A scratch table the migrations create but the snapshot leaves out: a difference, unless it is
+    out of scope (on the command line or in the options file)."""
+    mig = tmp_path / "migrations"
+    mig.mkdir()
+    shutil.copy(SHOP / "expected_forward.sql", mig / "V1__evolve.sql")
+    (mig / "V2__scratch.sql").write_text("CREATE TABLE shop.tmp_import (id integer);\n")
+    args = ("check-migrations", str(SHOP / "old.sql"), str(mig), str(SHOP / "new.sql"))
+    r = run(*args, "--no-config", "--allow-destructive")
+    assert r.code == 1 and "DROP TABLE shop.tmp_import" in r.stdout, (r.stderr, r.stdout)
+    assert run(*args, "--exclude", "table:*.tmp_*").code == 0
+    conf = tmp_path / "ddlcompare.toml"
+    conf.write_text('exclude = ["table:shop.tmp_*"]\n')
+    assert run(*args, "--config", str(conf)).code == 0
+    assert run(*args, "--config", str(conf), "--exclude", "index:*").code == 1
