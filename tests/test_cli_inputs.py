@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import shutil
 import subprocess
@@ -9,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from ddlcompare import load
 from ddlcompare.errors import DdlError
 from ddlcompare.sources import migration_files
+from tests.support import corpus
 from tests.support.cli import ROOT, Run, run, run_process
 
 EXAMPLE = ROOT / "fixtures" / "example"
@@ -20,18 +23,21 @@ MYSQL_VIEWS = ROOT / "fixtures" / "mysql" / "view_change"
 
 
 def split_into(folder: Path, text: str, parts: int) -> list[Path]:
-    """`text` cut at blank lines (between statements), or else after lines ending with `;`, into
-    about `parts` files 01_..sql, 02_..sql."""
-    chunks = text.split("\n\n")
-    if len(chunks) < parts:
-        chunks = text.replace(";\n", ";\n\0").split("\0")
-    size = max(1, len(chunks) // parts)
+    """`text` cut into about `parts` files 01_part.sql, 02_part.sql, ... at blank lines (between
+    statements), or else after lines ending with `;`; the files hold the text exactly, in order."""
+    cuts = [i + 1 for i in range(len(text) - 1) if text[i] == "\n" and text[i + 1] == "\n"]
+    if len(cuts) < parts:
+        cuts = [i + 2 for i in range(len(text) - 1) if text[i : i + 2] == ";\n"]
+    step = max(1, len(cuts) // parts)
+    bounds = [0, *cuts[step::step][: parts - 1], len(text)]
     folder.mkdir()
     files = []
-    for i in range(0, len(chunks), size):
-        f = folder / f"{i // size + 1:02d}_part.sql"
-        f.write_text("\n\n".join(chunks[i : i + size]).rstrip("\n") + "\n", encoding="utf-8")
-        files.append(f)
+    for n, (start, end) in enumerate(itertools.pairwise(bounds), 1):
+        if start < end:
+            f = folder / f"{n:02d}_part.sql"
+            f.write_bytes(text[start:end].encode("utf-8"))
+            files.append(f)
+    assert "".join(f.read_text(encoding="utf-8") for f in files) == text
     return files
 
 
@@ -56,6 +62,41 @@ def test_directory_side_equals_the_concatenated_file(tmp_path: Path, base: Path)
     assert changes(as_dir) == changes(as_file) != []
     sql_dir, sql_file = run(old, str(tmp_path / "schema")), run(old, str(base / "new.sql"))
     assert sql_dir.stdout == sql_file.stdout
+
+
+@pytest.mark.skipif(not corpus.available(), reason="needs ../shared/corpus")
+@pytest.mark.parametrize("dialect", ["postgres", "mysql"])
+def test_directory_of_a_real_schema_keeps_objects_and_positions(tmp_path: Path, dialect: str) -> None:
+    """Each real schema of the corpus, cut into files: the same objects, and every warning at the
+    same place, named by the file it is in with that file's own line."""
+    for n, schema in enumerate(corpus.schemas(dialect)):
+        text = schema.path.read_text(encoding="utf-8")
+        folder = tmp_path / f"s{n}"
+        files = split_into(folder, text, 4)
+        whole, parts = load(str(schema.path), dialect), load(str(folder), dialect)
+        assert whole.objects == parts.objects, schema.id
+        starts = []
+        line = 1
+        for f in files:
+            starts.append((line, str(f)))
+            line += f.read_text(encoding="utf-8").count("\n")
+        expected = []
+        for w in whole.warnings:
+            if w.pos is None:
+                expected.append((w.message, None))
+                continue
+            start, name = max(s for s in starts if s[0] <= w.pos.line)
+            where = (name, w.pos.line - start + 1, w.pos.col)
+            expected.append((w.message.replace(str(schema.path), str(folder)), where))
+        got = [(w.message, tuple(w.pos) if w.pos else None) for w in parts.warnings]
+        assert got == expected, schema.id
+        for key, obj in whole.objects.items():
+            at, there = whole.position(obj), parts.position(parts.objects[key])
+            if at is None:
+                assert there is None
+                continue
+            start, name = max(s for s in starts if s[0] <= at.line)
+            assert there == (name, at.line - start + 1, at.col), (schema.id, key)
 
 
 def test_directory_errors_and_warnings_keep_their_file_positions(tmp_path: Path) -> None:
