@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ddlcompare import dialects
 from ddlcompare.errors import DdlError
+from ddlcompare.plan.hazards import parse_severity, parse_target
 from ddlcompare.source import SourcePos, printable
 
 CONFIG_FILE = "ddlcompare.toml"
@@ -32,6 +34,12 @@ _FLAGS = (
     "skip-unreadable",
 )
 KEYS = (*_STRINGS, *_LISTS, *_FLAGS)
+# values read now, so that a wrong one is an error at its line of the file
+_CHECKS: dict[str, Callable[[str], object]] = {
+    "dialect": lambda name: _dialect(name),
+    "fail-on": parse_severity,
+    "target-version": parse_target,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +63,14 @@ class Config:
     owners: bool | None = None
     privileges: bool | None = None
     skip_unreadable: bool | None = None
+
+
+def _dialect(name: str) -> str:
+    """`name` checked against the registry's names (without importing the dialect's parser)."""
+    canonical = dialects.ALIASES.get(name.lower())
+    if canonical is None:
+        raise DdlError(f"unknown dialect {name!r}", hint="use postgres or mysql")
+    return canonical
 
 
 def find_config(start: Path) -> Path | None:
@@ -131,6 +147,12 @@ def _config(name: str, text: str, where: str, table: Mapping[str, Any]) -> Confi
         if key in _STRINGS:
             if not isinstance(value, str):
                 raise DdlError(f"{where}: {key} must be a string", pos)
+            check = _CHECKS.get(key)
+            if check is not None:
+                try:
+                    check(value)
+                except DdlError as e:
+                    raise DdlError(f"{where}: {key}: {e.message}", pos, hint=e.hint) from None
             values[field] = value
         elif key in _LISTS:
             items = [value] if isinstance(value, str) else value

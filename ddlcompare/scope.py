@@ -19,7 +19,8 @@ part of their table and are never filtered alone.
 Filtered objects are removed from both sides, so they are neither compared nor touched. A kept
 object that depends on a left-out one that differs between the sides, or a left-out object that
 depends on a kept one that differs, is reported as a warning: the plan does not touch the left-out
-one, and the warning says what it may need by hand.
+one, and the warning says what it may need by hand. A table and its own indexes and constraints
+are not reported (`--kinds table` leaves them out on purpose, and a table's DDL carries them).
 """
 
 from __future__ import annotations
@@ -169,6 +170,13 @@ def _split(
     return kept, out
 
 
+def _owns(relation: ObjectKey, child: ObjectKey) -> bool:
+    return bool(child.parent) and relation.kind in _RELATIONS and (relation.schema, relation.name) == (
+        child.schema,
+        child.parent,
+    )
+
+
 def _differs(key: ObjectKey, old: Schema, new: Schema) -> str:
     """How the object at `key` differs between the sides ("" when it does not)."""
     a, b = old.objects.get(key), new.objects.get(key)
@@ -204,6 +212,8 @@ def _crossing(
                     inner, outside = dep, key
                 else:
                     continue
+                if _owns(inner, outside) or _owns(outside, inner):
+                    continue  # a table and its own index or constraint: each DDL takes care of the other
                 if inner == key:  # a kept object needs the left-out one, which differs between the sides
                     how = _differs(outside, old, new)
                     why = f"{inner} depends on it ({how} on the new side)"

@@ -144,3 +144,29 @@ def test_config_errors_name_the_file(tmp_path: Path) -> None:
     with pytest.raises(DdlError) as e:
         load_config(tmp_path)
     assert str(e.value).startswith(f"{f.resolve()}:") and "invalid TOML" in str(e.value)
+
+
+def test_config_values_are_checked_at_their_line(tmp_path: Path) -> None:
+    f = tmp_path / "pyproject.toml"
+    for line, message in (
+        ('dialect = "oracle"', "dialect: unknown dialect 'oracle'"),
+        ('fail-on = "hgih"', "fail-on: unknown severity 'hgih'"),
+        ("kinds = [1]", "kinds must be a string or a list of strings"),
+    ):
+        f.write_text(f'[project]\nname = "x"\n\n[tool.ddlcompare]\n\n{line}\n')
+        with pytest.raises(DdlError) as e:
+            load_config(tmp_path)
+        expected = f"{f.resolve()}:6:1: error: [tool.ddlcompare]: {message}"
+        assert str(e.value).startswith(expected), str(e.value)
+
+
+def test_a_table_and_its_own_children_are_not_reported() -> None:
+    """--kinds table leaves out the indexes and constraints on purpose: no warning for them, but
+    still one for the view over a changed table and the enum a kept table uses."""
+    old, new = example()
+    _a, b = scoped(old, new, Scope(kinds=("table",)))
+    messages = [w.message for w in b.warnings if "out of scope" in w.message]
+    reported = [m.split(" is out of scope")[0].split(": ")[-1] for m in messages]
+    assert not any(k.startswith(("index:", "primary_key:", "check:", "unique:")) for k in reported), reported
+    assert any("view:public.customer_totals is out of scope" in m for m in messages), messages
+    assert any("enum:public.order_status is out of scope" in m for m in messages), messages
