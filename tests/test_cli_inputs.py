@@ -120,6 +120,20 @@ def test_directory_errors_and_warnings_keep_their_file_positions(tmp_path: Path)
     assert (r.error_line["line"], r.error_line["col"]) == ("3", "7"), r.stderr
 
 
+@pytest.mark.parametrize("dialect", ["postgres", "mysql"])
+def test_rename_annotations_in_a_directory(tmp_path: Path, dialect: str) -> None:
+    """`-- ddlcompare:renamed-from` lines of a directory's second file annotate its own lines."""
+    base = ROOT / "fixtures" / dialect / "rename_annotated"
+    d = tmp_path / "schema"
+    d.mkdir()
+    (d / "01_intro.sql").write_text("-- the schema of the app\n\n-- (tables follow)\n")
+    shutil.copy(base / "new.sql", d / "02_tables.sql")
+    as_dir = run(str(base / "old.sql"), str(d))
+    as_file = run(str(base / "old.sql"), str(base / "new.sql"))
+    assert as_dir.code == as_file.code == 1, as_dir.stderr
+    assert as_dir.stdout == as_file.stdout and "RENAME" in as_dir.stdout.upper(), as_dir.stdout
+
+
 def test_directory_without_sql_files_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     r = run(str(tmp_path / "empty"), str(EXAMPLE / "new.sql"))
