@@ -43,6 +43,7 @@ def _run(case: Path, *, allow_destructive: bool = True, online: bool = False) ->
         online=online or opts.plan.online,
         target=None if online else opts.target,
         renames=opts.renames,
+        idempotent=opts.plan.idempotent,
     )
 
 

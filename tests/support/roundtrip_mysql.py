@@ -96,15 +96,16 @@ def make_plan(
     online: bool = False,
     target: TargetVersion | None = None,
     renames: Sequence[RenameHint] = (),
+    idempotent: bool = True,
 ) -> Plan:
     """The plan from old to new for `target`; with `online`, written with --online (for the test
-    server unless `target` says otherwise)."""
+    server unless `target` says otherwise); `idempotent` False: --no-idempotent."""
     d = get("mysql")
     return plan_between(
         d.parse(old_sql, "old.sql", LoadOptions()),
         with_annotations(d.parse(new_sql, "new.sql", LoadOptions()), new_sql, "new.sql"),
         target=target or (server_target() if online else None),
-        options=PlanOptions(online=online),
+        options=PlanOptions(online=online, idempotent=idempotent),
         renames=renames,
     )
 
@@ -117,9 +118,12 @@ def scripts(
     online: bool = False,
     target: TargetVersion | None = None,
     renames: Sequence[RenameHint] = (),
+    idempotent: bool = True,
 ) -> tuple[str, str]:
     """(forward, rollback), destructive statements included or (default mode) held back."""
-    plan = make_plan(old_sql, new_sql, online=online, target=target, renames=renames)
+    plan = make_plan(
+        old_sql, new_sql, online=online, target=target, renames=renames, idempotent=idempotent
+    )
     style = get("mysql").STYLE
     return (
         render_script(plan, style, allow_destructive=allow_destructive),
@@ -156,10 +160,12 @@ def roundtrip_mysql(
     online: bool = False,
     target: TargetVersion | None = None,
     renames: Sequence[RenameHint] = (),
+    idempotent: bool = True,
 ) -> Outcome:
     """Run the round trip of one pair. With destructive statements held back (the default mode) the
     forward reaches only part of new, so only the return to old is compared. With `online` the
-    scripts are written with --online for the server they run on."""
+    scripts are written with --online for the server they run on. Re-runnable scripts (not
+    `idempotent` False, not a MySQL target) run twice each, and the readbacks see the second run."""
     try:
         forward, rollback = scripts(
             old_sql,
@@ -168,6 +174,7 @@ def roundtrip_mysql(
             online=online,
             target=target,
             renames=renames,
+            idempotent=idempotent,
         )
     except Exception as e:
         return Outcome("plan", f"{type(e).__name__}: {e}")
@@ -181,8 +188,8 @@ def roundtrip_mysql(
         if err is not None:
             return Outcome("forward", err, forward, rollback)
         # the scripts can run again after they ran (issue 9): the readbacks below see the second run
-        # (a MySQL target gets the plain statements, which MySQL and MariaDB refuse to run twice)
-        twice = target is None or target.product != "mysql"
+        # (--no-idempotent and a MySQL target get the plain statements, which do not run twice)
+        twice = idempotent and (target is None or target.product != "mysql")
         err = _run(a, forward) if twice else None
         if err is not None:
             return Outcome("forward again", err, forward, rollback)

@@ -25,6 +25,10 @@ class MysqlDialect:
             "MySQL DDL is not transactional: each statement commits; the script can be re-run after a "
             "failure part way.",
         ),
+        plain_header=(
+            "MySQL DDL is not transactional: each statement commits; written with --no-idempotent, the "
+            "script cannot be re-run after a failure part way.",
+        ),
         noop="DO 0;",
         client_delimiter="DELIMITER ",
     )
