@@ -13,13 +13,14 @@ from functools import cache
 
 from ddlcompare import plan_between
 from ddlcompare.dialects import LoadOptions, get
+from ddlcompare.dialects.mysql.render import rerun
 from ddlcompare.diff.changes import Alter, Change
 from ddlcompare.diff.compare import diff
 from ddlcompare.diff.renames import RenameHint, with_annotations
 from ddlcompare.model.base import Schema
 from ddlcompare.output.sql import render_script
 from ddlcompare.plan.hazards import TargetVersion, parse_target
-from ddlcompare.plan.plan import Plan, PlanOptions
+from ddlcompare.plan.plan import Plan, PlanOptions, RenderContext
 from tests.support import mydb, mysql_url
 
 PREFIX = "ddlc_myrt_"
@@ -167,17 +168,19 @@ def roundtrip_mysql(
     scripts are written with --online for the server they run on. Re-runnable scripts (not
     `idempotent` False, not a MySQL target) run twice each, and the readbacks see the second run."""
     try:
-        forward, rollback = scripts(
-            old_sql,
-            new_sql,
-            allow_destructive=allow_destructive,
-            online=online,
-            target=target,
-            renames=renames,
-            idempotent=idempotent,
+        plan = make_plan(
+            old_sql, new_sql, online=online, target=target, renames=renames, idempotent=idempotent
+        )
+        style = get("mysql").STYLE
+        forward, rollback = (
+            render_script(plan, style, rollback=back, allow_destructive=allow_destructive)
+            for back in (False, True)
         )
     except Exception as e:
         return Outcome("plan", f"{type(e).__name__}: {e}")
+    # --no-idempotent and a MySQL target (named, or read from a dump's header) get the plain
+    # statements, which do not run twice
+    twice = rerun(RenderContext(plan.old, plan.new, target=plan.target, options=plan.options))
     with ExitStack() as stack:
         a, b, c = (stack.enter_context(scratch()) for _ in range(3))
         for db, sql, stage in ((a, old_sql, "load old"), (b, new_sql, "load new"), (c, old_sql, "load old")):
@@ -188,8 +191,6 @@ def roundtrip_mysql(
         if err is not None:
             return Outcome("forward", err, forward, rollback)
         # the scripts can run again after they ran (issue 9): the readbacks below see the second run
-        # (--no-idempotent and a MySQL target get the plain statements, which do not run twice)
-        twice = idempotent and (target is None or target.product != "mysql")
         err = _run(a, forward) if twice else None
         if err is not None:
             return Outcome("forward again", err, forward, rollback)
