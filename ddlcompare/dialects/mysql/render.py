@@ -6,9 +6,11 @@ statements are written to be re-run after a failure part way, or after they all 
 EXISTS` and `CREATE OR REPLACE` wherever MariaDB accepts them (MariaDB KB "ALTER TABLE": ADD COLUMN
 IF NOT EXISTS, DROP ... IF EXISTS since 10.0.2, ADD PRIMARY KEY IF NOT EXISTS, ADD PARTITION IF NOT
 EXISTS, DROP PARTITION IF EXISTS; "CREATE OR REPLACE" for triggers, routines and events since
-10.1.4, sequences since 10.3), and where MariaDB has no such form, a guard on the catalog (`rerunnable`).
+10.1.4, sequences since 10.3); where MariaDB has none, ddlcompare.dialects.mysql.rerun adds one
+or a guard on the catalog.
 
-Those forms are MariaDB-only and MySQL rejects them (MySQL 8.4 manual, "ALTER TABLE"): a MySQL
+Those forms are MariaDB-only; MySQL's ALTER TABLE has none of them (MySQL 8.4 manual, "ALTER
+TABLE"), nor CREATE OR REPLACE for routines, triggers and events: a MySQL
 `--target-version` (5.7, 8.0, 8.4) gets the plain statements, as `--no-idempotent` does, and its
 scripts cannot be re-run after they ran. The plain statements have no IF [NOT] EXISTS and no OR
 REPLACE where a plain CREATE is the plain form: a changed routine, trigger or event is dropped and

@@ -4,10 +4,10 @@ form, and only when the scripts are to be re-runnable; see ddlcompare.dialects.m
 
 - a rename (`--rename`): `RENAME TABLE IF EXISTS` (MariaDB 10.5.2+, KB "RENAME TABLE"),
   `RENAME COLUMN IF EXISTS`, `RENAME INDEX IF EXISTS`, `CHANGE COLUMN IF EXISTS` (KB "ALTER TABLE");
-- an ALTER TABLE of a table the plan drops later (a foreign key it holds must go first):
-  `ALTER TABLE IF EXISTS` (MariaDB 10.5.2+);
+- an ALTER TABLE of a table the plan drops later (a foreign key it holds must go first), or that
+  the rollback renames back after altering it: `ALTER TABLE IF EXISTS` (MariaDB 10.5.2+);
 - ADD/DROP SYSTEM VERSIONING and REMOVE PARTITIONING, which have no such form, and the ALTERs of a
-  table that run before it becomes system-versioned (MariaDB refuses them on a versioned table);
+  table that run before it becomes system-versioned (see `rerunnable`);
 
 and where the target has no native form (a MariaDB before 10.5.2, or no --target-version), a guard:
 the statement runs from a prepared statement only when information_schema shows that it has not run
@@ -53,8 +53,9 @@ def rerunnable(st: Statement, ctx: RenderContext) -> Statement:
         if _dropped_later(key, ctx):
             return dataclasses.replace(st, if_exists=True)
         if _versioned_later(key, ctx):
-            # MariaDB refuses any ALTER of a system-versioned table (error 4119): what runs before
-            # ADD SYSTEM VERSIONING runs only while the table is not versioned yet
+            # MariaDB refuses to add or drop a column of a system-versioned table even where IF [NOT]
+            # EXISTS would skip it (error 4119, measured on 10.11): what runs before ADD SYSTEM
+            # VERSIONING runs only while the table is not versioned yet
             return dataclasses.replace(st, only_if=f"{_versioned(key)} = 0")
         return st
     if m := _RENAME_TABLE.match(sql):
@@ -108,6 +109,7 @@ def finish(plan: Plan) -> Plan:
 
 
 def _finished(st: Statement, ctx: RenderContext, gone: frozenset[ObjectKey | None]) -> Statement:
+    """`st` written as marked; an ALTER TABLE of a table in `gone` also doing nothing without it."""
     if not isinstance(st, TableAlter):
         m = _ALTER.match(st.sql)
         if m and table_key(m.group(1)) in gone:
@@ -177,7 +179,7 @@ def _versioned(key: ObjectKey) -> str:
 
 
 def _dropped_later(key: ObjectKey, ctx: RenderContext) -> bool:
-    """Whether the plan drops (or renames away) table `key`: in `ctx.old`, not in `ctx.new`."""
+    """Whether the plan drops table `key` (in `ctx.old`, not in `ctx.new`)."""
     return key in ctx.old.objects and key not in ctx.new.objects
 
 
