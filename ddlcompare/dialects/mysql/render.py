@@ -206,7 +206,7 @@ def table_alter(
     )
 
 
-def _delimited(sql: str) -> str:
+def delimited(sql: str) -> str:
     """A statement with a compound body, in a `DELIMITER ;;` block (mysqldump's convention) so that
     the client does not cut it at the body's semicolons (MariaDB KB "Delimiters")."""
     return f"DELIMITER ;;\n{sql.rstrip().rstrip(';')};;\nDELIMITER ;"
@@ -717,7 +717,7 @@ def _routine_sql(r: Routine, schema: Schema, *, replace: bool = True) -> str:
         chars.append(f"COMMENT {literal(r.comment)}")
     if chars:
         sql += "\n  " + " ".join(chars)
-    return _delimited(f"{sql}\n{r.body}")
+    return delimited(f"{sql}\n{r.body}")
 
 
 @create.register
@@ -745,7 +745,7 @@ def _trigger_sql(tr: Trigger, schema: Schema, *, replace: bool = True) -> str:
         f" {' OR '.join(tr.events)}"
         f" ON {_table_of(tr)} FOR EACH ROW{order}\n{tr.action}"
     )
-    return _delimited(sql)
+    return delimited(sql)
 
 
 @create.register
@@ -769,7 +769,7 @@ def _event_sql(ev: Event, schema: Schema, *, replace: bool = True) -> str:
     )
     if ev.comment is not None:
         sql += f" COMMENT {literal(ev.comment)}"
-    return _delimited(f"{sql}\nDO {ev.body}")
+    return delimited(f"{sql}\nDO {ev.body}")
 
 
 @create.register

@@ -10,9 +10,12 @@ form, and only when the scripts are to be re-runnable; see ddlcompare.dialects.m
   table that run before it becomes system-versioned (see `rerunnable`);
 
 and where the target has no native form (a MariaDB before 10.5.2, or no --target-version), a guard:
-the statement runs from a prepared statement only when information_schema shows that it has not run
-yet (`DO 0` otherwise). A guard changes nothing on the first run. A MySQL target gets the plain
-statements (`render.rerun`), so nothing here applies to it.
+an anonymous compound statement (`BEGIN NOT ATOMIC IF <catalog condition> THEN <statement>; END IF;
+END`, MariaDB 10.1.1+, KB "BEGIN END") that runs the statement only while information_schema shows
+that it has not run yet. A guard changes nothing on the first run; it is one statement (a client
+sends it whole, like a routine, in a DELIMITER block), and the statement in it is written as is,
+not quoted into a string. A MySQL target gets the plain statements (`render.rerun`), so nothing
+here applies to it.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import re
 
 from ddlcompare.dialects.mysql.hazards import table_key
 from ddlcompare.dialects.mysql.objects import SystemVersioning
-from ddlcompare.dialects.mysql.render import TableAlter, literal, qualified, rerun
+from ddlcompare.dialects.mysql.render import TableAlter, delimited, literal, qualified, rerun
 from ddlcompare.diff.changes import Rename
 from ddlcompare.model.base import ObjectKey
 from ddlcompare.model.objects import Table
@@ -117,11 +120,15 @@ def _finished(st: Statement, ctx: RenderContext, gone: frozenset[ObjectKey | Non
         return st
     key = _key(st.table)
     out: Statement = st
+    conditions = []
     if st.if_exists or key in gone:
-        out = _if_table(st, key, ctx)
+        if _native(ctx):
+            out = _if_table(st, key, ctx)
+        else:
+            conditions.append(_table_exists(key))
     if st.only_if:
-        out = _guarded(out, st.only_if)
-    return out
+        conditions.append(st.only_if)
+    return _guarded(out, " AND ".join(conditions)) if conditions else out
 
 
 def _if_table(st: Statement, key: ObjectKey, ctx: RenderContext) -> Statement:
@@ -140,13 +147,10 @@ def _native(ctx: RenderContext) -> bool:
 
 
 def guard(sql: str, condition: str) -> str:
-    """`sql` run only when `condition` holds, as one line any MySQL or MariaDB client runs without
-    DELIMITER: a prepared statement of the SQL text, or of `DO 0` (nothing)."""
-    text = literal(sql.strip().removesuffix(";"))
-    return (
-        f"SET @ddlc = IF({condition}, {text}, 'DO 0'); "
-        "PREPARE ddlc FROM @ddlc; EXECUTE ddlc; DEALLOCATE PREPARE ddlc;"
-    )
+    """`sql` run only when `condition` holds: one MariaDB compound statement in a DELIMITER block.
+    Not a prepared statement from a string (which MySQL would run too): that takes four statements,
+    and a JDBC driver (Liquibase) refuses several in one; EXECUTE IMMEDIATE, one, takes no subquery."""
+    return delimited(f"BEGIN NOT ATOMIC IF {condition} THEN {sql.strip().removesuffix(';')}; END IF; END")
 
 
 def _guarded(st: Statement, condition: str) -> Statement:
