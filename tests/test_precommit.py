@@ -150,3 +150,33 @@ def test_precommit_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     assert r.code == 3 and "critical: drop table:public.orders" in r.stderr
     r = run("precommit", "--fail-on", "nonsense", "db/schema.sql")
     assert r.code == 2 and "traceback" not in r.stderr.lower()
+
+
+def test_ci_example_compares_with_the_base_commit(tmp_path: Path) -> None:
+    """The example workflow's compare step, run as Actions would (bash, its env, GITHUB_OUTPUT) in a
+    scratch repository: a dropped table gives code 3 and the report it comments with."""
+    path = ROOT / "examples" / "github-actions-schema-diff.yml"
+    workflow = yaml.safe_load(path.read_text(encoding="utf-8"))
+    steps = workflow["jobs"]["schema-diff"]["steps"]
+    diff = next(s for s in steps if s.get("id") == "diff")
+    assert workflow[True]["pull_request"]["paths"] == [diff["env"]["SCHEMA"]]  # YAML reads `on` as True
+    conditions = [s.get("if", "") for s in steps]
+    assert any("steps.diff.outputs.code == '3'" in c for c in conditions)
+    repo = scratch_repo(tmp_path)
+    (repo / "db").mkdir()
+    (repo / "db" / "schema.sql").write_text(SAFE, encoding="utf-8")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "base")
+    base = git(repo, "rev-parse", "HEAD").stdout.strip()
+    outputs = tmp_path / "github_output"
+    for text, code in ((SAFE.replace("name text", "name text, email text"), "1"), (DROPPED, "3")):
+        (repo / "db" / "schema.sql").write_text(text, encoding="utf-8")
+        env = {**hook_env(tmp_path), "BASE_SHA": base, "SCHEMA": "db/schema.sql"}
+        env["GITHUB_OUTPUT"] = str(outputs)
+        proc = subprocess.run(
+            ["bash", "-e", "-c", diff["run"]], cwd=repo, capture_output=True, text=True, env=env, check=False
+        )
+        assert proc.returncode == 0, proc.stderr
+        assert outputs.read_text(encoding="utf-8").splitlines()[-1] == f"code={code}"
+        report = (repo / "schema-diff" / "schema_diff_report.md").read_text(encoding="utf-8")
+        assert ("orders" in report) == (code == "3")
