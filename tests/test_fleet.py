@@ -284,3 +284,35 @@ def test_audit_log_of_compare_never_holds_a_password(tmp_path: Path) -> None:
     assert live["name"] == pg_url(db) and live["hashed"] == "snapshot"
     assert live["sha256"] == __import__("hashlib").sha256(snapshot.encode()).hexdigest()
     assert SECRET not in log.read_text(encoding="utf-8") and "S3cret" not in log.read_text(encoding="utf-8")
+
+
+def test_drift_and_audit_with_a_real_password(tmp_path: Path) -> None:
+    """MariaDB over TCP with a user whose password is checked: drift and compare connect with it,
+    and no output, report or audit line holds it (in any spelling test_secrets searches for)."""
+    from tests.support import pwservers
+    from tests.test_secrets import spellings
+
+    password = "Fl33t/pa@ss:w#?z"
+    leaks = spellings(password)
+    with pwservers.my_user(password) as server:
+        url = f"mysql://{server.user}:{password}@127.0.0.1:{server.port}/{server.db}"
+        base = tmp_path / "base.sql"
+        base.write_text("CREATE TABLE t (a int);\n", encoding="utf-8")
+        out, log = tmp_path / "out", tmp_path / "audit.jsonl"
+        r = run("drift", str(base), url, "-o", str(out), "--audit-log", str(log))
+        assert r.code == 0, r.stderr
+        r2 = run(str(base), url, "--audit-log", str(log), "-o", str(tmp_path / "cmp"))
+        assert r2.code == 0, r2.stderr
+        wrong = url.replace(password, "Wr0ng-pass-x")
+        r3 = run("drift", str(base), wrong, "--audit-log", str(log))
+        assert r3.code == 4 and ": unreachable: " in r3.stdout
+    shown = f"mysql://{server.user}@127.0.0.1:{server.port}/{server.db}"
+    assert r.stdout == f"{shown}: in sync\n"
+    recs = audit_lines(log)
+    assert [rec["command"] for rec in recs] == ["drift", "compare", "drift"]
+    assert [rec["exit_code"] for rec in recs] == [0, 0, 4]
+    assert recs[0]["inputs"][1]["name"] == shown  # type: ignore[index]
+    written = everything_written(out) + everything_written(tmp_path / "cmp") + log.read_text(encoding="utf-8")
+    for text in (r.stdout, r.stderr, r2.stdout, r2.stderr, r3.stdout, r3.stderr, written):
+        assert not [s for s in leaks if s in text]
+    assert "Wr0ng-pass-x" not in r3.stdout + r3.stderr + log.read_text(encoding="utf-8")
