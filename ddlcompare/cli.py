@@ -19,8 +19,11 @@ import typer
 from ddlcompare import (
     PlanOptions,
     __version__,
+    audit,
     dburl,
     dialects,
+    fleet,
+    history,
     load_source,
     load_sources,
     migrations_plan,
@@ -30,6 +33,7 @@ from ddlcompare import (
 )
 from ddlcompare.config import CONFIG_FILE, Config, load_config
 from ddlcompare.dialects import LoadOptions
+from ddlcompare.diff.changes import verb
 from ddlcompare.diff.renames import parse_hint
 from ddlcompare.errors import DdlError, InternalError, located
 from ddlcompare.output.dot import DOT_ENV, find_dot, render_dot, render_svg, too_large_for_svg
@@ -38,7 +42,7 @@ from ddlcompare.output.json import json_schema, render_json
 from ddlcompare.output.liquibase import render_liquibase_sql, render_liquibase_xml
 from ddlcompare.output.markdown import render_markdown
 from ddlcompare.output.sql import held_steps, render_script
-from ddlcompare.output.summary import highest, one_line
+from ddlcompare.output.summary import highest, one_line, severity_counts
 from ddlcompare.output.validation import render_validation
 from ddlcompare.plan.checks import CheckResult, Validation
 from ddlcompare.plan.checks import blocking as blocked_checks
@@ -130,6 +134,11 @@ def _scope(
         kinds=parse_kinds(_pick(kinds, conf.kinds, ())),
     )
 
+_AUDIT_HELP = (
+    "append one JSON line per comparison to this file: UTC time, OS user, host, version, each input's "
+    "name and SHA-256 (of its text, or of a live side's canonical snapshot), changes per severity, "
+    "exit code; never a password"
+)
 
 compare_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 snapshot_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
@@ -292,6 +301,7 @@ def compare_cmd(
         bool | None,
         typer.Option("--skip-unreadable/--no-skip-unreadable", help=_SKIP_HELP, show_default=False),
     ] = None,
+    audit_log: Annotated[Path | None, typer.Option("--audit-log", help=_AUDIT_HELP)] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="print the version")
     ] = False,
@@ -324,6 +334,14 @@ def compare_cmd(
     # the database the checks run against says which dialect it is, like a live side would
     d = resolve_dialect(srcs + ([open_source(check_db)] if check_db is not None else []), dialect)
     old_side, new_side = load_sources(srcs, d, options)
+    audited = (  # the audit log names the inputs whole, before the scope is applied
+        [
+            fleet.audit_input(r, s, x, d)
+            for r, s, x in zip(("old", "new"), srcs, (old_side, new_side), strict=True)
+        ]
+        if audit_log is not None
+        else []
+    )
     schemas = scoped(old_side, new_side, scope)
     # the input texts are not needed any more: a 50 MB file would be held through the plan
     del srcs, old_side, new_side
@@ -411,16 +429,19 @@ def compare_cmd(
     if not quiet:
         where = f"; written to {printable(str(output_dir))}/" if output_dir is not None else ""
         typer.echo(f"ddlcompare: {one_line(plan)}{where}", err=True)
+    code = 1 if plan.changes else 0
     failed = blocked_checks(checked[0][1] or []) if checked else 0
+    top = highest(plan)
     if failed:
         typer.echo(f"ddlcompare: blocked: {failed} data check(s) FAIL or ERROR (see the log)", err=True)
-        raise typer.Exit(3)
-    top = highest(plan)
-    if gate is not None and top is not None and top >= gate:
+        code = 3
+    elif gate is not None and top is not None and top >= gate:
         blocking = sum(1 for s in plan.steps if s.severity >= gate)
         typer.echo(f"ddlcompare: blocked: {blocking} step(s) at or above --fail-on {gate}", err=True)
-        raise typer.Exit(3)
-    raise typer.Exit(1 if plan.changes else 0)
+        code = 3
+    if audit_log is not None:
+        audit.append(audit_log, [audit.entry("compare", audited, severity_counts(plan), code)])
+    raise typer.Exit(code)
 
 
 @snapshot_app.command(help="Print a canonical DDL snapshot of a schema (file, git:REV:PATH, - or URL).")
@@ -530,9 +551,139 @@ def json_schema_cmd() -> None:
     sys.stdout.write(json_schema())
 
 
+drift_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+log_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+precommit_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+
+
+@drift_app.command(
+    help="Compare one BASELINE (file, git:REV:PATH or URL) with many TARGETS (databases, files) in "
+    "parallel; one verdict line per target (in sync, N differences, unreachable).\n\n"
+    "Exit codes: 0 every target in sync, 1 a target drifted, 4 none drifted but a target could not be "
+    "read (unreachable), 2 error (bad arguments, unreadable baseline)."
+)
+def drift_cmd(
+    baseline: Annotated[str, typer.Argument(help="the expected schema: file, git:REV:PATH or URL")],
+    targets: Annotated[list[str], typer.Argument(help="databases (URLs) or files to check")],
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="targets read at once")] = 4,
+    output_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--output-dir",
+            "-o",
+            help="write each target's reports (migration_forward.sql, ... as for OLD NEW; baseline is "
+            "old, the target new) into a folder named after it without its password, and drift.txt",
+        ),
+    ] = None,
+    dialect: Annotated[str | None, typer.Option("--dialect", "-d", help="postgres or mysql")] = None,
+    owners: Annotated[bool, typer.Option("--owners", help="compare object owners")] = False,
+    privileges: Annotated[bool, typer.Option("--privileges", help="compare grants")] = False,
+    skip_unreadable: Annotated[bool, typer.Option("--skip-unreadable", help=_SKIP_HELP)] = False,
+    audit_log: Annotated[Path | None, typer.Option("--audit-log", help=_AUDIT_HELP)] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no summary on stderr")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="show the traceback of an internal error")] = False,
+) -> None:
+    options = LoadOptions(owners=owners, privileges=privileges, skip_unreadable=skip_unreadable)
+    bar = _Progress("drift") if sys.stderr.isatty() and not quiet else None
+    d, base, verdicts = fleet.drift(
+        baseline, targets, dialect, options, jobs, progress=bar.update if bar else None
+    )
+    if bar is not None:
+        bar.close()
+    if output_dir is not None:
+        fleet.write_all(verdicts, d, output_dir)
+    _print("".join(f"{v.line}\n" for v in verdicts))
+    code = fleet.exit_code(verdicts)
+    if audit_log is not None:
+        audit.append(audit_log, [fleet.audit_entry(base, v) for v in verdicts])
+    if not quiet:
+        n = {k: sum(1 for v in verdicts if v.status == k) for k in (fleet.IN_SYNC, fleet.DRIFTED)}
+        lost = len(verdicts) - sum(n.values())
+        typer.echo(
+            f"ddlcompare: {len(verdicts)} target(s): {n[fleet.IN_SYNC]} in sync, "
+            f"{n[fleet.DRIFTED]} drifted, {lost} unreachable",
+            err=True,
+        )
+    raise typer.Exit(code)
+
+
+class _Progress:
+    """A one-line progress bar on stderr (a terminal only), erased when done."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+
+    def update(self, done: int, total: int) -> None:
+        width = 30
+        full = width * done // max(total, 1)
+        sys.stderr.write(f"\r{self.label} [{'#' * full}{' ' * (width - full)}] {done}/{total}")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        sys.stderr.write("\r\x1b[2K")
+        sys.stderr.flush()
+
+
+@log_app.command(
+    help="Walk the git history of a schema file (git log --follow PATH): each commit with what it "
+    "changed since the previous version (its summary and the changed objects' keys), newest first."
+)
+def log_cmd(
+    path: Annotated[str, typer.Argument(help="a schema file tracked by git")],
+    dialect: Annotated[str | None, typer.Option("--dialect", "-d", help="postgres or mysql")] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="show the traceback of an internal error")] = False,
+) -> None:
+    out = []
+    for step in history.history(path, dialect):
+        r = step.revision
+        out.append(f"{r.commit[:12]} {r.date} {printable(r.subject)}\n    {one_line(step.plan)}\n")
+        out.extend(f"    {line}\n" for line in fleet.change_lines(step.plan))
+    _print("".join(out))
+
+
+@precommit_app.command(
+    help="The pre-commit hook: compare each staged FILE with its version in HEAD (a new file with an "
+    "empty schema) and block the commit (exit 3) when a change is at or above --fail-on. Prints a line "
+    "per changed file, and the blocking steps."
+)
+def precommit_cmd(
+    files: Annotated[list[str], typer.Argument(help="staged schema files")],
+    fail_on: Annotated[
+        str, typer.Option("--fail-on", help="block at this severity or above (low, medium, high, critical)")
+    ] = "critical",
+    dialect: Annotated[str | None, typer.Option("--dialect", "-d", help="postgres or mysql")] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="show the traceback of an internal error")] = False,
+) -> None:
+    gate = parse_severity(fail_on)
+    blocked = 0
+    for st in history.staged(files, dialect):
+        if not st.plan.changes:
+            continue
+        name = printable(st.path) + (" (new file)" if st.new_file else "")
+        top = highest(st.plan)
+        if top is None or top < gate:
+            typer.echo(f"{name}: {one_line(st.plan)}", err=True)
+            continue
+        blocked += 1
+        typer.echo(f"{name}: blocked (--fail-on {gate}): {one_line(st.plan)}", err=True)
+        for step in st.plan.steps:
+            if step.severity >= gate:
+                codes = ", ".join(sorted({str(h.code) for h in step.hazards}))
+                typer.echo(f"  {step.severity}: {verb(step.change)} {step.key} ({codes})", err=True)
+    if blocked:
+        typer.echo(
+            f"ddlcompare: {blocked} file(s) blocked; the report: ddlcompare git:HEAD:FILE FILE -f markdown",
+            err=True,
+        )
+        raise typer.Exit(3)
+
+
 _SUBCOMMANDS = {
     "snapshot": snapshot_app,
     "json-schema": json_schema_app,
+    "drift": drift_app,
+    "log": log_app,
+    "precommit": precommit_app,
     "check-migrations": check_migrations_app,
 }
 

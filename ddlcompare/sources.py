@@ -190,6 +190,11 @@ _OTHER_BOMS = (
 )
 
 
+def decode_text(name: str, data: bytes) -> str:
+    """The text of schema bytes read from elsewhere (git), checked as a file's are."""
+    return _decode(name, data)
+
+
 def _decode(name: str, data: bytes) -> str:
     """The text of a schema file: UTF-8, with or without a byte order mark, and every byte of it.
 

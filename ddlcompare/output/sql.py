@@ -15,6 +15,7 @@ class ScriptStyle:
     transactional: bool = True  # wrap in BEGIN/COMMIT
     preamble: tuple[str, ...] = ()  # statements run first (inside the transaction when there is one)
     header: tuple[str, ...] = ()  # comment lines under the title
+    plain_header: tuple[str, ...] | None = None  # instead of `header` with --no-idempotent, when set
     comment: str = "--"
     # --online: statements opening each transaction, and each run of statements outside one,
     # formatted with the plan's timeouts as quoted literals ({lock_timeout}, {statement_timeout})
@@ -152,7 +153,8 @@ def render_script(
     sts = _phased([st for _, st in by_step])
     title = "rollback" if rollback else "forward"
     lines = [f"{c} ddlcompare {title} migration ({plan.dialect})"]
-    lines += [f"{c} {h}" for h in style.header]
+    plain = not plan.options.idempotent and style.plain_header is not None
+    lines += [f"{c} {h}" for h in (style.plain_header if plain else style.header) or ()]
     destructive = sum(1 for s in sts if s.destructive and s.note not in _HELD_NOTES)
     held = sum(1 for s in sts if s.note in _HELD_NOTES)
     if destructive and not allow_destructive:

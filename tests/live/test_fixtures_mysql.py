@@ -23,8 +23,18 @@ KNOWN: dict[str, str] = {
 }
 
 
-def _param(case: Path) -> object:
-    reason = KNOWN.get(case.name)
+# Cases whose --online scripts cannot run a second time (strict, like KNOWN).
+KNOWN_ONLINE: dict[str, str] = {
+    "table_many_changes_one_alter": (
+        "rollback again: a column both moved and narrowed is first moved with its old type (so that "
+        "the order holds when the narrowing is held back), and on a second run that move widens it "
+        "again, which the ALGORITHM stated for a move (INPLACE/INSTANT) refuses (1846)"
+    ),
+}
+
+
+def _param(case: Path, known: dict[str, str] = KNOWN) -> object:
+    reason = KNOWN.get(case.name) or known.get(case.name)
     marks = [pytest.mark.xfail(reason=reason, strict=True)] if reason else []
     return pytest.param(case, id=f"mysql/{case.name}", marks=marks)
 
@@ -43,6 +53,7 @@ def _run(case: Path, *, allow_destructive: bool = True, online: bool = False) ->
         online=online or opts.plan.online,
         target=None if online else opts.target,
         renames=opts.renames,
+        idempotent=opts.plan.idempotent,
     )
 
 
@@ -59,7 +70,7 @@ def test_fixture_roundtrip(case: Path) -> None:
     _check(case, _run(case))
 
 
-@pytest.mark.parametrize("case", [_param(c) for c in CASES])
+@pytest.mark.parametrize("case", [_param(c, KNOWN_ONLINE) for c in CASES])
 def test_fixture_roundtrip_online(case: Path) -> None:
     """The same with --online for the server: every ALGORITHM and LOCK stated is honoured."""
     require_mariadb()
@@ -82,7 +93,7 @@ def test_fixture_roundtrip_held_back(case: Path) -> None:
     _check(case, _run(case, allow_destructive=False))
 
 
-@pytest.mark.parametrize("case", [_param(c) for c in HELD])
+@pytest.mark.parametrize("case", [_param(c, KNOWN_ONLINE) for c in HELD])
 def test_fixture_roundtrip_held_back_online(case: Path) -> None:
     """The default mode with --online for the server."""
     require_mariadb()

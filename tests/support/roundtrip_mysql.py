@@ -13,13 +13,14 @@ from functools import cache
 
 from ddlcompare import plan_between
 from ddlcompare.dialects import LoadOptions, get
+from ddlcompare.dialects.mysql.render import rerun
 from ddlcompare.diff.changes import Alter, Change
 from ddlcompare.diff.compare import diff
 from ddlcompare.diff.renames import RenameHint, with_annotations
 from ddlcompare.model.base import Schema
 from ddlcompare.output.sql import render_script
 from ddlcompare.plan.hazards import TargetVersion, parse_target
-from ddlcompare.plan.plan import Plan, PlanOptions
+from ddlcompare.plan.plan import Plan, PlanOptions, RenderContext
 from tests.support import mydb, mysql_url
 
 PREFIX = "ddlc_myrt_"
@@ -27,7 +28,8 @@ PREFIX = "ddlc_myrt_"
 
 @dataclass(frozen=True)
 class Outcome:
-    """Where the round trip stopped: "ok", or load old|load new|plan|forward|forward result|rollback|..."""
+    """Where the round trip stopped: "ok", or load old|load new|plan|forward|forward again|
+    forward result|rollback|rollback again|rollback result"""
 
     stage: str
     detail: str = ""
@@ -95,15 +97,16 @@ def make_plan(
     online: bool = False,
     target: TargetVersion | None = None,
     renames: Sequence[RenameHint] = (),
+    idempotent: bool = True,
 ) -> Plan:
     """The plan from old to new for `target`; with `online`, written with --online (for the test
-    server unless `target` says otherwise)."""
+    server unless `target` says otherwise); `idempotent` False: --no-idempotent."""
     d = get("mysql")
     return plan_between(
         d.parse(old_sql, "old.sql", LoadOptions()),
         with_annotations(d.parse(new_sql, "new.sql", LoadOptions()), new_sql, "new.sql"),
         target=target or (server_target() if online else None),
-        options=PlanOptions(online=online),
+        options=PlanOptions(online=online, idempotent=idempotent),
         renames=renames,
     )
 
@@ -116,9 +119,12 @@ def scripts(
     online: bool = False,
     target: TargetVersion | None = None,
     renames: Sequence[RenameHint] = (),
+    idempotent: bool = True,
 ) -> tuple[str, str]:
     """(forward, rollback), destructive statements included or (default mode) held back."""
-    plan = make_plan(old_sql, new_sql, online=online, target=target, renames=renames)
+    plan = make_plan(
+        old_sql, new_sql, online=online, target=target, renames=renames, idempotent=idempotent
+    )
     style = get("mysql").STYLE
     return (
         render_script(plan, style, allow_destructive=allow_destructive),
@@ -155,21 +161,26 @@ def roundtrip_mysql(
     online: bool = False,
     target: TargetVersion | None = None,
     renames: Sequence[RenameHint] = (),
+    idempotent: bool = True,
 ) -> Outcome:
     """Run the round trip of one pair. With destructive statements held back (the default mode) the
     forward reaches only part of new, so only the return to old is compared. With `online` the
-    scripts are written with --online for the server they run on."""
+    scripts are written with --online for the server they run on. Re-runnable scripts (not
+    `idempotent` False, not a MySQL target) run twice each, and the readbacks see the second run."""
     try:
-        forward, rollback = scripts(
-            old_sql,
-            new_sql,
-            allow_destructive=allow_destructive,
-            online=online,
-            target=target,
-            renames=renames,
+        plan = make_plan(
+            old_sql, new_sql, online=online, target=target, renames=renames, idempotent=idempotent
+        )
+        style = get("mysql").STYLE
+        forward, rollback = (
+            render_script(plan, style, rollback=back, allow_destructive=allow_destructive)
+            for back in (False, True)
         )
     except Exception as e:
         return Outcome("plan", f"{type(e).__name__}: {e}")
+    # --no-idempotent and a MySQL target (named, or read from a dump's header) get the plain
+    # statements, which do not run twice
+    twice = rerun(RenderContext(plan.old, plan.new, target=plan.target, options=plan.options))
     with ExitStack() as stack:
         a, b, c = (stack.enter_context(scratch()) for _ in range(3))
         for db, sql, stage in ((a, old_sql, "load old"), (b, new_sql, "load new"), (c, old_sql, "load old")):
@@ -179,12 +190,19 @@ def roundtrip_mysql(
         err = _run(a, forward)
         if err is not None:
             return Outcome("forward", err, forward, rollback)
+        # the scripts can run again after they ran (issue 9): the readbacks below see the second run
+        err = _run(a, forward) if twice else None
+        if err is not None:
+            return Outcome("forward again", err, forward, rollback)
         report = differences(inspect(a), inspect(b)) if allow_destructive else ""
         if report:
             return Outcome("forward result", report, forward, rollback)
         err = _run(a, rollback)
         if err is not None:
             return Outcome("rollback", err, forward, rollback)
+        err = _run(a, rollback) if twice else None
+        if err is not None:
+            return Outcome("rollback again", err, forward, rollback)
         report = differences(inspect(a), inspect(c))
         if report:
             return Outcome("rollback result", report, forward, rollback)

@@ -25,6 +25,10 @@ class MysqlDialect:
             "MySQL DDL is not transactional: each statement commits; the script can be re-run after a "
             "failure part way.",
         ),
+        plain_header=(
+            "MySQL DDL is not transactional: each statement commits; written with --no-idempotent, the "
+            "script cannot be re-run after a failure part way.",
+        ),
         noop="DO 0;",
         client_delimiter="DELIMITER ",
     )
@@ -69,8 +73,11 @@ class MysqlDialect:
         return found
 
     def rerunnable(self, statement: Statement, ctx: RenderContext) -> Statement:
-        """The statement as written: its re-runnable form comes next."""
-        return statement
+        """Renames, versioning and partitioning changes, and ALTERs of a table dropped later, in
+        MariaDB's IF EXISTS forms or guarded on the catalog (the rest is written re-runnable)."""
+        from ddlcompare.dialects.mysql.rerun import rerunnable
+
+        return rerunnable(statement, ctx)
 
     def rebuild(self, change: Alter) -> bool:
         from ddlcompare.dialects.mysql.render import needs_rebuild  # type: ignore[import-not-found,unused-ignore]
@@ -118,8 +125,9 @@ class MysqlDialect:
         ALGORITHM each part needs, which it states."""
         from ddlcompare.dialects.mysql.online import online
         from ddlcompare.dialects.mysql.render import combine
+        from ddlcompare.dialects.mysql.rerun import finish
 
-        combined: Plan = online(combine(plan))
+        combined: Plan = finish(online(combine(plan)))
         return combined
 
     def validate(self, plan: Plan, held: Sequence[int] = ()) -> Validation:

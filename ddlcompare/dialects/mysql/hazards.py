@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from enum import IntEnum
 
+from ddlcompare.dialects.mysql.render import DROP_PK
 from ddlcompare.diff.changes import Change, Drop
 from ddlcompare.model.base import ObjectKey, Schema, SchemaObject
 from ddlcompare.model.objects import Column, Index, PrimaryKey, Routine, Table, View
@@ -94,18 +95,18 @@ _ID = r"`(?:[^`]|``)+`"
 _TABLE = re.compile(rf"^(?:({_ID})\.)?({_ID})$")
 _PLAIN_ALTER = re.compile(rf"^ALTER TABLE ((?:{_ID}\.)?{_ID}) (.*);$", re.S)
 _ADD_COLUMN = re.compile(rf"^ADD COLUMN (?:IF NOT EXISTS )?({_ID}) (.*)$", re.S)
-_DROP_COLUMN = re.compile(rf"^DROP COLUMN IF EXISTS ({_ID})(?:, (ADD COLUMN .*))?$", re.S)
+_DROP_COLUMN = re.compile(rf"^DROP COLUMN (?:IF EXISTS )?({_ID})(?:, (ADD COLUMN .*))?$", re.S)
 _MODIFY = re.compile(rf"^MODIFY COLUMN ({_ID}) (.*)$", re.S)
 _CHANGE = re.compile(rf"^CHANGE COLUMN ({_ID}) ({_ID}) (.*)$", re.S)
 _POSITION = re.compile(rf" (?:AFTER ({_ID})|FIRST)$")
 _ADD_KEY = re.compile(rf"^ADD (UNIQUE |FULLTEXT |SPATIAL |VECTOR )?KEY (?:IF NOT EXISTS )?({_ID})")
 _ADD_PK = re.compile(r"^ADD PRIMARY KEY ")
-_DROP_INDEX = re.compile(rf"^DROP INDEX IF EXISTS ({_ID})$")
+_DROP_INDEX = re.compile(rf"^DROP INDEX (?:IF EXISTS )?({_ID})$")
 _ALTER_INDEX = re.compile(rf"^ALTER INDEX ({_ID}) (?:NOT )?IGNORED$")
 _ADD_FK = re.compile(rf"^ADD CONSTRAINT ({_ID}) FOREIGN KEY")
 _ADD_CHECK = re.compile(rf"^ADD CONSTRAINT (?:IF NOT EXISTS )?({_ID}) CHECK")
-_DROP_FK = re.compile(rf"^DROP FOREIGN KEY IF EXISTS ({_ID})$")
-_DROP_CONSTRAINT = re.compile(rf"^DROP CONSTRAINT IF EXISTS ({_ID})$")
+_DROP_FK = re.compile(rf"^DROP FOREIGN KEY (?:IF EXISTS )?({_ID})$")
+_DROP_CONSTRAINT = re.compile(rf"^DROP CONSTRAINT (?:IF EXISTS )?({_ID})$")
 _OPTION = re.compile(r"^(DEFAULT CHARSET|[A-Z_]+)=(.*)$", re.S)
 _VIRTUAL_ALONE = "InnoDB adds or drops VIRTUAL columns in place only alone"
 # table options that only change the data dictionary (measured on MariaDB 10.11; the KB lists them)
@@ -321,7 +322,7 @@ class _Clause:
             self.rebuild("a new primary key rebuilds the table")
             self.v.add(H.MAY_FAIL_ON_DATA, f"fails if rows of {self.name} repeat or lack the new primary key")
             self.v.add(H.VALIDATION_SCAN, f"reads every row of {self.name} to build the primary key")
-        elif c == "DROP PRIMARY KEY":
+        elif c in DROP_PK:
             if self._pk_renamed():
                 self.meta("the primary key becomes a UNIQUE key of the same columns")
             elif _pk(self.ctx.new, self.new) is not None or self._new_clustering_key():

@@ -31,7 +31,7 @@ from ddlcompare.dialects.mysql.hazards import (
     statement_hazards,
     table_key,
 )
-from ddlcompare.dialects.mysql.render import TableAlter, fk_chunks, table_alter
+from ddlcompare.dialects.mysql.render import DROP_PK, TableAlter, fk_chunks, table_alter
 from ddlcompare.model.base import ObjectKey, Schema
 from ddlcompare.model.objects import PrimaryKey
 from ddlcompare.plan.hazards import HazardCode
@@ -93,7 +93,14 @@ def split(st: TableAlter, key: ObjectKey, ctx: RenderContext) -> list[TableAlter
     for algorithm in Algorithm:
         chosen = [c for c, a in zip(clauses, algorithms, strict=True) if a == algorithm]
         for chunk in fk_chunks(chosen) if chosen else ():
-            part = table_alter(st.table, *chunk, destructive=st.destructive, note=st.note)
+            part = table_alter(
+                st.table,
+                *chunk,
+                destructive=st.destructive,
+                note=st.note,
+                if_exists=st.if_exists,
+                only_if=st.only_if,
+            )
             out.append(_stated(part, key, ctx))
     return out
 
@@ -121,7 +128,7 @@ def _linked(clauses: Sequence[str], key: ObjectKey, ctx: RenderContext) -> list[
     for c in clauses:
         names = {_unq(n) for n in _ID.findall(c)}
         own = set()
-        if "PRIMARY KEY" in c:
+        if "PRIMARY KEY" in c or c in DROP_PK:
             # an AUTO_INCREMENT column must stay a key (error 1075): the key goes with its columns
             own = {_PK} | pk_columns
             names |= own

@@ -1,11 +1,20 @@
 """MySQL/MariaDB: changes -> SQL statements for the `mariadb`/`mysql` client; `combine` merges a table's
 ALTERs into one (the planner renders the reverse of each change for the rollback).
 
-MySQL DDL is not transactional (every statement commits), so statements are written to be re-run after
-a failure part way: `IF [NOT] EXISTS` and `CREATE OR REPLACE` wherever MariaDB accepts them. Those
-forms are MariaDB-only (MariaDB KB "ALTER TABLE": ADD COLUMN IF NOT EXISTS, DROP ... IF EXISTS since
-10.0.2; "CREATE OR REPLACE" for triggers, routines and events since 10.1.4, sequences since 10.3);
-MySQL 8 rejects them.
+MySQL DDL is not transactional (every statement commits), so by default (PlanOptions.idempotent)
+statements are written to be re-run after a failure part way, or after they all ran: `IF [NOT]
+EXISTS` and `CREATE OR REPLACE` wherever MariaDB accepts them (MariaDB KB "ALTER TABLE": ADD COLUMN
+IF NOT EXISTS, DROP ... IF EXISTS since 10.0.2, ADD PRIMARY KEY IF NOT EXISTS, ADD PARTITION IF NOT
+EXISTS, DROP PARTITION IF EXISTS; "CREATE OR REPLACE" for triggers, routines and events since
+10.1.4, sequences since 10.3); where MariaDB has none, ddlcompare.dialects.mysql.rerun adds one
+or a guard on the catalog.
+
+Those forms are MariaDB-only; MySQL's ALTER TABLE has none of them (MySQL 8.4 manual, "ALTER
+TABLE"), nor CREATE OR REPLACE for routines, triggers and events: a MySQL
+`--target-version` (5.7, 8.0, 8.4) gets the plain statements, as `--no-idempotent` does, and its
+scripts cannot be re-run after they ran. The plain statements have no IF [NOT] EXISTS and no OR
+REPLACE where a plain CREATE is the plain form: a changed routine, trigger or event is dropped and
+created, a changed view is `CREATE OR REPLACE VIEW` (MySQL's own way to change one).
 """
 
 from __future__ import annotations
@@ -53,7 +62,7 @@ from ddlcompare.model.objects import (
     View,
 )
 from ddlcompare.model.objects import Sequence as Seq
-from ddlcompare.plan.hazards import Hazard, merged
+from ddlcompare.plan.hazards import OLDEST, Hazard, merged
 from ddlcompare.plan.plan import HeldBack, Plan, RenderContext, Statement
 
 St = Statement
@@ -67,6 +76,9 @@ class TableAlter(Statement):
     clauses: tuple[str, ...] = ()
     # --online, a COPY rebuild: the gh-ost and pt-online-schema-change command lines doing it instead
     online_tools: tuple[str, ...] = ()
+    # re-runnable scripts (see ddlcompare.dialects.mysql.rerun.finish, which writes them last):
+    if_exists: bool = False  # the table may be gone on a second run (the plan drops or renames it)
+    only_if: str = ""  # a catalog condition under which the statement has not run yet
 
 
 def ident(name: str) -> str:
@@ -100,10 +112,36 @@ def _cols(cols: Iterable[str]) -> str:
     return ", ".join(ident(c) for c in cols)
 
 
+def rerun(ctx: RenderContext) -> bool:
+    """Whether the statements take MariaDB's re-runnable forms: asked for (not --no-idempotent), for
+    MariaDB or a server nobody named (the default target, the oldest MySQL, is for hazards only); a
+    MySQL target (--target-version, or a MySQL dump's header) gets the plain statements."""
+    target = ctx.target
+    return ctx.options.idempotent and (
+        target is None or target.product == "mariadb" or target.origin == OLDEST["mysql"].origin
+    )
+
+
+def _if_exists(ctx: RenderContext) -> str:
+    return " IF EXISTS" if rerun(ctx) else ""
+
+
+def _if_not_exists(ctx: RenderContext) -> str:
+    return " IF NOT EXISTS" if rerun(ctx) else ""
+
+
 _DROPS = re.compile(r"^DROP (INDEX|COLUMN|CONSTRAINT) IF EXISTS (`(?:[^`]|``)+`)")
 _ADDS = re.compile(
     r"^ADD (COLUMN|(?:UNIQUE |FULLTEXT |SPATIAL )?KEY|CONSTRAINT) IF NOT EXISTS (`(?:[^`]|``)+`)"
 )
+# the primary key's re-runnable forms (DROP PRIMARY KEY has no IF EXISTS; the key is named PRIMARY)
+DROP_PK = ("DROP PRIMARY KEY", "DROP INDEX IF EXISTS `PRIMARY`")
+_ADD_PK = "ADD PRIMARY KEY IF NOT EXISTS "
+
+
+def is_pk_clause(clause: str) -> bool:
+    """Whether `clause` drops or adds the primary key (in either form)."""
+    return clause in DROP_PK or clause.startswith("ADD PRIMARY KEY")
 
 
 def _namespace(word: str) -> str:
@@ -118,7 +156,9 @@ def _readd(clauses: Sequence[str]) -> tuple[str, ...]:
     for c in clauses:
         if m := _DROPS.match(c):
             dropped.add((_namespace(m.group(1)), m.group(2).lower()))
-        elif (m := _ADDS.match(c)) and (_namespace(m.group(1)), m.group(2).lower()) in dropped:
+        elif (
+            (m := _ADDS.match(c)) and (_namespace(m.group(1)), m.group(2).lower()) in dropped
+        ) or (c.startswith(_ADD_PK) and ("KEY", "`primary`") in dropped):
             c = c.replace(" IF NOT EXISTS", "", 1)
         out.append(c)
     return tuple(out)
@@ -139,20 +179,34 @@ def _last_modify(clauses: Sequence[str]) -> tuple[str, ...]:
 
 
 def table_alter(
-    table: str, *clauses: str, destructive: bool = False, note: str = "", hazards: tuple[Hazard, ...] = ()
+    table: str,
+    *clauses: str,
+    destructive: bool = False,
+    note: str = "",
+    hazards: tuple[Hazard, ...] = (),
+    if_exists: bool = False,
+    only_if: str = "",
 ) -> TableAlter:
-    """One ALTER TABLE statement of `clauses` (`hazards`: those of the statements they come from)."""
+    """One ALTER TABLE statement of `clauses` (`hazards`: those of the statements they come from;
+    `if_exists`, `only_if`: see TableAlter)."""
     clauses = _last_modify(_readd(clauses))
     if len(clauses) == 1:
         sql = f"ALTER TABLE {table} {clauses[0]};"
     else:
         sql = f"ALTER TABLE {table}\n  " + ",\n  ".join(clauses) + ";"
     return TableAlter(
-        sql, destructive=destructive, note=note, hazards=hazards, table=table, clauses=tuple(clauses)
+        sql,
+        destructive=destructive,
+        note=note,
+        hazards=hazards,
+        table=table,
+        clauses=tuple(clauses),
+        if_exists=if_exists,
+        only_if=only_if,
     )
 
 
-def _delimited(sql: str) -> str:
+def delimited(sql: str) -> str:
     """A statement with a compound body, in a `DELIMITER ;;` block (mysqldump's convention) so that
     the client does not cut it at the body's semicolons (MariaDB KB "Delimiters")."""
     return f"DELIMITER ;;\n{sql.rstrip().rstrip(';')};;\nDELIMITER ;"
@@ -255,7 +309,8 @@ def key_def(ix: Index | PrimaryKey, *, if_not_exists: bool = False) -> str:
         opts = ix.option(IndexOptions)
         parts = dict(opts.items).get("PARTS") if opts else None
         body = _pk_parts(parts) if parts else _cols(ix.columns)
-        return f"PRIMARY KEY ({body}){_index_tail(ix)}"
+        ine = " IF NOT EXISTS" if if_not_exists else ""
+        return f"PRIMARY KEY{ine} ({body}){_index_tail(ix)}"
     kind = ix.option(IndexKind)
     head = f"{kind.kind} KEY" if kind else "UNIQUE KEY" if ix.unique else "KEY"
     head += " IF NOT EXISTS" if if_not_exists else ""
@@ -272,11 +327,12 @@ def _pk_parts(text: str) -> str:
     return ", ".join(out)
 
 
-def fk_def(fk: ForeignKey) -> str:
+def fk_def(fk: ForeignKey, *, if_not_exists: bool = True) -> str:
     """CONSTRAINT ... FOREIGN KEY IF NOT EXISTS ... REFERENCES ... (MariaDB's re-runnable form, KB
-    "ALTER TABLE"); NO ACTION is the default and left out."""
+    "ALTER TABLE"; without `if_not_exists` the plain one); NO ACTION is the default and left out."""
+    ine = " IF NOT EXISTS" if if_not_exists else ""
     s = (
-        f"CONSTRAINT {ident(fk.name)} FOREIGN KEY IF NOT EXISTS ({_cols(fk.columns)}) "
+        f"CONSTRAINT {ident(fk.name)} FOREIGN KEY{ine} ({_cols(fk.columns)}) "
         f"REFERENCES {qualified(fk.ref_schema, fk.ref_table)} ({_cols(fk.ref_columns)})"
     )
     if fk.on_delete != "NO ACTION":
@@ -400,7 +456,9 @@ def _written(p: Partitioning) -> str:
     return p.text or p.clause
 
 
-def _partition_statements(t: str, old: Partitioning | None, new: Partitioning | None) -> list[St]:
+def _partition_statements(
+    t: str, old: Partitioning | None, new: Partitioning | None, ctx: RenderContext
+) -> list[St]:
     """ADD or DROP PARTITION when only whole RANGE/LIST partitions come or go, else re-partition."""
     if new is None:
         assert old is not None
@@ -419,13 +477,13 @@ def _partition_statements(t: str, old: Partitioning | None, new: Partitioning | 
             if pb[: len(pa)] == pa and len(pb) > len(pa):
                 # new partitions after the last one: ADD PARTITION (MariaDB KB "ALTER TABLE", partitions)
                 added = ", ".join(wb[len(pa) :])
-                return [St(f"ALTER TABLE {t} ADD PARTITION ({added});")]
+                return [St(f"ALTER TABLE {t} ADD PARTITION{_if_not_exists(ctx)} ({added});")]
             kept = [p for p in pa if p in pb]
             if kept == pb and len(pa) > len(pb):
                 gone = [_partition_name(w) for p, w in zip(pa, wa, strict=True) if p not in pb]
                 return [
                     St(
-                        f"ALTER TABLE {t} DROP PARTITION IF EXISTS {', '.join(gone)};",
+                        f"ALTER TABLE {t} DROP PARTITION{_if_exists(ctx)} {', '.join(gone)};",
                         destructive=True,
                         note=f"drops partition(s) {', '.join(gone)} of {t} and their rows",
                     )
@@ -442,7 +500,7 @@ def create(obj: Element, ctx: RenderContext) -> list[St]:
     raise NotImplementedError(f"cannot create {type(obj).__name__}")
 
 
-def create_table_sql(t: Table, schema: Schema) -> str:
+def create_table_sql(t: Table, schema: Schema, *, if_not_exists: bool = True) -> str:
     """CREATE TABLE with its columns, primary key, indexes and checks (foreign keys come apart, once
     the tables they reference exist)."""
     coll = _table_collation(t)
@@ -456,7 +514,8 @@ def create_table_sql(t: Table, schema: Schema) -> str:
     )
     lines += [check_def(c) for c in checks]
     tail = " ".join(_table_options(t))
-    sql = f"CREATE TABLE IF NOT EXISTS {_q(t)} (\n  " + ",\n  ".join(lines) + f"\n) {tail}"
+    head = "CREATE TABLE IF NOT EXISTS" if if_not_exists else "CREATE TABLE"
+    sql = f"{head} {_q(t)} (\n  " + ",\n  ".join(lines) + f"\n) {tail}"
     if t.option(SystemVersioning):
         sql += " WITH SYSTEM VERSIONING"
     part = t.option(Partitioning)
@@ -467,7 +526,7 @@ def create_table_sql(t: Table, schema: Schema) -> str:
 
 @create.register
 def _(obj: Table, ctx: RenderContext) -> list[St]:
-    return [St(create_table_sql(obj, ctx.new))]
+    return [St(create_table_sql(obj, ctx.new, if_not_exists=rerun(ctx)))]
 
 
 def _inlined(obj: TableChild, ctx: RenderContext) -> bool:
@@ -479,14 +538,15 @@ def _inlined(obj: TableChild, ctx: RenderContext) -> bool:
 def _(obj: Index, ctx: RenderContext) -> list[St]:
     if _inlined(obj, ctx):
         return []
-    return [table_alter(_table_of(obj), f"ADD {key_def(obj, if_not_exists=True)}")]
+    return [table_alter(_table_of(obj), f"ADD {key_def(obj, if_not_exists=rerun(ctx))}")]
 
 
 @create.register
 def _(obj: PrimaryKey, ctx: RenderContext) -> list[St]:
     if _inlined(obj, ctx):
         return []
-    return [table_alter(_table_of(obj), f"ADD {key_def(obj)}")]
+    # ADD PRIMARY KEY IF NOT EXISTS: MariaDB KB "ALTER TABLE" (plain when the statement drops it first)
+    return [table_alter(_table_of(obj), f"ADD {key_def(obj, if_not_exists=rerun(ctx))}")]
 
 
 def _column_check_change(obj: Check, ctx: RenderContext) -> list[St]:
@@ -523,16 +583,17 @@ def _(obj: Check, ctx: RenderContext) -> list[St]:
     if obj.option(ColumnCheck) is not None:
         return _column_check_change(obj, ctx)
     # ADD CONSTRAINT IF NOT EXISTS: MariaDB 10.2.1+ (MariaDB KB "ALTER TABLE")
-    return [
-        table_alter(
-            _table_of(obj), f"ADD {check_def(obj).replace('CONSTRAINT', 'CONSTRAINT IF NOT EXISTS', 1)}"
-        )
-    ]
+    clause = check_def(obj).replace("CONSTRAINT", f"CONSTRAINT{_if_not_exists(ctx)}", 1)
+    return [table_alter(_table_of(obj), f"ADD {clause}")]
 
 
 @create.register
 def _(obj: ForeignKey, ctx: RenderContext) -> list[St]:
-    return [table_alter(_table_of(obj), *_restate_fk_index(obj, ctx), f"ADD {fk_def(obj)}")]
+    return [
+        table_alter(
+            _table_of(obj), *_restate_fk_index(obj, ctx), f"ADD {fk_def(obj, if_not_exists=rerun(ctx))}"
+        )
+    ]
 
 
 def _restate_fk_index(fk: ForeignKey, ctx: RenderContext) -> list[str]:
@@ -559,7 +620,10 @@ def _restate_fk_index(fk: ForeignKey, ctx: RenderContext) -> list[str]:
             == want
             and ctx.old.objects.get(obj.key) == obj
         ):
-            return [f"DROP INDEX IF EXISTS {ident(obj.name)}", f"ADD {key_def(obj, if_not_exists=True)}"]
+            return [
+                f"DROP INDEX{_if_exists(ctx)} {ident(obj.name)}",
+                f"ADD {key_def(obj, if_not_exists=rerun(ctx))}",
+            ]
     return []
 
 
@@ -577,10 +641,10 @@ def _definer(obj: SchemaObject, schema: Schema) -> str:
     return f" DEFINER={ident(user)}@{ident(host)}" if at else f" DEFINER={ident(owner)}"
 
 
-def view_sql(v: View, schema: Schema) -> str:
-    """CREATE OR REPLACE VIEW with its algorithm, definer, security and check option."""
+def view_sql(v: View, schema: Schema, *, replace: bool = True) -> str:
+    """CREATE [OR REPLACE] VIEW with its algorithm, definer, security and check option."""
     opt = v.option(ViewOptions)
-    head = "CREATE OR REPLACE"
+    head = "CREATE OR REPLACE" if replace else "CREATE"
     if opt is not None:
         head += f" ALGORITHM={opt.algorithm}"
     head += _definer(v, schema)
@@ -626,15 +690,20 @@ def _output_names(tree: object) -> list[str]:
 
 @create.register
 def _(obj: View, ctx: RenderContext) -> list[St]:
-    return [St(view_sql(obj, ctx.new))]
+    return [St(view_sql(obj, ctx.new, replace=rerun(ctx)))]
 
 
-def _routine_sql(r: Routine, schema: Schema) -> str:
+def _or_replace(replace: bool) -> str:
+    return " OR REPLACE" if replace else ""
+
+
+def _routine_sql(r: Routine, schema: Schema, *, replace: bool = True) -> str:
     is_proc = isinstance(r, Procedure)
     attrs = dict(r.attributes)
     kind = "PROCEDURE" if is_proc else "AGGREGATE FUNCTION" if attrs.get("aggregate") == "YES" else "FUNCTION"
     args = ", ".join((f"{a.mode} " if is_proc else "") + f"{ident(a.name)} {a.type}" for a in r.arguments)
-    sql = f"CREATE OR REPLACE{_definer(r, schema)} {kind} {qualified(r.schema, r.base_name)}({args})"
+    name = qualified(r.schema, r.base_name)
+    sql = f"CREATE{_or_replace(replace)}{_definer(r, schema)} {kind} {name}({args})"
     if r.returns is not None and not is_proc:
         sql += f" RETURNS {r.returns}"
     chars = []
@@ -648,15 +717,15 @@ def _routine_sql(r: Routine, schema: Schema) -> str:
         chars.append(f"COMMENT {literal(r.comment)}")
     if chars:
         sql += "\n  " + " ".join(chars)
-    return _delimited(f"{sql}\n{r.body}")
+    return delimited(f"{sql}\n{r.body}")
 
 
 @create.register
 def _(obj: Routine, ctx: RenderContext) -> list[St]:
-    return [St(_routine_sql(obj, ctx.new))]
+    return [St(_routine_sql(obj, ctx.new, replace=rerun(ctx)))]
 
 
-def _trigger_sql(tr: Trigger, schema: Schema) -> str:
+def _trigger_sql(tr: Trigger, schema: Schema, *, replace: bool = True) -> str:
     order = ""
     pos = tr.option(ActionOrder)
     if pos is not None and pos.position > 1:
@@ -672,18 +741,19 @@ def _trigger_sql(tr: Trigger, schema: Schema) -> str:
             ):
                 order = f" FOLLOWS {ident(other.name)}"
     sql = (
-        f"CREATE OR REPLACE{_definer(tr, schema)} TRIGGER {_q(tr)} {tr.timing} {' OR '.join(tr.events)}"
+        f"CREATE{_or_replace(replace)}{_definer(tr, schema)} TRIGGER {_q(tr)} {tr.timing}"
+        f" {' OR '.join(tr.events)}"
         f" ON {_table_of(tr)} FOR EACH ROW{order}\n{tr.action}"
     )
-    return _delimited(sql)
+    return delimited(sql)
 
 
 @create.register
 def _(obj: Trigger, ctx: RenderContext) -> list[St]:
-    return [St(_trigger_sql(obj, ctx.new))]
+    return [St(_trigger_sql(obj, ctx.new, replace=rerun(ctx)))]
 
 
-def _event_sql(ev: Event, schema: Schema) -> str:
+def _event_sql(ev: Event, schema: Schema, *, replace: bool = True) -> str:
     if ev.every is not None:
         sched = f"EVERY {ev.every}"
         if ev.starts:
@@ -694,17 +764,17 @@ def _event_sql(ev: Event, schema: Schema) -> str:
         # AT is evaluated at creation and not compared: one in the past with NOT PRESERVE drops itself
         sched = f"AT {ev.at or 'CURRENT_TIMESTAMP + INTERVAL 1 DAY'}"
     sql = (
-        f"CREATE OR REPLACE{_definer(ev, schema)} EVENT {_q(ev)} ON SCHEDULE {sched}\n"
+        f"CREATE{_or_replace(replace)}{_definer(ev, schema)} EVENT {_q(ev)} ON SCHEDULE {sched}\n"
         f"  ON COMPLETION {'' if ev.preserve else 'NOT '}PRESERVE {ev.status}"
     )
     if ev.comment is not None:
         sql += f" COMMENT {literal(ev.comment)}"
-    return _delimited(f"{sql}\nDO {ev.body}")
+    return delimited(f"{sql}\nDO {ev.body}")
 
 
 @create.register
 def _(obj: Event, ctx: RenderContext) -> list[St]:
-    return [St(_event_sql(obj, ctx.new))]
+    return [St(_event_sql(obj, ctx.new, replace=rerun(ctx)))]
 
 
 def _sequence_clauses(s: Seq) -> str:
@@ -718,7 +788,7 @@ def _sequence_clauses(s: Seq) -> str:
 @create.register
 def _(obj: Seq, ctx: RenderContext) -> list[St]:
     # MariaDB 10.3+ sequences (MariaDB KB "CREATE SEQUENCE")
-    sql = f"CREATE SEQUENCE IF NOT EXISTS {_q(obj)} {_sequence_clauses(obj)}"
+    sql = f"CREATE SEQUENCE{_if_not_exists(ctx)} {_q(obj)} {_sequence_clauses(obj)}"
     if obj.comment is not None:
         sql += f" COMMENT={literal(obj.comment)}"
     return [St(sql + ";")]
@@ -746,7 +816,7 @@ def drop(obj: Element, ctx: RenderContext) -> list[St]:
 def _(obj: Table, ctx: RenderContext) -> list[St]:
     return [
         St(
-            f"DROP TABLE IF EXISTS {_q(obj)};",
+            f"DROP TABLE{_if_exists(ctx)} {_q(obj)};",
             destructive=True,
             note=f"drops table {obj.display} and its data",
         )
@@ -762,14 +832,15 @@ def _goes_with_table(obj: TableChild, ctx: RenderContext) -> bool:
 def _(obj: Index, ctx: RenderContext) -> list[St]:
     if _goes_with_table(obj, ctx):
         return []
-    return [table_alter(_table_of(obj), f"DROP INDEX IF EXISTS {ident(obj.name)}")]
+    return [table_alter(_table_of(obj), f"DROP INDEX{_if_exists(ctx)} {ident(obj.name)}")]
 
 
 @drop.register
 def _(obj: PrimaryKey, ctx: RenderContext) -> list[St]:
     if _goes_with_table(obj, ctx):
         return []
-    return [table_alter(_table_of(obj), "DROP PRIMARY KEY")]
+    # DROP PRIMARY KEY has no IF EXISTS; DROP INDEX does, and the key is the index named PRIMARY
+    return [table_alter(_table_of(obj), DROP_PK[rerun(ctx)])]
 
 
 @drop.register
@@ -778,7 +849,7 @@ def _(obj: Check, ctx: RenderContext) -> list[St]:
         return []
     if obj.option(ColumnCheck) is not None:
         return _column_check_change(obj, ctx)
-    return [table_alter(_table_of(obj), f"DROP CONSTRAINT IF EXISTS {ident(obj.name)}")]
+    return [table_alter(_table_of(obj), f"DROP CONSTRAINT{_if_exists(ctx)} {ident(obj.name)}")]
 
 
 @drop.register
@@ -790,37 +861,37 @@ def _(obj: ForeignKey, ctx: RenderContext) -> list[St]:
         ref not in ctx.old.objects or ref in ctx.new.objects or obj.ref_table == obj.table
     ):
         return []
-    return [table_alter(_table_of(obj), f"DROP FOREIGN KEY IF EXISTS {ident(obj.name)}")]
+    return [table_alter(_table_of(obj), f"DROP FOREIGN KEY{_if_exists(ctx)} {ident(obj.name)}")]
 
 
 @drop.register
 def _(obj: View, ctx: RenderContext) -> list[St]:
-    return [St(f"DROP VIEW IF EXISTS {_q(obj)};")]
+    return [St(f"DROP VIEW{_if_exists(ctx)} {_q(obj)};")]
 
 
 @drop.register
 def _(obj: Routine, ctx: RenderContext) -> list[St]:
     kind = "PROCEDURE" if isinstance(obj, Procedure) else "FUNCTION"
-    return [St(f"DROP {kind} IF EXISTS {qualified(obj.schema, obj.base_name)};")]
+    return [St(f"DROP {kind}{_if_exists(ctx)} {qualified(obj.schema, obj.base_name)};")]
 
 
 @drop.register
 def _(obj: Trigger, ctx: RenderContext) -> list[St]:
     if _goes_with_table(obj, ctx):
         return []
-    return [St(f"DROP TRIGGER IF EXISTS {_q(obj)};")]
+    return [St(f"DROP TRIGGER{_if_exists(ctx)} {_q(obj)};")]
 
 
 @drop.register
 def _(obj: Event, ctx: RenderContext) -> list[St]:
-    return [St(f"DROP EVENT IF EXISTS {_q(obj)};")]
+    return [St(f"DROP EVENT{_if_exists(ctx)} {_q(obj)};")]
 
 
 @drop.register
 def _(obj: Seq, ctx: RenderContext) -> list[St]:
     return [
         St(
-            f"DROP SEQUENCE IF EXISTS {_q(obj)};",
+            f"DROP SEQUENCE{_if_exists(ctx)} {_q(obj)};",
             destructive=True,
             note=f"drops sequence {obj.display} and its current value",
         )
@@ -1015,7 +1086,7 @@ def _alter_columns(
             else:
                 safe.append(clause)
         elif isinstance(ch, Create):
-            safe.append(f"ADD COLUMN IF NOT EXISTS {cdef}{_position(prev)}")
+            safe.append(f"ADD COLUMN{_if_not_exists(ctx)} {cdef}{_position(prev)}")
         elif isinstance(ch, Alter):
             assert isinstance(ch.old, Column)
             a = ch.old
@@ -1029,7 +1100,7 @@ def _alter_columns(
                 # (MariaDB KB "Generated Columns"): drop it and add it again at its place
                 risky.append(
                     (
-                        f"DROP COLUMN IF EXISTS {ident(a.name)}, ADD COLUMN {cdef}{_position(prev)}",
+                        f"DROP COLUMN{_if_exists(ctx)} {ident(a.name)}, ADD COLUMN {cdef}{_position(prev)}",
                         f"recreates column {new.display}.{col.name}"
                         + (" and loses its data" if a.generated is None else ""),
                     )
@@ -1058,7 +1129,7 @@ def _alter_columns(
         if isinstance(ch, Drop) and ch.obj.name not in gone:
             risky.append(
                 (
-                    f"DROP COLUMN IF EXISTS {ident(ch.old.name)}",
+                    f"DROP COLUMN{_if_exists(ctx)} {ident(ch.old.name)}",
                     f"drops column {new.display}.{ch.old.name} and its data",
                 )
             )
@@ -1081,7 +1152,7 @@ def _(old: Table, new: Table, change: Alter, ctx: RenderContext) -> list[St]:
             )
         )
     if pa is not None and pb is None:
-        out += _partition_statements(t, pa, pb)
+        out += _partition_statements(t, pa, pb, ctx)
     if safe:
         out.append(table_alter(t, *safe))
     if risky:
@@ -1089,7 +1160,7 @@ def _(old: Table, new: Table, change: Alter, ctx: RenderContext) -> list[St]:
             table_alter(t, *(c for c, _ in risky), destructive=True, note="; ".join(w for _, w in risky))
         )
     if pb is not None and pa != pb:
-        out += _partition_statements(t, pa, pb)
+        out += _partition_statements(t, pa, pb, ctx)
     if new.option(SystemVersioning) and not old.option(SystemVersioning):
         out.append(St(f"ALTER TABLE {t} ADD SYSTEM VERSIONING;"))
     return out
@@ -1103,23 +1174,28 @@ def _(old: Index, new: Index, change: Alter, ctx: RenderContext) -> list[St]:
 
 @alter.register
 def _(old: View, new: View, change: Alter, ctx: RenderContext) -> list[St]:
+    # CREATE OR REPLACE VIEW in both modes: it is how MySQL and MariaDB change a view
     return [St(view_sql(new, ctx.new))]
 
 
 @alter.register
 def _(old: Routine, new: Routine, change: Alter, ctx: RenderContext) -> list[St]:
+    if not rerun(ctx):
+        return drop(old, ctx) + create(new, ctx)  # MySQL has no CREATE OR REPLACE here
     return [St(_routine_sql(new, ctx.new))]
 
 
 @alter.register
 def _(old: Trigger, new: Trigger, change: Alter, ctx: RenderContext) -> list[St]:
-    if old.table != new.table:
+    if old.table != new.table or not rerun(ctx):
         return drop(old, ctx) + create(new, ctx)
     return [St(_trigger_sql(new, ctx.new))]
 
 
 @alter.register
 def _(old: Event, new: Event, change: Alter, ctx: RenderContext) -> list[St]:
+    if not rerun(ctx):
+        return drop(old, ctx) + create(new, ctx)
     return [St(_event_sql(new, ctx.new))]
 
 
@@ -1138,7 +1214,7 @@ def _(old: Seq, new: Seq, change: Alter, ctx: RenderContext) -> list[St]:
         sets.append(f"CACHE {new.cache}" if new.cache else "NOCACHE")
     if old.cycle != new.cycle:
         sets.append("CYCLE" if new.cycle else "NOCYCLE")
-    out = [St(f"ALTER SEQUENCE IF EXISTS {_q(new)} {' '.join(sets)};")] if sets else []
+    out = [St(f"ALTER SEQUENCE{_if_exists(ctx)} {_q(new)} {' '.join(sets)};")] if sets else []
     if old.comment != new.comment:
         # ALTER SEQUENCE cannot set a comment; a sequence is a table to ALTER TABLE (MariaDB KB)
         out.append(St(f"ALTER TABLE {_q(new)} COMMENT={literal(new.comment or '')};"))
@@ -1178,7 +1254,7 @@ def _table_alters(stmts: Sequence[St]) -> str | None:
     return tables.pop()
 
 
-_FK_DROP = re.compile(r"^DROP FOREIGN KEY IF EXISTS (`(?:[^`]|``)+`)$")
+_FK_DROP = re.compile(r"^DROP FOREIGN KEY (?:IF EXISTS )?(`(?:[^`]|``)+`)$")
 _FK_ADD = re.compile(r"^ADD CONSTRAINT (`(?:[^`]|``)+`) FOREIGN KEY")
 
 
@@ -1195,7 +1271,8 @@ def _merge(stmts: Iterable[St]) -> list[St]:
     safe: list[Clause] = []
     tail: list[tuple[bool, list[Clause], list[str]]] = []  # (destructive, clauses, notes)
     table = ""
-    for st in stmts:
+    stmts_seen = list(stmts)
+    for st in stmts_seen:
         assert isinstance(st, TableAlter)
         table = st.table
         own = [(c, st.hazards) for c in st.clauses]
@@ -1207,9 +1284,12 @@ def _merge(stmts: Iterable[St]) -> list[St]:
                 tail.append((st.destructive, own, [st.note]))
         else:
             safe.extend(own)
+    alters = [st for st in stmts_seen if isinstance(st, TableAlter)]
+    if_exists = any(st.if_exists for st in alters)
+    only_if = next((st.only_if for st in alters if st.only_if), "")
     risky = next((run for run in tail if run[0]), None)
     if risky is not None:
-        pk = [x for x in safe if x[0] == "DROP PRIMARY KEY" or x[0].startswith("ADD PRIMARY KEY")]
+        pk = [x for x in safe if is_pk_clause(x[0])]
         if pk:
             safe = [x for x in safe if x[0] not in {c for c, _ in pk}]
             risky[1][:0] = pk
@@ -1222,7 +1302,17 @@ def _merge(stmts: Iterable[St]) -> list[St]:
             held = clauses[start : start + len(chunk)]  # the chunks cut the clauses in order
             start += len(chunk)
             found = merged(*(h for _, h in held))
-            out.append(table_alter(table, *chunk, destructive=destructive, note=note, hazards=found))
+            out.append(
+                table_alter(
+                    table,
+                    *chunk,
+                    destructive=destructive,
+                    note=note,
+                    hazards=found,
+                    if_exists=if_exists,
+                    only_if=only_if,
+                )
+            )
     return out
 
 
