@@ -34,7 +34,7 @@ class Outcome:
         return self.stage == "ok"
 
 
-def _differences(a_url: str, b_url: str | Schema) -> str:
+def differences(a_url: str, b_url: str | Schema) -> str:
     """Empty when the two live databases are equal in the model, else a readable report."""
     d = get("postgres")
     a = d.inspect(a_url, LoadOptions())
@@ -131,7 +131,7 @@ def roundtrip_pg(
                 pgdb.load(a, forward, roles=False)
             except pgdb.LoadError as e:
                 return Outcome(stage, str(e), forward, rollback)
-        report = _differences(pgdb.url(a), new_ref) if allow_destructive else ""
+        report = differences(pgdb.url(a), new_ref) if allow_destructive else ""
         if report:
             return Outcome("forward result", report, forward, rollback)
         for stage in ("rollback", "rollback again")[: 2 if twice else 1]:
@@ -139,7 +139,7 @@ def roundtrip_pg(
                 pgdb.load(a, rollback, roles=False)
             except pgdb.LoadError as e:
                 return Outcome(stage, str(e), forward, rollback)
-        report = _differences(pgdb.url(a), old_ref)
+        report = differences(pgdb.url(a), old_ref)
         if report:
             return Outcome("rollback result", report, forward, rollback)
     return Outcome("ok", "", forward, rollback)

@@ -31,8 +31,10 @@ from pglast.enums import ObjectType as OT
 from pglast.stream import RawStream
 
 from ddlcompare.dialects.postgres.names import ident, literal
-from ddlcompare.dialects.postgres.objects import OfType
+from ddlcompare.dialects.postgres.objects import Identity, OfType
 from ddlcompare.dialects.postgres.render import LEFTOVER
+from ddlcompare.model.base import Schema
+from ddlcompare.model.objects import Table
 from ddlcompare.plan.plan import RenderContext, Statement
 
 
@@ -44,9 +46,50 @@ def rerunnable(st: Statement, ctx: RenderContext) -> Statement:
         target = ctx.target
         # CREATE OR REPLACE TRIGGER is PostgreSQL 14+; no target: the newest server
         replace_trigger = target is None or target.product != "postgres" or target.at_least(14)
-        typed = frozenset(_typed_tables(ctx))
-        sql = rewrite(st.sql, transactional=st.transactional, replace_trigger=replace_trigger, typed=typed)
+        known = _known(ctx)
+        sql = rewrite(st.sql, transactional=st.transactional, replace_trigger=replace_trigger, known=known)
     return st if sql == st.sql else replace(st, sql=sql)
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    """What the two sides say that a statement's text does not."""
+
+    # tables typed (OF a composite type) on either side: DROP COLUMN IF EXISTS fails on them even
+    # when the column is gone, so theirs are guarded on the catalog; (schema, table)
+    typed: frozenset[tuple[str, str]] = frozenset()
+    # identity columns on either side: SET/DROP DEFAULT fails on one, so a default set or dropped
+    # before the column becomes one (after it stops being one) is skipped on it; (schema, table, column)
+    identity: frozenset[tuple[str, str, str]] = frozenset()
+    # names of a relation of one kind on one side and of another on the other (a table that
+    # becomes a view): run again, DROP TABLE IF EXISTS fails on the view ("is not a table"), so
+    # the drop is guarded on the relation's kind; (schema, name)
+    swapped: frozenset[tuple[str, str]] = frozenset()
+
+
+_LAST: list[tuple[Schema, Schema, Known]] = []  # the plan being rendered: its sides' Known
+
+
+def _known(ctx: RenderContext) -> Known:
+    if _LAST and _LAST[0][0] is ctx.old and _LAST[0][1] is ctx.new:
+        return _LAST[0][2]
+    typed: set[tuple[str, str]] = set()
+    identity: set[tuple[str, str, str]] = set()
+    kinds: list[dict[tuple[str, str], str]] = [{}, {}]
+    for n, side in enumerate((ctx.old, ctx.new)):
+        for key, obj in side.objects.items():
+            if key.kind in _RELKINDS and not key.parent:
+                kinds[n][(key.schema, key.name)] = key.kind
+            if key.kind != "table" or not isinstance(obj, Table):
+                continue
+            if obj.option(OfType) is not None:
+                typed.add((key.schema, key.name))
+            idents = (c.name for c in obj.columns if c.option(Identity) is not None)
+            identity.update((key.schema, key.name, c) for c in idents)
+    swapped = {k for k, v in kinds[0].items() if kinds[1].get(k, v) != v}
+    known = Known(frozenset(typed), frozenset(identity), frozenset(swapped))
+    _LAST[:] = [(ctx.old, ctx.new, known)]
+    return known
 
 
 def leftover_drop(sql: str) -> str:
@@ -65,29 +108,19 @@ def leftover_drop(sql: str) -> str:
     return _do_block([_Part(f"DROP INDEX {'.'.join(ident(n) for n in names)};", cond)])
 
 
-def _typed_tables(ctx: RenderContext) -> Iterable[tuple[str, str]]:
-    """Tables typed (OF a composite type) on either side: DROP COLUMN IF EXISTS fails on them
-    even when the column is gone, so theirs are guarded on the catalog."""
-    for side in (ctx.old, ctx.new):
-        for key, obj in side.objects.items():
-            if key.kind == "table" and obj.option(OfType) is not None:
-                yield (key.schema, key.name)
-
-
 def rewrite(
     sql: str,
     *,
     transactional: bool = True,
     replace_trigger: bool = True,
-    typed: frozenset[tuple[str, str]] = frozenset(),
+    known: Known = Known(),
 ) -> str:
     """`sql` (one statement) in its re-runnable form; unchanged when it already is one, re-runs
-    harmlessly or is of a kind not known here (see `kind`). `typed`: the typed tables, (schema,
-    name)."""
+    harmlessly or is of a kind not known here (see `kind`)."""
     node = _parse(sql)
     if node is None:
         return sql
-    parts = _parts(sql, node, replace_trigger, typed)
+    parts = _parts(sql, node, replace_trigger, known, transactional)
     if parts is None:
         return sql
     if all(p.cond is None for p in parts) and len(parts) == 1:
@@ -279,6 +312,15 @@ _NATIVE_CREATE: dict[type, str] = {
     ast.CreateSchemaStmt: r"CREATE\s+SCHEMA\s+",
     ast.CreateExtensionStmt: r"CREATE\s+EXTENSION\s+",
 }
+_RELKINDS = frozenset(("table", "view", "materialized_view", "sequence", "foreign_table", "index"))
+_RELKIND_OF = {
+    OT.OBJECT_TABLE: "rp",
+    OT.OBJECT_VIEW: "v",
+    OT.OBJECT_MATVIEW: "m",
+    OT.OBJECT_SEQUENCE: "S",
+    OT.OBJECT_FOREIGN_TABLE: "f",
+    OT.OBJECT_INDEX: "iI",
+}
 _RELATION_RENAME = {
     OT.OBJECT_TABLE: "TABLE",
     OT.OBJECT_VIEW: "VIEW",
@@ -296,12 +338,22 @@ _TS = {
 
 
 def _parts(
-    sql: str, node: Any, replace_trigger: bool, typed: frozenset[tuple[str, str]] = frozenset()
+    sql: str, node: Any, replace_trigger: bool, known: Known = Known(), transactional: bool = True
 ) -> list[_Part] | None:
     """The rewritten form as parts, None to leave the statement as it is."""
-    if _native_already(node) or _harmless(node):
+    if _native_already(node):
+        return None
+    if _is(node, ast.AlterTableStmt) and len(node.cmds) == 1 and node.cmds[0].subtype == AT.AT_ColumnDefault:
+        return _default(sql, node, known)
+    if _harmless(node):
         return None
     t = type(node)
+    if t is ast.DropStmt and node.removeType in _RELKIND_OF and len(node.objects) == 1:
+        names = _names(node.objects[0])
+        if (names[0], names[-1]) in known.swapped and len(names) == 2 and transactional:
+            kinds = ", ".join(literal(k) for k in _RELKIND_OF[node.removeType])
+            rel = f"pg_catalog.to_regclass({_lit(*names)})"
+            return [_Part(sql, _exists(f"pg_catalog.pg_class WHERE oid = {rel} AND relkind IN ({kinds})"))]
     if t in _NATIVE_CREATE:
         if t is ast.IndexStmt and not node.idxname:
             return None
@@ -330,7 +382,7 @@ def _parts(
     if _is(node, ast.DropUserMappingStmt):
         return _one(_insert(sql, node, r"DROP\s+USER\s+MAPPING\s+", "IF EXISTS ", _set("missing_ok")))
     if _is(node, ast.AlterTableStmt):
-        return _alter_table(sql, node, typed)
+        return _alter_table(sql, node, known)
     if _is(node, ast.AlterEnumStmt):
         return _alter_enum(sql, node)
     if _is(node, ast.AlterDomainStmt):
@@ -466,7 +518,7 @@ def _harmless(node: Any) -> bool:
 
 
 def _alter_table(
-    sql: str, node: Any, typed_tables: frozenset[tuple[str, str]] = frozenset()
+    sql: str, node: Any, known: Known = Known()
 ) -> list[_Part] | None:
     if len(node.cmds) > 1:
         return _split(node)
@@ -483,7 +535,7 @@ def _alter_table(
     if st == AT.AT_AddColumn:  # ALTER TYPE ... ADD ATTRIBUTE has no IF NOT EXISTS
         return [_Part(sql, _not(_column_on(rel, cmd.def_.colname)))]
     rv = node.relation
-    if st == AT.AT_DropColumn and (rv.schemaname or "public", rv.relname) in typed_tables:
+    if st == AT.AT_DropColumn and (rv.schemaname or "public", rv.relname) in known.typed:
         return [_Part(sql, _column_on(rel, cmd.name))]
     if st == AT.AT_DropColumn:
         pattern = head + (r"DROP\s+ATTRIBUTE\s+" if typed else r"DROP\s+(?:COLUMN\s+)?")
@@ -520,6 +572,15 @@ def _alter_table(
         )
         return _options(sql, cmd.def_, opts)
     return None
+
+
+def _default(sql: str, node: Any, known: Known) -> list[_Part] | None:
+    """SET/DROP DEFAULT re-runs harmlessly, except on a column that is an identity on one side: run
+    again once it is one, it fails ("is an identity column")."""
+    rv, col = node.relation, node.cmds[0].name
+    if (rv.schemaname or "public", rv.relname, col) not in known.identity:
+        return None
+    return [_Part(sql, _column_on(_rel(rv), col, " AND attidentity = ''"))]
 
 
 def _dropped_from(sql: str | None, typed: bool) -> list[_Part] | None:
