@@ -20,8 +20,8 @@ harmlessly (SET DEFAULT, GRANT, COMMENT, ...) and kinds not known here are left 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pglast
@@ -65,14 +65,20 @@ class Known:
     # becomes a view): run again, DROP TABLE IF EXISTS fails on the view ("is not a table"), so
     # the drop is guarded on the relation's kind; (schema, name)
     swapped: frozenset[tuple[str, str]] = frozenset()
+    # views rebuilt by the plan (dropped, then created again) -> catalog tests of their dependents
+    # that only the target side has: one that exists shows the view already rebuilt, and it would
+    # block the drop (the plan drops the dependents the source side has); (schema, view)
+    rebuilt: Mapping[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
 
 
-_LAST: list[tuple[Schema, Schema, Known]] = []  # the plan being rendered: its sides' Known
+# the plan being rendered: Known of its forward and of its rollback (whose sides are swapped)
+_LAST: list[tuple[Schema, Schema, Known]] = []
 
 
 def _known(ctx: RenderContext) -> Known:
-    if _LAST and _LAST[0][0] is ctx.old and _LAST[0][1] is ctx.new:
-        return _LAST[0][2]
+    for old, new, found in _LAST:
+        if old is ctx.old and new is ctx.new:
+            return found
     typed: set[tuple[str, str]] = set()
     identity: set[tuple[str, str, str]] = set()
     kinds: list[dict[tuple[str, str], str]] = [{}, {}]
@@ -87,9 +93,32 @@ def _known(ctx: RenderContext) -> Known:
             idents = (c.name for c in obj.columns if c.option(Identity) is not None)
             identity.update((key.schema, key.name, c) for c in idents)
     swapped = {k for k, v in kinds[0].items() if kinds[1].get(k, v) != v}
-    known = Known(frozenset(typed), frozenset(identity), frozenset(swapped))
-    _LAST[:] = [(ctx.old, ctx.new, known)]
+    known = Known(frozenset(typed), frozenset(identity), frozenset(swapped), _rebuilt_views(ctx))
+    _LAST[:] = [*_LAST[-1:], (ctx.old, ctx.new, known)]
     return known
+
+
+def _rebuilt_views(ctx: RenderContext) -> dict[tuple[str, str], tuple[str, ...]]:
+    """See Known.rebuilt: for each view on both sides, the target side's dependents of it that the
+    source side does not have as they are (views, materialized views, functions, procedures)."""
+    out: dict[tuple[str, str], tuple[str, ...]] = {}
+    old, new = ctx.old.objects, ctx.new.objects
+    for key, deps in ctx.new.dependents().items():
+        if key.kind not in ("view", "materialized_view") or key not in old:
+            continue
+        tests = []
+        for d in sorted(deps):
+            if old.get(d) == new[d]:
+                continue
+            if d.kind in ("view", "materialized_view"):
+                tests.append(f"pg_catalog.to_regclass({_lit(d.schema, d.name)}) IS NOT NULL")
+            elif d.kind in ("function", "procedure") and "(" in d.name:
+                name, args = d.name.split("(", 1)
+                sig = f"{ident(d.schema)}.{ident(name)}({args}"
+                tests.append(f"pg_catalog.to_regprocedure({literal(sig)}) IS NOT NULL")
+        if tests:
+            out[(key.schema, key.name)] = tuple(tests)
+    return out
 
 
 def leftover_drop(sql: str) -> str:
@@ -354,6 +383,14 @@ def _parts(
             kinds = ", ".join(literal(k) for k in _RELKIND_OF[node.removeType])
             rel = f"pg_catalog.to_regclass({_lit(*names)})"
             return [_Part(sql, _exists(f"pg_catalog.pg_class WHERE oid = {rel} AND relkind IN ({kinds})"))]
+    if t is ast.DropStmt and node.removeType in (OT.OBJECT_VIEW, OT.OBJECT_MATVIEW) and transactional:
+        names = _names(node.objects[0]) if len(node.objects) == 1 else []
+        markers = known.rebuilt.get((names[0], names[-1])) if len(names) == 2 else None
+        native = _insert(sql, node, r"DROP(?:\s+[A-Z]+)+\s+", "IF EXISTS ", _set("missing_ok"))
+        if markers and native is not None:
+            # run again once rebuilt, the drop would fail on what the script created over it; the
+            # CREATE OR REPLACE after it then keeps the view as it is
+            return [_Part(native, f"NOT ({' OR '.join(markers)})")]
     if t in _NATIVE_CREATE:
         if t is ast.IndexStmt and not node.idxname:
             return None

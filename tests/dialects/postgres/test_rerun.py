@@ -314,3 +314,11 @@ def test_every_family_runs_twice_and_changes_nothing() -> None:
         assert diff(second, d.inspect(pgdb.url(ref), LoadOptions())) == ()
         with pytest.raises(pgdb.LoadError):  # the plain script cannot run twice: the test has teeth
             pgdb.load(ref, "\n".join(plain), roles=False)
+
+
+def test_drop_of_a_rebuilt_view_is_skipped_once_rebuilt() -> None:
+    marker = "pg_catalog.to_regprocedure('public.f(text, text)') IS NOT NULL"
+    known = Known(rebuilt={("public", "v"): (marker,)})
+    out = rewrite("DROP VIEW public.v;", known=known)
+    assert f"IF NOT ({marker}) THEN\nDROP VIEW IF EXISTS public.v;\nEND IF;" in out
+    assert rewrite("DROP VIEW public.w;", known=known) == "DROP VIEW IF EXISTS public.w;"
