@@ -65,10 +65,11 @@ class Known:
     # becomes a view): run again, DROP TABLE IF EXISTS fails on the view ("is not a table"), so
     # the drop is guarded on the relation's kind; (schema, name)
     swapped: frozenset[tuple[str, str]] = frozenset()
-    # views rebuilt by the plan (dropped, then created again) -> catalog tests of their dependents
-    # that only the target side has: one that exists shows the view already rebuilt, and it would
-    # block the drop (the plan drops the dependents the source side has); (schema, view)
-    rebuilt: Mapping[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    # views and keys on both sides (that the plan may rebuild: drop, then create again) -> catalog
+    # tests of their dependents that only the target side has: one that exists shows the object
+    # already rebuilt, and it would block the drop (the plan drops the dependents the source side
+    # has); (schema, table or "", name)
+    rebuilt: Mapping[tuple[str, str, str], tuple[str, ...]] = field(default_factory=dict)
 
 
 # the plan being rendered: Known of its forward and of its rollback (whose sides are swapped)
@@ -93,18 +94,18 @@ def _known(ctx: RenderContext) -> Known:
             idents = (c.name for c in obj.columns if c.option(Identity) is not None)
             identity.update((key.schema, key.name, c) for c in idents)
     swapped = {k for k, v in kinds[0].items() if kinds[1].get(k, v) != v}
-    known = Known(frozenset(typed), frozenset(identity), frozenset(swapped), _rebuilt_views(ctx))
+    known = Known(frozenset(typed), frozenset(identity), frozenset(swapped), _rebuilt(ctx))
     _LAST[:] = [*_LAST[-1:], (ctx.old, ctx.new, known)]
     return known
 
 
-def _rebuilt_views(ctx: RenderContext) -> dict[tuple[str, str], tuple[str, ...]]:
-    """See Known.rebuilt: for each view on both sides, the target side's dependents of it that the
-    source side does not have as they are (views, materialized views, functions, procedures)."""
-    out: dict[tuple[str, str], tuple[str, ...]] = {}
+def _rebuilt(ctx: RenderContext) -> dict[tuple[str, str, str], tuple[str, ...]]:
+    """See Known.rebuilt: for each view and key on both sides, the target side's dependents of it
+    that the source side does not have as they are (views, functions, foreign keys)."""
+    out: dict[tuple[str, str, str], tuple[str, ...]] = {}
     old, new = ctx.old.objects, ctx.new.objects
     for key, deps in ctx.new.dependents().items():
-        if key.kind not in ("view", "materialized_view") or key not in old:
+        if key.kind not in _REBUILT or key not in old:
             continue
         tests = []
         for d in sorted(deps):
@@ -116,9 +117,15 @@ def _rebuilt_views(ctx: RenderContext) -> dict[tuple[str, str], tuple[str, ...]]
                 name, args = d.name.split("(", 1)
                 sig = f"{ident(d.schema)}.{ident(name)}({args}"
                 tests.append(f"pg_catalog.to_regprocedure({literal(sig)}) IS NOT NULL")
+            elif d.kind == "foreign_key" and d.parent:
+                rel = f"pg_catalog.to_regclass({_lit(d.schema, d.parent)})"
+                tests.append(_constraint_on(rel, d.name))
         if tests:
-            out[(key.schema, key.name)] = tuple(tests)
+            out[(key.schema, key.parent, key.name)] = tuple(tests)
     return out
+
+
+_REBUILT = frozenset(("view", "materialized_view", "primary_key", "unique"))
 
 
 def leftover_drop(sql: str) -> str:
@@ -385,7 +392,7 @@ def _parts(
             return [_Part(sql, _exists(f"pg_catalog.pg_class WHERE oid = {rel} AND relkind IN ({kinds})"))]
     if t is ast.DropStmt and node.removeType in (OT.OBJECT_VIEW, OT.OBJECT_MATVIEW) and transactional:
         names = _names(node.objects[0]) if len(node.objects) == 1 else []
-        markers = known.rebuilt.get((names[0], names[-1])) if len(names) == 2 else None
+        markers = known.rebuilt.get((names[0], "", names[-1])) if len(names) == 2 else None
         native = _insert(sql, node, r"DROP(?:\s+[A-Z]+)+\s+", "IF EXISTS ", _set("missing_ok"))
         if markers and native is not None:
             # run again once rebuilt, the drop would fail on what the script created over it; the
@@ -579,7 +586,11 @@ def _alter_table(
         return _dropped_from(_insert(sql, node, pattern, "IF EXISTS ", _set_cmd("missing_ok")), typed)
     if st == AT.AT_DropConstraint:
         out = _insert(sql, node, head + r"DROP\s+CONSTRAINT\s+", "IF EXISTS ", _set_cmd("missing_ok"))
-        return _dropped_from(out, typed)
+        parts = _dropped_from(out, typed)
+        markers = known.rebuilt.get((rv.schemaname or "public", rv.relname, cmd.name))
+        if parts and markers:  # a key rebuilt: as for a view (see Known.rebuilt)
+            return [_Part(parts[0].sql, f"NOT ({' OR '.join(markers)})")]
+        return parts
     if st in (AT.AT_DropIdentity, AT.AT_DropExpression):
         word = "IDENTITY" if st == AT.AT_DropIdentity else "EXPRESSION"
         pattern = head + rf"ALTER\s+(?:COLUMN\s+)?{_ID}\s+DROP\s+{word}"

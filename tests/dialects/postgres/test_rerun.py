@@ -318,7 +318,15 @@ def test_every_family_runs_twice_and_changes_nothing() -> None:
 
 def test_drop_of_a_rebuilt_view_is_skipped_once_rebuilt() -> None:
     marker = "pg_catalog.to_regprocedure('public.f(text, text)') IS NOT NULL"
-    known = Known(rebuilt={("public", "v"): (marker,)})
+    known = Known(rebuilt={("public", "", "v"): (marker,)})
     out = rewrite("DROP VIEW public.v;", known=known)
     assert f"IF NOT ({marker}) THEN\nDROP VIEW IF EXISTS public.v;\nEND IF;" in out
     assert rewrite("DROP VIEW public.w;", known=known) == "DROP VIEW IF EXISTS public.w;"
+
+
+def test_drop_of_a_rebuilt_key_is_skipped_once_rebuilt() -> None:
+    marker = "EXISTS (SELECT FROM pg_catalog.pg_constraint WHERE conname = 'fk')"
+    known = Known(rebuilt={("public", "users", "users_pkey"): (marker,)})
+    out = rewrite("ALTER TABLE public.users DROP CONSTRAINT users_pkey;", known=known)
+    drop = "ALTER TABLE IF EXISTS public.users DROP CONSTRAINT IF EXISTS users_pkey;"
+    assert f"IF NOT ({marker}) THEN\n{drop}" in out
