@@ -68,7 +68,7 @@ def test_exit_1_with_differences(tmp_path: Path) -> None:
     r = run(write(tmp_path, "old.sql", OLD), write(tmp_path, "new.sql", NEW))
     assert not r.crash, r.crash
     assert r.code == 1, r.stderr
-    assert "ADD COLUMN email text" in r.stdout
+    assert "ADD COLUMN IF NOT EXISTS email text" in r.stdout  # re-runnable by default
     assert r.stderr.startswith("ddlcompare: ")
 
 
@@ -252,7 +252,7 @@ def test_output_dir_writes_the_whole_set(tmp_path: Path) -> None:
     back = run(old, new, "--allow-destructive", "--format", "rollback").stdout
     assert (out / "migration_forward.sql").read_text(encoding="utf-8") == fwd
     assert (out / "migration_rollback.sql").read_text(encoding="utf-8") == back
-    assert "DROP TABLE public.gone" in fwd and "CREATE TABLE public.gone" in back
+    assert "DROP TABLE IF EXISTS public.gone" in fwd and "CREATE TABLE IF NOT EXISTS public.gone" in back
     validated((out / "diff.json").read_text(encoding="utf-8"))
     assert (out / "schema_diff_report.md").read_text(encoding="utf-8").startswith("# Schema diff report")
     graph = (out / "dependency_graph.dot").read_text(encoding="utf-8")
@@ -331,7 +331,7 @@ def test_other_formats(fmt: str) -> None:
 def test_stdin_source(tmp_path: Path) -> None:
     """`-` reads one side from stdin."""
     r = run_process(write(tmp_path, "old.sql", OLD), "-", stdin=NEW.encode())
-    assert r.code == 1 and "ADD COLUMN email" in r.stdout, r.stderr
+    assert r.code == 1 and "ADD COLUMN IF NOT EXISTS email" in r.stdout, r.stderr
 
 
 # ---- flags ---------------------------------------------------------------------------------------
@@ -353,11 +353,13 @@ def test_destructive_statements_are_commented_out(tmp_path: Path) -> None:
     old, new = write(tmp_path, "old.sql", OLD), write(tmp_path, "new.sql", NEW)
     safe = run(old, new).stdout
     lines = safe.splitlines()
-    assert any(line.startswith("-- ") and "DROP TABLE public.gone" in line for line in lines), safe
+    assert any(line.startswith("-- ") and "DROP TABLE IF EXISTS public.gone" in line for line in lines), safe
     assert not any(line.startswith("DROP TABLE") for line in lines), safe
     assert "--allow-destructive" in safe  # the script says how to include them
     unsafe = run(old, new, "--allow-destructive").stdout
-    assert "DROP TABLE public.gone;" in unsafe.splitlines(), unsafe
+    assert "DROP TABLE IF EXISTS public.gone;" in unsafe.splitlines(), unsafe
+    plain = run(old, new, "--allow-destructive", "--no-idempotent").stdout  # the plain statements
+    assert "DROP TABLE public.gone;" in plain.splitlines(), plain
 
 
 def test_lossy_type_change_is_commented_out(tmp_path: Path) -> None:

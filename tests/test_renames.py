@@ -27,7 +27,7 @@ def test_rename_forward_and_rollback(tmp_path: Path) -> None:
     fwd = run(old, new, TABLE, COLUMN, "-q")
     back = run(old, new, TABLE, COLUMN, "-q", "-f", "rollback")
     assert fwd.code == 1 and not fwd.crash
-    assert "ALTER TABLE public.staff RENAME TO employee;" in fwd.stdout
+    assert "ALTER TABLE IF EXISTS public.staff RENAME TO employee;" in fwd.stdout
     assert "ALTER TABLE public.employee RENAME COLUMN picture TO photo;" in fwd.stdout
     assert "DROP" not in fwd.stdout
     assert back.stdout.index("RENAME COLUMN photo TO picture") < back.stdout.index("RENAME TO staff")

@@ -69,18 +69,21 @@ def _scripts(plan: Plan) -> tuple[str, str]:
 
 @pytest.mark.live
 def test_pg_rows_follow_annotated_renames(pg: None) -> None:
-    """Annotations rename staff -> employee and picture -> photo: the rows follow, both ways."""
+    """Annotations rename staff -> employee and picture -> photo: the rows follow, both ways, with
+    each script run twice (the guarded renames run once)."""
     require_pg()
     forward, rollback = _scripts(pg_plan(PG_OLD, PG_NEW))
     assert "DROP TABLE" not in forward and "DROP COLUMN" not in forward
     with pgdb.fresh_db("ddlc_rn") as db:
         pgdb.load(db, PG_OLD + ROWS)
         pgdb.load(db, forward, roles=False)
+        pgdb.load(db, forward, roles=False)
         assert _pg(
             db, "SELECT string_agg(id || ':' || coalesce(photo, '-'), ',' ORDER BY id) FROM employee"
         ) == ("1:a.png,2:-")
         assert _pg(db, "SELECT count(*) FROM staff_names") == "2"
         assert _pg(db, "SELECT staff_id FROM badge") == "2"
+        pgdb.load(db, rollback, roles=False)
         pgdb.load(db, rollback, roles=False)
         assert _pg(
             db, "SELECT string_agg(id || ':' || coalesce(picture, '-'), ',' ORDER BY id) FROM staff"

@@ -1,5 +1,6 @@
-"""The live round trip: load old and new into fresh databases, apply forward to old, read both back
-with the live reader (no difference), apply rollback (equal to old again)."""
+"""The live round trip: load old and new into fresh databases, apply forward to old twice, read both
+back with the live reader (no difference), apply rollback twice (equal to old again). Applying each
+script a second time proves it re-runnable (the default); --no-idempotent scripts run once."""
 
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ from tests.support import pgdb
 
 @dataclass(frozen=True)
 class Outcome:
-    """Where the round trip stopped: "ok", or load old|load new|plan|forward|forward result|rollback|..."""
+    """Where the round trip stopped: "ok", or load old|load new|plan|forward|forward again|forward
+    result|rollback|rollback again|..."""
 
     stage: str
     detail: str = ""
@@ -32,7 +34,7 @@ class Outcome:
         return self.stage == "ok"
 
 
-def _differences(a_url: str, b_url: str | Schema) -> str:
+def differences(a_url: str, b_url: str | Schema) -> str:
     """Empty when the two live databases are equal in the model, else a readable report."""
     d = get("postgres")
     a = d.inspect(a_url, LoadOptions())
@@ -84,6 +86,7 @@ def roundtrip_pg(
     online: bool = False,
     options: PlanOptions | None = None,
     renames: Sequence[RenameHint] = (),
+    twice: bool | None = None,
 ) -> Outcome:
     """Run the round trip; `forward`/`rollback` default to ddlcompare's scripts for the pair, planned
     with `options` (`online`: the default options with --online).
@@ -91,11 +94,14 @@ def roundtrip_pg(
     `old_live`/`new_live`: the live reader's models of the two sides loaded on their own, when the
     caller already has them (the corpus suites cache them); then one database is enough. With
     destructive statements held back (`allow_destructive` False, the default mode of the command)
-    the forward reaches only part of new, so only the return to old is compared.
+    the forward reaches only part of new, so only the return to old is compared. `twice`: apply
+    each script a second time; by default when the scripts are ddlcompare's re-runnable ones.
     """
+    opts = options or PlanOptions(online=online)
+    if twice is None:
+        twice = opts.idempotent
     if forward is None or rollback is None:
         try:
-            opts = options or PlanOptions(online=online)
             plan = make_plan(old_sql, new_sql, options=opts, renames=renames)
             forward, rollback = scripts(plan, allow_destructive=allow_destructive)
         except Exception as e:
@@ -118,18 +124,22 @@ def roundtrip_pg(
                 pgdb.load(db, sql)
             except pgdb.LoadError as e:
                 return Outcome(stage, str(e), forward, rollback)
-        try:
-            pgdb.load(a, forward, roles=False)
-        except pgdb.LoadError as e:
-            return Outcome("forward", str(e), forward, rollback)
-        report = _differences(pgdb.url(a), new_ref) if allow_destructive else ""
+        # each script twice: its re-runnable form (the default) must run again and change nothing,
+        # which the readbacks below prove after the second run
+        for stage in ("forward", "forward again")[: 2 if twice else 1]:
+            try:
+                pgdb.load(a, forward, roles=False)
+            except pgdb.LoadError as e:
+                return Outcome(stage, str(e), forward, rollback)
+        report = differences(pgdb.url(a), new_ref) if allow_destructive else ""
         if report:
             return Outcome("forward result", report, forward, rollback)
-        try:
-            pgdb.load(a, rollback, roles=False)
-        except pgdb.LoadError as e:
-            return Outcome("rollback", str(e), forward, rollback)
-        report = _differences(pgdb.url(a), old_ref)
+        for stage in ("rollback", "rollback again")[: 2 if twice else 1]:
+            try:
+                pgdb.load(a, rollback, roles=False)
+            except pgdb.LoadError as e:
+                return Outcome(stage, str(e), forward, rollback)
+        report = differences(pgdb.url(a), old_ref)
         if report:
             return Outcome("rollback result", report, forward, rollback)
     return Outcome("ok", "", forward, rollback)

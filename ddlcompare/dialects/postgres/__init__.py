@@ -84,8 +84,10 @@ class PostgresDialect:
         return found
 
     def rerunnable(self, statement: Statement, ctx: RenderContext) -> Statement:
-        """The statement as written: its re-runnable form comes next."""
-        return statement
+        """IF [NOT] EXISTS, OR REPLACE or a catalog guard (see ddlcompare.dialects.postgres.rerun)."""
+        from ddlcompare.dialects.postgres.rerun import rerunnable
+
+        return rerunnable(statement, ctx)
 
     def rebuild(self, change: Alter) -> bool:
         from ddlcompare.dialects.postgres.render import needs_rebuild

@@ -687,7 +687,7 @@ def _index_sql(obj: Index, name: str | None = None, *, concurrently: bool = Fals
     return s + ";"
 
 
-_LEFT = "a failed concurrent build leaves an INVALID index: dropped so that the phase can run again"
+LEFTOVER = "a failed concurrent build leaves an INVALID index: dropped so that the phase can run again"
 
 
 def _build_concurrently(obj: Index, name: str) -> list[St]:
@@ -695,7 +695,7 @@ def _build_concurrently(obj: Index, name: str) -> list[St]:
     one), after dropping what a failed earlier run left under that name."""
     drop = f"DROP INDEX CONCURRENTLY IF EXISTS {qualified(obj.schema, name)};"
     return [
-        St(drop, transactional=False, note=_LEFT),
+        St(drop, transactional=False, note=LEFTOVER),
         St(_index_sql(obj, name, concurrently=True), transactional=False),
     ]
 
@@ -2055,10 +2055,12 @@ def snapshot(schema: Schema) -> str:
     from ddlcompare.dialects.postgres import DIALECT
     from ddlcompare.diff.compare import diff
     from ddlcompare.output.sql import statements
-    from ddlcompare.plan.plan import make_plan
+    from ddlcompare.plan.plan import PlanOptions, make_plan
 
     empty = Schema(schema.dialect, {})
-    plan = make_plan(empty, schema, diff(empty, schema), DIALECT, render)
+    # a snapshot is plain DDL: the re-runnable forms are for migrations
+    plain = PlanOptions(idempotent=False)
+    plan = make_plan(empty, schema, diff(empty, schema), DIALECT, render, options=plain)
     lines = [
         f"-- ddlcompare snapshot ({schema.dialect}) of {schema.source}"
         if schema.source
@@ -2072,4 +2074,4 @@ def snapshot(schema: Schema) -> str:
     return "\n".join(lines) + "\n"
 
 
-__all__: list[str] = ["needs_rebuild", "render", "snapshot"]
+__all__: list[str] = ["LEFTOVER", "needs_rebuild", "render", "snapshot"]

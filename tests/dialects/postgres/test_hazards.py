@@ -9,17 +9,20 @@ import pytest
 from ddlcompare import plan_between
 from ddlcompare.dialects import LoadOptions, get
 from ddlcompare.plan.hazards import Hazard, HazardCode, parse_target
+from ddlcompare.plan.plan import PlanOptions
 
 H = HazardCode
 
 
 def _hazards(old: str, new: str) -> dict[str, tuple[Hazard, ...]]:
-    """Each forward statement's hazards (destructive ones included), by its SQL."""
+    """Each forward statement's hazards (destructive ones included), by its plain SQL (the
+    re-runnable forms carry the same hazards)."""
     d = get("postgres")
     plan = plan_between(
         d.parse(old, "old.sql", LoadOptions()),
         d.parse(new, "new.sql", LoadOptions()),
         parse_target("postgres:15"),
+        PlanOptions(idempotent=False),
     )
     return {st.sql: st.hazards for step in plan.steps for st in step.forward}
 
