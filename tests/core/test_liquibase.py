@@ -79,8 +79,8 @@ def test_held_back_statements_are_commented_so_liquibase_does_not_read_them_as_d
     old = PG_OLD + "COMMENT ON TABLE gone IS 'x';\n"
     plan = _plan("postgres", old, PG_NEW)
     text = render_liquibase_sql(plan, get("postgres").STYLE, allow_destructive=False)
-    assert "-- | DROP TABLE public.gone;" in text
-    assert "\nDROP TABLE" not in text
+    assert re.search(r"^-- \| DROP TABLE (IF EXISTS )?public\.gone;$", text, re.M), text
+    assert not re.search(r"^DROP TABLE", text, re.M)
     assert not re.search(r"^--\s*comment", text, re.M | re.I)
 
 
