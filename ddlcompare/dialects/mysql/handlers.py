@@ -499,6 +499,8 @@ def add_fk(
 ) -> None:
     """Add a foreign key and the index the server generates for it (settle_keys() drops it when
     another key serves)."""
+    if not fk.columns:  # `FOREIGN KEY () REFERENCES ...`: the server's syntax error
+        raise b.error(f"a foreign key of table `{t.name}` lists no column")
     key_name = symbol or index_name  # MariaDB names the generated key after the constraint
     if symbol is None and index_name is not None and b.server.mariadb:
         symbol = index_name  # MariaDB: FOREIGN KEY name (...) names the constraint too
