@@ -33,7 +33,7 @@ from pglast.stream import RawStream
 from ddlcompare.dialects.postgres.names import ident, literal
 from ddlcompare.dialects.postgres.objects import Identity, OfType
 from ddlcompare.dialects.postgres.render import LEFTOVER
-from ddlcompare.model.base import Schema
+from ddlcompare.model.base import ObjectKey, Schema
 from ddlcompare.model.objects import Table
 from ddlcompare.plan.plan import RenderContext, Statement
 
@@ -104,9 +104,16 @@ def _rebuilt(ctx: RenderContext) -> dict[tuple[str, str, str], tuple[str, ...]]:
     that the source side does not have as they are (views, functions, foreign keys)."""
     out: dict[tuple[str, str, str], tuple[str, ...]] = {}
     old, new = ctx.old.objects, ctx.new.objects
-    for key, deps in ctx.new.dependents().items():
-        if key.kind not in _REBUILT or key not in old:
-            continue
+    # only what the plan drops and creates again can be rebuilt: on a large schema, reading every
+    # key's dependents for each side would cost more than the rest of the rendering
+    wanted = {k for k in ctx.recreated if k.kind in _REBUILT and k in old and k in new}
+    if not wanted:
+        return out
+    dependents: dict[ObjectKey, set[ObjectKey]] = {}
+    for key, obj in new.items():
+        for d in obj.depends_on & wanted:
+            dependents.setdefault(d, set()).add(key)
+    for key, deps in dependents.items():
         tests = []
         for d in sorted(deps):
             if old.get(d) == new[d]:
