@@ -70,6 +70,30 @@ class Known:
     # already rebuilt, and it would block the drop (the plan drops the dependents the source side
     # has); (schema, table or "", name)
     rebuilt: Mapping[tuple[str, str, str], tuple[str, ...]] = field(default_factory=dict)
+    # the two sides, looked up for the tables a statement names (the sets above, for tests)
+    sides: tuple[Schema, ...] = ()
+
+    def is_typed(self, schema: str, table: str) -> bool:
+        return (schema, table) in self.typed or any(
+            isinstance(t := side.objects.get(ObjectKey("table", schema, table)), Table)
+            and t.option(OfType) is not None
+            for side in self.sides
+        )
+
+    def is_identity(self, schema: str, table: str, column: str) -> bool:
+        return (schema, table, column) in self.identity or any(
+            isinstance(t := side.objects.get(ObjectKey("table", schema, table)), Table)
+            and any(c.name == column and c.option(Identity) is not None for c in t.columns)
+            for side in self.sides
+        )
+
+    def is_swapped(self, schema: str, name: str) -> bool:
+        if (schema, name) in self.swapped:
+            return True
+        kinds = [
+            {k for k in _RELKINDS if ObjectKey(k, schema, name) in side.objects} for side in self.sides
+        ]
+        return len(kinds) == 2 and bool(kinds[0]) and bool(kinds[1]) and kinds[0] != kinds[1]
 
 
 # the plan being rendered: Known of its forward and of its rollback (whose sides are swapped)
@@ -80,21 +104,7 @@ def _known(ctx: RenderContext) -> Known:
     for old, new, found in _LAST:
         if old is ctx.old and new is ctx.new:
             return found
-    typed: set[tuple[str, str]] = set()
-    identity: set[tuple[str, str, str]] = set()
-    kinds: list[dict[tuple[str, str], str]] = [{}, {}]
-    for n, side in enumerate((ctx.old, ctx.new)):
-        for key, obj in side.objects.items():
-            if key.kind in _RELKINDS and not key.parent:
-                kinds[n][(key.schema, key.name)] = key.kind
-            if key.kind != "table" or not isinstance(obj, Table):
-                continue
-            if obj.option(OfType) is not None:
-                typed.add((key.schema, key.name))
-            idents = (c.name for c in obj.columns if c.option(Identity) is not None)
-            identity.update((key.schema, key.name, c) for c in idents)
-    swapped = {k for k, v in kinds[0].items() if kinds[1].get(k, v) != v}
-    known = Known(frozenset(typed), frozenset(identity), frozenset(swapped), _rebuilt(ctx))
+    known = Known(rebuilt=_rebuilt(ctx), sides=(ctx.old, ctx.new))
     _LAST[:] = [*_LAST[-1:], (ctx.old, ctx.new, known)]
     return known
 
@@ -393,7 +403,7 @@ def _parts(
     t = type(node)
     if t is ast.DropStmt and node.removeType in _RELKIND_OF and len(node.objects) == 1:
         names = _names(node.objects[0])
-        if (names[0], names[-1]) in known.swapped and len(names) == 2 and transactional:
+        if len(names) == 2 and transactional and known.is_swapped(names[0], names[-1]):
             kinds = ", ".join(literal(k) for k in _RELKIND_OF[node.removeType])
             rel = f"pg_catalog.to_regclass({_lit(*names)})"
             return [_Part(sql, _exists(f"pg_catalog.pg_class WHERE oid = {rel} AND relkind IN ({kinds})"))]
@@ -586,7 +596,7 @@ def _alter_table(
     if st == AT.AT_AddColumn:  # ALTER TYPE ... ADD ATTRIBUTE has no IF NOT EXISTS
         return [_Part(sql, _not(_column_on(rel, cmd.def_.colname)))]
     rv = node.relation
-    if st == AT.AT_DropColumn and (rv.schemaname or "public", rv.relname) in known.typed:
+    if st == AT.AT_DropColumn and known.is_typed(rv.schemaname or "public", rv.relname):
         return [_Part(sql, _column_on(rel, cmd.name))]
     if st == AT.AT_DropColumn:
         pattern = head + (r"DROP\s+ATTRIBUTE\s+" if typed else r"DROP\s+(?:COLUMN\s+)?")
@@ -633,7 +643,7 @@ def _default(sql: str, node: Any, known: Known) -> list[_Part] | None:
     """SET/DROP DEFAULT re-runs harmlessly, except on a column that is an identity on one side: run
     again once it is one, it fails ("is an identity column")."""
     rv, col = node.relation, node.cmds[0].name
-    if (rv.schemaname or "public", rv.relname, col) not in known.identity:
+    if not known.is_identity(rv.schemaname or "public", rv.relname, col):
         return None
     return [_Part(sql, _column_on(_rel(rv), col, " AND attidentity = ''"))]
 
