@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 from xml.sax.saxutils import quoteattr
 
 from ddlcompare.errors import DdlError
-from ddlcompare.output.pieces import Piece, piece_sql, pieces
+from ddlcompare.output.pieces import piece_sql, pieces, session_settings
 from ddlcompare.output.sql import ScriptStyle
 from ddlcompare.plan.plan import Plan
 
@@ -31,11 +32,41 @@ _DIRECTIVE = re.compile(
 )
 
 
-def _ids(sets: list[Piece]) -> list[str]:
+@dataclass(frozen=True, slots=True)
+class _Changeset:
+    transactional: bool
+    sql: str
+    rollback: str | None  # None: nothing to roll back
+
+
+def _changesets(plan: Plan, style: ScriptStyle, allow_destructive: bool, c: str) -> list[_Changeset]:
+    """The pieces' changesets. Under --online, a piece outside a transaction is sent alone: the
+    driver would pipeline the session's timeout settings with it, which CONCURRENTLY refuses; the
+    settings go in a changeset before it (for update) and one after it (its rollback, run before the
+    piece's)."""
+    out: list[_Changeset] = []
+    settings = "\n".join(session_settings(plan, style))
+    for p in pieces(plan, style, allow_destructive=allow_destructive):
+        alone = bool(settings) and not p.transactional
+        forward = piece_sql(p.forward, p.transactional, plan, style, allow_destructive, c, session=not alone)
+        back = (
+            None
+            if p.rollback is None
+            else piece_sql(p.rollback, p.transactional, plan, style, allow_destructive, c, session=not alone)
+        )
+        if alone:
+            out.append(_Changeset(False, settings, None))
+        out.append(_Changeset(p.transactional, forward, back))
+        if alone:
+            out.append(_Changeset(False, settings, settings))
+    return out
+
+
+def _ids(sets: list[_Changeset]) -> list[str]:
     digest = hashlib.sha256()
     for cs in sets:
-        for st in (*cs.forward, *(cs.rollback or ())):
-            digest.update(st.sql.encode("utf-8", "surrogateescape") + b"\x00")
+        text = f"{cs.transactional}\x00{cs.sql}\x00{cs.rollback}\x00"
+        digest.update(text.encode("utf-8", "surrogateescape"))
     prefix = digest.hexdigest()[:10]
     width = max(3, len(str(len(sets))))
     return [f"{prefix}-{n:0{width}d}" for n in range(1, len(sets) + 1)]
@@ -43,30 +74,25 @@ def _ids(sets: list[Piece]) -> list[str]:
 
 def render_liquibase_sql(plan: Plan, style: ScriptStyle, *, allow_destructive: bool = False) -> str:
     """A Liquibase formatted SQL changelog of the plan."""
-    sets = pieces(plan, style, allow_destructive=allow_destructive)
     # what the script comments out is commented as `-- | ...`: a line such as `-- COMMENT ON ...`
     # would be read as a changeset's comment directive
     c = f"{style.comment} |"
+    sets = _changesets(plan, style, allow_destructive, c)
     lines = ["--liquibase formatted sql", f"-- ddlcompare migration ({plan.dialect}), a Liquibase changelog"]
     for cs, ident in zip(sets, _ids(sets), strict=True):
         attrs = [f"--changeset {AUTHOR}:{ident}"]
         if not cs.transactional:
             attrs.append("runInTransaction:false")
         attrs += ["splitStatements:false", "rollbackSplitStatements:false", "stripComments:false"]
-        body = piece_sql(cs.forward, cs.transactional, plan, style, allow_destructive, c)
-        back = (
-            piece_sql(cs.rollback, cs.transactional, plan, style, allow_destructive, c)
-            if cs.rollback is not None
-            else "empty"
-        )
-        for text in (body, back):
+        back = "empty" if cs.rollback is None else cs.rollback
+        for text in (cs.sql, back):
             for line in text.split("\n"):
                 if _DIRECTIVE.match(line):
                     raise DdlError(
                         f"a line Liquibase's formatted SQL takes for its own: {line.strip()!r}",
                         hint="use --format liquibase-xml",
                     )
-        lines += ["", " ".join(attrs), body]
+        lines += ["", " ".join(attrs), cs.sql]
         lines += [f"--rollback {line}" if line else "--rollback" for line in back.split("\n")]
     lines.append("")
     return "\n".join(lines)
@@ -78,8 +104,8 @@ def _cdata(text: str) -> str:
 
 def render_liquibase_xml(plan: Plan, style: ScriptStyle, *, allow_destructive: bool = False) -> str:
     """A Liquibase XML changelog of the plan: `<sql>` and `<rollback>` per changeset."""
-    sets = pieces(plan, style, allow_destructive=allow_destructive)
     c = style.comment
+    sets = _changesets(plan, style, allow_destructive, c)
     ns = "http://www.liquibase.org/xml/ns/dbchangelog"
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
@@ -91,13 +117,11 @@ def render_liquibase_xml(plan: Plan, style: ScriptStyle, *, allow_destructive: b
     for cs, ident in zip(sets, _ids(sets), strict=True):
         tx = "" if cs.transactional else ' runInTransaction="false"'
         lines.append(f"  <changeSet id={quoteattr(ident)} author={quoteattr(AUTHOR)}{tx}>")
-        body = piece_sql(cs.forward, cs.transactional, plan, style, allow_destructive, c)
-        lines.append(f"    <sql {sql_attrs}>{_cdata(body)}</sql>")
+        lines.append(f"    <sql {sql_attrs}>{_cdata(cs.sql)}</sql>")
         if cs.rollback is None:
             lines.append("    <rollback/>")
         else:
-            back = piece_sql(cs.rollback, cs.transactional, plan, style, allow_destructive, c)
-            lines.append(f"    <rollback><sql {sql_attrs}>{_cdata(back)}</sql></rollback>")
+            lines.append(f"    <rollback><sql {sql_attrs}>{_cdata(cs.rollback)}</sql></rollback>")
         lines.append("  </changeSet>")
     lines += ["</databaseChangeLog>", ""]
     return "\n".join(lines)

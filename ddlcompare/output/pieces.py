@@ -92,6 +92,7 @@ def piece_sql(
     c: str,
     *,
     bare: bool = True,
+    session: bool = True,
 ) -> str:
     """The SQL of a piece (or of its undo): the script's settings, then its statements (commented
     out with `c` when held back); with `bare`, a statement kept for the mysql client's DELIMITER is
@@ -105,8 +106,8 @@ def piece_sql(
         if plan.options.online:
             lines += [x.format(**timeouts) for x in style.online_transaction]
         lines += style.preamble
-    elif plan.options.online and style.transactional:
-        lines += [x.format(**timeouts) for x in style.online_session]
+    elif session and plan.options.online and style.transactional:
+        lines += session_settings(plan, style)
     runs = [st for st in sts if not st.destructive or allow]
     lines += [emit(_bare(st, style) if bare else st, c, allow) for st in sts]
     if not runs:  # only commented-out statements: a piece must run something
@@ -125,3 +126,15 @@ def _bare(st: Statement, style: ScriptStyle) -> Statement:
     if delimiter and body.endswith(delimiter):
         body = body[: -len(delimiter)] + ";"
     return replace(st, sql=body)
+
+
+def session_settings(plan: Plan, style: ScriptStyle) -> list[str]:
+    """The --online settings of a run of statements outside a transaction (lock and statement
+    timeouts), none without --online."""
+    if not (plan.options.online and style.transactional):
+        return []
+    timeouts = {
+        "lock_timeout": sql_literal(plan.options.lock_timeout),
+        "statement_timeout": sql_literal(plan.options.statement_timeout),
+    }
+    return [x.format(**timeouts) for x in style.online_session]

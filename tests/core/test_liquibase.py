@@ -114,3 +114,18 @@ def test_mysql_routines_are_sent_without_the_client_delimiter() -> None:
     assert "DELIMITER" not in text
     assert re.search(r"^BEGIN SELECT 1; SELECT 2; END;$", text, re.M), text
     assert "runInTransaction:false" in text
+
+
+def test_online_statements_outside_a_transaction_are_sent_alone_with_the_timeouts_around_them() -> None:
+    """The driver pipelines a multi-statement string, which CONCURRENTLY refuses: under --online the
+    session's timeouts go in changesets of their own, before the statement (update) and after it
+    (its rollback runs first)."""
+    plan = _plan("postgres", PG_OLD, PG_NEW, online=True)
+    text = render_liquibase_sql(plan, get("postgres").STYLE, allow_destructive=True)
+    blocks = [b.split("\n--rollback", 1)[0].split("\n", 1)[1] for b in text.split("\n--changeset ")[1:]]
+    concurrent = [i for i, b in enumerate(blocks) if "CONCURRENTLY" in b]
+    assert concurrent
+    for i in concurrent:
+        assert blocks[i].count(";") == 1 and "SET " not in blocks[i]
+        assert blocks[i - 1].startswith("SET lock_timeout = '5s';")
+        assert blocks[i + 1].startswith("SET lock_timeout = '5s';")
