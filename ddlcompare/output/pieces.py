@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from ddlcompare.output.sql import ScriptStyle, emit, sql_literal, step_statements
+from ddlcompare.output.sql import ScriptStyle, emit, online_settings, step_statements
 from ddlcompare.plan.plan import Plan, Statement
 
 _EARLY, _STEPS, _LATE = 0, 1, 2
@@ -97,14 +97,10 @@ def piece_sql(
     """The SQL of a piece (or of its undo): the script's settings, then its statements (commented
     out with `c` when held back); with `bare`, a statement kept for the mysql client's DELIMITER is
     written as a driver takes it."""
-    timeouts = {
-        "lock_timeout": sql_literal(plan.options.lock_timeout),
-        "statement_timeout": sql_literal(plan.options.statement_timeout),
-    }
     lines: list[str] = []
     if transactional:
         if plan.options.online:
-            lines += [x.format(**timeouts) for x in style.online_transaction]
+            lines += online_settings(plan, style.online_transaction)
         lines += style.preamble
     elif session and plan.options.online and style.transactional:
         lines += session_settings(plan, style)
@@ -133,8 +129,4 @@ def session_settings(plan: Plan, style: ScriptStyle) -> list[str]:
     timeouts), none without --online."""
     if not (plan.options.online and style.transactional):
         return []
-    timeouts = {
-        "lock_timeout": sql_literal(plan.options.lock_timeout),
-        "statement_timeout": sql_literal(plan.options.statement_timeout),
-    }
-    return [x.format(**timeouts) for x in style.online_session]
+    return online_settings(plan, style.online_session)

@@ -186,8 +186,6 @@ def render_script(
             "or outside one as marked. A "
             "failed phase leaves the phases before it applied: fix the cause, then resume at that phase."
         )
-    timeouts = {"lock_timeout": sql_literal(plan.options.lock_timeout)}
-    timeouts["statement_timeout"] = sql_literal(plan.options.statement_timeout)
     for n, (transactional, group) in enumerate(segments, 1):
         lines.append("")
         if online:
@@ -197,13 +195,13 @@ def render_script(
             if style.transactional:
                 lines.append("BEGIN;")
             if online:
-                lines.extend(x.format(**timeouts) for x in style.online_transaction)
+                lines.extend(online_settings(plan, style.online_transaction))
             lines.extend(style.preamble)
             lines.extend(emit(s, c, allow_destructive) for s in group)
             if style.transactional:
                 lines.append("COMMIT;")
         elif online:
-            lines.extend(x.format(**timeouts) for x in style.online_session)
+            lines.extend(online_settings(plan, style.online_session))
             lines.extend(emit(s, c, allow_destructive) for s in group)
         else:
             lines.append(
@@ -215,7 +213,16 @@ def render_script(
     return "\n".join(lines)
 
 
-def sql_literal(value: str) -> str:
+def online_settings(plan: Plan, templates: tuple[str, ...]) -> list[str]:
+    """A style's --online setting statements with the plan's timeouts as quoted literals."""
+    timeouts = {
+        "lock_timeout": _quoted(plan.options.lock_timeout),
+        "statement_timeout": _quoted(plan.options.statement_timeout),
+    }
+    return [x.format(**timeouts) for x in templates]
+
+
+def _quoted(value: str) -> str:
     """An SQL string literal."""
     return "'" + value.replace("'", "''") + "'"
 
