@@ -36,6 +36,7 @@ __all__ = [
     "canonical_query",
     "column_name",
     "query_sql",
+    "rename_targets",
     "sql",
     "type_sql",
 ]
@@ -319,7 +320,7 @@ def _canon_const(n: Node) -> str:
                 return literal(value)
         return literal(text)
     if "fval" in n:
-        return "'" + str(n["fval"]["fval"]) + "'"
+        return "'" + _numeric_out(str(n["fval"]["fval"])) + "'"
     if "boolval" in n:
         return "true" if n["boolval"].get("boolval") else "false"
     if "bsval" in n:
@@ -331,6 +332,20 @@ def _canon_const(n: Node) -> str:
             return "'" + "".join(f"{int(ch, 16):04b}" for ch in bs[1:]) + "'"
         return "'" + bs[1:] + "'"
     return "NULL"
+
+
+def _numeric_out(text: str) -> str:
+    """A numeric constant as numeric_out prints it: no exponent, the scale its digits give
+    (`1e9` is 1000000000, `1.50e1` is 15.0, `.5` is 0.5), no negative zero."""
+    try:
+        d = Decimal(text)
+    except InvalidOperation:
+        return text
+    exponent = d.as_tuple().exponent
+    if not d.is_finite() or not isinstance(exponent, int) or abs(exponent) > 1000:
+        return text  # not worth a thousand-digit text; such a constant compares as written
+    out = format(d, "f")
+    return out.lstrip("-") if d.is_zero() else out
 
 
 def _is_negative_const(node: Node) -> bool:
@@ -2181,6 +2196,10 @@ def _canon_column_ref(fields: list[Node], c: _Ctx) -> str:
                 return f"{ident(hits[0])}.{ident(col)}"
             if hits:
                 break
+            rows = [printed for user, printed, cols in frame if user == col]
+            if rows and all(cols is not None for _, _, cols in frame):
+                # no column has the name: it is the FROM item's whole row, which the server prints `a.*`
+                return f"{ident(rows[0])}.*"
             if len(frame) == 1 and frame[0][2] is None and frame is c.frames[-1]:
                 return f"{ident(frame[0][1])}.{ident(col)}"
         return ident(col)
@@ -2410,14 +2429,15 @@ def canonical_query(node: Node, scope: Scope, columns: Sequence[str] | None = No
     """Normalised text of a view query; `columns` are the view's own column names if it lists them."""
     c = _Ctx(True, scope)
     if columns:
-        node = _rename_targets(node, list(columns))
+        node = rename_targets(node, list(columns))
     return _select(node, c)
 
 
-def _rename_targets(node: Node, columns: list[str]) -> Node:
+def rename_targets(node: Node, columns: list[str]) -> Node:
+    """A SELECT whose first outputs are named `columns` (the column list of CREATE VIEW v (a, b))."""
     s = node["SelectStmt"]
     if s.get("op", "SETOP_NONE") != "SETOP_NONE":
-        left = _rename_targets({"SelectStmt": s["larg"]}, columns)["SelectStmt"]
+        left = rename_targets({"SelectStmt": s["larg"]}, columns)["SelectStmt"]
         return {"SelectStmt": {**s, "larg": left}}
     if "targetList" not in s:
         return node

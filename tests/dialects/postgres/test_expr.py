@@ -410,6 +410,9 @@ SAME = [
     ("'1e3'::float8", "'1000'::double precision"),
     ("5.0::float8", "(5.0)::double precision"),
     ("f > -5.0", "(f > ('-5.0'::numeric)::double precision)"),
+    # numeric constants as numeric_out prints them (no exponent, the scale of their digits)
+    ("price < 1e9", "(price < '1000000000'::numeric)"),
+    ("price < 1.50e1", "(price < 15.0)"),
 ]
 
 DIFFERENT = [
@@ -429,6 +432,7 @@ DIFFERENT = [
     ("a like 'x%'", "(a ~~* 'x%'::text)"),
     ("true", "false"),
     ("lower(name)", "upper((name)::text)"),
+    ("1e9", "100000000"),
 ]
 
 
@@ -597,6 +601,7 @@ LIVE_DEFAULTS = [
     ("text", "'it''s'"),
     ("bit(8)", "X'1F'"),
     ("character varying(5)", "'ab'"),
+    ("numeric", "1e9"),
     ("text[]", "'{a,b}'"),
     ("integer[]", "ARRAY[1, 2]"),
 ]
@@ -931,6 +936,7 @@ LIVE_CHECKS = [
     "date_trunc('day', ts) = ts",
     "x is normalized",
     "ts at time zone 'UTC' > '2020-01-01'",
+    "n < 1e9 and n > 1.5e-3",
     "a % 2 = 0 and -a < 0 and @a > 0",
     "f between 0.5 and 1.5",
     "x collate \"C\" > 'a'",
