@@ -19,7 +19,7 @@ import re
 import string
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, Protocol
 
 from ddlcompare.dialects.postgres import types as pgtypes
@@ -450,6 +450,9 @@ def _type_cast(n: Node, c: _Ctx) -> str:
             return _regclass_literal(core["A_Const"], c)
         const = arg.get("A_Const")  # the cast right around the literal decides its stored value
         if const is not None:
+            sized = _sized_literal(const, scope.type(tn))
+            if sized is not None:
+                return sized
             # the server stores a typed literal as its value: print it as the type's output does
             # ('24 hours'::interval comes back as '24:00:00', 't'::boolean as true)
             value = _typed_literal(const, tn, scope.type(tn))
@@ -800,6 +803,47 @@ _TYPED_LITERAL: dict[str, Callable[[str], str | None]] = {
     "interval": _norm_interval,
     "jsonb": _norm_jsonb,
 }
+
+
+_SIZED = re.compile(r"(character varying|character|bit varying|bit|numeric)\((\d+)(?:,(\d+))?\)")
+
+
+def _sized_literal(const: Node, type_text: str) -> str | None:
+    """The value of a literal cast to a type with a length or scale, as the cast leaves it: the
+    server keeps such a cast (`'JPN'::character(1)`, `1.2345::numeric(5,2)`), which truncates the
+    string or rounds the number, so it is not the bare literal (`'JPN'::bpchar`, `1.2345`).
+    None for other casts (and what the cast would refuse)."""
+    m = _SIZED.fullmatch(type_text)
+    if m is None:
+        return None
+    kind, size = m.group(1), int(m.group(2))
+    if kind == "numeric":
+        raw = const.get("fval", {}).get("fval") if "fval" in const else None
+        if raw is None and "ival" in const:
+            raw = str(const["ival"].get("ival", 0))
+        try:
+            value = Decimal(raw) if raw is not None else None
+        except InvalidOperation:
+            value = None
+        scale = int(m.group(3) or 0)
+        if value is None or not value.is_finite() or scale > 1000 or abs(value.adjusted()) > 1000:
+            return None
+        rounded = value.quantize(Decimal(1).scaleb(-scale), rounding=ROUND_HALF_UP)
+        return "'" + _numeric_out(str(rounded)) + "'"
+    if kind.startswith("bit"):
+        if "bsval" in const:
+            bits = _canon_const(const).strip("'")
+        else:
+            bits = const.get("sval", {}).get("sval", "x") if "sval" in const else "x"
+            if bits.strip("01"):
+                return None  # not a binary string (bit input reads x... as hexadecimal)
+        bits = bits[:size]
+        return "'" + (bits.ljust(size, "0") if kind == "bit" else bits) + "'"
+    if "sval" not in const:
+        return None
+    value = const["sval"].get("sval", "")[:size]
+    # bpchar pads to the length and ignores trailing spaces: 'J'::character(3) is 'J'
+    return literal(value.rstrip(" ") if kind == "character" else value)
 
 
 def _typed_literal(const: Node, tn: Node | None, type_text: str) -> str | None:
