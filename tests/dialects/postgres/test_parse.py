@@ -192,3 +192,13 @@ def test_range_type_default_multirange_name() -> None:
 
     other = "CREATE TYPE floatrange AS RANGE (subtype = float8, multirange_type_name = fm);"
     assert diff(parse(plain, "a.sql", LoadOptions()), parse(other, "b.sql", LoadOptions()))
+
+
+def test_a_view_column_list_over_a_star_follows_each_snapshot() -> None:
+    """The same CREATE VIEW text over a table with another column expands to that column too."""
+    view = "CREATE VIEW v (a, b) AS SELECT * FROM t;\n"
+    old = parse("CREATE TABLE t (id int, name text);\n" + view, "a.sql", LoadOptions())
+    new = parse("CREATE TABLE t (id int, name text, extra int);\n" + view, "b.sql", LoadOptions())
+    key = ObjectKey("view", "public", "v")
+    assert "extra" not in old.objects[key].query.canonical  # type: ignore[attr-defined]
+    assert "extra" in new.objects[key].query.canonical  # type: ignore[attr-defined]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from typing import Any
 
@@ -52,6 +53,7 @@ def named_columns(b: Builder, query: Node, names: list[str]) -> tuple[Node, tupl
     if sel is None or not sel.get("targetList"):
         return query, tuple(names)
     targets: list[Node] = []
+    starred = False
     for t in sel["targetList"]:
         val = t["ResTarget"].get("val", {})
         if "ColumnRef" in val and "A_Star" in val["ColumnRef"]["fields"][-1]:
@@ -59,11 +61,18 @@ def named_columns(b: Builder, query: Node, names: list[str]) -> tuple[Node, tupl
             if expanded is None:
                 return query, tuple(names)
             targets += expanded
+            starred = True
         else:
             targets.append(t)
     if len(names) > len(targets):
         return query, tuple(names)
-    sel["targetList"] = targets  # `query` is this statement's own parse tree
+    if starred:
+        # parse trees are shared by statements of the same text (parse.py's cache): change a copy
+        query = copy.deepcopy(query)
+        sel = query["SelectStmt"]
+        while sel.get("op") not in (None, "SETOP_NONE") and sel.get("larg"):
+            sel = sel["larg"].get("SelectStmt", sel["larg"])
+        sel["targetList"] = targets
     return pgexpr.rename_targets(query, names), ()
 
 
