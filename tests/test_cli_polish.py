@@ -1,0 +1,318 @@
+"""CLI polish (issue 10 item 11): help without placeholders after flags and with the subcommands,
+the accepted dialect names, progress on a terminal only, a file read in the other dialect when it
+parses there, and clear errors for an unknown URL scheme."""
+
+from __future__ import annotations
+
+import io
+import os
+import pty
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import ddlcompare
+from ddlcompare import cli
+from tests.support.cli import ROOT, Run, run
+
+# A MySQL table with nothing only MySQL has (detection gives no lean) that PostgreSQL rejects
+MY_PLAIN = "CREATE TABLE t (id int NOT NULL COMMENT 'the id');\n"
+MY_PLAIN_NEW = "CREATE TABLE t (id int NOT NULL COMMENT 'the id', name varchar(20));\n"
+# PostgreSQL the MySQL parser cannot read (an array type, a `::` cast)
+PG_TEXT = "CREATE TABLE t (id integer, tags text[]);\nCREATE VIEW v AS SELECT id::text AS s FROM t;\n"
+
+
+def write(tmp_path: Path, name: str, text: str) -> str:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def assert_error(r: Run, path: str | None = None) -> None:
+    """Exit 2, no traceback, and `file:line:col: error:` (or `error:` for a command-line mistake)."""
+    assert not r.crash, r.crash
+    assert r.code == 2, (r.code, r.stderr)
+    assert "Traceback" not in r.stderr
+    if path is not None:
+        m = r.error_line
+        assert m is not None and m["path"] == path, r.stderr
+    else:
+        assert r.stderr.startswith("error: "), r.stderr
+
+
+# --------------------------------------------------------------------------------------------
+# --help
+
+
+def help_text(monkeypatch: pytest.MonkeyPatch, *args: str) -> str:
+    """`ddlcompare ARGS --help` on a wide console, box drawing and line wrapping taken out."""
+    monkeypatch.setenv("COLUMNS", "250")
+    r = run(*args, "--help")
+    assert r.code == 0 and not r.crash, r.stderr
+    return re.sub(r"[\s│╭╮╰╯─]+", " ", r.stdout)
+
+
+@pytest.mark.parametrize("command", ["", *sorted(cli._SUBCOMMANDS)])
+def test_help_shows_no_placeholder_after_a_flag(monkeypatch: pytest.MonkeyPatch, command: str) -> None:
+    text = help_text(monkeypatch, *([command] if command else []))
+    assert "<bool>" not in text
+    # an option that takes a value keeps its placeholder
+    if command in ("", "drift"):
+        assert "--output-dir -o <path>" in text
+    if command in ("", "snapshot", "drift", "log", "precommit", "check-migrations"):
+        assert "--dialect -d <str>" in text
+    assert "--help Show this message and exit." in text
+
+
+def test_default_help_lists_every_subcommand(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert set(cli._PURPOSES) == set(cli._SUBCOMMANDS)  # a new subcommand gets listed
+    text = help_text(monkeypatch)
+    assert "Other commands" in text
+    for name, (args, purpose) in cli._PURPOSES.items():
+        assert f"ddlcompare {f'{name} {args}'.strip()}: {purpose}" in text
+    assert "ddlcompare snapshot SOURCE: print a canonical DDL snapshot" in text
+
+
+def test_help_keeps_bracketed_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Help texts are rich markup: an unescaped `[...]` vanished from them."""
+    text = help_text(monkeypatch)
+    assert "pyproject.toml with [tool.ddlcompare], from" in text
+    assert "each transaction [default: 5s]" in text
+    assert "the plain statements [default: idempotent]" in text
+
+
+def test_dialect_help_and_error_list_the_accepted_names(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    names = "postgres (or postgresql, pg) or mysql (or mariadb)"
+    for command in ("", "snapshot", "check-migrations", "drift", "log", "precommit"):
+        assert f"{names}; detected from the input" in help_text(monkeypatch, *([command] if command else []))
+    a = write(tmp_path, "a.sql", "CREATE TABLE t (id integer);\n")
+    r = run("--dialect", "oracle", a, a)
+    assert_error(r)
+    assert r.stderr == f"error: unknown dialect 'oracle'\n  hint: use {names}\n"
+    # the options file's dialect is checked against the same names
+    conf = write(tmp_path, "ddlcompare.toml", 'dialect = "oracle"\n')
+    r = run("--config", conf, a, a)
+    assert r.code == 2 and f"hint: use {names}" in r.stderr, r.stderr
+    # every accepted name works
+    for name in ("postgres", "postgresql", "pg", "PG"):
+        assert run("-d", name, a, a).code == 0
+
+
+# --------------------------------------------------------------------------------------------
+# unknown URL schemes
+
+
+def test_unknown_url_scheme_is_named(tmp_path: Path) -> None:
+    a = write(tmp_path, "a.sql", "CREATE TABLE t (id integer);\n")
+    r = run("postgresq://app:s3cretpw@db.example/app", a)
+    assert_error(r)
+    assert "no such file" not in r.stderr
+    assert r.stderr == (
+        "error: postgresq://app@db.example/app: unknown URL scheme 'postgresq'\n"
+        "  hint: did you mean postgresql://? ddlcompare reads postgresql://, postgres://, mysql://, "
+        "mariadb:// URLs\n"
+    )
+    r = run("snapshot", "sqlite:///tmp/app.db")
+    assert_error(r)
+    assert "unknown URL scheme 'sqlite'" in r.stderr and "did you mean" not in r.stderr
+    # a file name is still a file name
+    r = run(a, str(tmp_path / "missing.sql"))
+    assert_error(r)
+    assert "missing.sql: no such file" in r.stderr
+
+
+def test_unknown_scheme_never_shows_its_password(tmp_path: Path) -> None:
+    a = write(tmp_path, "a.sql", "CREATE TABLE t (id integer);\n")
+    for args in (
+        ("mysq://root:s3cretpw@db/app", a),
+        (a, a, "--check-db", "postgresq://app:s3cretpw@db/app"),
+        (a, a, "--check-db=postgresq://app:s3cretpw@db/app"),
+    ):
+        r = run(*args)
+        assert_error(r)
+        assert "s3cretpw" not in r.stderr + r.stdout, r.stderr
+
+
+# --------------------------------------------------------------------------------------------
+# a file read in the other dialect
+
+
+def test_short_mysql_file_is_read_as_mysql(tmp_path: Path) -> None:
+    """The new user's file: `int(11)` is MySQL's display width."""
+    f = write(tmp_path, "my.sql", "CREATE TABLE t (id int(11) NOT NULL);\n")
+    r = run("snapshot", f)
+    assert r.code == 0 and "(mysql)" in r.stdout and "`id` int NOT NULL" in r.stdout, r.stderr
+
+
+def test_detected_dialect_gives_way_when_the_other_parses(tmp_path: Path) -> None:
+    old = write(tmp_path, "old.sql", MY_PLAIN)
+    new = write(tmp_path, "new.sql", MY_PLAIN_NEW)
+    r = run("snapshot", old)
+    assert r.code == 0, r.stderr
+    assert "-- ddlcompare snapshot (mysql)" in r.stdout and "COMMENT 'the id'" in r.stdout
+    assert r.stderr == (
+        f'{old}:1:33: warning: not PostgreSQL (syntax error at or near "COMMENT"): read as '
+        "MySQL/MariaDB (--dialect chooses)\n"
+    )
+    r = run(old, new)
+    assert r.code == 1, r.stderr
+    assert "ALTER TABLE `t` ADD COLUMN IF NOT EXISTS `name` varchar(20)" in r.stdout
+    assert f"{old}:1:33: warning: not PostgreSQL" in r.stderr
+    # the library does the same, the warning among the schema's
+    schema = ddlcompare.load(old)
+    assert schema.dialect == "mysql"
+    assert [w.message.split(" (")[0] for w in schema.warnings] == ["not PostgreSQL"]
+
+
+def test_given_dialect_keeps_its_error_with_a_hint(tmp_path: Path) -> None:
+    my = write(tmp_path, "my.sql", MY_PLAIN)
+    r = run("snapshot", "--dialect", "postgres", my)
+    assert_error(r, my)
+    assert r.stderr == (
+        f'{my}:1:33: error: syntax error at or near "COMMENT"\n'
+        "  hint: this looks like a MySQL/MariaDB dump; try --dialect mysql\n"
+    )
+    pg = write(tmp_path, "pg.sql", PG_TEXT)
+    r = run("--dialect", "mysql", pg, pg)
+    assert_error(r, pg)
+    assert r.stderr.endswith("\n  hint: this looks like a PostgreSQL dump; try --dialect postgres\n")
+
+
+def test_a_typo_stays_an_error(tmp_path: Path) -> None:
+    """The MySQL parser lets some typos through: a PostgreSQL syntax error at punctuation, or a
+    statement MySQL would only keep as opaque, is no reason to read a file as MySQL."""
+    for text in (
+        "CREATE TABLE ok (id integer);\n\nCREATE TABLE t (id integer,, x text);\n",
+        "CREATE TABLE t (id integer);\ngarbage here;\n",
+    ):
+        bad = write(tmp_path, "bad.sql", text)
+        for args in (("snapshot", bad), ("snapshot", "-d", "postgres", bad)):
+            r = run(*args)
+            assert_error(r, bad)
+            assert "warning" not in r.stderr and "try --dialect" not in r.stderr, r.stderr
+    # a file with PostgreSQL-only syntax is PostgreSQL, whatever MySQL makes of its error
+    text = "CREATE TABLE t (id integer DEFAULT 1::int);\nCREATE TABLE u (x int COMMENT 'y');\n"
+    pg = write(tmp_path, "pg.sql", text)
+    r = run("snapshot", pg)
+    assert_error(r, pg)
+    assert "MySQL" not in r.stderr
+
+
+def test_a_url_fixes_the_dialect(tmp_path: Path) -> None:
+    """A side or --check-db that is a URL says which dialect it is: no second try."""
+    my = write(tmp_path, "my.sql", MY_PLAIN)
+    r = run(my, my, "--check-db", "postgresql://nobody@127.0.0.1:1/none")
+    assert_error(r, my)
+    assert "try --dialect" not in r.stderr and "warning" not in r.stderr
+
+
+# --------------------------------------------------------------------------------------------
+# progress
+
+
+CHILD = "import sys; import ddlcompare.cli as c; c._PROGRESS_DELAY = float(sys.argv[1]); c.main(sys.argv[2:])"
+BAR = re.compile(rb"\rreading \[[# ]{30}\] \d/\d")
+
+
+def run_with_stderr(
+    tmp_path: Path, delay: float | None, *args: str, tty: bool
+) -> tuple[int, bytes, bytes, float]:
+    """Run ddlcompare in a child with stderr on a pseudo-terminal (`tty`) or a pipe, stdout to a
+    file; `delay` replaces the progress delay (None: the default). Exit code, stdout, stderr bytes
+    and seconds taken."""
+    cmd = [sys.executable, "-m", "ddlcompare"] if delay is None else [sys.executable, "-c", CHILD, str(delay)]
+    out_path = tmp_path / "stdout"
+    start = time.monotonic()
+    with out_path.open("wb") as out:
+        if not tty:
+            proc = subprocess.run([*cmd, *args], stdout=out, stderr=subprocess.PIPE, cwd=ROOT, check=False)
+            return proc.returncode, out_path.read_bytes(), proc.stderr, time.monotonic() - start
+        master, slave = pty.openpty()
+        child = subprocess.Popen([*cmd, *args], stdout=out, stderr=slave, stdin=subprocess.DEVNULL, cwd=ROOT)
+        os.close(slave)
+        err = bytearray()
+        while True:
+            try:
+                data = os.read(master, 65536)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not data:
+                break
+            err += data
+        os.close(master)
+        code = child.wait()
+    return code, out_path.read_bytes(), bytes(err), time.monotonic() - start
+
+
+def test_progress_on_a_terminal(tmp_path: Path) -> None:
+    old = write(tmp_path, "old.sql", "CREATE TABLE t (id integer);\n")
+    new = write(tmp_path, "new.sql", "CREATE TABLE t (id integer, name text);\n")
+    code, out, err, _ = run_with_stderr(tmp_path, 0.0, old, new, tty=True)
+    assert code == 1 and b"ADD COLUMN" in out
+    bars = BAR.findall(err)
+    assert bars[0].endswith(b"0/2") and bars[-1].endswith(b"2/2"), err
+    assert b"\x1b[2K" in err  # erased when done
+    assert err.rstrip().endswith(b"highest severity: low"), err
+    assert b"reading" not in out
+    # --quiet: none
+    code, _, err, _ = run_with_stderr(tmp_path, 0.0, old, new, "-q", tty=True)
+    assert code == 1 and b"reading" not in err and err == b"", err
+    # a run shorter than the delay draws nothing
+    code, _, err, _ = run_with_stderr(tmp_path, 30.0, old, new, tty=True)
+    assert code == 1 and b"reading" not in err and b"\x1b[2K" not in err, err
+    # an error erases the bar before its message
+    bad = write(tmp_path, "bad.sql", "CREATE TABLE t (id integer,, x text);\n")
+    code, _, err, _ = run_with_stderr(tmp_path, 0.0, old, bad, tty=True)
+    assert code == 2 and BAR.search(err) is not None, err
+    assert err.split(b"\x1b[2K")[-1].startswith(f"{bad}:1:28: error:".encode()), err
+
+
+def test_no_progress_in_a_pipe(tmp_path: Path) -> None:
+    old = write(tmp_path, "old.sql", "CREATE TABLE t (id integer);\n")
+    new = write(tmp_path, "new.sql", "CREATE TABLE t (id integer, name text);\n")
+    code, out, err, _ = run_with_stderr(tmp_path, 0.0, old, new, tty=False)
+    assert code == 1 and b"ADD COLUMN" in out
+    assert b"reading" not in err and b"\r" not in err and b"\x1b" not in err, err
+
+
+def test_progress_of_a_large_file_on_a_terminal(tmp_path: Path) -> None:
+    """The real thing, with the default delay: reading 10,000 tables takes about 2 s here (a
+    second side that adds one table is replayed quickly)."""
+    text = "".join(
+        f"CREATE TABLE t{i} (id integer PRIMARY KEY, name text NOT NULL, at timestamp DEFAULT now());\n"
+        f"CREATE INDEX t{i}_name ON t{i} (name);\n"
+        for i in range(10_000)
+    )
+    old = write(tmp_path, "old.sql", text)
+    new = write(tmp_path, "new.sql", text + "CREATE TABLE extra (id integer);\n")
+    code, out, err, _ = run_with_stderr(tmp_path, None, old, new, tty=True)
+    assert code == 1 and b"CREATE TABLE IF NOT EXISTS public.extra" in out, err
+    assert BAR.search(err) is not None, err
+    assert err.split(b"\x1b[2K")[-1].startswith(b"ddlcompare: 1 to create"), err
+
+
+def test_progress_bar_waits_for_its_delay(monkeypatch: pytest.MonkeyPatch) -> None:
+    buf = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", buf)
+    bar = cli._Progress("reading", delay=0.3)
+    bar.update(0, 2)
+    assert buf.getvalue() == ""  # not yet
+    time.sleep(0.6)
+    assert buf.getvalue() == f"\rreading [{' ' * 30}] 0/2"  # the timer drew the latest state
+    bar.update(1, 2)
+    bar.close()
+    assert buf.getvalue().endswith(f"\rreading [{'#' * 15}{' ' * 15}] 1/2\r\x1b[2K")
+    # closed before the delay: nothing, ever
+    buf = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", buf)
+    bar = cli._Progress("reading", delay=0.2)
+    bar.update(1, 2)
+    bar.close()
+    time.sleep(0.4)
+    assert buf.getvalue() == ""
