@@ -18,6 +18,7 @@ import pytest
 import ddlcompare
 from ddlcompare import cli
 from tests.support.cli import ROOT, Run, run
+from tests.test_precommit import git, scratch_repo
 
 # A MySQL table with nothing only MySQL has (detection gives no lean) that PostgreSQL rejects
 MY_PLAIN = "CREATE TABLE t (id int NOT NULL COMMENT 'the id');\n"
@@ -202,6 +203,22 @@ def test_a_typo_stays_an_error(tmp_path: Path) -> None:
     r = run("snapshot", pg)
     assert_error(r, pg)
     assert "MySQL" not in r.stderr
+
+
+def test_precommit_and_log_read_the_other_dialect(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The hook and `log` load their sides as the comparison does."""
+    repo = scratch_repo(tmp_path)
+    monkeypatch.chdir(repo)
+    (repo / "schema.sql").write_text(MY_PLAIN, encoding="utf-8")
+    git(repo, "add", ".")
+    r = run("precommit", "schema.sql")
+    assert r.code == 0 and r.stderr.startswith("schema.sql (new file): 1 to create"), r.stderr
+    git(repo, "commit", "-q", "-m", "first")
+    (repo / "schema.sql").write_text(MY_PLAIN_NEW, encoding="utf-8")
+    git(repo, "commit", "-q", "-a", "-m", "add name")
+    r = run("log", "schema.sql")
+    assert r.code == 0, r.stderr
+    assert "alter table:t" in r.stdout and "create table:t" in r.stdout, r.stdout
 
 
 def test_a_url_fixes_the_dialect(tmp_path: Path) -> None:
