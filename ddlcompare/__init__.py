@@ -148,20 +148,23 @@ def load_detected(
     """`resolve_dialect` (of `srcs` and `also`, sources that take part in the choice without being
     loaded, e.g. the database the checks run against) and `load_sources`, with a second try for a
     file that does not parse: when it parses cleanly in the other dialect, a detected dialect gives
-    way to it (with a warning), and a given one keeps its error with a hint to try the other.
+    way to it (with a warning), and a given one keeps its error with a hint to try the other (also
+    when the other fails too but the text clearly is the other's).
     Not when a URL fixes the dialect, nor when the text's own evidence points to the first one."""
     d = resolve_dialect([*srcs, *also], dialect)
     try:
         return Loaded(d, load_sources(srcs, d, options, progress))
     except DdlError as e:
         other = _other_dialect(srcs, also, d, e, options, progress)
+        if dialect:
+            looks = other.dialect.NAME if other is not None else _clearly_other(srcs, also, d)
+            if looks is not None:
+                hint = f"this looks like a {_DIALECT_NAMES[looks]} dump; try --dialect {looks}"
+                e.hint = hint if e.hint is None else f"{hint}; {e.hint}"
+            raise
         if other is None:
             raise
         name = _DIALECT_NAMES[other.dialect.NAME]
-        if dialect:
-            hint = f"this looks like a {name} dump; try --dialect {other.dialect.NAME}"
-            e.hint = hint if e.hint is None else f"{hint}; {e.hint}"
-            raise
         note = Warning(
             f"not {_DIALECT_NAMES[d.NAME]} ({e.message}): read as {name} (--dialect chooses)", e.pos
         )
@@ -174,6 +177,18 @@ def load_detected(
 def _holds(src: Source, path: str) -> bool:
     """Whether `path` (an error's file) is `src` or one of its files."""
     return path == src.name or any(path == name for name, _ in src.parts)
+
+
+def _clearly_other(srcs: list[Source], also: Sequence[Source], failed: Dialect) -> str | None:
+    """The other dialect's name when the texts' evidence is certain of it (dialects.detect)."""
+    if any(s.url for s in (*srcs, *also)):
+        return None
+    pg = my = 0
+    for src in srcs:
+        p, m = scores(src.text or "")
+        pg, my = pg + p, my + m
+    lean = leaning(pg, my, CONFIDENT)
+    return lean if lean is not None and lean != failed.NAME else None
 
 
 def _other_dialect(
@@ -281,6 +296,7 @@ def migrations_plan(
     options: LoadOptions | None = None,
     plan_options: PlanOptions | None = None,
     scope: Scope | None = None,
+    progress: Progress | None = None,
 ) -> Plan:
     """Offline: apply the migrations folder to the base schema (base and migration files parsed
     as one schema history, see `migration_files` for their order) and plan the way from the result
@@ -290,6 +306,7 @@ def migrations_plan(
         raise DdlError(f"{base_src.name}: the base of check-migrations is a schema file")
     files = migration_files(migrations)
     history = joined(f"{base} + {migrations}", [base_src, *(open_source(str(p)) for p in files)])
-    old_schema, new_schema = load_detected([history, open_source(snapshot)], dialect, options).schemas
+    loaded = load_detected([history, open_source(snapshot)], dialect, options, progress)
+    old_schema, new_schema = loaded.schemas
     return plan_between(old_schema, new_schema, options=plan_options, scope=scope)
 

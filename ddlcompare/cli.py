@@ -545,14 +545,16 @@ def check_migrations_cmd(
     if fmt not in (Format.sql, Format.markdown, Format.json):
         raise DdlError(f"check-migrations --format {fmt}: use sql, markdown or json")
     conf = Config() if no_config else load_config(path=config)
-    plan = migrations_plan(
-        base,
-        migrations,
-        snapshot,
-        _pick(dialect, conf.dialect, None),
-        LoadOptions(strict=_pick(strict, conf.strict, False)),
-        scope=_scope(conf, schema, include, exclude, kinds),
-    )
+    with _loading(quiet) as progress:
+        plan = migrations_plan(
+            base,
+            migrations,
+            snapshot,
+            _pick(dialect, conf.dialect, None),
+            LoadOptions(strict=_pick(strict, conf.strict, False)),
+            scope=_scope(conf, schema, include, exclude, kinds),
+            progress=progress,
+        )
     if not quiet:
         for w in (*plan.old.warnings, *plan.new.warnings):
             typer.echo(str(w), err=True)

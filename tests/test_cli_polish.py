@@ -185,6 +185,17 @@ def test_given_dialect_keeps_its_error_with_a_hint(tmp_path: Path) -> None:
     assert r.stderr.endswith("\n  hint: this looks like a PostgreSQL dump; try --dialect postgres\n")
 
 
+def test_given_dialect_names_the_one_the_text_clearly_is(tmp_path: Path) -> None:
+    """The other dialect fails too (a typo), but the text is certainly PostgreSQL: the hint says so."""
+    pg = write(tmp_path, "pg.sql", PG_TEXT + "CREATE TABLE u (a int,, b int);\n")
+    r = run("snapshot", "--dialect", "mysql", pg)
+    assert_error(r, pg)
+    assert r.stderr.endswith("\n  hint: this looks like a PostgreSQL dump; try --dialect postgres\n")
+    r = run("snapshot", "--dialect", "postgres", pg)  # the real error
+    assert_error(r, pg)
+    assert r.stderr == f'{pg}:3:23: error: syntax error at or near ","\n'
+
+
 def test_a_typo_stays_an_error(tmp_path: Path) -> None:
     """The MySQL parser lets some typos through: a PostgreSQL syntax error at punctuation, or a
     statement MySQL would only keep as opaque, is no reason to read a file as MySQL."""
@@ -283,6 +294,16 @@ def test_progress_on_a_terminal(tmp_path: Path) -> None:
     # a run shorter than the delay draws nothing
     code, _, err, _ = run_with_stderr(tmp_path, 30.0, old, new, tty=True)
     assert code == 1 and b"reading" not in err and b"\x1b[2K" not in err, err
+    # snapshot and check-migrations too
+    code, out, err, _ = run_with_stderr(tmp_path, 0.0, "snapshot", new, tty=True)
+    assert code == 0 and b"name text" in out and BAR.findall(err)[-1].endswith(b"1/1"), err
+    (tmp_path / "migrations").mkdir()
+    write(tmp_path, "migrations/V1__name.sql", "ALTER TABLE t ADD COLUMN name text;\n")
+    code, _, err, _ = run_with_stderr(
+        tmp_path, 0.0, "check-migrations", old, str(tmp_path / "migrations"), new, tty=True
+    )
+    assert code == 0 and BAR.findall(err)[-1].endswith(b"2/2"), err
+    assert err.split(b"\x1b[2K")[-1].startswith(b"ddlcompare: "), err
     # an error erases the bar before its message
     bad = write(tmp_path, "bad.sql", "CREATE TABLE t (id integer,, x text);\n")
     code, _, err, _ = run_with_stderr(tmp_path, 0.0, old, bad, tty=True)
