@@ -331,6 +331,15 @@ def compare_cmd(
         typer.Option("--skip-unreadable/--no-skip-unreadable", help=_SKIP_HELP, show_default=False),
     ] = None,
     audit_log: Annotated[Path | None, typer.Option("--audit-log", help=_AUDIT_HELP)] = None,
+    mask: Annotated[
+        bool | None,
+        typer.Option(
+            "--mask/--no-mask",
+            help="hide defaults, comments, routine bodies and the literals of statements and CHECKs "
+            "in the report and the JSON (the SQL files keep the real values)",
+            show_default=False,
+        ),
+    ] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="print the version")
     ] = False,
@@ -365,6 +374,7 @@ def compare_cmd(
     with _loading(quiet) as progress:
         loaded = load_detected(srcs, dialect, options, progress, also=check_src)
     d, (old_side, new_side) = loaded.dialect, loaded.schemas
+    masking = d.STYLE.masking if _pick(mask, conf.mask, False) else None
     audited = (  # the audit log names the inputs whole, before the scope is applied
         [
             fleet.audit_input(r, s, x, d)
@@ -406,29 +416,35 @@ def compare_cmd(
     if check_db is not None:
         dburl.register_url(check_db)
         validation_log()  # before writing anything: a database that cannot be read is an error (exit 2)
+    # the SVG is written when Graphviz can draw it; the report says so when it is not
+    svg_skip = too_large_for_svg(plan, full=graph is Graph.full)
+    dot_program = find_dot() if output_dir is not None else None
+    if output_dir is not None and dot_program is None:
+        svg_skip = f"Graphviz's dot is not installed (not on PATH; {DOT_ENV} may name it)"
+    notes = [f"dependency_graph.svg not written: {svg_skip}"] if output_dir is not None and svg_skip else []
+    report = functools.partial(
+        render_markdown, plan, mask=masking, allow_destructive=allow_destructive, notes=notes
+    )
+    as_json = functools.partial(render_json, plan, mask=masking)
     if output_dir is not None:
         try:
             output_dir.mkdir(parents=True, exist_ok=True)
             for name, render in (
                 ("migration_forward.sql", forward),
                 ("migration_rollback.sql", rollback),
-                ("schema_diff_report.md", functools.partial(render_markdown, plan)),
-                ("diff.json", functools.partial(render_json, plan)),
+                ("schema_diff_report.md", report),
+                ("diff.json", as_json),
                 ("schema_validation.log", validation_log),
                 ("dependency_graph.dot", dot),
             ):
                 (output_dir / name).write_text(_scrubbed(render()), encoding="utf-8")
-            dot_program = find_dot()
-            skip = too_large_for_svg(plan, full=graph is Graph.full)
-            if dot_program is None:
-                skip = f"Graphviz's dot is not installed (not on PATH; {DOT_ENV} may name it)"
-            if skip is None and dot_program is not None:
+            if svg_skip is None and dot_program is not None:
                 svg = render_svg(_scrubbed(dot()), dot_program)
                 (output_dir / "dependency_graph.svg").write_text(_scrubbed(svg), encoding="utf-8")
             else:  # no stale graph of an earlier run beside this run's files
                 (output_dir / "dependency_graph.svg").unlink(missing_ok=True)
                 if not quiet:
-                    typer.echo(f"ddlcompare: dependency_graph.svg not written: {skip}", err=True)
+                    typer.echo(f"ddlcompare: dependency_graph.svg not written: {svg_skip}", err=True)
         except OSError as e:
             raise DdlError(f"{output_dir}: cannot write: {e.strerror}") from None
     if fmt is Format.flyway:
@@ -445,8 +461,8 @@ def compare_cmd(
         renders: dict[Format, Callable[[], str]] = {
             Format.sql: forward,
             Format.rollback: rollback,
-            Format.markdown: functools.partial(render_markdown, plan),
-            Format.json: functools.partial(render_json, plan),
+            Format.markdown: report,
+            Format.json: as_json,
             Format.dot: dot,
             Format.validation: validation_log,
             Format.liquibase_sql: functools.partial(

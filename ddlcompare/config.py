@@ -32,6 +32,7 @@ _FLAGS = (
     "owners",
     "privileges",
     "skip-unreadable",
+    "mask",
 )
 KEYS = (*_STRINGS, *_LISTS, *_FLAGS)
 # values read now, so that a wrong one is an error at its line of the file
@@ -63,6 +64,7 @@ class Config:
     owners: bool | None = None
     privileges: bool | None = None
     skip_unreadable: bool | None = None
+    mask: bool | None = None
 
 
 def _dialect(name: str) -> str:

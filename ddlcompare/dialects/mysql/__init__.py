@@ -8,6 +8,7 @@ from ddlcompare.dialects import LoadOptions
 from ddlcompare.diff.changes import Alter, Change
 from ddlcompare.diff.renames import Capabilities
 from ddlcompare.model.base import ObjectKey, Schema, SchemaObject
+from ddlcompare.output.mask import Masking
 from ddlcompare.output.sql import ScriptStyle
 from ddlcompare.plan.checks import CheckResult, DataCheck, Validation
 from ddlcompare.plan.hazards import Hazard
@@ -31,6 +32,7 @@ class MysqlDialect:
         ),
         noop="DO 0;",
         client_delimiter="DELIMITER ",
+        masking=Masking(backslash_escapes=True, double_quoted_strings=True),
     )
 
     # renamed in place (RENAME TABLE, RENAME COLUMN / CHANGE, RENAME INDEX); views name their tables

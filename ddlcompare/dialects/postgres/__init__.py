@@ -8,6 +8,7 @@ from ddlcompare.dialects import LoadOptions
 from ddlcompare.diff.changes import Alter, Change
 from ddlcompare.diff.renames import Capabilities
 from ddlcompare.model.base import ObjectKey, Schema, SchemaObject
+from ddlcompare.output.mask import Masking
 from ddlcompare.output.sql import ScriptStyle
 from ddlcompare.plan.checks import CheckResult, DataCheck, Validation
 from ddlcompare.plan.hazards import Hazard
@@ -33,6 +34,7 @@ class PostgresDialect:
             "SET lock_timeout = {lock_timeout};",
             "SET statement_timeout = {statement_timeout};",
         ),
+        masking=Masking(dollar_quotes=True),
     )
 
     # renamed in place (ALTER ... RENAME); views follow a renamed table on the server

@@ -14,7 +14,7 @@ import functools
 import heapq
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,7 +24,7 @@ from pglast.keywords import COL_NAME_KEYWORDS, RESERVED_KEYWORDS, TYPE_FUNC_NAME
 from ddlcompare import dburl
 from ddlcompare.dburl import DbUrl
 from ddlcompare.errors import DdlError
-from ddlcompare.model.base import Unseen
+from ddlcompare.model.base import RelationSize, Unseen
 
 if TYPE_CHECKING:
     from ddlcompare.dialects import LoadOptions
@@ -53,6 +53,7 @@ QUERY_NAMES = (
     "other_objects",
     "default_acls",
     "dependencies",
+    "sizes",
 )
 
 # pg_dump_sort.c (PG 15) object type priorities: the output is sorted by these, then by name
@@ -135,6 +136,7 @@ class CatalogDump:
     queries: int
     server_version: int
     unseen: tuple[Unseen, ...] = ()
+    sizes: Mapping[tuple[str, str], RelationSize] = field(default_factory=dict)
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -268,8 +270,11 @@ def read_catalog(url: str) -> CatalogDump:
         ) from None
     builder = _Builder(rows)
     text = builder.build()
+    sizes = {
+        (r["nspname"], r["relname"]): RelationSize(r["est_rows"], r["est_bytes"]) for r in rows["sizes"]
+    }
     return CatalogDump(
-        text=text, queries=len(QUERY_NAMES), server_version=version, unseen=builder.unseen()
+        text=text, queries=len(QUERY_NAMES), server_version=version, unseen=builder.unseen(), sizes=sizes
     )
 
 
@@ -289,7 +294,7 @@ def inspect(url: str, options: LoadOptions) -> Schema:
     shown = dburl.redact(url)
     v = dump.server_version
     server = f"postgres:{v // 10000}.{v % 10000}"
-    schema = dataclasses.replace(parse(dump.text, shown, options), server=server)
+    schema = dataclasses.replace(parse(dump.text, shown, options), server=server, sizes=dump.sizes)
     return unreadable(schema, dump.unseen, shown, options)
 
 
