@@ -10,6 +10,7 @@ import contextlib
 import functools
 import sys
 import threading
+import time
 import traceback
 from collections.abc import Callable, Iterator
 from enum import StrEnum
@@ -659,19 +660,26 @@ def drift_cmd(
 
 class _Progress:
     """A one-line progress bar on stderr (a terminal only), erased when done. With a `delay`, it is
-    drawn only once the work has lasted that long (a timer draws the latest state: one long step,
-    such as parsing a large file, gives no update to draw on), so that quick runs stay quiet."""
+    drawn only once the work has lasted that long, so that quick runs stay quiet, and then redrawn
+    every second with the seconds elapsed (one long step, such as parsing a large file, gives no
+    update to draw on)."""
 
     def __init__(self, label: str, delay: float = 0.0) -> None:
         self.label = label
         self._lock = threading.Lock()
         self._state: tuple[int, int] | None = None
-        self._shown = delay <= 0  # whether updates are drawn
+        self._timed = delay > 0
+        self._shown = not self._timed  # whether updates are drawn
         self._drawn = self._closed = False
-        self._timer = None if self._shown else threading.Timer(delay, self._show)
-        if self._timer is not None:
-            self._timer.daemon = True
-            self._timer.start()
+        self._start = time.monotonic()
+        self._timer: threading.Timer | None = None
+        if self._timed:
+            self._tick(delay)
+
+    def _tick(self, after: float) -> None:
+        self._timer = threading.Timer(after, self._show)
+        self._timer.daemon = True
+        self._timer.start()
 
     def _show(self) -> None:
         with self._lock:
@@ -679,6 +687,7 @@ class _Progress:
                 self._shown = True
                 if self._state is not None:
                     self._draw(*self._state)
+                self._tick(1.0)
 
     def update(self, done: int, total: int) -> None:
         with self._lock:
@@ -689,7 +698,8 @@ class _Progress:
     def _draw(self, done: int, total: int) -> None:
         width = 30
         full = width * done // max(total, 1)
-        sys.stderr.write(f"\r{self.label} [{'#' * full}{' ' * (width - full)}] {done}/{total}")
+        elapsed = f", {int(time.monotonic() - self._start)} s" if self._timed else ""
+        sys.stderr.write(f"\r{self.label} [{'#' * full}{' ' * (width - full)}] {done}/{total}{elapsed}")
         sys.stderr.flush()
         self._drawn = True
 

@@ -342,10 +342,14 @@ def test_progress_bar_waits_for_its_delay(monkeypatch: pytest.MonkeyPatch) -> No
     bar.update(0, 2)
     assert buf.getvalue() == ""  # not yet
     time.sleep(0.6)
-    assert buf.getvalue() == f"\rreading [{' ' * 30}] 0/2"  # the timer drew the latest state
+    assert buf.getvalue() == f"\rreading [{' ' * 30}] 0/2, 0 s"  # the timer drew the latest state
+    time.sleep(1.0)  # and redraws it every second, with the time elapsed
+    assert buf.getvalue().endswith(f"\rreading [{' ' * 30}] 0/2, 1 s")
     bar.update(1, 2)
     bar.close()
-    assert buf.getvalue().endswith(f"\rreading [{'#' * 15}{' ' * 15}] 1/2\r\x1b[2K")
+    assert buf.getvalue().endswith(f"\rreading [{'#' * 15}{' ' * 15}] 1/2, 1 s\r\x1b[2K")
+    time.sleep(1.2)
+    assert buf.getvalue().endswith("\r\x1b[2K")  # closed: no more ticks
     # closed before the delay: nothing, ever
     buf = io.StringIO()
     monkeypatch.setattr(sys, "stderr", buf)
