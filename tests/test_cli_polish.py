@@ -8,17 +8,19 @@ import io
 import os
 import pty
 import re
+import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+import yaml
 
 import ddlcompare
 from ddlcompare import cli
 from tests.support.cli import ROOT, Run, run
-from tests.test_precommit import git, scratch_repo
+from tests.test_precommit import git, hook_env, manifest, scratch_repo
 
 # A MySQL table with nothing only MySQL has (detection gives no lean) that PostgreSQL rejects
 MY_PLAIN = "CREATE TABLE t (id int NOT NULL COMMENT 'the id');\n"
@@ -360,3 +362,49 @@ def test_progress_bar_waits_for_its_delay(monkeypatch: pytest.MonkeyPatch) -> No
     bar.close()
     time.sleep(0.4)
     assert buf.getvalue() == ""
+
+
+# --------------------------------------------------------------------------------------------
+# the README's pre-commit recipe
+
+
+def test_readme_pre_commit_recipe_blocks_at_its_fail_on(tmp_path: Path) -> None:
+    """The recipe as the README writes it (its hook's args), run by the real pre-commit with the
+    offline hook of .pre-commit-hooks.yaml: an index (medium) commits, a type change (high) is
+    blocked."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### pre-commit and CI") :]
+    recipe = yaml.safe_load(section.split("```yaml\n", 1)[1].split("```", 1)[0])
+    (readme_hook,) = recipe["repos"][0]["hooks"]
+    assert readme_hook["id"] in manifest() and readme_hook["args"] == ["--fail-on", "high"]
+    exe = shutil.which("pre-commit", path=str(Path(sys.executable).parent)) or shutil.which("pre-commit")
+    assert exe is not None
+    repo = scratch_repo(tmp_path)
+    env = hook_env(tmp_path)
+    hook = dict(manifest()["ddlcompare-system"], args=readme_hook["args"])
+    config = {"repos": [{"repo": "local", "hooks": [hook]}]}
+    (repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    schema = repo / "schema.sql"
+    table = "CREATE TABLE users (id integer PRIMARY KEY, name text);\n"
+    schema.write_text(table, encoding="utf-8")
+    git(repo, "add", ".")
+    assert subprocess.run([exe, "install"], cwd=repo, capture_output=True, env=env).returncode == 0
+    first = git(repo, "commit", "-q", "-m", "first", env=env)
+    assert first.returncode == 0, first.stdout + first.stderr
+    schema.write_text(table + "CREATE INDEX users_name ON users (name);\n", encoding="utf-8")
+    git(repo, "add", "schema.sql")
+    medium = git(repo, "commit", "-m", "index", env=env)
+    assert medium.returncode == 0, medium.stdout + medium.stderr
+    head = git(repo, "rev-parse", "HEAD").stdout
+    # a type change staged, then the working tree changed back: the commit (of what is staged) is
+    # blocked (pre-commit sets unstaged changes aside; test_precommit_command shows that the
+    # command itself reads the index)
+    schema.write_text(table.replace("id integer", "id bigint"), encoding="utf-8")
+    git(repo, "add", "schema.sql")
+    schema.write_text(table + "CREATE INDEX users_name ON users (name);\n", encoding="utf-8")
+    high = git(repo, "commit", "-m", "bigint", env=env)
+    out = high.stdout + high.stderr
+    assert high.returncode != 0 and "schema.sql: blocked (--fail-on high)" in out, out
+    assert git(repo, "rev-parse", "HEAD").stdout == head
+    # pre-commit put the unstaged working tree back
+    assert "CREATE INDEX" in schema.read_text(encoding="utf-8")
