@@ -20,6 +20,7 @@ import yaml
 import ddlcompare
 from ddlcompare import cli
 from tests.support.cli import ROOT, Run, run
+from tests.support.servers import PG_HOST, PG_PORT, PG_USER, require_pg
 from tests.test_precommit import git, hook_env, manifest, scratch_repo
 
 # A MySQL table with nothing only MySQL has (detection gives no lean) that PostgreSQL rejects
@@ -311,6 +312,17 @@ def test_progress_on_a_terminal(tmp_path: Path) -> None:
     code, _, err, _ = run_with_stderr(tmp_path, 0.0, old, bad, tty=True)
     assert code == 2 and BAR.search(err) is not None, err
     assert err.split(b"\x1b[2K")[-1].startswith(f"{bad}:1:28: error:".encode()), err
+
+
+def test_progress_of_a_live_read_on_a_terminal(tmp_path: Path) -> None:
+    """A live side is a step of its own: the file is read (1/2), then the database (2/2)."""
+    require_pg()
+    url = f"postgresql://{PG_USER}@{PG_HOST}:{PG_PORT}/postgres"
+    empty = write(tmp_path, "empty.sql", "-- nothing\n")
+    code, _, err, _ = run_with_stderr(tmp_path, 0.0, empty, url, "--schema", "public", tty=True)
+    assert code in (0, 1), err
+    bars = [b[-3:] for b in BAR.findall(err)]
+    assert bars == [b"0/2", b"1/2", b"2/2"], err
 
 
 def test_no_progress_in_a_pipe(tmp_path: Path) -> None:
