@@ -71,7 +71,7 @@ def _dialect(name: str) -> str:
     """`name` checked against the registry's names (without importing the dialect's parser)."""
     canonical = dialects.ALIASES.get(name.lower())
     if canonical is None:
-        raise DdlError(f"unknown dialect {name!r}", hint="use postgres or mysql")
+        raise dialects.unknown(name)
     return canonical
 
 
