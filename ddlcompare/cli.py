@@ -194,8 +194,8 @@ _PURPOSES = {  # name: (arguments, purpose)
     + "\n".join(f"  ddlcompare {f'{n} {args}'.strip()}: {what}" for n, (args, what) in _PURPOSES.items())
 )
 def compare_cmd(
-    old: Annotated[str, typer.Argument(help=f"old side: {_SIDE}")],
-    new: Annotated[str, typer.Argument(help=f"new side: {_SIDE}")],
+    old: Annotated[str, typer.Argument(metavar="OLD", help=f"old side: {_SIDE}")],
+    new: Annotated[str, typer.Argument(metavar="NEW", help=f"new side: {_SIDE}")],
     dialect: _DialectOpt = None,
     output_dir: Annotated[
         Path | None,
