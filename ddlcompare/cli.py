@@ -131,12 +131,23 @@ _ConfigOpt = Annotated[
     ),
 ]
 _NoConfigOpt = Annotated[bool, typer.Option("--no-config", help="read no options file")]
+_AUDIT_HELP = (
+    "append one JSON line per comparison to this file: UTC time, OS user, host, version, each input's "
+    "name and SHA-256 (of its text, or of a live side's canonical snapshot), changes per severity, "
+    "exit code; never a password"
+)
+
 _DialectOpt = Annotated[
     str | None,
     typer.Option(
         "--dialect", "-d", help=f"{dialects.accepted()}; detected from the input when omitted"
     ),
 ]
+_DebugOpt = Annotated[
+    bool, typer.Option("--debug", help="show the traceback of an internal error (for bug reports)")
+]
+_QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="no summary on stderr")]
+_AuditLogOpt = Annotated[Path | None, typer.Option("--audit-log", help=_AUDIT_HELP)]
 
 
 def _scope(
@@ -154,11 +165,6 @@ def _scope(
         kinds=parse_kinds(_pick(kinds, conf.kinds, ())),
     )
 
-_AUDIT_HELP = (
-    "append one JSON line per comparison to this file: UTC time, OS user, host, version, each input's "
-    "name and SHA-256 (of its text, or of a live side's canonical snapshot), changes per severity, "
-    "exit code; never a password"
-)
 
 compare_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 snapshot_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
@@ -326,12 +332,12 @@ def compare_cmd(
     kinds: _KindsOpt = None,
     config: _ConfigOpt = None,
     no_config: _NoConfigOpt = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no summary on stderr")] = False,
+    quiet: _QuietOpt = False,
     skip_unreadable: Annotated[
         bool | None,
         typer.Option("--skip-unreadable/--no-skip-unreadable", help=_SKIP_HELP, show_default=False),
     ] = None,
-    audit_log: Annotated[Path | None, typer.Option("--audit-log", help=_AUDIT_HELP)] = None,
+    audit_log: _AuditLogOpt = None,
     mask: Annotated[
         bool | None,
         typer.Option(
@@ -344,9 +350,7 @@ def compare_cmd(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="print the version")
     ] = False,
-    debug: Annotated[
-        bool, typer.Option("--debug", help="show the traceback of an internal error (for bug reports)")
-    ] = False,
+    debug: _DebugOpt = False,
 ) -> None:
     conf = Config() if no_config else load_config(path=config)
     dialect = _pick(dialect, conf.dialect, None)
@@ -499,9 +503,7 @@ def snapshot_cmd(
     owners: Annotated[bool, typer.Option("--owners", help="include owners")] = False,
     privileges: Annotated[bool, typer.Option("--privileges", help="include grants")] = False,
     skip_unreadable: Annotated[bool, typer.Option("--skip-unreadable", help=_SKIP_HELP)] = False,
-    debug: Annotated[
-        bool, typer.Option("--debug", help="show the traceback of an internal error (for bug reports)")
-    ] = False,
+    debug: _DebugOpt = False,
 ) -> None:
     src = open_source(source)
     options = LoadOptions(owners=owners, privileges=privileges, skip_unreadable=skip_unreadable)
@@ -554,10 +556,8 @@ def check_migrations_cmd(
     kinds: _KindsOpt = None,
     config: _ConfigOpt = None,
     no_config: _NoConfigOpt = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no summary on stderr")] = False,
-    debug: Annotated[
-        bool, typer.Option("--debug", help="show the traceback of an internal error (for bug reports)")
-    ] = False,
+    quiet: _QuietOpt = False,
+    debug: _DebugOpt = False,
 ) -> None:
     if fmt not in (Format.sql, Format.markdown, Format.json):
         raise DdlError(f"check-migrations --format {fmt}: use sql, markdown or json")
@@ -630,9 +630,9 @@ def drift_cmd(
     owners: Annotated[bool, typer.Option("--owners", help="compare object owners")] = False,
     privileges: Annotated[bool, typer.Option("--privileges", help="compare grants")] = False,
     skip_unreadable: Annotated[bool, typer.Option("--skip-unreadable", help=_SKIP_HELP)] = False,
-    audit_log: Annotated[Path | None, typer.Option("--audit-log", help=_AUDIT_HELP)] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no summary on stderr")] = False,
-    debug: Annotated[bool, typer.Option("--debug", help="show the traceback of an internal error")] = False,
+    audit_log: _AuditLogOpt = None,
+    quiet: _QuietOpt = False,
+    debug: _DebugOpt = False,
 ) -> None:
     options = LoadOptions(owners=owners, privileges=privileges, skip_unreadable=skip_unreadable)
     bar = _Progress("drift") if sys.stderr.isatty() and not quiet else None
@@ -735,7 +735,7 @@ def _loading(quiet: bool) -> Iterator[Callable[[int, int], None] | None]:
 def log_cmd(
     path: Annotated[str, typer.Argument(help="a schema file tracked by git")],
     dialect: _DialectOpt = None,
-    debug: Annotated[bool, typer.Option("--debug", help="show the traceback of an internal error")] = False,
+    debug: _DebugOpt = False,
 ) -> None:
     out = []
     for step in history.history(path, dialect):
@@ -756,7 +756,7 @@ def precommit_cmd(
         str, typer.Option("--fail-on", help="block at this severity or above (low, medium, high, critical)")
     ] = "critical",
     dialect: _DialectOpt = None,
-    debug: Annotated[bool, typer.Option("--debug", help="show the traceback of an internal error")] = False,
+    debug: _DebugOpt = False,
 ) -> None:
     gate = parse_severity(fail_on)
     blocked = 0
