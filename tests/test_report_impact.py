@@ -9,6 +9,8 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
 from ddlcompare.output.mask import Masking
 from tests.support.cli import run
 from tests.support.diffjson import validated
@@ -155,3 +157,15 @@ def test_masking_lexer() -> None:
     masked = my.literals("COMMENT 'a\\'b' DEFAULT \"c\" `d\"e`")
     assert masked == "COMMENT '<masked>' DEFAULT \"<masked>\" `d\"e`"
     assert re.fullmatch(r"[^0-9]*", pg.reason("expr: (a > 5) -> (a > 6)"))
+
+
+def test_mask_from_the_options_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`mask = true` in ddlcompare.toml masks as --mask does; --no-mask on the command line wins."""
+    (tmp_path / "old.sql").write_text(SECRETS_OLD, encoding="utf-8")
+    (tmp_path / "new.sql").write_text(SECRETS_NEW, encoding="utf-8")
+    (tmp_path / "ddlcompare.toml").write_text("mask = true\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    masked = run("old.sql", "new.sql", "--format", "markdown").stdout
+    assert "NEWSECRET" not in masked and "<masked>" in masked
+    plain = run("old.sql", "new.sql", "--format", "markdown", "--no-mask").stdout
+    assert "NEWSECRET" in plain
