@@ -990,6 +990,12 @@ _VERSIONING_TAIL = re.compile(r"WITH\s+SYSTEM\s+VERSIONING", re.I)
 
 @handles("CREATE TABLE")
 def create_table(stmt: RawStatement, b: Builder) -> None:
+    from ddlcompare.dialects.mysql.fastpath import fast_table
+
+    fast = fast_table(stmt, b)  # a dump-shaped statement, read line by line (see fastpath.py)
+    if fast is not None:
+        b.tables[(fast.schema, fast.name)] = fast
+        return
     rewritten = rewrite_spatial(blank_comments(stmt.text))
     text = rewritten.text
     m = _CREATE_TABLE.match(text)

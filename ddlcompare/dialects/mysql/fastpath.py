@@ -1,0 +1,215 @@
+"""Fast path for dump-shaped CREATE TABLE statements (mysqldump, mariadb-dump, SHOW CREATE TABLE).
+
+Such a statement has one column or key per line, two spaces of indent, a comma at the end of every
+element line but the last, and the table options on the closing `) ...` line. Its lines repeat
+across the tables of a schema (the same `id`, `created_at` or PRIMARY KEY line in thousands of
+tables) and between the two sides of a diff. `fast_table` reads such a statement line by line and
+reads each distinct line once: a column line goes through the same sqlglot reading as the general
+path (alone, in a one-column statement), a key line through the same element reader, and the result
+is kept by the line's text and everything it depends on (table collation and schema, the session's
+database, the server). Anything it does not fully recognise makes it return None before it changes
+the builder, and the general path (handlers.create_table) reads the statement as before.
+
+The two paths build equal tables for every statement the fast path accepts:
+tests/dialects/mysql/test_fastpath.py compares them statement by statement over every fixture and
+corpus MySQL file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Literal
+
+from sqlglot.errors import ParseError, TokenError
+
+from ddlcompare.dialects.mysql import handlers as h
+from ddlcompare.dialects.mysql.grammar import GrammarError, find_partition_clause, rewrite_spatial
+from ddlcompare.dialects.mysql.parse import Builder, TableState, settle_keys
+from ddlcompare.dialects.mysql.split import RawStatement, unquote
+from ddlcompare.model.base import ObjectKey
+from ddlcompare.model.objects import Column
+
+# `CREATE TABLE `name` (` and nothing else on the first line
+_HEAD = re.compile(r"CREATE TABLE (`(?:[^`\n]++|``)++`) \(\n")
+# a line whose first token could start a key element: the general element reader decides
+_KEYWORD = re.compile(r"[A-Za-z]")
+_TAIL_WORDS = re.compile(r"(?<![\w$])(SELECT|AS\s+SELECT|IGNORE|REPLACE)(?![\w$])", re.I)
+
+# Memo entries: a column line -> (Column, its inline keys); a key line -> KeyDef; False when the
+# line cannot be read here (the general path reports why). Bounded: cleared when full.
+_LINES: dict[tuple[object, ...], tuple[Column, list[h.KeyDef]] | h.KeyDef | Literal[False]] = {}
+_TAILS: dict[str, h.TableOpts | Literal[False]] = {}
+_MAX_ENTRIES = 200_000
+
+# statements accepted / declined in this process (read by the equality test and the benchmark)
+STATS = {"accepted": 0, "declined": 0}
+ENABLED = True
+
+
+def _one_item(line: str) -> bool:
+    """Whether `line` is exactly one complete element: balanced parentheses, closed literals and
+    identifiers, no comment and no comma at depth 0 (so the line split equals split_top's)."""
+    depth = 0
+    for m in h._SCAN.finditer(line):
+        ch = m.group(1)
+        if ch is None:
+            tok = m.group(0)
+            if tok[0] in "'\"`" and (len(tok) < 2 or tok[-1] != tok[0]):
+                return False  # an unterminated literal or identifier
+            if tok.startswith(("/*", "--", "#")):
+                return False
+            continue
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth < 0:
+                return False
+        elif depth == 0:
+            return False
+    return depth == 0
+
+
+def _column(b: Builder, t: TableState, line: str) -> tuple[Column, list[h.KeyDef]] | None:
+    """A column line read as the general path reads it: sqlglot on a one-column statement."""
+    head = "CREATE TABLE _ ("
+    text = head + line + ")"
+    try:
+        defs = h.parse_columns(b, text, [(len(head), len(head) + len(line))], (len(head) - 1, len(text) - 1))
+        if len(defs) != 1:
+            return None
+        return h.column_from_def(b, t, defs[0], {})
+    except (ParseError, TokenError, ValueError):
+        return None
+
+
+def _read_line(b: Builder, t: TableState, line: str) -> tuple[Column, list[h.KeyDef]] | h.KeyDef | None:
+    key = (line, t.collation, t.schema, b.home, b.current, b.server)
+    got: tuple[Column, list[h.KeyDef]] | h.KeyDef | Literal[False] | None = _LINES.get(key)
+    if got is None:
+        if len(_LINES) >= _MAX_ENTRIES:
+            _LINES.clear()
+        got = False
+        if _one_item(line):
+            try:
+                kd = h.parse_element(line, b, t.schema) if _KEYWORD.match(line) else None
+            except ValueError:
+                kd = None
+                got = False
+            else:
+                if kd is not None:
+                    got = kd if kd.kind not in ("PERIOD",) else False
+                elif line.startswith("`"):
+                    got = _column(b, t, line) or False
+        _LINES[key] = got
+    if got is False:
+        return None
+    if isinstance(got, h.KeyDef):
+        return _copy(got)
+    assert isinstance(got, tuple)
+    col, keys = got
+    return (col, [_copy(k) for k in keys]) if keys else got
+
+
+def _copy(kd: h.KeyDef) -> h.KeyDef:
+    """A fresh KeyDef: keys and foreign keys hand their lists to the mutable table state."""
+    if kd.kind == "CHECK":
+        return kd  # nothing of it is kept mutable
+    fk = kd.fk
+    if fk is not None:
+        fk = dataclasses.replace(fk, columns=list(fk.columns), ref_columns=list(fk.ref_columns))
+    return dataclasses.replace(kd, parts=list(kd.parts), options=dict(kd.options), fk=fk)
+
+
+def _options(tail: str) -> h.TableOpts | None:
+    got: h.TableOpts | Literal[False] | None = _TAILS.get(tail)
+    if got is None:
+        if len(_TAILS) >= _MAX_ENTRIES:
+            _TAILS.clear()
+        got = False
+        if find_partition_clause(tail) is None and not _TAIL_WORDS.search(h._strip_literals(tail)):
+            try:
+                got = h.parse_table_options(tail)
+            except (ValueError, GrammarError):
+                got = False
+        _TAILS[tail] = got
+    return got or None
+
+
+def fast_table(stmt: RawStatement, b: Builder) -> TableState | None:
+    """The table of a dump-shaped CREATE TABLE, applied as the general path would; None (the builder
+    untouched) when the statement is not in that shape or anything in it needs the general path."""
+    if not ENABLED:
+        return None
+    text = stmt.text
+    m = _HEAD.match(text)
+    if m is None or h.blank_comments(text) != text:
+        STATS["declined"] += 1
+        return None
+    sp = rewrite_spatial(text)
+    if sp.columns or sp.text != text:
+        STATS["declined"] += 1
+        return None
+    t = _scan(stmt, b, m)
+    STATS["accepted" if t is not None else "declined"] += 1
+    return t
+
+
+def _scan(stmt: RawStatement, b: Builder, m: re.Match[str]) -> TableState | None:
+    text = stmt.text
+    schema, name = b.schema_of(None), unquote(m.group(1))
+    if (schema, name) in b.tables or ObjectKey("view", schema, name) in b.objects:
+        return None  # exists: the general path raises or replaces
+    close = text.rfind("\n)")
+    if close < m.end() or text.find("\n", close + 1) >= 0:
+        return None
+    opts = _options(text[close + 2 :])
+    if opts is None:
+        return None
+    t = TableState(schema, name, pos=b.pos)
+    t.charset, t.collation = b.default_charset(schema)
+    try:
+        h.apply_table_options(b, t, opts)
+    except ValueError:
+        return None
+    # every element line: two spaces, the element, a comma unless it is the last
+    items: list[tuple[int, tuple[Column, list[h.KeyDef]] | h.KeyDef]] = []
+    start = m.end()
+    lines = text[start:close].split("\n")
+    last = len(lines) - 1
+    names: set[str] = set()
+    for i, line in enumerate(lines):
+        if not line.startswith("  ") or line[2:3].isspace():
+            return None
+        if i < last:
+            if not line.endswith(","):
+                return None
+            item = line[2:-1]
+        else:
+            if line.endswith(","):
+                return None
+            item = line[2:]
+        got = _read_line(b, t, item)
+        if got is None:
+            return None
+        if isinstance(got, tuple):
+            low = got[0].name.lower()
+            if low in names:
+                return None  # a duplicate column: the general path reports it
+            names.add(low)
+        items.append((start + 2, got))
+        start += len(line) + 1
+    # from here on as handlers._fill_table: elements in textual order, settle_keys at the end
+    for s, element in items:
+        if isinstance(element, h.KeyDef):
+            b.pos = stmt.pos(b.path, s)
+            h.add_key(b, t, element)
+            continue
+        col, ks = element
+        t.columns.append(col)
+        for kd in ks:
+            h.add_key(b, t, kd, column_level=col.name if kd.kind == "CHECK" else None)
+    b.pos = stmt.pos(b.path)
+    settle_keys(t, b)
+    return t
