@@ -12,8 +12,9 @@ from __future__ import annotations
 import dataclasses
 import gc
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from ddlcompare.dialects import LoadOptions
 from ddlcompare.dialects.mysql.objects import (
@@ -228,6 +229,10 @@ class Builder:
         self.db_charsets: dict[str, tuple[str, str]] = {}  # CREATE DATABASE ... CHARACTER SET
         self.view_columns: dict[tuple[str, str], tuple[str, ...]] = {}  # output names, for view queries
         self.stmt: RawStatement = RawStatement("", 0, 1, 1, False)
+        # replay between the files of one diff (fastpath.py): tables read from a statement text
+        # before, and whether this file adds its own for a file read after it
+        self.replay: dict[tuple[object, ...], Any] | None = None
+        self.record = False
         self.pos: SourcePos | None = None
         self.seq = 0
 
@@ -637,7 +642,12 @@ def _mysql_only_comments(text: str) -> str:
             return m.group(1)
         return m.group(0) if int(m.group(2)) < 50700 else "/*" + " " * 6
 
+    if all(int(v) < 50700 for v in _VERSION_NUMBER.findall(text)):
+        return text  # nothing to blank (a MariaDB dump has only /*!4xxxx and /*!500xx): skip the scan
     return _VERSIONED.sub(sub, text)
+
+
+_VERSION_NUMBER = re.compile(r"/\*!(\d{5})(?!\d)")
 
 
 _COLLECT_EVERY = 1000  # statements
@@ -661,9 +671,29 @@ def _first_words(sql: str) -> str:
 
 def parse(text: str, path: str, options: LoadOptions | None = None) -> Schema:
     """Parse a MySQL/MariaDB schema file (mysqldump output or hand-written DDL) into a Schema."""
+    return _parse(text, path, options or LoadOptions(), None, record=False)
+
+
+def parse_many(files: Sequence[tuple[str, str]], options: LoadOptions | None = None) -> list[Schema]:
+    """Parse MySQL schema files (text, path) in order: a dump-shaped CREATE TABLE whose text (under
+    the same session state) an earlier file read is not read again (fastpath.py). The entries live
+    for this call only."""
+    replay: dict[tuple[object, ...], Any] | None = {} if len(files) > 1 else None
+    last = len(files) - 1
+    return [
+        _parse(text, path, options or LoadOptions(), replay, record=i < last)
+        for i, (text, path) in enumerate(files)
+    ]
+
+
+def _parse(
+    text: str, path: str, options: LoadOptions, replay: dict[tuple[object, ...], Any] | None, *, record: bool
+) -> Schema:
     from ddlcompare.dialects.mysql import handlers  # noqa: F401  (registers the handlers)
 
-    b = Builder(path, text, options or LoadOptions())
+    b = Builder(path, text, options)
+    b.replay = replay
+    b.record = record
     enabled = gc.isenabled()
     gc.disable()  # bulk creation of small immutable objects: the cyclic GC only costs here
     try:

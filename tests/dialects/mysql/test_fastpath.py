@@ -16,9 +16,11 @@ from pathlib import Path
 import pytest
 
 from ddlcompare.dialects.mysql import fastpath, handlers
-from ddlcompare.dialects.mysql.parse import HANDLERS, Builder, Handler, TableState, parse
+from ddlcompare.dialects.mysql.parse import HANDLERS, Builder, Handler, TableState, parse, parse_many
 from ddlcompare.dialects.mysql.split import RawStatement
 from ddlcompare.errors import DdlError
+from ddlcompare.model.base import Schema
+from ddlcompare.source import SourcePos
 from tests.support import corpus
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -157,3 +159,75 @@ def test_accepted_statement_errors_like_the_general_path() -> None:
             fastpath.ENABLED = True
         errors.append(str(e.value))
     assert errors[0] == errors[1] and "duplicate key name" in errors[0]
+
+
+# ---- replay between the sides -----------------------------------------------------------------
+
+
+def _same(separate: list[Schema], together: list[Schema]) -> None:
+    for a, b in zip(separate, together, strict=True):
+        assert list(a.objects) == list(b.objects)
+        assert a.objects == b.objects
+        assert a.warnings == b.warnings
+        assert a.access == b.access
+        moved = [k for k, o in a.objects.items() if o.pos != b.objects[k].pos]
+        assert not moved, moved[:5]
+
+
+def _pairs() -> list[tuple[str, Path, Path]]:
+    out = [(d.name, d / "old.sql", d / "new.sql") for d in sorted((ROOT / "fixtures" / "mysql").iterdir())]
+    if corpus.available():
+        out += [(p.id, p.path / "old.sql", p.path / "new.sql") for p in corpus.pairs("mysql")]
+    return [p for p in out if p[1].exists() and p[2].exists()]
+
+
+def _parse_or_error(files: list[tuple[str, str]]) -> list[Schema] | str:
+    try:
+        return parse_many(files)
+    except DdlError as e:
+        return str(e)
+
+
+def test_replay_gives_the_same_schemas() -> None:
+    """Each fixture and corpus pair read together (the new side replaying the old side's tables)
+    gives the schemas, warnings and positions of the two sides read apart."""
+    replayed = 0
+    for _name, old, new in _pairs():
+        files = [(old.read_text(), str(old)), (new.read_text(), str(new))]
+        apart: list[Schema] | str
+        try:
+            apart = [parse(text, path) for text, path in files]
+        except DdlError as e:
+            apart = str(e)
+        before = fastpath.STATS["replayed"]
+        together = _parse_or_error(files)
+        replayed += fastpath.STATS["replayed"] - before
+        if isinstance(apart, str) or isinstance(together, str):
+            assert apart == together
+            continue
+        _same(apart, together)
+    print(f"\nreplayed {replayed} CREATE TABLE statements")
+    assert replayed > 0
+
+
+def test_replay_moves_positions_and_respects_session_state(tmp_path: Path) -> None:
+    """The new side's table sits elsewhere in its file (positions follow it); under another
+    database (USE) the same text is read again, not replayed."""
+    table = (
+        "CREATE TABLE `t` (\n  `a` int NOT NULL,\n  `b` int DEFAULT NULL,\n"
+        "  KEY `k` (`b`)\n) ENGINE=InnoDB;\n"
+    )
+    # the old side's statement starts at line 3, column 1; the new side's first one at line 5, column 3
+    old = "-- MariaDB dump 10.19\nUSE `d1`;\n" + table
+    new = "-- MariaDB dump 10.19\nUSE `d1`;\n\n\n  " + table + "USE `d2`;\n" + table
+    before = dict(fastpath.STATS)
+    together = parse_many([(old, "old.sql"), (new, "new.sql")])
+    assert fastpath.STATS["replayed"] - before["replayed"] == 1
+    assert fastpath.STATS["accepted"] - before["accepted"] == 2
+    _same([parse(old, "old.sql"), parse(new, "new.sql")], together)
+    objs = together[1].objects
+    index = next(o for k, o in objs.items() if k.kind == "index" and k.schema == "")
+    table_obj = next(o for k, o in objs.items() if k.kind == "table" and k.schema == "")
+    assert table_obj.pos == SourcePos("new.sql", 5, 3)
+    assert index.pos == SourcePos("new.sql", 8, 3)
+    assert {k.schema for k in objs if k.kind == "table"} == {"", "d2"}
