@@ -17,7 +17,6 @@ corpus MySQL file.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Callable
 from typing import Literal
@@ -25,6 +24,7 @@ from typing import Literal
 from sqlglot.errors import ParseError, TokenError
 
 from ddlcompare.dialects.mysql import handlers as h
+from ddlcompare.dialects.mysql import normalize as nz
 from ddlcompare.dialects.mysql.grammar import GrammarError, find_partition_clause, rewrite_spatial
 from ddlcompare.dialects.mysql.parse import (
     Builder,
@@ -35,7 +35,7 @@ from ddlcompare.dialects.mysql.parse import (
     settle_keys,
 )
 from ddlcompare.dialects.mysql.split import RawStatement, unquote
-from ddlcompare.model.base import ObjectKey
+from ddlcompare.model.base import Expr, ObjectKey
 from ddlcompare.model.objects import Column
 from ddlcompare.source import SourcePos
 
@@ -47,7 +47,8 @@ _TAIL_WORDS = re.compile(r"(?<![\w$])(SELECT|AS\s+SELECT|IGNORE|REPLACE)(?![\w$]
 
 # Memo entries: a column line -> (Column, its inline keys); a key line -> KeyDef; False when the
 # line cannot be read here (the general path reports why). Bounded: cleared when full.
-_LINES: dict[tuple[object, ...], tuple[Column, list[h.KeyDef]] | h.KeyDef | Literal[False]] = {}
+ColumnItem = tuple[Column, list[h.KeyDef]]  # a column and the keys it declares inline
+_LINES: dict[tuple[str, int], ColumnItem | h.KeyDef | Literal[False]] = {}
 _TAILS: dict[str, h.TableOpts | Literal[False]] = {}
 _MAX_ENTRIES = 200_000
 
@@ -93,9 +94,13 @@ def _column(b: Builder, t: TableState, line: str) -> tuple[Column, list[h.KeyDef
         return None
 
 
-def _read_line(b: Builder, t: TableState, line: str) -> tuple[Column, list[h.KeyDef]] | h.KeyDef | None:
-    key = (line, t.collation, t.schema, b.home, b.current, b.server)
-    got: tuple[Column, list[h.KeyDef]] | h.KeyDef | Literal[False] | None = _LINES.get(key)
+def _read_line(b: Builder, t: TableState, line: str, ctx: int) -> ColumnItem | h.KeyDef | None:
+    if line.startswith("CONSTRAINT `"):
+        kd = _constraint(line, t.schema)
+        if kd is not None:
+            return kd
+    key = (line, ctx)
+    got: ColumnItem | h.KeyDef | Literal[False] | None = _LINES.get(key)
     if got is None:
         if len(_LINES) >= _MAX_ENTRIES:
             _LINES.clear()
@@ -127,8 +132,93 @@ def _copy(kd: h.KeyDef) -> h.KeyDef:
         return kd  # nothing of it is kept mutable
     fk = kd.fk
     if fk is not None:
-        fk = dataclasses.replace(fk, columns=list(fk.columns), ref_columns=list(fk.ref_columns))
-    return dataclasses.replace(kd, parts=list(kd.parts), options=dict(kd.options), fk=fk)
+        fk = ForeignKeyState(
+            fk.name,
+            list(fk.columns),
+            fk.ref_schema,
+            fk.ref_table,
+            list(fk.ref_columns),
+            on_delete=fk.on_delete,
+            on_update=fk.on_update,
+            pos=fk.pos,
+        )
+    return h.KeyDef(
+        kd.kind,
+        kd.symbol,
+        name=kd.name,
+        parts=list(kd.parts),
+        method=kd.method,
+        comment=kd.comment,
+        invisible=kd.invisible,
+        options=dict(kd.options),
+        if_not_exists=kd.if_not_exists,
+        fk=fk,
+        check=kd.check,
+        enforced=kd.enforced,
+    )
+
+
+# A named foreign key or check as SHOW CREATE TABLE prints it: the name makes the line unique to
+# its table, so it is read here rather than kept by its text. Anything else goes to parse_element.
+_BQ = r"`(?:[^`\n]++|``)++`"
+_FOREIGN = re.compile(
+    rf"CONSTRAINT ({_BQ}) FOREIGN KEY \(({_BQ}(?:, ?{_BQ})*+)\) REFERENCES ({_BQ}) \(({_BQ}(?:, ?{_BQ})*+)\)"
+    r"((?: ON (?:DELETE|UPDATE) (?:RESTRICT|CASCADE|SET NULL|SET DEFAULT|NO ACTION))*+)"
+)
+_FK_ACTION = re.compile(r" ON (DELETE|UPDATE) (RESTRICT|CASCADE|SET NULL|SET DEFAULT|NO ACTION)")
+_NAME = re.compile(_BQ)
+_CHECK = re.compile(rf"CONSTRAINT ({_BQ}) CHECK ")
+_CHECKS: dict[str, Expr | Literal[False]] = {}  # the text after the name -> the check's expression
+
+
+def _constraint(line: str, table_schema: str) -> h.KeyDef | None:
+    """`CONSTRAINT `x` FOREIGN KEY (...) REFERENCES `t` (...) [ON ...]` or `CONSTRAINT `x` CHECK (...)`,
+    as parse_element reads them; None for any other form."""
+    m = _FOREIGN.fullmatch(line)
+    if m is not None:
+        fk = ForeignKeyState(
+            name="",
+            columns=[unquote(n) for n in _NAME.findall(m.group(2))],
+            ref_schema=table_schema,
+            ref_table=unquote(m.group(3)),
+            ref_columns=[unquote(n) for n in _NAME.findall(m.group(4))],
+        )
+        for a in _FK_ACTION.finditer(m.group(5)):
+            # as handlers._fk_tail: InnoDB treats RESTRICT as NO ACTION
+            action = "NO ACTION" if a.group(2) == "RESTRICT" else a.group(2)
+            if a.group(1) == "DELETE":
+                fk.on_delete = action
+            else:
+                fk.on_update = action
+        return h.KeyDef("FOREIGN", unquote(m.group(1)), name=None, fk=fk)
+    c = _CHECK.match(line)
+    if c is None:
+        return None
+    rest = line[c.end() :]
+    expr = _CHECKS.get(rest)
+    if expr is None:
+        if len(_CHECKS) >= _MAX_ENTRIES:
+            _CHECKS.clear()
+        expr = False
+        if rest.startswith("(") and h.matching_paren(rest, 0) == len(rest) - 1 and _one_item(rest):
+            expr = nz.expr_text(rest[1:-1])
+        _CHECKS[rest] = expr
+    if expr is False:
+        return None
+    return h.KeyDef("CHECK", unquote(c.group(1)), check=expr)
+
+
+_CONTEXTS: dict[tuple[object, ...], int] = {}
+
+
+def _context(b: Builder, t: TableState) -> int:
+    """A small number for what a line's reading depends on besides its text (a key is hashed
+    for every line; the Server dataclass hashes in Python)."""
+    what = (t.collation, t.schema, b.home, b.current, b.server)
+    got = _CONTEXTS.get(what)
+    if got is None:
+        got = _CONTEXTS[what] = len(_CONTEXTS)
+    return got
 
 
 def _options(tail: str) -> h.TableOpts | None:
@@ -277,8 +367,9 @@ def _scan(stmt: RawStatement, b: Builder, m: re.Match[str]) -> TableState | None
         h.apply_table_options(b, t, opts)
     except ValueError:
         return None
+    ctx = _context(b, t)
     # every element line: two spaces, the element, a comma unless it is the last
-    items: list[tuple[int, tuple[Column, list[h.KeyDef]] | h.KeyDef]] = []
+    items: list[tuple[int, ColumnItem | h.KeyDef]] = []
     start = m.end()
     lines = text[start:close].split("\n")
     last = len(lines) - 1
@@ -294,7 +385,7 @@ def _scan(stmt: RawStatement, b: Builder, m: re.Match[str]) -> TableState | None
             if line.endswith(","):
                 return None
             item = line[2:]
-        got = _read_line(b, t, item)
+        got = _read_line(b, t, item, ctx)
         if got is None:
             return None
         if isinstance(got, tuple):
@@ -302,12 +393,14 @@ def _scan(stmt: RawStatement, b: Builder, m: re.Match[str]) -> TableState | None
             if low in names:
                 return None  # a duplicate column: the general path reports it
             names.add(low)
-        items.append((start + 2, got))
-        start += len(line) + 1
+        items.append((i, got))
     # from here on as handlers._fill_table: elements in textual order, settle_keys at the end
-    for s, element in items:
+    path, first = b.path, stmt.line + 1
+    for i, element in items:
         if isinstance(element, h.KeyDef):
-            b.pos = stmt.pos(b.path, s)
+            # stmt.pos(b.path, offset of the element): body line i is the statement's line i + 2,
+            # and the element starts at its third character
+            b.pos = SourcePos(path, first + i, 3)
             h.add_key(b, t, element)
             continue
         col, ks = element
