@@ -17,6 +17,7 @@ corpus MySQL file.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 from typing import Literal
@@ -25,7 +26,12 @@ from sqlglot.errors import ParseError, TokenError
 
 from ddlcompare.dialects.mysql import handlers as h
 from ddlcompare.dialects.mysql import normalize as nz
-from ddlcompare.dialects.mysql.grammar import GrammarError, find_partition_clause, rewrite_spatial
+from ddlcompare.dialects.mysql.grammar import (
+    GrammarError,
+    decode_string,
+    find_partition_clause,
+    rewrite_spatial,
+)
 from ddlcompare.dialects.mysql.parse import (
     Builder,
     CheckState,
@@ -222,6 +228,17 @@ def _context(b: Builder, t: TableState) -> int:
 
 
 def _options(tail: str) -> h.TableOpts | None:
+    """Table options of the `) ...` line as parse_table_options reads them. A dump's options differ
+    from table to table only in AUTO_INCREMENT (ignored) and the COMMENT at the end: the rest is
+    read once."""
+    comment: str | None = None
+    c = _TAIL_COMMENT.search(tail)
+    if c is not None and not _QUOTES.search(tail, 0, c.start()):
+        # the COMMENT literal is the last option (it wins over an earlier one, as when read whole)
+        comment = decode_string(tail[c.start(1) :])
+        tail = tail[: c.start()]
+    if not _QUOTES.search(tail):
+        tail = _AUTO_INCREMENT.sub("", tail)  # no literal it could be part of
     got: h.TableOpts | Literal[False] | None = _TAILS.get(tail)
     if got is None:
         if len(_TAILS) >= _MAX_ENTRIES:
@@ -233,7 +250,14 @@ def _options(tail: str) -> h.TableOpts | None:
             except (ValueError, GrammarError):
                 got = False
         _TAILS[tail] = got
-    return got or None
+    if got is False:
+        return None
+    return got if comment is None else dataclasses.replace(got, comment=comment)
+
+
+_TAIL_COMMENT = re.compile(r" COMMENT=('(?:[^'\\]++|\\.|'')*+')$", re.S)
+_QUOTES = re.compile(r"['\"`]")
+_AUTO_INCREMENT = re.compile(r" AUTO_INCREMENT=\d+(?![\w$])")
 
 
 def fast_table(stmt: RawStatement, b: Builder) -> TableState | None:

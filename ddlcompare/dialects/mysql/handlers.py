@@ -995,6 +995,7 @@ def create_table(stmt: RawStatement, b: Builder) -> None:
     fast = fast_table(stmt, b)  # a dump-shaped statement, read line by line (see fastpath.py)
     if fast is not None:
         b.tables[(fast.schema, fast.name)] = fast
+        b.fast += 1
         return
     rewritten = rewrite_spatial(blank_comments(stmt.text))
     text = rewritten.text

@@ -233,6 +233,7 @@ class Builder:
         # before, and whether this file adds its own for a file read after it
         self.replay: dict[tuple[object, ...], Any] | None = None
         self.record = False
+        self.fast = 0  # statements the fast path read (or replayed)
         self.pos: SourcePos | None = None
         self.seq = 0
 
@@ -321,15 +322,22 @@ class Builder:
             text = _mysql_only_comments(text)
         stmts = split(text, self.path)
         skip = superseded_placeholders(stmts)
+        general = 0  # statements since the last collection not read by the fast path
         for i, stmt in enumerate(stmts):
             if i in skip:
                 continue
+            fast = self.fast
             self.apply(stmt)
-            if i % _COLLECT_EVERY == _COLLECT_EVERY - 1 or len(stmt.text) > _LARGE:
+            if self.fast == fast:
+                general += 1
+            if general >= _COLLECT_EVERY or len(stmt.text) > _LARGE:
                 # sqlglot's trees point to their parents: with the cyclic GC off (see parse) they
                 # would pile up, 7 KB a table and 500 MB for a statement near the size limit;
-                # collecting the young generations frees them and leaves the model alone
+                # collecting the young generations frees them and leaves the model alone. The
+                # fast path (fastpath.py) leaves no trees: its statements do not count (each
+                # collection scans everything allocated since the last, 80 ms per 1,000 tables)
                 gc.collect(1)
+                general = 0
 
     def apply(self, stmt: RawStatement) -> None:
         """Apply one statement."""
@@ -512,8 +520,11 @@ def freeze_table(t: TableState, b: Builder) -> list[SchemaObject]:
         )
     )
     default_method = "HASH" if t.engine in ("MEMORY",) else "BTREE"
+    by_name: dict[str, int] = {}  # lower-case column name -> its first index (as find_column)
+    for i, c in enumerate(t.columns):
+        by_name.setdefault(c.name.lower(), i)
     for ix in t.indexes.values():
-        parts = tuple(_declared_part(t, p) for p in ix.parts)
+        parts = tuple(_declared_part(t, p, by_name) for p in ix.parts)
         method = ix.method if ix.method != default_method else None
         extra: list[Option | None] = []
         if ix.options:
@@ -596,11 +607,11 @@ def freeze_table(t: TableState, b: Builder) -> list[SchemaObject]:
     return out
 
 
-def _declared_part(t: TableState, p: IndexPart) -> IndexPart:
+def _declared_part(t: TableState, p: IndexPart, by_name: dict[str, int]) -> IndexPart:
     """Key part with its column spelled as declared, and a prefix as long as the column dropped."""
     if p.column is None:
         return p
-    i = t.find_column(p.column)
+    i = by_name.get(p.column.lower())
     if i is None:
         return p
     col = t.columns[i]
@@ -696,13 +707,22 @@ def _parse(
     b.record = record
     enabled = gc.isenabled()
     gc.disable()  # bulk creation of small immutable objects: the cyclic GC only costs here
+    done = False
     try:
         b.run()
-        return b.finish()
+        schema = b.finish()
+        done = True
+        return schema
     except Exception as e:
         raise located(e, b.pos) from e
     finally:
         if enabled:
+            if done:
+                # the young generations hold the schema and what the last statements left: collect
+                # them (sqlglot's trees are cycles), then freeze the rest, long-lived and acyclic,
+                # or the first collection after enabling scans millions of objects (as postgres)
+                gc.collect(1)
+                gc.freeze()
             gc.enable()
 
 
