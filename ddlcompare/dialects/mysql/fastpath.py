@@ -60,6 +60,8 @@ _MAX_ENTRIES = 200_000
 
 # statements accepted / declined in this process (read by the equality test and the benchmark)
 STATS = {"accepted": 0, "declined": 0, "replayed": 0}
+# memo misses: a miss may build sqlglot trees (garbage cycles), a statement without one builds none
+MISSES = [0]
 ENABLED = True
 
 
@@ -108,6 +110,7 @@ def _read_line(b: Builder, t: TableState, line: str, ctx: int) -> ColumnItem | h
     key = (line, ctx)
     got: ColumnItem | h.KeyDef | Literal[False] | None = _LINES.get(key)
     if got is None:
+        MISSES[0] += 1
         if len(_LINES) >= _MAX_ENTRIES:
             _LINES.clear()
         got = False
@@ -203,6 +206,7 @@ def _constraint(line: str, table_schema: str) -> h.KeyDef | None:
     rest = line[c.end() :]
     expr = _CHECKS.get(rest)
     if expr is None:
+        MISSES[0] += 1
         if len(_CHECKS) >= _MAX_ENTRIES:
             _CHECKS.clear()
         expr = False
@@ -241,6 +245,7 @@ def _options(tail: str) -> h.TableOpts | None:
         tail = _AUTO_INCREMENT.sub("", tail)  # no literal it could be part of
     got: h.TableOpts | Literal[False] | None = _TAILS.get(tail)
     if got is None:
+        MISSES[0] += 1
         if len(_TAILS) >= _MAX_ENTRIES:
             _TAILS.clear()
         got = False

@@ -1662,6 +1662,7 @@ def drop_table(stmt: RawStatement, b: Builder) -> None:
         elif not if_exists and ObjectKey("opaque", "", f"CREATE TABLE {name}") not in b.objects:
             raise b.error(f"unknown table {name!r}")
         b.objects.pop(ObjectKey("opaque", "", f"CREATE TABLE {name}"), None)
+    b.clean = True  # regular expressions and dict updates only (see Builder.run)
 
 
 @handles("DROP VIEW")

@@ -234,6 +234,7 @@ class Builder:
         self.replay: dict[tuple[object, ...], Any] | None = None
         self.record = False
         self.fast = 0  # statements the fast path read (or replayed)
+        self.clean = False  # the current statement left no garbage cycles (see run)
         self.pos: SourcePos | None = None
         self.seq = 0
 
@@ -322,22 +323,32 @@ class Builder:
             text = _mysql_only_comments(text)
         stmts = split(text, self.path)
         skip = superseded_placeholders(stmts)
-        general = 0  # statements since the last collection not read by the fast path
+        from ddlcompare.dialects.mysql import fastpath
+
+        # sqlglot's trees point to their parents: with the cyclic GC off (see parse) they would
+        # pile up, 7 KB a table and 500 MB for a statement near the size limit; collecting the
+        # young generations frees them and leaves the model alone. A collection scans everything
+        # allocated since the last one (80 ms per 1,000 dump tables), so what a clean statement
+        # (no garbage cycles: a dump's SET, DROP TABLE, a CREATE TABLE the fast path read from
+        # its memo) allocates is frozen instead (O(1)) while the young generations hold no garbage.
+        general = 0  # statements since the last collection that may have left cycles
+        young_clean = False  # the young generations hold no garbage (after a collection)
         for i, stmt in enumerate(stmts):
             if i in skip:
                 continue
-            fast = self.fast
+            fast, misses = self.fast, fastpath.MISSES[0]
+            self.clean = False
             self.apply(stmt)
-            if self.fast == fast:
+            clean = self.clean or (self.fast != fast and fastpath.MISSES[0] == misses)
+            if not clean:
                 general += 1
-            if general >= _COLLECT_EVERY or len(stmt.text) > _LARGE:
-                # sqlglot's trees point to their parents: with the cyclic GC off (see parse) they
-                # would pile up, 7 KB a table and 500 MB for a statement near the size limit;
-                # collecting the young generations frees them and leaves the model alone. The
-                # fast path (fastpath.py) leaves no trees: its statements do not count (each
-                # collection scans everything allocated since the last, 80 ms per 1,000 tables)
+                young_clean = False
+            if general >= _COLLECT_EVERY or len(stmt.text) > _LARGE or (clean and not young_clean):
                 gc.collect(1)
                 general = 0
+                young_clean = True
+            if young_clean:
+                gc.freeze()
 
     def apply(self, stmt: RawStatement) -> None:
         """Apply one statement."""
@@ -351,15 +362,18 @@ class Builder:
                 if self.home is None:
                     self.home = db
                 self.current = db
+            self.clean = True
             return
         m = _HEAD.match(text)
         if m is None:
             if text.startswith("/*") or text.startswith("--") or text.startswith("#"):
+                self.clean = True
                 return  # only comments left (an empty versioned comment)
             self.unsupported("statement", _first_words(text), f"statement {_first_words(text)!r}")
             return
         verb = m.group(1).upper()
         if verb in _DATA:
+            self.clean = True
             return
         if verb == "CREATE":
             from ddlcompare.dialects.mysql.split import create_kind
@@ -377,6 +391,7 @@ class Builder:
         elif verb == "RENAME":
             key = "RENAME TABLE" if re.match(r"RENAME\s+TABLES?\b", text, re.I) else "RENAME"
         elif verb in ("GRANT", "REVOKE"):
+            self.clean = True
             return  # privileges are compared only on request; MySQL grants live outside the schema
         else:
             key = verb
