@@ -46,7 +46,10 @@ class MysqlDialect:
         return parse(text, path, options)
 
     def parse_many(self, files: Sequence[tuple[str, str]], options: LoadOptions) -> list[Schema]:
-        return [self.parse(text, path, options) for text, path in files]
+        """Parse several files; a later one replays the dump-shaped tables it shares with an earlier one."""
+        from ddlcompare.dialects.mysql.parse import parse_many
+
+        return parse_many(files, options)
 
     def inspect(self, url: str, options: LoadOptions) -> Schema:
         """Read a live MySQL/MariaDB database (read-only) into the model."""
