@@ -8,7 +8,14 @@ from collections.abc import Sequence
 from functools import singledispatch
 from typing import Any
 
-from ddlcompare.dialects.postgres.names import ident, literal, qualified, truncate
+from ddlcompare.dialects.postgres.names import (
+    choose_name,
+    ident,
+    index_addition,
+    literal,
+    qualified,
+    truncate,
+)
 from ddlcompare.dialects.postgres.objects import (
     AccessMethod,
     Aggregate,
@@ -29,6 +36,7 @@ from ddlcompare.dialects.postgres.objects import (
     Namespace,
     OfType,
     PartitionBy,
+    PartitionIndexNames,
     PartitionOf,
     Policy,
     RangeType,
@@ -720,10 +728,89 @@ def _(obj: Index, ctx: RenderContext) -> list[St]:
         out = _index_swap(obj)
     else:
         out = _build_concurrently(obj, obj.name)
+    names = obj.option(PartitionIndexNames)
+    for schema, part, name in names.items if names else ():
+        out.append(_rename_partition_index(obj, schema, part, name))
     if obj.option(Clustered):
         out.append(St(f"ALTER TABLE {_rel(obj.schema, obj.table)} CLUSTER ON {ident(obj.name)};"))
     if obj.comment is not None:
         out.append(_comment(obj, obj.comment))
+    return out
+
+
+def _rename_partition_index(obj: Index, schema: str, part: str, name: str) -> St:
+    """The index that partitioned index `obj` has on partition `schema.part` (made by the server,
+    under a name of its choosing, or attached) gets `name`: looked up in the partition tree,
+    renamed unless it has that name already (it may run again), nothing if there is none."""
+    lookup = (
+        "SELECT t.relid INTO i FROM pg_catalog.pg_partition_tree("
+        f"pg_catalog.to_regclass({literal(_q(obj))})) t"
+        " JOIN pg_catalog.pg_index x ON x.indexrelid = t.relid"
+        f" WHERE x.indrelid = pg_catalog.to_regclass({literal(qualified(schema, part))});"
+    )
+    return St(
+        "DO $ddlc$\nDECLARE\n    i regclass;\nBEGIN\n"
+        f"{lookup}\n"
+        "IF i IS NOT NULL AND i IS DISTINCT FROM "
+        f"pg_catalog.to_regclass({literal(qualified(schema, name))}) THEN\n"
+        f"EXECUTE pg_catalog.format('ALTER INDEX %s RENAME TO %I', i, {literal(name)});\n"
+        "END IF;\nEND\n$ddlc$;"
+    )
+
+
+def _partition_index_renames(old: Index, new: Index, ctx: RenderContext) -> list[St]:
+    """Partition indexes whose name changes: to the new side's own name, or (an own name the new
+    side does not have) back to a name of the kind the server gives, free on both sides."""
+    before, after = _partition_index_names(old), _partition_index_names(new)
+    out = []
+    for (schema, part), name in sorted(after.items()):
+        if before.get((schema, part)) != name:
+            out.append(_rename_partition_index(new, schema, part, name))
+    addition = index_addition([*(p.column for p in new.parts), *new.include])
+    taken: set[str] | None = None
+    for schema, part in sorted(before):
+        if (schema, part) in after or ctx.new.get(ObjectKey(Table.KIND, schema, part)) is None:
+            continue
+        if taken is None:
+            taken = _relation_names(schema, ctx.old, ctx.new)
+        generated = choose_name(part, addition, "idx", taken.__contains__)
+        taken.add(generated)
+        out.append(_rename_partition_index(new, schema, part, generated))
+    return out
+
+
+def _name_reused_by_partition_index(obj: Index, new: Schema) -> bool:
+    """Whether the index a partition has on its own (`obj`, dropped) gives its name to the index
+    it has for a partitioned index on the new side."""
+    if new.get(ObjectKey(Table.KIND, obj.schema, obj.table)) is None:
+        return False
+    for o in new.of_kind(Index):
+        names = o.option(PartitionIndexNames)
+        if names is not None and (obj.schema, obj.table, obj.name) in names.items:
+            return True
+    return False
+
+
+def _partition_index_names(idx: Index) -> dict[tuple[str, str], str]:
+    names = idx.option(PartitionIndexNames)
+    return {(s, p): n for s, p, n in (names.items if names else ())}
+
+
+_RELATION_KINDS = frozenset(
+    ("table", "view", "materialized_view", "sequence", "index", "primary_key", "unique", "exclude")
+)
+
+
+def _relation_names(schema: str, *sides: Schema) -> set[str]:
+    """Names that relations (indexes included, partition indexes of their own name too) have in
+    `schema` on either side: a name the server generates must avoid them all."""
+    out: set[str] = set()
+    for side in sides:
+        for o in side:
+            if o.schema == schema and o.key.kind in _RELATION_KINDS:
+                out.add(o.name)
+                names = o.option(PartitionIndexNames)
+                out.update(n for s, _, n in (names.items if names else ()) if s == schema)
     return out
 
 
@@ -995,6 +1082,15 @@ def _(obj: MaterializedView, ctx: RenderContext) -> list[St]:
 
 @drop.register
 def _(obj: Index, ctx: RenderContext) -> list[St]:
+    if _name_reused_by_partition_index(obj, ctx.new):
+        # once the forward ran, the name is the partitioned index's (not to be dropped on its own)
+        return [
+            St(
+                "DO $ddlc$\nBEGIN\nIF EXISTS (SELECT FROM pg_catalog.pg_class WHERE oid = "
+                f"pg_catalog.to_regclass({literal(_q(obj))}) AND NOT relispartition) THEN\n"
+                f"DROP INDEX {_q(obj)};\nEND IF;\nEND\n$ddlc$;"
+            )
+        ]
     if not _concurrently(obj, ctx, ctx.old):
         return [St(f"DROP INDEX {_q(obj)};")]
     if _swapped(obj, ctx):
@@ -1032,7 +1128,7 @@ def needs_rebuild(change: Alter) -> bool:
             and _partition_parent(new) is not None
         )
     if isinstance(new, Index):
-        return bool(diff - {"options.clustered", "options.with"})
+        return bool(diff - {"options.clustered", "options.with", "options.partition_index_names"})
     if isinstance(new, (ForeignKey, Check)):
         return (
             bool(diff - {"valid", "deferrable", "initially_deferred"})
@@ -1711,6 +1807,8 @@ def _(old: Index, new: Index, change: Alter, ctx: RenderContext) -> list[St]:
                 else f"ALTER TABLE {t} SET WITHOUT CLUSTER;"
             )
         )
+    if old.option(PartitionIndexNames) != new.option(PartitionIndexNames):
+        out += _partition_index_renames(old, new, ctx)
     return out + _common(old, new)
 
 
