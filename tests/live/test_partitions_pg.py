@@ -25,6 +25,7 @@ CASES = [
     "partition_fk_adopted",
     "partition_index_own_name",
     "partition_index_create_named",
+    "partition_detach_keys",
 ]
 SIDES = [(case, side) for case in CASES for side in ("old.sql", "new.sql")]
 

@@ -10,9 +10,11 @@ from typing import Any
 
 from ddlcompare.dialects.postgres.names import (
     choose_name,
+    generated_index_name,
     ident,
     index_addition,
     literal,
+    make_object_name,
     qualified,
     truncate,
 )
@@ -53,7 +55,16 @@ from ddlcompare.dialects.postgres.objects import (
 from ddlcompare.dialects.postgres.types import default_storage
 from ddlcompare.dialects.postgres.usage import columns_used
 from ddlcompare.diff.changes import Alter, Change, Create, Drop, Rename
-from ddlcompare.model.base import Element, Expr, Grant, ObjectKey, Schema, SchemaObject, evolve
+from ddlcompare.model.base import (
+    Element,
+    Expr,
+    Grant,
+    ObjectKey,
+    Schema,
+    SchemaObject,
+    evolve,
+    replace_option,
+)
 from ddlcompare.model.objects import (
     Check,
     Column,
@@ -578,6 +589,8 @@ def _table_options(t: Table, old: Table | None) -> list[St]:
 def _constraint_create(obj: SchemaObject, ctx: RenderContext | None = None) -> list[St]:
     """ADD CONSTRAINT; under --online on a table with rows (`ctx` given), see `_online_constraint`."""
     assert isinstance(obj, (Constraint, Exclude))
+    if ctx is not None and _left_by_detach(obj, ctx):
+        return []
     out = _online_constraint(obj, ctx) if ctx is not None and ctx.options.online else None
     if out is None:
         out = [
@@ -722,6 +735,8 @@ def _index_swap(obj: Index) -> list[St]:
 
 @create.register
 def _(obj: Index, ctx: RenderContext) -> list[St]:
+    if _left_by_detach(obj, ctx):
+        return []
     if not _concurrently(obj, ctx, ctx.new):
         out = [St(_index_sql(obj))]
     elif _swapped(obj, ctx):
@@ -769,14 +784,109 @@ def _partition_index_renames(old: Index, new: Index, ctx: RenderContext) -> list
     addition = index_addition([*(p.column for p in new.parts), *new.include])
     taken: set[str] | None = None
     for schema, part in sorted(before):
-        if (schema, part) in after or ctx.new.get(ObjectKey(Table.KIND, schema, part)) is None:
-            continue
+        now = ctx.new.get(ObjectKey(Table.KIND, schema, part))
+        if (schema, part) in after or not isinstance(now, Table) or now.option(PartitionOf) is None:
+            continue  # kept, gone, or detached (its index keeps its name)
         if taken is None:
             taken = _relation_names(schema, ctx.old, ctx.new)
         generated = choose_name(part, addition, "idx", taken.__contains__)
         taken.add(generated)
         out.append(_rename_partition_index(new, schema, part, generated))
     return out
+
+
+def detach_copies(table: Table, side: Schema) -> list[SchemaObject]:
+    """What partition `table` keeps (as its own objects) when it is detached: a copy of each
+    foreign key, primary key, unique key and index of the tables it is a partition of, named as the
+    server named the copy (see handlers.tables._detached_copies, which the parser uses)."""
+    out: list[SchemaObject] = []
+    shapes: set[Any] = set()
+    children = side.children()
+    cur: Table | None = table
+    seen = {(table.schema, table.name)}
+    while cur is not None and (po := cur.option(PartitionOf)) is not None and po.parent not in seen:
+        seen.add(po.parent)
+        parent = side.get(ObjectKey(Table.KIND, *po.parent))
+        cur = parent if isinstance(parent, Table) else None
+        for o in children.get(po.parent, ()):
+            if isinstance(o, ForeignKey):
+                shape: Any = (ForeignKey, o.columns, o.ref_schema, o.ref_table, o.ref_columns, o.on_delete)
+                name = o.name
+            elif isinstance(o, (PrimaryKey, Unique)):
+                shape = (type(o), o.columns, o.include)
+                if isinstance(o, PrimaryKey):
+                    name = make_object_name(table.name, "", "pkey")
+                else:
+                    name = make_object_name(table.name, index_addition(o.columns), "key")
+            elif isinstance(o, Index):
+                shape = (Index, *_index_shape(o))
+                own = _partition_index_names(o).get((table.schema, table.name))
+                addition = index_addition([*(p.column for p in o.parts), *o.include])
+                name = own or make_object_name(table.name, addition, "idx")
+            else:
+                continue
+            if shape in shapes:
+                continue
+            shapes.add(shape)
+            out.append(_plain(evolve(o, table=table.name, name=name, comment=None)))
+    return out
+
+
+def _plain(obj: SchemaObject) -> SchemaObject:
+    """`obj` without the names of its partitions' indexes (a detached copy has none known)."""
+    if obj.option(PartitionIndexNames) is None:
+        return obj
+    return evolve(obj, options=replace_option(obj.options, None, PartitionIndexNames))
+
+
+def _left_by_detach(obj: SchemaObject, ctx: RenderContext) -> bool:
+    """Whether `obj` (created) is what the DETACH of its table in this plan leaves there."""
+    before, after = _table_of(obj, ctx.old), _table_of(obj, ctx.new)
+    if before is None or after is None or before.option(PartitionOf) is None or after.option(PartitionOf):
+        return False
+    return _plain(obj) in detach_copies(before, ctx.old)
+
+
+def _adopted_by_attach(obj: SchemaObject, ctx: RenderContext) -> bool:
+    """Whether `obj` (dropped) is what the ATTACH of its table in this plan adopts for a parent's
+    key or index (PostgreSQL attaches an equivalent one instead of making another), under a name
+    the new side accepts: any for keys (their copies are not modelled), for an index the partition
+    index name of the new side (its own one, or a generated one)."""
+    before, after = _table_of(obj, ctx.old), _table_of(obj, ctx.new)
+    if before is None or after is None or before.option(PartitionOf) or after.option(PartitionOf) is None:
+        return False
+    for copy in detach_copies(after, ctx.new):
+        if type(copy) is not type(obj) or evolve(_plain(obj), name=copy.name) != copy:
+            continue
+        if not isinstance(obj, Index):
+            return True
+        roots = [o for o in _indexes_over(after, ctx.new) if _index_shape(o) == _index_shape(obj)]
+        own = _partition_index_names(roots[0]).get((after.schema, after.name)) if roots else None
+        if own is not None:
+            return own == obj.name
+        addition = index_addition([*(p.column for p in obj.parts), *obj.include])
+        return generated_index_name(after.name, addition, obj.name)
+    return False
+
+
+def _index_shape(idx: Index) -> tuple[Any, ...]:
+    return (idx.parts, idx.unique, idx.method, idx.include, idx.where, idx.nulls_not_distinct)
+
+
+def _indexes_over(table: Table, side: Schema) -> list[Index]:
+    """The indexes of the tables `table` is a partition of."""
+    out: list[Index] = []
+    cur: Table | None = table
+    while cur is not None and (po := cur.option(PartitionOf)) is not None:
+        out += [o for o in side.children().get(po.parent, ()) if isinstance(o, Index)]
+        parent = side.get(ObjectKey(Table.KIND, *po.parent))
+        cur = parent if isinstance(parent, Table) and parent is not table else None
+    return out
+
+
+def _table_of(obj: SchemaObject, side: Schema) -> Table | None:
+    t = side.get(ObjectKey(Table.KIND, obj.schema, getattr(obj, "table", "")))
+    return t if isinstance(t, Table) else None
 
 
 def _name_reused_by_partition_index(obj: Index, new: Schema) -> bool:
@@ -1061,13 +1171,15 @@ def _(obj: Extension, ctx: RenderContext) -> list[St]:
     return [St(f"DROP EXTENSION {ident(obj.name)};")]
 
 
-def _constraint_drop(obj: SchemaObject) -> list[St]:
+def _constraint_drop(obj: SchemaObject, ctx: RenderContext | None = None) -> list[St]:
     assert isinstance(obj, (Constraint, Exclude))
+    if ctx is not None and _adopted_by_attach(obj, ctx):
+        return []
     return [St(f"ALTER TABLE {_rel(obj.schema, obj.table)} DROP CONSTRAINT {ident(obj.name)};")]
 
 
 for _cls in (PrimaryKey, Unique, Check, ForeignKey, Exclude):
-    drop.register(_cls, lambda obj, ctx: _constraint_drop(obj))
+    drop.register(_cls, _constraint_drop)
 
 
 @drop.register
@@ -1082,6 +1194,8 @@ def _(obj: MaterializedView, ctx: RenderContext) -> list[St]:
 
 @drop.register
 def _(obj: Index, ctx: RenderContext) -> list[St]:
+    if _adopted_by_attach(obj, ctx):
+        return []
     if _name_reused_by_partition_index(obj, ctx.new):
         # once the forward ran, the name is the partitioned index's (not to be dropped on its own)
         return [
@@ -1373,7 +1487,7 @@ def _(old: Table, new: Table, change: Alter, ctx: RenderContext) -> list[St]:
             a, b = ch.old, ch.new
             assert isinstance(a, Column) and isinstance(b, Column)
             out += _alter_column(new, a, b, domains, online=_checked_not_null(ctx))
-    out += _alter_table_options(old, new)
+    out += _alter_table_options(old, new, ctx)
     if of_new is not None and not typed:
         # the columns now match the type's attributes exactly, as OF requires: held back with
         # a column drop it needs
@@ -1756,7 +1870,7 @@ def _alter_column(
     return out
 
 
-def _alter_table_options(old: Table, new: Table) -> list[St]:
+def _alter_table_options(old: Table, new: Table, ctx: RenderContext) -> list[St]:
     t = _q(new)
     out = []
     if bool(old.option(Unlogged)) != bool(new.option(Unlogged)):
@@ -1766,6 +1880,17 @@ def _alter_table_options(old: Table, new: Table) -> list[St]:
     if po != pn:
         if po is not None:
             out.append(St(f"ALTER TABLE {_rel(*po.parent)} DETACH PARTITION {t};"))
+            if pn is None:
+                # what the partition had for its parents' keys and indexes stays on the table:
+                # what the new side does not have goes
+                kept = {_plain(o) for o in ctx.new.children().get((new.schema, new.name), ())}
+                for copy in detach_copies(old, ctx.old):
+                    if copy in kept:
+                        continue
+                    if isinstance(copy, Index):
+                        out.append(St(f"DROP INDEX IF EXISTS {_q(copy)};"))
+                    else:
+                        out.append(St(f"ALTER TABLE {t} DROP CONSTRAINT IF EXISTS {ident(copy.name)};"))
         if pn is not None:
             out.append(St(f"ALTER TABLE {_rel(*pn.parent)} ATTACH PARTITION {t} {_e(pn.bound)};"))
     io, inn = old.option(Inherits), new.option(Inherits)

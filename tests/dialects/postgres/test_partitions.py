@@ -148,3 +148,23 @@ def test_pgdump_fixtures_are_dumps_of_the_hand_written_ones() -> None:
     for dumped, written in pairs:
         for side in ("old.sql", "new.sql"):
             assert not diff(_fixture(written, side), _fixture(dumped, side)), f"{dumped}/{side}"
+
+
+def test_detach_keeps_the_copies_attach_adopts_them() -> None:
+    """A planned DETACH leaves the partition's copies of its parents' keys and indexes (not written
+    again; one the new side lacks is dropped); the ATTACH of the rollback adopts them (not dropped
+    before it). The parser gives a detached partition the same copies."""
+    case = "partition_detach_keys"
+    plan = plan_between(_fixture(case, "old.sql"), _fixture(case, "new.sql"))
+    forward, rollback = render_script(plan, PG.STYLE), render_script(plan, PG.STYLE, rollback=True)
+    assert "ADD CONSTRAINT" not in forward and "CREATE INDEX" not in forward
+    assert "DROP CONSTRAINT IF EXISTS log_actor_fk" in forward
+    assert "DROP INDEX" not in rollback and "DROP CONSTRAINT" not in rollback
+    old = (FIXTURES / case / "old.sql").read_text(encoding="utf-8")
+    detached = _parse(old + "ALTER TABLE log DETACH PARTITION log_2023;\n")
+    kept = sorted((o.KIND, o.name) for o in detached if getattr(o, "table", "") == "log_2023")
+    assert kept == [
+        ("foreign_key", "log_actor_fk"),
+        ("index", "log_2023_msg_own"),
+        ("primary_key", "log_2023_pkey"),
+    ]

@@ -1441,24 +1441,97 @@ def _adopt_fk(b: Builder, part: Table, shape: tuple[Any, ...]) -> None:
             _adopt_fk(b, sub, shape)
 
 
-def _detached_fks(b: Builder, parent: Table, child: Table) -> None:
-    """DETACH PARTITION: the copies of the parent's foreign keys stay on the table, its own keys
-    now, under the parent's names (a name taken on the table: <table>_<columns>_fkey, as the
-    server names such a copy). A key that the attach adopted kept its own name, which the model
-    no longer knows: it is written under the parent's name."""
+def _ancestors(b: Builder, table: Table) -> list[Table]:
+    """The tables `table` is a partition of, its parent first."""
+    out: list[Table] = []
+    seen = {(table.schema, table.name)}
+    while (po := table.option(PartitionOf)) is not None and po.parent not in seen:
+        seen.add(po.parent)
+        parent = b.objects.get(_table_key(*po.parent))
+        if not isinstance(parent, Table):
+            break
+        out.append(parent)
+        table = parent
+    return out
+
+
+def _detached_copies(b: Builder, ancestors: list[Table], child: Table) -> None:
+    """DETACH PARTITION: the partition keeps what it had for its parents' foreign keys, keys and
+    indexes, as objects of its own now. Names: an index's own name where the partitioned index
+    kept it (PartitionIndexNames), else the name the server gave the copy (the parent's for a
+    foreign key, <table>_pkey, <table>_<columns>_key|idx), no comment. A foreign key or key an
+    attach adopted kept its own name, which the model no longer knows: such a copy gets the
+    generated one. (render.detach_copies makes the same copies for a planned DETACH.)"""
     taken = {o.name for o in b.children_of(child.schema, child.name)}
-    for fk in b.children_of(parent.schema, parent.name):
-        if not isinstance(fk, ForeignKey):
-            continue
-        name = fk.name
-        if name in taken:
-            addition = column_name_part(fk.columns)
-            name = choose_name(child.name, addition, "fkey", _constraint_taken(b, child.schema, taken))
-        taken.add(name)
-        deps = (fk.depends_on - {parent.key}) | {child.key}
-        copy = evolve(fk, table=child.name, name=name, pos=b.pos, depends_on=dependencies(deps))
-        b.put(copy)
-        b.finish_later(_resolve_fk, copy.key)
+    below = {(t.schema, t.name) for t in _descendants(b, child)}
+    shapes: set[tuple[Any, ...]] = set()
+    for parent in ancestors:
+        for o in b.children_of(parent.schema, parent.name):
+            deps = dependencies((o.depends_on - {parent.key}) | {child.key})
+            if isinstance(o, ForeignKey):
+                if (shape := _fk_shape(b, o)) in shapes:
+                    continue
+                shapes.add(shape)
+                name = o.name
+                if name in taken:
+                    free = _constraint_taken(b, child.schema, taken)
+                    name = choose_name(child.name, column_name_part(o.columns), "fkey", free)
+                copy: SchemaObject = evolve(
+                    o, table=child.name, name=name, comment=None, pos=b.pos, depends_on=deps
+                )
+                b.finish_later(_resolve_fk, copy.key)
+            elif isinstance(o, (PrimaryKey, Unique)):
+                if (type(o), o.columns, o.include) in shapes:
+                    continue
+                shapes.add((type(o), o.columns, o.include))
+                pk = isinstance(o, PrimaryKey)
+                label, addition = ("pkey", "") if pk else ("key", column_name_part(o.columns))
+                name = choose_name(child.name, addition, label, _relation_taken(b, child.schema, taken))
+                copy = evolve(o, table=child.name, name=name, comment=None, pos=b.pos, depends_on=deps)
+            elif isinstance(o, Index):
+                if _index_shape(o) in shapes:
+                    continue
+                shapes.add(_index_shape(o))
+                copy = _detached_index(b, o, child, below, taken, deps)
+            else:
+                continue
+            taken.add(copy.name)
+            b.put(copy)
+
+
+def _detached_index(
+    b: Builder,
+    idx: Index,
+    child: Table,
+    below: set[tuple[str, str]],
+    taken: set[str],
+    deps: frozenset[ObjectKey],
+) -> Index:
+    """The index partitioned index `idx` has on `child`, standalone after DETACH: it takes from
+    `idx` the own names of its own partitions' indexes (`below`: the partitions under `child`)."""
+    current = idx.option(PartitionIndexNames)
+    names = {(s, p): n for s, p, n in (current.items if current else ())}
+    name = names.pop((child.schema, child.name), None)
+    if name is None:
+        addition = index_addition(idx.parts, idx.include)
+        name = choose_name(child.name, addition, "idx", _relation_taken(b, child.schema, taken))
+    moved = tuple(sorted((s, p, n) for (s, p), n in names.items() if (s, p) in below))
+    kept = tuple(sorted((s, p, n) for (s, p), n in names.items() if (s, p) not in below))
+    if kept != (current.items if current else ()):
+        opt = PartitionIndexNames(items=kept) if kept else None
+        b.update(idx, options=replace_option(idx.options, opt, PartitionIndexNames))
+    mine = PartitionIndexNames(items=moved) if moved else None
+    opts = replace_option(idx.options, mine, PartitionIndexNames)
+    return evolve(idx, table=child.name, name=name, options=opts, comment=None, pos=b.pos, depends_on=deps)
+
+
+def _descendants(b: Builder, table: Table) -> list[Table]:
+    out = [t for t in _inheritors(b, table) if t.option(PartitionOf) is not None]
+    i = 0
+    while i < len(out):
+        out.extend(t for t in _inheritors(b, out[i]) if t.option(PartitionOf) is not None)
+        i += 1
+    return out
 
 
 def _find_constraint(b: Builder, rel: SchemaObject, name: str) -> SchemaObject | None:
@@ -1586,9 +1659,9 @@ def _at_attach_partition(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool
 def _at_detach_partition(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) -> None:
     schema, name = b.rangevar(cmd["def"]["PartitionCmd"]["name"])
     child = b.table(schema, name)
+    ancestors = _ancestors(b, child)
     child = b.update(child, options=replace_option(child.options, None, PartitionOf))
-    if isinstance(rel, Table):
-        _detached_fks(b, rel, child)
+    _detached_copies(b, ancestors, child)
 
 
 def _at_rls(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) -> None:
