@@ -737,20 +737,32 @@ def _index_swap(obj: Index) -> list[St]:
 def _(obj: Index, ctx: RenderContext) -> list[St]:
     if _left_by_detach(obj, ctx):
         return []
+    # a partition's index of a name of its own is built first: the partitioned index adopts it
+    # (one the partition has already is adopted as it is)
+    out = [
+        St(_index_sql(own))
+        for own in _own_partition_indexes(obj)
+        if not (isinstance(had := ctx.old.get(own.key), Index) and _index_shape(had) == _index_shape(own))
+    ]
     if not _concurrently(obj, ctx, ctx.new):
-        out = [St(_index_sql(obj))]
+        out.append(St(_index_sql(obj)))
     elif _swapped(obj, ctx):
-        out = _index_swap(obj)
+        out += _index_swap(obj)
     else:
-        out = _build_concurrently(obj, obj.name)
-    names = obj.option(PartitionIndexNames)
-    for schema, part, name in names.items if names else ():
-        out.append(_rename_partition_index(obj, schema, part, name))
+        out += _build_concurrently(obj, obj.name)
     if obj.option(Clustered):
         out.append(St(f"ALTER TABLE {_rel(obj.schema, obj.table)} CLUSTER ON {ident(obj.name)};"))
     if obj.comment is not None:
         out.append(_comment(obj, obj.comment))
     return out
+
+
+def _own_partition_indexes(obj: Index) -> list[Index]:
+    """The indexes of `obj`'s partitions that have a name of their own, as plain indexes."""
+    names = obj.option(PartitionIndexNames)
+    plain = evolve(obj, options=replace_option(obj.options, None, PartitionIndexNames), comment=None)
+    items = names.items if names else ()
+    return [evolve(plain, schema=schema, table=part, name=name) for schema, part, name in items]
 
 
 def _rename_partition_index(obj: Index, schema: str, part: str, name: str) -> St:
@@ -877,10 +889,12 @@ def _indexes_over(table: Table, side: Schema) -> list[Index]:
     """The indexes of the tables `table` is a partition of."""
     out: list[Index] = []
     cur: Table | None = table
-    while cur is not None and (po := cur.option(PartitionOf)) is not None:
+    seen = {(table.schema, table.name)}
+    while cur is not None and (po := cur.option(PartitionOf)) is not None and po.parent not in seen:
+        seen.add(po.parent)
         out += [o for o in side.children().get(po.parent, ()) if isinstance(o, Index)]
         parent = side.get(ObjectKey(Table.KIND, *po.parent))
-        cur = parent if isinstance(parent, Table) and parent is not table else None
+        cur = parent if isinstance(parent, Table) else None
     return out
 
 
@@ -889,12 +903,25 @@ def _table_of(obj: SchemaObject, side: Schema) -> Table | None:
     return t if isinstance(t, Table) else None
 
 
+def _adopted_by_new_index(obj: Index, ctx: RenderContext) -> bool:
+    """Whether partition index `obj` (dropped) is adopted under its name by a partitioned index the
+    plan creates (see the index's create): then it stays."""
+    table = _table_of(obj, ctx.new)
+    if table is None or table.option(PartitionOf) is None:
+        return False
+    return any(
+        o.key not in ctx.old.objects and _plain(obj) in _own_partition_indexes(o)
+        for o in _indexes_over(table, ctx.new)
+    )
+
+
 def _name_reused_by_partition_index(obj: Index, new: Schema) -> bool:
     """Whether the index a partition has on its own (`obj`, dropped) gives its name to the index
     it has for a partitioned index on the new side."""
-    if new.get(ObjectKey(Table.KIND, obj.schema, obj.table)) is None:
+    table = _table_of(obj, new)
+    if table is None or table.option(PartitionOf) is None:
         return False
-    for o in new.of_kind(Index):
+    for o in _indexes_over(table, new):
         names = o.option(PartitionIndexNames)
         if names is not None and (obj.schema, obj.table, obj.name) in names.items:
             return True
@@ -1194,7 +1221,7 @@ def _(obj: MaterializedView, ctx: RenderContext) -> list[St]:
 
 @drop.register
 def _(obj: Index, ctx: RenderContext) -> list[St]:
-    if _adopted_by_attach(obj, ctx):
+    if _adopted_by_attach(obj, ctx) or _adopted_by_new_index(obj, ctx):
         return []
     if _name_reused_by_partition_index(obj, ctx.new):
         # once the forward ran, the name is the partitioned index's (not to be dropped on its own)
