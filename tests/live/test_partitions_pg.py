@@ -26,7 +26,11 @@ CASES = [
     "partition_index_own_name",
     "partition_index_create_named",
     "partition_detach_keys",
+    "partition_fk_kept_apart",
 ]
+# pg_dump writes a partition's own foreign key before its parent's equivalent one (by name): a
+# restore (and the parser) attaches it to the parent's, where the dumped database kept it apart
+DUMP_ADOPTS = {"partition_fk_kept_apart/new.sql"}
 SIDES = [(case, side) for case in CASES for side in ("old.sql", "new.sql")]
 
 
@@ -49,4 +53,7 @@ def test_file_equals_live_and_dump(case: str, side: str, pg: None) -> None:
         live = d.inspect(pgdb.url(db), LoadOptions())
         dumped = d.parse(pgdb.pg_dump(db), "pg_dump.sql", LoadOptions())
     assert not (report := _differences(parsed, live)), f"file vs live catalog:\n{report}"
-    assert not (report := _differences(parsed, dumped)), f"file vs pg_dump:\n{report}"
+    if f"{case}/{side}" in DUMP_ADOPTS:
+        assert _differences(parsed, dumped), "the dump no longer adopts the partition's key"
+    else:
+        assert not (report := _differences(parsed, dumped)), f"file vs pg_dump:\n{report}"

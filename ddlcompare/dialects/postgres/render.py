@@ -599,9 +599,59 @@ def _constraint_create(obj: SchemaObject, ctx: RenderContext | None = None) -> l
                 f"{constraint_def(obj)};"
             )
         ]
+    if ctx is not None and isinstance(obj, ForeignKey):
+        # a partition's equivalent key of its own would be adopted: it steps aside meanwhile
+        apart = _partition_fks_like(obj, ctx.new)
+        out = [*(_dropped_aside(o) for o in apart), *out]
+        for o in apart:
+            out += _constraint_create(o)
     if obj.comment is not None:
         out.append(_comment(obj, obj.comment))
     return out
+
+
+def _dropped_aside(fk: ForeignKey) -> St:
+    return St(f"ALTER TABLE {_rel(fk.schema, fk.table)} DROP CONSTRAINT IF EXISTS {ident(fk.name)};")
+
+
+def _fk_shape(fk: ForeignKey) -> tuple[Any, ...]:
+    """What PostgreSQL compares before it attaches a partition's foreign key to its parent's."""
+    return (
+        fk.columns,
+        fk.ref_schema,
+        fk.ref_table,
+        fk.ref_columns,
+        fk.on_delete,
+        fk.on_update,
+        fk.match,
+        fk.deferrable,
+        fk.initially_deferred,
+    )
+
+
+def _partition_fks_like(fk: ForeignKey, side: Schema) -> list[ForeignKey]:
+    """The foreign keys of their own that partitions (any level) of `fk`'s table have with its
+    definition: adding `fk` would make them its copies."""
+    table = _table_of(fk, side)
+    if table is None or table.option(PartitionBy) is None:
+        return []
+    below = {(table.schema, table.name)}
+    grew = True
+    while grew:  # the partitions below, level by level
+        grew = False
+        for t in side.of_kind(Table):
+            po = t.option(PartitionOf)
+            if po is not None and po.parent in below and (t.schema, t.name) not in below:
+                below.add((t.schema, t.name))
+                grew = True
+    below.discard((table.schema, table.name))
+    children = side.children()
+    return [
+        o
+        for key in sorted(below)
+        for o in children.get(key, ())
+        if isinstance(o, ForeignKey) and o.valid and _fk_shape(o) == _fk_shape(fk)
+    ]
 
 
 for _cls in (PrimaryKey, Unique, Check, ForeignKey, Exclude):
