@@ -1339,6 +1339,12 @@ class _Builder:
     # ---- post-data
 
     def constraints(self) -> None:
+        # a partition's foreign key of its own follows its parents' keys: written before them, an
+        # equivalent one would be read as adopted by them (as restoring pg_dump's order does)
+        parent_fks: dict[int, list[int]] = defaultdict(list)
+        for con in self.rows["constraints"]:
+            if con["contype"] == "f" and not con["conparentid"] and not con["contypid"]:
+                parent_fks[con["conrelid"]].append(con["oid"])
         for con in self.rows["constraints"]:
             if con["contypid"]:
                 continue
@@ -1346,6 +1352,7 @@ class _Builder:
             if rel is None:
                 continue
             r = rel.row
+            extra: list[NodeId] = []
             if con["contype"] == "c" and con["convalidated"]:
                 # written inside CREATE TABLE; pg_dump still comments on it separately
                 if con["description"] is not None:
@@ -1373,6 +1380,8 @@ class _Builder:
                     f"ALTER TABLE {only}{rel.qname}\n    ADD CONSTRAINT {qi(con['conname'])} {con['condef']};"
                 ]
                 prio = PRIO_FK_CONSTRAINT
+                if r["relispartition"]:
+                    extra = [("con", oid) for a in self._ancestors(rel) for oid in parent_fks.get(a, ())]
             else:
                 idx = self.index_by_oid.get(con["conindid"])
                 condef = con["condef"]
@@ -1395,8 +1404,19 @@ class _Builder:
                 ("con", con["oid"]),
                 sql,
                 tiebreak=r["relname"],
-                deps=[("r", r["oid"])],
+                deps=[("r", r["oid"]), *extra],
             )
+
+    def _ancestors(self, rel: _Rel) -> list[int]:
+        """Oids of the tables partition `rel` is (directly or not) a partition of."""
+        out: list[int] = []
+        while rel.row["relispartition"] and rel.row["parents"]:
+            parent = self.rels.get(rel.row["parents"][0])
+            if parent is None or parent.row["oid"] in out:
+                break
+            out.append(parent.row["oid"])
+            rel = parent
+        return out
 
     def indexes(self) -> None:
         for i in self.rows["indexes"]:

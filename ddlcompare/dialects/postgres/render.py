@@ -8,7 +8,16 @@ from collections.abc import Sequence
 from functools import singledispatch
 from typing import Any
 
-from ddlcompare.dialects.postgres.names import ident, literal, qualified, truncate
+from ddlcompare.dialects.postgres.names import (
+    choose_name,
+    generated_index_name,
+    ident,
+    index_addition,
+    literal,
+    make_object_name,
+    qualified,
+    truncate,
+)
 from ddlcompare.dialects.postgres.objects import (
     AccessMethod,
     Aggregate,
@@ -29,6 +38,7 @@ from ddlcompare.dialects.postgres.objects import (
     Namespace,
     OfType,
     PartitionBy,
+    PartitionIndexNames,
     PartitionOf,
     Policy,
     RangeType,
@@ -45,7 +55,16 @@ from ddlcompare.dialects.postgres.objects import (
 from ddlcompare.dialects.postgres.types import default_storage
 from ddlcompare.dialects.postgres.usage import columns_used
 from ddlcompare.diff.changes import Alter, Change, Create, Drop, Rename
-from ddlcompare.model.base import Element, Expr, Grant, ObjectKey, Schema, SchemaObject, evolve
+from ddlcompare.model.base import (
+    Element,
+    Expr,
+    Grant,
+    ObjectKey,
+    Schema,
+    SchemaObject,
+    evolve,
+    replace_option,
+)
 from ddlcompare.model.objects import (
     Check,
     Column,
@@ -570,6 +589,8 @@ def _table_options(t: Table, old: Table | None) -> list[St]:
 def _constraint_create(obj: SchemaObject, ctx: RenderContext | None = None) -> list[St]:
     """ADD CONSTRAINT; under --online on a table with rows (`ctx` given), see `_online_constraint`."""
     assert isinstance(obj, (Constraint, Exclude))
+    if ctx is not None and _left_by_detach(obj, ctx):
+        return []
     out = _online_constraint(obj, ctx) if ctx is not None and ctx.options.online else None
     if out is None:
         out = [
@@ -578,9 +599,59 @@ def _constraint_create(obj: SchemaObject, ctx: RenderContext | None = None) -> l
                 f"{constraint_def(obj)};"
             )
         ]
+    if ctx is not None and isinstance(obj, ForeignKey):
+        # a partition's equivalent key of its own would be adopted: it steps aside meanwhile
+        apart = _partition_fks_like(obj, ctx.new)
+        out = [*(_dropped_aside(o) for o in apart), *out]
+        for o in apart:
+            out += _constraint_create(o)
     if obj.comment is not None:
         out.append(_comment(obj, obj.comment))
     return out
+
+
+def _dropped_aside(fk: ForeignKey) -> St:
+    return St(f"ALTER TABLE {_rel(fk.schema, fk.table)} DROP CONSTRAINT IF EXISTS {ident(fk.name)};")
+
+
+def _fk_shape(fk: ForeignKey) -> tuple[Any, ...]:
+    """What PostgreSQL compares before it attaches a partition's foreign key to its parent's."""
+    return (
+        fk.columns,
+        fk.ref_schema,
+        fk.ref_table,
+        fk.ref_columns,
+        fk.on_delete,
+        fk.on_update,
+        fk.match,
+        fk.deferrable,
+        fk.initially_deferred,
+    )
+
+
+def _partition_fks_like(fk: ForeignKey, side: Schema) -> list[ForeignKey]:
+    """The foreign keys of their own that partitions (any level) of `fk`'s table have with its
+    definition: adding `fk` would make them its copies."""
+    table = _table_of(fk, side)
+    if table is None or table.option(PartitionBy) is None:
+        return []
+    below = {(table.schema, table.name)}
+    grew = True
+    while grew:  # the partitions below, level by level
+        grew = False
+        for t in side.of_kind(Table):
+            po = t.option(PartitionOf)
+            if po is not None and po.parent in below and (t.schema, t.name) not in below:
+                below.add((t.schema, t.name))
+                grew = True
+    below.discard((table.schema, table.name))
+    children = side.children()
+    return [
+        o
+        for key in sorted(below)
+        for o in children.get(key, ())
+        if isinstance(o, ForeignKey) and o.valid and _fk_shape(o) == _fk_shape(fk)
+    ]
 
 
 for _cls in (PrimaryKey, Unique, Check, ForeignKey, Exclude):
@@ -714,16 +785,219 @@ def _index_swap(obj: Index) -> list[St]:
 
 @create.register
 def _(obj: Index, ctx: RenderContext) -> list[St]:
+    if _left_by_detach(obj, ctx):
+        return []
+    # a partition's index of a name of its own is built first: the partitioned index adopts it
+    # (one the partition has already is adopted as it is)
+    out = [
+        St(_index_sql(own))
+        for own in _own_partition_indexes(obj)
+        if not (isinstance(had := ctx.old.get(own.key), Index) and _index_shape(had) == _index_shape(own))
+    ]
     if not _concurrently(obj, ctx, ctx.new):
-        out = [St(_index_sql(obj))]
+        out.append(St(_index_sql(obj)))
     elif _swapped(obj, ctx):
-        out = _index_swap(obj)
+        out += _index_swap(obj)
     else:
-        out = _build_concurrently(obj, obj.name)
+        out += _build_concurrently(obj, obj.name)
     if obj.option(Clustered):
         out.append(St(f"ALTER TABLE {_rel(obj.schema, obj.table)} CLUSTER ON {ident(obj.name)};"))
     if obj.comment is not None:
         out.append(_comment(obj, obj.comment))
+    return out
+
+
+def _own_partition_indexes(obj: Index) -> list[Index]:
+    """The indexes of `obj`'s partitions that have a name of their own, as plain indexes."""
+    names = obj.option(PartitionIndexNames)
+    plain = evolve(obj, options=replace_option(obj.options, None, PartitionIndexNames), comment=None)
+    items = names.items if names else ()
+    return [evolve(plain, schema=schema, table=part, name=name) for schema, part, name in items]
+
+
+def _rename_partition_index(obj: Index, schema: str, part: str, name: str) -> St:
+    """The index that partitioned index `obj` has on partition `schema.part` (made by the server,
+    under a name of its choosing, or attached) gets `name`: looked up in the partition tree,
+    renamed unless it has that name already (it may run again), nothing if there is none."""
+    lookup = (
+        "SELECT t.relid INTO i FROM pg_catalog.pg_partition_tree("
+        f"pg_catalog.to_regclass({literal(_q(obj))})) t"
+        " JOIN pg_catalog.pg_index x ON x.indexrelid = t.relid"
+        f" WHERE x.indrelid = pg_catalog.to_regclass({literal(qualified(schema, part))});"
+    )
+    return St(
+        "DO $ddlc$\nDECLARE\n    i regclass;\nBEGIN\n"
+        f"{lookup}\n"
+        "IF i IS NOT NULL AND i IS DISTINCT FROM "
+        f"pg_catalog.to_regclass({literal(qualified(schema, name))}) THEN\n"
+        f"EXECUTE pg_catalog.format('ALTER INDEX %s RENAME TO %I', i, {literal(name)});\n"
+        "END IF;\nEND\n$ddlc$;"
+    )
+
+
+def _partition_index_renames(old: Index, new: Index, ctx: RenderContext) -> list[St]:
+    """Partition indexes whose name changes: to the new side's own name, or (an own name the new
+    side does not have) back to a name of the kind the server gives, free on both sides."""
+    before, after = _partition_index_names(old), _partition_index_names(new)
+    out = []
+    for (schema, part), name in sorted(after.items()):
+        if before.get((schema, part)) != name:
+            out.append(_rename_partition_index(new, schema, part, name))
+    addition = index_addition([*(p.column for p in new.parts), *new.include])
+    taken: set[str] | None = None
+    for schema, part in sorted(before):
+        now = ctx.new.get(ObjectKey(Table.KIND, schema, part))
+        if (schema, part) in after or not isinstance(now, Table) or now.option(PartitionOf) is None:
+            continue  # kept, gone, or detached (its index keeps its name)
+        if taken is None:
+            taken = _relation_names(schema, ctx.old, ctx.new)
+        generated = choose_name(part, addition, "idx", taken.__contains__)
+        taken.add(generated)
+        out.append(_rename_partition_index(new, schema, part, generated))
+    return out
+
+
+def detach_copies(table: Table, side: Schema) -> list[SchemaObject]:
+    """What partition `table` keeps (as its own objects) when it is detached: a copy of each
+    foreign key, primary key, unique key and index of the tables it is a partition of, named as the
+    server named the copy (see handlers.tables._detached_copies, which the parser uses)."""
+    out: list[SchemaObject] = []
+    shapes: set[Any] = set()
+    children = side.children()
+    cur: Table | None = table
+    seen = {(table.schema, table.name)}
+    while cur is not None and (po := cur.option(PartitionOf)) is not None and po.parent not in seen:
+        seen.add(po.parent)
+        parent = side.get(ObjectKey(Table.KIND, *po.parent))
+        cur = parent if isinstance(parent, Table) else None
+        for o in children.get(po.parent, ()):
+            if isinstance(o, ForeignKey):
+                shape: Any = (ForeignKey, o.columns, o.ref_schema, o.ref_table, o.ref_columns, o.on_delete)
+                name = o.name
+            elif isinstance(o, (PrimaryKey, Unique)):
+                shape = (type(o), o.columns, o.include)
+                if isinstance(o, PrimaryKey):
+                    name = make_object_name(table.name, "", "pkey")
+                else:
+                    name = make_object_name(table.name, index_addition(o.columns), "key")
+            elif isinstance(o, Index):
+                shape = (Index, *_index_shape(o))
+                own = _partition_index_names(o).get((table.schema, table.name))
+                addition = index_addition([*(p.column for p in o.parts), *o.include])
+                name = own or make_object_name(table.name, addition, "idx")
+            else:
+                continue
+            if shape in shapes:
+                continue
+            shapes.add(shape)
+            out.append(_plain(evolve(o, table=table.name, name=name, comment=None)))
+    return out
+
+
+def _plain(obj: SchemaObject) -> SchemaObject:
+    """`obj` without the names of its partitions' indexes (a detached copy has none known)."""
+    if obj.option(PartitionIndexNames) is None:
+        return obj
+    return evolve(obj, options=replace_option(obj.options, None, PartitionIndexNames))
+
+
+def _left_by_detach(obj: SchemaObject, ctx: RenderContext) -> bool:
+    """Whether `obj` (created) is what the DETACH of its table in this plan leaves there."""
+    before, after = _table_of(obj, ctx.old), _table_of(obj, ctx.new)
+    if before is None or after is None or before.option(PartitionOf) is None or after.option(PartitionOf):
+        return False
+    return _plain(obj) in detach_copies(before, ctx.old)
+
+
+def _adopted_by_attach(obj: SchemaObject, ctx: RenderContext) -> bool:
+    """Whether `obj` (dropped) is what the ATTACH of its table in this plan adopts for a parent's
+    key or index (PostgreSQL attaches an equivalent one instead of making another), under a name
+    the new side accepts: any for keys (their copies are not modelled), for an index the partition
+    index name of the new side (its own one, or a generated one)."""
+    before, after = _table_of(obj, ctx.old), _table_of(obj, ctx.new)
+    if before is None or after is None or before.option(PartitionOf) or after.option(PartitionOf) is None:
+        return False
+    for copy in detach_copies(after, ctx.new):
+        if type(copy) is not type(obj) or evolve(_plain(obj), name=copy.name) != copy:
+            continue
+        if not isinstance(obj, Index):
+            return True
+        roots = [o for o in _indexes_over(after, ctx.new) if _index_shape(o) == _index_shape(obj)]
+        own = _partition_index_names(roots[0]).get((after.schema, after.name)) if roots else None
+        if own is not None:
+            return own == obj.name
+        addition = index_addition([*(p.column for p in obj.parts), *obj.include])
+        return generated_index_name(after.name, addition, obj.name)
+    return False
+
+
+def _index_shape(idx: Index) -> tuple[Any, ...]:
+    return (idx.parts, idx.unique, idx.method, idx.include, idx.where, idx.nulls_not_distinct)
+
+
+def _indexes_over(table: Table, side: Schema) -> list[Index]:
+    """The indexes of the tables `table` is a partition of."""
+    out: list[Index] = []
+    cur: Table | None = table
+    seen = {(table.schema, table.name)}
+    while cur is not None and (po := cur.option(PartitionOf)) is not None and po.parent not in seen:
+        seen.add(po.parent)
+        out += [o for o in side.children().get(po.parent, ()) if isinstance(o, Index)]
+        parent = side.get(ObjectKey(Table.KIND, *po.parent))
+        cur = parent if isinstance(parent, Table) else None
+    return out
+
+
+def _table_of(obj: SchemaObject, side: Schema) -> Table | None:
+    t = side.get(ObjectKey(Table.KIND, obj.schema, getattr(obj, "table", "")))
+    return t if isinstance(t, Table) else None
+
+
+def _adopted_by_new_index(obj: Index, ctx: RenderContext) -> bool:
+    """Whether partition index `obj` (dropped) is adopted under its name by a partitioned index the
+    plan creates (see the index's create): then it stays."""
+    table = _table_of(obj, ctx.new)
+    if table is None or table.option(PartitionOf) is None:
+        return False
+    return any(
+        o.key not in ctx.old.objects and _plain(obj) in _own_partition_indexes(o)
+        for o in _indexes_over(table, ctx.new)
+    )
+
+
+def _name_reused_by_partition_index(obj: Index, new: Schema) -> bool:
+    """Whether the index a partition has on its own (`obj`, dropped) gives its name to the index
+    it has for a partitioned index on the new side."""
+    table = _table_of(obj, new)
+    if table is None or table.option(PartitionOf) is None:
+        return False
+    for o in _indexes_over(table, new):
+        names = o.option(PartitionIndexNames)
+        if names is not None and (obj.schema, obj.table, obj.name) in names.items:
+            return True
+    return False
+
+
+def _partition_index_names(idx: Index) -> dict[tuple[str, str], str]:
+    names = idx.option(PartitionIndexNames)
+    return {(s, p): n for s, p, n in (names.items if names else ())}
+
+
+_RELATION_KINDS = frozenset(
+    ("table", "view", "materialized_view", "sequence", "index", "primary_key", "unique", "exclude")
+)
+
+
+def _relation_names(schema: str, *sides: Schema) -> set[str]:
+    """Names that relations (indexes included, partition indexes of their own name too) have in
+    `schema` on either side: a name the server generates must avoid them all."""
+    out: set[str] = set()
+    for side in sides:
+        for o in side:
+            if o.schema == schema and o.key.kind in _RELATION_KINDS:
+                out.add(o.name)
+                names = o.option(PartitionIndexNames)
+                out.update(n for s, _, n in (names.items if names else ()) if s == schema)
     return out
 
 
@@ -974,13 +1248,15 @@ def _(obj: Extension, ctx: RenderContext) -> list[St]:
     return [St(f"DROP EXTENSION {ident(obj.name)};")]
 
 
-def _constraint_drop(obj: SchemaObject) -> list[St]:
+def _constraint_drop(obj: SchemaObject, ctx: RenderContext | None = None) -> list[St]:
     assert isinstance(obj, (Constraint, Exclude))
+    if ctx is not None and _adopted_by_attach(obj, ctx):
+        return []
     return [St(f"ALTER TABLE {_rel(obj.schema, obj.table)} DROP CONSTRAINT {ident(obj.name)};")]
 
 
 for _cls in (PrimaryKey, Unique, Check, ForeignKey, Exclude):
-    drop.register(_cls, lambda obj, ctx: _constraint_drop(obj))
+    drop.register(_cls, _constraint_drop)
 
 
 @drop.register
@@ -995,6 +1271,17 @@ def _(obj: MaterializedView, ctx: RenderContext) -> list[St]:
 
 @drop.register
 def _(obj: Index, ctx: RenderContext) -> list[St]:
+    if _adopted_by_attach(obj, ctx) or _adopted_by_new_index(obj, ctx):
+        return []
+    if _name_reused_by_partition_index(obj, ctx.new):
+        # once the forward ran, the name is the partitioned index's (not to be dropped on its own)
+        return [
+            St(
+                "DO $ddlc$\nBEGIN\nIF EXISTS (SELECT FROM pg_catalog.pg_class WHERE oid = "
+                f"pg_catalog.to_regclass({literal(_q(obj))}) AND NOT relispartition) THEN\n"
+                f"DROP INDEX {_q(obj)};\nEND IF;\nEND\n$ddlc$;"
+            )
+        ]
     if not _concurrently(obj, ctx, ctx.old):
         return [St(f"DROP INDEX {_q(obj)};")]
     if _swapped(obj, ctx):
@@ -1032,7 +1319,7 @@ def needs_rebuild(change: Alter) -> bool:
             and _partition_parent(new) is not None
         )
     if isinstance(new, Index):
-        return bool(diff - {"options.clustered", "options.with"})
+        return bool(diff - {"options.clustered", "options.with", "options.partition_index_names"})
     if isinstance(new, (ForeignKey, Check)):
         return (
             bool(diff - {"valid", "deferrable", "initially_deferred"})
@@ -1277,7 +1564,7 @@ def _(old: Table, new: Table, change: Alter, ctx: RenderContext) -> list[St]:
             a, b = ch.old, ch.new
             assert isinstance(a, Column) and isinstance(b, Column)
             out += _alter_column(new, a, b, domains, online=_checked_not_null(ctx))
-    out += _alter_table_options(old, new)
+    out += _alter_table_options(old, new, ctx)
     if of_new is not None and not typed:
         # the columns now match the type's attributes exactly, as OF requires: held back with
         # a column drop it needs
@@ -1660,7 +1947,7 @@ def _alter_column(
     return out
 
 
-def _alter_table_options(old: Table, new: Table) -> list[St]:
+def _alter_table_options(old: Table, new: Table, ctx: RenderContext) -> list[St]:
     t = _q(new)
     out = []
     if bool(old.option(Unlogged)) != bool(new.option(Unlogged)):
@@ -1670,6 +1957,17 @@ def _alter_table_options(old: Table, new: Table) -> list[St]:
     if po != pn:
         if po is not None:
             out.append(St(f"ALTER TABLE {_rel(*po.parent)} DETACH PARTITION {t};"))
+            if pn is None:
+                # what the partition had for its parents' keys and indexes stays on the table:
+                # what the new side does not have goes
+                kept = {_plain(o) for o in ctx.new.children().get((new.schema, new.name), ())}
+                for copy in detach_copies(old, ctx.old):
+                    if copy in kept:
+                        continue
+                    if isinstance(copy, Index):
+                        out.append(St(f"DROP INDEX IF EXISTS {_q(copy)};"))
+                    else:
+                        out.append(St(f"ALTER TABLE {t} DROP CONSTRAINT IF EXISTS {ident(copy.name)};"))
         if pn is not None:
             out.append(St(f"ALTER TABLE {_rel(*pn.parent)} ATTACH PARTITION {t} {_e(pn.bound)};"))
     io, inn = old.option(Inherits), new.option(Inherits)
@@ -1711,6 +2009,8 @@ def _(old: Index, new: Index, change: Alter, ctx: RenderContext) -> list[St]:
                 else f"ALTER TABLE {t} SET WITHOUT CLUSTER;"
             )
         )
+    if old.option(PartitionIndexNames) != new.option(PartitionIndexNames):
+        out += _partition_index_renames(old, new, ctx)
     return out + _common(old, new)
 
 

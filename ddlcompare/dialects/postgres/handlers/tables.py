@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ddlcompare.dialects.postgres import names
 from ddlcompare.dialects.postgres.names import choose_name, column_name_part, truncate
 from ddlcompare.dialects.postgres.objects import (
     AccessMethod,
@@ -15,6 +16,7 @@ from ddlcompare.dialects.postgres.objects import (
     Inherits,
     OfType,
     PartitionBy,
+    PartitionIndexNames,
     PartitionOf,
     ReplicaIdentity,
     RowSecurity,
@@ -1123,7 +1125,7 @@ def create_index(n: Node, b: Builder) -> None:
     b.put(idx)
     if n.get("concurrent"):
         b.index_concurrently.add(idx.key)
-    if isinstance(rel, Table) and rel.option(PartitionBy) is not None and n["relation"].get("inh", True):
+    if isinstance(rel, Table) and rel.option(PartitionBy) is not None and n["relation"].get("inh", False):
         _adopt_partition_indexes(b, rel, idx)
 
 
@@ -1145,16 +1147,30 @@ def _index_name(
     b: Builder, schema: str, table: str, parts: tuple[IndexPart, ...], include: tuple[str, ...]
 ) -> str:
     """PostgreSQL's name for an unnamed index: <table>_<columns>_idx, made unique."""
-    colnames: list[str] = []
-    for p in [*parts, *(IndexPart(column=c) for c in include)]:
-        base = p.column or "expr"
-        cand, i = base, 0
-        while cand in colnames:
-            i += 1
-            cand = f"{base}{i}"
-        colnames.append(cand)
     label = "idx"  # "key" is for constraints only; a plain CREATE UNIQUE INDEX is named _idx
-    return choose_name(table, column_name_part(colnames), label, _relation_taken(b, schema, set()))
+    return choose_name(table, index_addition(parts, include), label, _relation_taken(b, schema, set()))
+
+
+def index_addition(parts: tuple[IndexPart, ...], include: tuple[str, ...]) -> str:
+    """The <columns> part of the name PostgreSQL generates for an index of these parts."""
+    return names.index_addition([*(p.column for p in parts), *include])
+
+
+def _absorb_partition_index(b: Builder, root_key: ObjectKey, child: SchemaObject) -> None:
+    """Partition index `child`, attached (at any level) to partitioned index `root_key`, leaves the
+    model; its name stays on the root when it is its own (see PartitionIndexNames), with the names
+    `child` itself kept for the partitions below it."""
+    root = b.objects.get(root_key)
+    if not isinstance(root, Index) or not isinstance(child, Index):
+        return
+    items = set(cur.items) if (cur := root.option(PartitionIndexNames)) else set()
+    if (below := child.option(PartitionIndexNames)) is not None:
+        items |= set(below.items)
+    if not names.generated_index_name(child.table, index_addition(child.parts, child.include), child.name):
+        items.add((child.schema, child.table, child.name))
+    opt = PartitionIndexNames(items=tuple(sorted(items))) if items else None
+    if opt != root.option(PartitionIndexNames):
+        b.update(root, options=replace_option(root.options, opt, PartitionIndexNames))
 
 
 def _copy_like_indexes(b: Builder, table: Table, src: Table, comments: bool) -> None:
@@ -1193,6 +1209,7 @@ def _adopt_index(b: Builder, part: Table, idx: Index) -> None:
             and (o.parts, o.unique, o.method, o.include, o.where, o.nulls_not_distinct) == same
         ):
             b.remove(o.key)
+            _absorb_partition_index(b, idx.key, o)
             break
     if part.option(PartitionBy) is not None:
         _adopt_partition_indexes(b, part, idx)
@@ -1207,7 +1224,14 @@ def alter_table(n: Node, b: Builder) -> None:
     schema, name = b.rangevar(rv)
     if (schema, name) in b.identity_sequences:
         return  # ALTER TABLE/SEQUENCE on an identity sequence: owner and persistence follow the table
-    rel = b.relation(schema, name, missing_ok=bool(n.get("missing_ok")))
+    index_attach = n.get("objtype") == "OBJECT_INDEX" and all(
+        c["AlterTableCmd"]["subtype"] == "AT_AttachPartition" for c in n.get("cmds", ())
+    )
+    rel = b.relation(schema, name, missing_ok=bool(n.get("missing_ok")) or index_attach)
+    if rel is None and index_attach:
+        rel = _attached_index_root(b, n)
+        if rel is None and not n.get("missing_ok"):
+            raise b.error(f'relation "{schema}.{name}" does not exist')
     if rel is None:
         return
     recurse = rv.get("inh", False)  # ONLY: do not recurse to partitions/children
@@ -1220,6 +1244,34 @@ def alter_table(n: Node, b: Builder) -> None:
             continue
         rel = b.objects[rel.key]
         fn(b, rel, cmd, recurse)
+
+
+def _attached_index_root(b: Builder, n: Node) -> SchemaObject | None:
+    """ALTER INDEX mid ATTACH PARTITION leaf where `mid`, a partition's index, is already attached
+    to its own parent and so left the model: the index of the nearest ancestor of leaf's table
+    that has one of the same definition takes `leaf` instead (the catalog reader attaches the
+    levels from the top)."""
+    pc = n["cmds"][0]["AlterTableCmd"]["def"]["PartitionCmd"]
+    key = b.relations.get(b.rangevar(pc["name"]))
+    leaf = b.objects.get(key) if key is not None else None
+    if not isinstance(leaf, Index):
+        return None
+    table = b.objects.get(_table_key(leaf.schema, leaf.table))
+    seen: set[tuple[str, str]] = set()
+    while isinstance(table, Table) and (po := table.option(PartitionOf)) is not None:
+        if po.parent in seen:
+            break
+        seen.add(po.parent)
+        for o in b.children_of(*po.parent):
+            if isinstance(o, Index) and _index_shape(o) == _index_shape(leaf):
+                return o
+        table = b.objects.get(_table_key(*po.parent))
+    return None
+
+
+def _index_shape(idx: Index) -> tuple[Any, ...]:
+    """What makes a partition's index the same as its parent's (the server's CompareIndexInfo)."""
+    return (idx.parts, idx.unique, idx.method, idx.include, idx.where, idx.nulls_not_distinct)
 
 
 def _inheritors(b: Builder, table: Table) -> list[Table]:
@@ -1334,7 +1386,152 @@ def _at_add_constraint(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) 
     rel = _table(b, rel)
     ctx = TableContext(b, rel.schema, rel.name)
     ctx.pending.append((dict(cmd["def"]["Constraint"]), None))
+    before = set(b.children.get((rel.schema, rel.name), ())) if rel.option(PartitionBy) else None
     create_constraints(ctx)
+    if before is not None:
+        for o in b.children_of(rel.schema, rel.name):
+            if isinstance(o, ForeignKey) and o.key not in before:
+                _adopt_partition_fks(b, rel, o)
+
+
+# ---- foreign keys of partitions ------------------------------------------------------------------
+# A foreign key of a partitioned table is inherited by every partition: PostgreSQL clones it (or
+# attaches an equivalent key the partition already has, which keeps its own name), drops the
+# copies with it, refuses to drop a copy on its own, and pg_dump and the catalog reader leave the
+# copies out (conparentid set). The model keeps the parent's key only.
+
+
+def _fk_shape(b: Builder, fk: ForeignKey) -> tuple[Any, ...]:
+    """What PostgreSQL compares before attaching a partition's foreign key to its parent's
+    (tryAttachPartitionForeignKey): columns, referenced table and columns, actions, deferral."""
+    ref_cols = fk.ref_columns
+    if not ref_cols:  # REFERENCES t: the referenced table's primary key (resolved at the end)
+        pk = next((o for o in b.children_of(fk.ref_schema, fk.ref_table) if isinstance(o, PrimaryKey)), None)
+        ref_cols = pk.columns if pk is not None else ()
+    return (
+        fk.columns,
+        fk.ref_schema,
+        fk.ref_table,
+        ref_cols,
+        fk.on_delete,
+        fk.on_update,
+        fk.match,
+        fk.deferrable,
+        fk.initially_deferred,
+    )
+
+
+def _adopt_partition_fks(b: Builder, parent: Table, fk: ForeignKey) -> None:
+    """`fk` of partitioned table `parent` is inherited by its partitions (all levels)."""
+    shape = _fk_shape(b, fk)
+    for part in _inheritors(b, parent):
+        if part.option(PartitionOf) is not None:
+            _adopt_fk(b, part, shape)
+
+
+def _adopt_fk(b: Builder, part: Table, shape: tuple[Any, ...]) -> None:
+    """A partition's own valid foreign key of that shape is attached to the parent's (implied by
+    it); the partitions below inherit it in turn."""
+    for o in b.children_of(part.schema, part.name):
+        if isinstance(o, ForeignKey) and o.valid and _fk_shape(b, o) == shape:
+            b.remove(o.key)
+            break
+    for sub in _inheritors(b, part) if part.option(PartitionBy) is not None else ():
+        if sub.option(PartitionOf) is not None:
+            _adopt_fk(b, sub, shape)
+
+
+def _ancestors(b: Builder, table: Table) -> list[Table]:
+    """The tables `table` is a partition of, its parent first."""
+    out: list[Table] = []
+    seen = {(table.schema, table.name)}
+    while (po := table.option(PartitionOf)) is not None and po.parent not in seen:
+        seen.add(po.parent)
+        parent = b.objects.get(_table_key(*po.parent))
+        if not isinstance(parent, Table):
+            break
+        out.append(parent)
+        table = parent
+    return out
+
+
+def _detached_copies(b: Builder, ancestors: list[Table], child: Table) -> None:
+    """DETACH PARTITION: the partition keeps what it had for its parents' foreign keys, keys and
+    indexes, as objects of its own now. Names: an index's own name where the partitioned index
+    kept it (PartitionIndexNames), else the name the server gave the copy (the parent's for a
+    foreign key, <table>_pkey, <table>_<columns>_key|idx), no comment. A foreign key or key an
+    attach adopted kept its own name, which the model no longer knows: such a copy gets the
+    generated one. (render.detach_copies makes the same copies for a planned DETACH.)"""
+    taken = {o.name for o in b.children_of(child.schema, child.name)}
+    below = {(t.schema, t.name) for t in _descendants(b, child)}
+    shapes: set[tuple[Any, ...]] = set()
+    for parent in ancestors:
+        for o in b.children_of(parent.schema, parent.name):
+            deps = dependencies((o.depends_on - {parent.key}) | {child.key})
+            if isinstance(o, ForeignKey):
+                if (shape := _fk_shape(b, o)) in shapes:
+                    continue
+                shapes.add(shape)
+                name = o.name
+                if name in taken:
+                    free = _constraint_taken(b, child.schema, taken)
+                    name = choose_name(child.name, column_name_part(o.columns), "fkey", free)
+                copy: SchemaObject = evolve(
+                    o, table=child.name, name=name, comment=None, pos=b.pos, depends_on=deps
+                )
+                b.finish_later(_resolve_fk, copy.key)
+            elif isinstance(o, (PrimaryKey, Unique)):
+                if (type(o), o.columns, o.include) in shapes:
+                    continue
+                shapes.add((type(o), o.columns, o.include))
+                pk = isinstance(o, PrimaryKey)
+                label, addition = ("pkey", "") if pk else ("key", column_name_part(o.columns))
+                name = choose_name(child.name, addition, label, _relation_taken(b, child.schema, taken))
+                copy = evolve(o, table=child.name, name=name, comment=None, pos=b.pos, depends_on=deps)
+            elif isinstance(o, Index):
+                if _index_shape(o) in shapes:
+                    continue
+                shapes.add(_index_shape(o))
+                copy = _detached_index(b, o, child, below, taken, deps)
+            else:
+                continue
+            taken.add(copy.name)
+            b.put(copy)
+
+
+def _detached_index(
+    b: Builder,
+    idx: Index,
+    child: Table,
+    below: set[tuple[str, str]],
+    taken: set[str],
+    deps: frozenset[ObjectKey],
+) -> Index:
+    """The index partitioned index `idx` has on `child`, standalone after DETACH: it takes from
+    `idx` the own names of its own partitions' indexes (`below`: the partitions under `child`)."""
+    current = idx.option(PartitionIndexNames)
+    names = {(s, p): n for s, p, n in (current.items if current else ())}
+    name = names.pop((child.schema, child.name), None)
+    if name is None:
+        addition = index_addition(idx.parts, idx.include)
+        name = choose_name(child.name, addition, "idx", _relation_taken(b, child.schema, taken))
+    moved = tuple(sorted((s, p, n) for (s, p), n in names.items() if (s, p) in below))
+    kept = tuple(sorted((s, p, n) for (s, p), n in names.items() if (s, p) not in below))
+    if kept != (current.items if current else ()):
+        opt = PartitionIndexNames(items=kept) if kept else None
+        b.update(idx, options=replace_option(idx.options, opt, PartitionIndexNames))
+    mine = PartitionIndexNames(items=moved) if moved else None
+    opts = replace_option(idx.options, mine, PartitionIndexNames)
+    return evolve(idx, table=child.name, name=name, options=opts, comment=None, pos=b.pos, depends_on=deps)
+
+
+def _descendants(b: Builder, table: Table) -> list[Table]:
+    out = [t for t in _inheritors(b, table) if t.option(PartitionOf) is not None]
+    i = 0
+    while i < len(out):
+        out.extend(t for t in _inheritors(b, out[i]) if t.option(PartitionOf) is not None)
+        i += 1
+    return out
 
 
 def _find_constraint(b: Builder, rel: SchemaObject, name: str) -> SchemaObject | None:
@@ -1424,7 +1621,9 @@ def _at_attach_partition(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool
         # ALTER INDEX parent ATTACH PARTITION child: the child index is implied by the parent's
         child_key = b.relations.get((schema, name))
         if child_key is not None:
+            child_index = b.objects[child_key]
             b.remove(child_key)
+            _absorb_partition_index(b, rel.key, child_index)
         return
     child = b.table(schema, name)
     rel = _table(b, rel)
@@ -1453,12 +1652,16 @@ def _at_attach_partition(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool
     for o in b.children_of(rel.schema, rel.name):
         if isinstance(o, Index):
             _adopt_index(b, child, o)
+        elif isinstance(o, ForeignKey):
+            _adopt_fk(b, child, _fk_shape(b, o))
 
 
 def _at_detach_partition(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) -> None:
     schema, name = b.rangevar(cmd["def"]["PartitionCmd"]["name"])
     child = b.table(schema, name)
-    b.update(child, options=replace_option(child.options, None, PartitionOf))
+    ancestors = _ancestors(b, child)
+    child = b.update(child, options=replace_option(child.options, None, PartitionOf))
+    _detached_copies(b, ancestors, child)
 
 
 def _at_rls(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) -> None:
