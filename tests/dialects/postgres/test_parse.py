@@ -128,3 +128,21 @@ def test_what_the_scanner_split_cannot_read_is_an_error() -> None:
     _require_covered(text, [slice(start, text.index(";")), slice(text.index("SELECT"), len(text))], "n.sql")
     with pytest.raises(DdlError, match="syntax error"):
         _require_covered(text + "\n$1$;", [slice(start, text.index(";"))], "n.sql")
+
+
+def test_an_operator_class_is_default_only_for_its_access_method() -> None:
+    def opclass(method: str, column: str, ops: str) -> str | None:
+        sql = f"CREATE TABLE t (a inet, b int);\nCREATE INDEX i ON t USING {method} ({column} {ops});\n"
+        idx = parse(sql, "t.sql").objects[ObjectKey("index", "public", "i", "t")]
+        assert isinstance(idx, Index)
+        return idx.parts[0].opclass
+
+    # pg_get_indexdef omits a column's default class: writing it changes nothing
+    assert opclass("btree", "a", "inet_ops") is None
+    assert opclass("spgist", "a", "inet_ops") is None
+    assert opclass("brin", "b", "int4_minmax_ops") is None
+    assert opclass("gist", "b", "public.gist_int4_ops") is None  # btree_gist's
+    # GiST's inet_ops is not its type's default (btree_gist's gist_inet_ops is): kept
+    assert opclass("gist", "a", "inet_ops") == "inet_ops"
+    assert opclass("gin", "a", "jsonb_path_ops") == "jsonb_path_ops"
+    assert opclass("btree", "a", "text_pattern_ops") == "text_pattern_ops"
