@@ -243,6 +243,9 @@ class Builder:
         # the same for statements of another file: objects they made keep that file's position,
         # and this file's is found here (a copy of 100,000 objects just to move them costs)
         self.moved: dict[SourcePos, SourcePos] = {}
+        # SET default_table_access_method (pg_dump selects a table's method so): the method of a
+        # table or materialized view created without USING
+        self._table_am = "heap"
         self.search_path = ("public",)
         self.last_refs: tuple[tuple[str, str, str], ...] = ()
         self.norefs = False  # the current statement names no user function, relation or sequence
@@ -580,12 +583,23 @@ class Builder:
         if getattr(self, "rec", None) is not None:
             self.rec.ok = False  # type: ignore[union-attr]  # the replay key holds the path before
         self._search_path = value
-        self._context = CACHE.context((value, self._options_key))
+        self._context = CACHE.context((value, self._table_am, self._options_key))
         # With at most one real schema on the path, name resolution does not depend on what the
         # file defined so far: results for a statement's nodes can be memoised on the nodes.
         real = [s for s in value if s not in ("$user", "pg_temp", "pg_catalog")]
         self.memo_key: tuple[str, ...] | None = value if len(real) <= 1 else None
         self._default_schema = real[0] if real else "public"
+
+    @property
+    def table_am(self) -> str:
+        return self._table_am
+
+    @table_am.setter
+    def table_am(self, value: str) -> None:
+        if self.rec is not None:
+            self.rec.ok = False  # the replay key holds the method before
+        self._table_am = value
+        self._context = CACHE.context((self._search_path, value, self._options_key))
 
     def expr(self, node: Node, type_text: str | None = None, sql: str | None = None) -> Expr:
         """Canonical + renderable form of an expression node (of statement `sql`, by default the

@@ -731,6 +731,9 @@ def _view_sql(obj: View, replace: bool = False) -> str:
     kind = "MATERIALIZED VIEW" if isinstance(obj, MaterializedView) else "VIEW"
     cols = f" ({_cols(obj.columns)})" if obj.columns else ""
     head = f"CREATE {'OR REPLACE ' if replace else ''}{kind} {_q(obj)}{cols}"
+    am = obj.option(AccessMethod)
+    if am is not None:
+        head += f" USING {ident(am.method)}"
     opts = obj.option(ViewOptions) or obj.option(StorageParams)
     s = f"{head}{_params(opts)} AS\n{_e(obj.query)}"
     if isinstance(obj, MaterializedView):
@@ -1025,7 +1028,7 @@ def needs_rebuild(change: Alter) -> bool:
         fo, fn = old.option(ForeignTable), new.option(ForeignTable)
         if fo is not None and fn is not None and fo.server != fn.server:
             return True  # ALTER FOREIGN TABLE cannot change the server; the table holds no data
-        return bool(diff & {"options.partition_by", "options.access_method"}) or (
+        return bool(diff & {"options.partition_by"}) or (
             "options.partition_of" in diff
             and _partition_parent(old) != _partition_parent(new)
             and _partition_parent(old) is not None
@@ -1045,6 +1048,7 @@ def needs_rebuild(change: Alter) -> bool:
         return bool(diff)
     if isinstance(new, View):  # includes materialized views
         in_place = {"options.view_options", "options.with", "options.column_comments"}
+        in_place.add("options.access_method")  # materialized views only (SET ACCESS METHOD)
         if not isinstance(new, MaterializedView):
             in_place |= {"check_option", "options.column_defaults"}
         return bool(diff - in_place)
@@ -1665,6 +1669,7 @@ def _alter_table_options(old: Table, new: Table) -> list[St]:
     out = []
     if bool(old.option(Unlogged)) != bool(new.option(Unlogged)):
         out.append(St(f"ALTER TABLE {t} SET {'UNLOGGED' if new.option(Unlogged) else 'LOGGED'};"))
+    out += _set_access_method(f"ALTER TABLE {t}", old, new)
     out += _reloptions(f"ALTER TABLE {t}", old.option(StorageParams), new.option(StorageParams))
     po, pn = old.option(PartitionOf), new.option(PartitionOf)
     if po != pn:
@@ -1682,6 +1687,14 @@ def _alter_table_options(old: Table, new: Table) -> list[St]:
         out.append(St(f"ALTER FOREIGN TABLE {t}{_fdw_alter(fo.params, fn.params)};"))
     out += _table_options(new, old)
     return out
+
+
+def _set_access_method(head: str, old: SchemaObject, new: SchemaObject) -> list[St]:
+    """SET ACCESS METHOD (PostgreSQL 15): the table is rewritten in place, its data kept."""
+    a, b = old.option(AccessMethod), new.option(AccessMethod)
+    if a == b:
+        return []
+    return [St(f"{head} SET ACCESS METHOD {ident(b.method if b is not None else 'heap')};")]
 
 
 def _reloptions(
@@ -1739,7 +1752,8 @@ for _cls in (PrimaryKey, Unique, Check, ForeignKey, Exclude):
 def _(old: View, new: View, change: Alter, ctx: RenderContext) -> list[St]:
     kind = "MATERIALIZED VIEW" if isinstance(new, MaterializedView) else "VIEW"
     head = f"ALTER {kind} {_q(new)}"
-    out = _reloptions(
+    out = _set_access_method(head, old, new)
+    out += _reloptions(
         head,
         old.option(ViewOptions) or old.option(StorageParams),
         new.option(ViewOptions) or new.option(StorageParams),

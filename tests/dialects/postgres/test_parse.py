@@ -146,3 +146,28 @@ def test_an_operator_class_is_default_only_for_its_access_method() -> None:
     assert opclass("gist", "a", "inet_ops") == "inet_ops"
     assert opclass("gin", "a", "jsonb_path_ops") == "jsonb_path_ops"
     assert opclass("btree", "a", "text_pattern_ops") == "text_pattern_ops"
+
+
+def test_default_table_access_method_applies_to_tables_and_matviews_created_without_using() -> None:
+    from ddlcompare.dialects.postgres.objects import AccessMethod
+
+    sql = (
+        "CREATE ACCESS METHOD h2 TYPE TABLE HANDLER heap_tableam_handler;\n"
+        "SET default_table_access_method = h2;\n"
+        "CREATE TABLE a (id int);\nCREATE TABLE b (id int) USING heap;\n"
+        "CREATE TABLE p (k int) PARTITION BY LIST (k);\n"
+        "CREATE MATERIALIZED VIEW mv AS SELECT 1 AS x;\n"
+        "RESET default_table_access_method;\nCREATE TABLE c (id int);\n"
+        "ALTER TABLE c SET ACCESS METHOD h2;\nALTER TABLE a SET ACCESS METHOD heap;\n"
+    )
+    objects = parse(sql, "t.sql").objects
+
+    def method(kind: str, name: str) -> str | None:
+        am = objects[ObjectKey(kind, "public", name)].option(AccessMethod)
+        return am.method if am is not None else None
+
+    assert method("table", "b") is None  # heap, the built-in default, is not an option
+    assert method("table", "p") is None  # a partitioned table has no access method
+    assert method("materialized_view", "mv") == "h2"
+    assert method("table", "c") == "h2"
+    assert method("table", "a") is None

@@ -41,6 +41,12 @@ def _search_path(values: list[str]) -> tuple[str, ...]:
 
 @handles("VariableSetStmt")
 def set_variable(n: Node, b: Builder) -> None:
+    if n.get("name") == "default_table_access_method":
+        # pg_dump selects the access method of the tables that follow so, not with USING
+        args = n.get("args", ())
+        reset = n.get("kind") in ("VAR_RESET", "VAR_SET_DEFAULT") or not args
+        b.table_am = "heap" if reset else str(const_value(args[0]))
+        return
     if n.get("name") != "search_path":
         return  # session settings (statement_timeout, client_encoding, ...) do not change the schema
     if n.get("kind") in ("VAR_RESET", "VAR_SET_DEFAULT"):
@@ -66,6 +72,8 @@ def select(n: Node, b: Builder) -> None:
             raise b.error(f"function set_config takes 3 arguments, not {len(args)}")
         if args[0] == "search_path":
             b.search_path = _search_path([str(args[1])])
+        elif args[0] == "default_table_access_method":
+            b.table_am = str(args[1]) or "heap"
         return
     if fname in ("setval", "pg_catalog.setval"):
         return  # a sequence's current value is data, never a schema difference

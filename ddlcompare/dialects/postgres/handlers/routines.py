@@ -13,6 +13,7 @@ from ddlcompare.dialects.postgres.handlers.tables import (
 )
 from ddlcompare.dialects.postgres.names import ident, literal, qualified, truncate
 from ddlcompare.dialects.postgres.objects import (
+    AccessMethod,
     Aggregate,
     ConstraintTrigger,
     MaterializedView,
@@ -159,13 +160,17 @@ def create_table_as(n: Node, b: Builder) -> None:
     if n.get("if_not_exists") and (schema, name) in b.relations:
         return
     params = reloptions(into.get("options"))
+    method = into.get("accessMethod") or b.table_am
     mv = MaterializedView(
         schema=schema,
         name=truncate(name),
         query=_query(b, n["query"]),
         columns=tuple(strings(into.get("colNames"))),
         with_data=not into.get("skipData"),
-        options=with_options(StorageParams(params=params) if params else None),
+        options=with_options(
+            StorageParams(params=params) if params else None,
+            AccessMethod(method=method) if method != "heap" else None,
+        ),
         pos=b.pos,
         depends_on=dependencies(expr_deps(b, n["query"])),
     )

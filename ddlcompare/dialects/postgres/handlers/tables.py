@@ -865,8 +865,10 @@ def create_table(n: Node, b: Builder) -> None:
     params = reloptions(n.get("options"))
     if params:
         options.append(StorageParams(params=params))
-    if n.get("accessMethod") and n["accessMethod"] != "heap":
-        options.append(AccessMethod(method=n["accessMethod"]))
+    # without USING a table gets default_table_access_method; a partitioned table has none (PG 15)
+    method = n.get("accessMethod") or (None if n.get("partspec") else b.table_am)
+    if method and method != "heap":
+        options.append(AccessMethod(method=method))
     for seq in ctx.sequences:
         b.put(seq)
     table = Table(
@@ -1047,7 +1049,9 @@ def create_foreign_table(n: Node, b: Builder) -> None:
     schema, name = b.rangevar(base["relation"])
     t = b.table(schema, truncate(name))
     opt = ForeignTable(server=n["servername"], params=reloptions(n.get("options")))
-    b.update(t, options=replace_option(t.options, opt, ForeignTable))
+    # a foreign table has no access method, whatever default_table_access_method says
+    options = replace_option(t.options, None, AccessMethod)
+    b.update(t, options=replace_option(options, opt, ForeignTable))
     server = ObjectKey("server", "", n["servername"])
     if server in b.objects:
         b.update(b.objects[t.key], depends_on=t.depends_on | {server})
@@ -1573,6 +1577,13 @@ def _at_logged(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) -> None:
     b.update(rel, options=replace_option(rel.options, unlogged, Unlogged))
 
 
+def _at_access_method(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) -> None:
+    """ALTER TABLE | MATERIALIZED VIEW ... SET ACCESS METHOD m (PostgreSQL 15)."""
+    method = cmd.get("name") or "heap"
+    am = AccessMethod(method=method) if method != "heap" else None
+    b.update(rel, options=replace_option(rel.options, am, AccessMethod))
+
+
 def _at_trigger_state(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) -> None:
     sub = cmd["subtype"]
     state = {
@@ -1684,6 +1695,7 @@ ALTER_CMDS = {
     "AT_ResetRelOptions": _at_reloptions,
     "AT_ReplicaIdentity": _at_replica_identity,
     "AT_SetLogged": _at_logged,
+    "AT_SetAccessMethod": _at_access_method,
     "AT_SetUnLogged": _at_logged,
     "AT_EnableTrig": _at_trigger_state,
     "AT_DisableTrig": _at_trigger_state,
