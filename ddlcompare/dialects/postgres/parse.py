@@ -485,6 +485,8 @@ class Builder:
             self.relations[(obj.schema, obj.name)] = key
         if key.parent:
             self._child_add((key.schema, key.parent), key)
+        if key.kind == "sequence":
+            self._own(obj, True)
         if key.kind in _CONSTRAINT_KINDS:
             cn = (key.schema, key.name)
             self.constraint_names[cn] = self.constraint_names.get(cn, 0) + 1
@@ -497,6 +499,8 @@ class Builder:
             del self.relations[(obj.schema, obj.name)]
         if key.parent:
             self._child_del((key.schema, key.parent), key)
+        if key.kind == "sequence":
+            self._own(obj, False)
         if key.kind in _CONSTRAINT_KINDS:
             cn = (key.schema, key.name)
             self.constraint_names[cn] -= 1
@@ -521,8 +525,26 @@ class Builder:
     def update(self, obj: T, **changes: Any) -> T:
         """Replace `obj` (same key) with a copy carrying `changes`."""
         new = evolve(obj, **changes)
+        if "owned_by" in changes:
+            self._own(obj, False)
+            self._own(new, True)
         self.objects[obj.key] = new
         return new
+
+    # A sequence OWNED BY a column is listed under its table (in `children`, as a table name no
+    # table has): DROP TABLE and DROP COLUMN drop it as the server does, renames carry it along.
+    def _own(self, seq: SchemaObject, add: bool) -> None:
+        owner = getattr(seq, "owned_by", None)
+        if owner is not None:
+            slot = (seq.schema, "\0" + owner[0])
+            if add:
+                self._child_add(slot, seq.key)
+            else:
+                self._child_del(slot, seq.key)
+
+    def owned_sequences(self, schema: str, table: str) -> list[SchemaObject]:
+        """The sequences OWNED BY a column of schema.table."""
+        return self.children_of(schema, "\0" + table)
 
     # Owners and grants are always read; they sit on the objects only when compared (--owners,
     # --privileges), else aside in `access`, to restore objects a plan re-creates.

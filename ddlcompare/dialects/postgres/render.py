@@ -473,7 +473,32 @@ def _(obj: Table, ctx: RenderContext) -> list[St]:
             out += _storage(obj, c, dataclasses.replace(st, fdw_options=()))
         if c.comment is not None:
             out.append(St(f"COMMENT ON COLUMN {_q(obj)}.{ident(c.name)} IS {literal(c.comment)};"))
+    # a table created again (a rebuild) takes back the sequences it owned, which its drop released:
+    # the sequences' own steps say nothing when their OWNED BY did not change
+    for seq in _owned_sequences(ctx.new, obj):
+        before = ctx.old.get(seq.key)
+        if isinstance(before, Seq) and before.owned_by == seq.owned_by:
+            out.append(St(f"ALTER SEQUENCE {_q(seq)} OWNED BY {_owner_column(seq)};", late=True))
     return out + _extras(obj)
+
+
+def _owned_sequences(schema: Schema, table: Table) -> list[Seq]:
+    """The sequences of `schema` OWNED BY a column of `table` (indexed once per schema)."""
+    index: dict[tuple[str, str], list[Seq]] | None = schema._cache.get(_OWNED_INDEX)
+    if index is None:
+        index = schema._cache[_OWNED_INDEX] = {}
+        for seq in schema.of_kind(Seq):
+            if seq.owned_by is not None:
+                index.setdefault((seq.schema, seq.owned_by[0]), []).append(seq)
+    return index.get((table.schema, table.name), [])
+
+
+_OWNED_INDEX = ("postgres", "owned sequences")
+
+
+def _owner_column(seq: Seq) -> str:
+    assert seq.owned_by is not None
+    return f"{_rel(seq.schema, seq.owned_by[0])}.{ident(seq.owned_by[1])}"
 
 
 def _fdw_options(params: Sequence[str]) -> str:
@@ -958,7 +983,15 @@ def drop(obj: Element, ctx: RenderContext) -> list[St]:
 def _(obj: Table, ctx: RenderContext) -> list[St]:
     if obj.option(ForeignTable) is not None:
         return [St(f"DROP FOREIGN TABLE {_q(obj)};")]  # the data lives on the foreign server
-    return [St(f"DROP TABLE {_q(obj)};", destructive=True, note=f"drops table {obj.display} and its data")]
+    # a sequence it owns that the new side keeps, owned by the same column of the table created
+    # again (a rebuild), is released first: the server would drop it with the table
+    keep = [
+        St(f"ALTER SEQUENCE IF EXISTS {_q(seq)} OWNED BY NONE;")
+        for seq in _owned_sequences(ctx.old, obj)
+        if isinstance(after := ctx.new.get(seq.key), Seq) and after.owned_by == seq.owned_by
+    ]
+    note = f"drops table {obj.display} and its data"
+    return [*keep, St(f"DROP TABLE {_q(obj)};", destructive=True, note=note)]
 
 
 @drop.register
@@ -1794,8 +1827,13 @@ def _(old: Seq, new: Seq, change: Alter, ctx: RenderContext) -> list[St]:
     if clauses:
         out.append(St(f"ALTER SEQUENCE {_q(new)} {' '.join(clauses)};"))
     if old.owned_by != new.owned_by:
-        target = f"{_rel(new.schema, new.owned_by[0])}.{ident(new.owned_by[1])}" if new.owned_by else "NONE"
-        out.append(St(f"ALTER SEQUENCE {_q(new)} OWNED BY {target};", late=True))
+        if old.owned_by is not None:
+            # released before any step: the plan may drop the old owning column or table (DROP
+            # COLUMN, DROP TABLE, a rebuild) before the late OWNED BY below, and the server would
+            # drop the sequence with it
+            out.append(St(f"ALTER SEQUENCE IF EXISTS {_q(old)} OWNED BY NONE;", early=True))
+        if new.owned_by is not None:
+            out.append(St(f"ALTER SEQUENCE {_q(new)} OWNED BY {_owner_column(new)};", late=True))
     return out + _common(old, new)
 
 

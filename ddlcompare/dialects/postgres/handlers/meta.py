@@ -379,6 +379,9 @@ def rename(n: Node, b: Builder) -> None:
         rel = b.relation(schema, table)
         if isinstance(rel, Table):
             b.update_column(rel, n["subname"], name=new)  # column name -> new
+            for seq in b.owned_sequences(schema, table):
+                if seq.owned_by == (table, n["subname"]):  # type: ignore[attr-defined]
+                    b.update(seq, owned_by=(table, new))
             return
     elif kind in ("TABLE", "VIEW", "MATVIEW", "SEQUENCE", "INDEX") and n.get("relation"):
         schema, old = b.rangevar(n["relation"])
@@ -390,6 +393,8 @@ def rename(n: Node, b: Builder) -> None:
         for child in b.children_of(schema, old):
             b.remove(child.key)
             b.put(dataclasses.replace(child, table=new))  # type: ignore[call-arg]
+        for seq in b.owned_sequences(schema, old):
+            b.update(seq, owned_by=(new, seq.owned_by[1]))  # type: ignore[attr-defined]
         return
     elif kind == "TABCONSTRAINT":
         schema, table = b.rangevar(n["relation"])
@@ -418,6 +423,8 @@ def drop(n: Node, b: Builder) -> None:
         if not isinstance(target, TableChild):
             for child in b.children_of(target.schema, target.name):
                 b.remove(child.key)
+            for seq in b.owned_sequences(target.schema, target.name):
+                b.remove(seq.key)  # a serial's sequence goes with its table
 
 
 # ---- less common kinds: compared by canonical statement text ----------------------------------

@@ -1296,6 +1296,9 @@ def _at_drop_column(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) -> 
         for o in b.children_of(t.schema, t.name):
             if _uses_column(o, cmd["name"]):
                 b.remove(o.key)
+        for seq in b.owned_sequences(t.schema, t.name):
+            if seq.owned_by == (t.name, cmd["name"]):  # type: ignore[attr-defined]
+                b.remove(seq.key)  # the server drops the column's owned sequence with it
 
 
 def _uses_column(o: SchemaObject, col: str) -> bool:
