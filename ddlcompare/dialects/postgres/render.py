@@ -24,6 +24,7 @@ from ddlcompare.dialects.postgres.objects import (
     Extension,
     ForeignTable,
     Identity,
+    IndexComment,
     Inherits,
     MaterializedView,
     Namespace,
@@ -119,7 +120,12 @@ def identity(obj: SchemaObject) -> tuple[str, str]:
 
 def _comment(obj: SchemaObject, text: str | None) -> St:
     kind, name = identity(obj)
+    if isinstance(obj, Namespace) and obj.name == "public" and text is None:
+        text = PUBLIC_COMMENT  # the comment every database's public schema is created with
     return St(f"COMMENT ON {kind} {name} IS {literal(text) if text is not None else 'NULL'};")
+
+
+PUBLIC_COMMENT = "standard public schema"
 
 
 def _owner(obj: SchemaObject) -> list[St]:
@@ -605,7 +611,17 @@ def _constraint_create(obj: SchemaObject, ctx: RenderContext | None = None) -> l
         ]
     if obj.comment is not None:
         out.append(_comment(obj, obj.comment))
-    return out
+    return out + _index_comment(obj, None)
+
+
+def _index_comment(new: SchemaObject, old: SchemaObject | None) -> list[St]:
+    """COMMENT ON INDEX of the index backing a key or exclusion constraint, when it changes."""
+    a = old.option(IndexComment) if old is not None else None
+    b = new.option(IndexComment)
+    if a == b:
+        return []
+    text = literal(b.text) if b is not None else "NULL"
+    return [St(f"COMMENT ON INDEX {_rel(new.schema, new.name)} IS {text};")]
 
 
 for _cls in (PrimaryKey, Unique, Check, ForeignKey, Exclude):
@@ -1078,7 +1094,7 @@ def needs_rebuild(change: Alter) -> bool:
             or (isinstance(new, ForeignKey) and old.depends_on != new.depends_on)
         )
     if isinstance(new, (PrimaryKey, Unique, Exclude)):
-        return bool(diff)
+        return bool(diff - {"options.index_comment"})
     if isinstance(new, View):  # includes materialized views
         in_place = {"options.view_options", "options.with", "options.column_comments"}
         in_place.add("options.access_method")  # materialized views only (SET ACCESS METHOD)
@@ -1774,7 +1790,7 @@ def _alter_constraint(old: SchemaObject, new: SchemaObject, online: bool = False
     if getattr(old, "valid", True) is False and getattr(new, "valid", True):
         # --online: in a transaction of its own, not holding the locks of the statements before it
         out.append(St(f"ALTER TABLE {t} VALIDATE CONSTRAINT {ident(new.name)};", alone=online))
-    return out + _common(old, new)
+    return out + _common(old, new) + _index_comment(new, old)
 
 
 for _cls in (PrimaryKey, Unique, Check, ForeignKey, Exclude):

@@ -9,7 +9,13 @@ from typing import Any
 
 from ddlcompare.dialects.postgres.handlers.tables import CONSTRAINT_KINDS, role_name
 from ddlcompare.dialects.postgres.names import ident, literal, qualified
-from ddlcompare.dialects.postgres.objects import ColumnComments, CompositeType, Definition, Domain
+from ddlcompare.dialects.postgres.objects import (
+    ColumnComments,
+    CompositeType,
+    Definition,
+    Domain,
+    IndexComment,
+)
 from ddlcompare.dialects.postgres.parse import (
     Builder,
     Node,
@@ -254,8 +260,10 @@ def comment(n: Node, b: Builder) -> None:
         return  # database comments are not part of a schema dump
     if objtype == "OBJECT_EXTENSION":
         return  # set by the extension itself (its control file), not by the schema's author
-    if objtype == "OBJECT_SCHEMA" and const_value(obj) == "public" and text == "standard public schema":
-        text = None  # PostgreSQL's own comment on public (pg_dump omits it)
+    if objtype == "OBJECT_SCHEMA" and const_value(obj) == "public":
+        # None is PostgreSQL's own comment on public ('standard public schema': pg_dump 15 omits
+        # it, older ones write it); "" is none at all (IS NULL or IS '', pg_dump 15 writes '')
+        text = None if text == "standard public schema" else text or ""
     if objtype == "OBJECT_COLUMN":
         parts = strings(obj["List"]["items"])
         if len(parts) < 2:
@@ -297,6 +305,11 @@ def comment(n: Node, b: Builder) -> None:
         raise b.error(
             f"{objtype.removeprefix('OBJECT_').lower().replace('_', ' ')} named in COMMENT ON does not exist"
         )
+    if objtype == "OBJECT_INDEX" and key is not None and key.kind in ("primary_key", "unique", "exclude"):
+        # the index of a constraint has a comment of its own, beside the constraint's
+        note = IndexComment(text=text) if text else None
+        b.update(target, options=replace_option(target.options, note, IndexComment))
+        return
     b.update(target, comment=text)
 
 
