@@ -140,6 +140,11 @@ class Hooks(Protocol):
         """True when applying `change` in place also converts `dependent` (a type swap converts the
         columns of that type): what depends on `dependent` may break as if it depended on `change`."""
 
+    def detaches(self, rebuilt: SchemaObject, dependent: SchemaObject) -> bool:
+        """True when `dependent` can stop using `rebuilt` in place while it is dropped and created
+        (a column default calling a function is dropped and set again by the function's own steps)
+        instead of being rebuilt around it: a table keeps its rows."""
+
     def kind_rank(self, kind: str) -> int:
         """Tie-break order of kinds when creating (drops use the reverse)."""
 
@@ -412,7 +417,19 @@ def _expand(
         return None if dep_key in rebuilt or dep_key not in new.objects else old.objects[dep_key]
 
     def visit(dep_key: ObjectKey, key: ObjectKey, cause: ObjectKey) -> None:
+        if key in rebuilt and _detached(key, dep_key):
+            return
         rebuild(dep_key, f"rebuilt: depends on {key}", cause)
+
+    def _detached(key: ObjectKey, dep_key: ObjectKey) -> bool:
+        before, after = old.whole(key), new.whole(key)
+        dep_before, dep_after = old.objects[dep_key], new.objects[dep_key]
+        return (
+            before is not None
+            and after is not None
+            and hooks.detaches(before, dep_before)
+            and (key not in dep_after.depends_on or hooks.detaches(after, dep_after))
+        )
 
     _propagate(queue, dependents, candidate, visit, hooks)
     rollback_only = _rollback_rebuilds(old, new, changes, hooks, by_key, reasons, causes)

@@ -695,10 +695,13 @@ def _concurrently(obj: Index, ctx: RenderContext, side: Schema) -> bool:
 def _swapped(obj: Index, ctx: RenderContext) -> bool:
     """An index whose definition changes, under --online: the new one is built under a temporary
     name before the old one goes (`_index_swap`), so that queries always have one. Not where a
-    column of its table goes or changes type or collation: the old index may use it, and must go
-    in its own step before that change."""
+    column of its table goes or changes type or collation, nor where it uses a function rebuilt
+    by the plan: the old index may use it, and must go in its own step before that change."""
     if not (ctx.options.online and obj.key in ctx.recreated):
         return False
+    was = ctx.old.get(obj.key)
+    if was is not None and any(d in ctx.recreated and d.kind != Table.KIND for d in was.depends_on):
+        return False  # it uses a function the plan drops and creates again: it goes before that
     before = ctx.old.get(ObjectKey(Table.KIND, obj.schema, obj.table))
     after = ctx.new.get(ObjectKey(Table.KIND, obj.schema, obj.table))
     if not isinstance(before, Table) or not isinstance(after, Table):
@@ -867,7 +870,63 @@ def _routine_sql(obj: Routine, replace: bool = False) -> str:
 
 @create.register
 def _(obj: Routine, ctx: RenderContext) -> list[St]:
-    return [St(_routine_sql(obj)), *_extras(obj)]
+    out = [St(_routine_sql(obj)), *_extras(obj)]
+    if obj.key in ctx.recreated:
+        out += _routine_users(obj, ctx.new, ctx, attach=True)
+    return out
+
+
+def _calls(x: Expr | None, r: Routine) -> bool:
+    """Whether expression `x` calls a function named as `r` (any overload: at worst one more
+    default is dropped and set again)."""
+    return x is not None and f"{qualified(r.schema, r.base_name)}(" in x.canonical
+
+
+def detaches(rebuilt: SchemaObject, dependent: SchemaObject) -> bool:
+    """A table whose column defaults call a rebuilt function, or a domain whose default or checks
+    do, drops them before the function's DROP and sets them again after its CREATE (see
+    _routine_users) instead of being rebuilt: the table keeps its rows. A generated column that
+    calls it cannot let go of it in place (PostgreSQL 15): its table is rebuilt."""
+    if not isinstance(rebuilt, Routine) or isinstance(rebuilt, Aggregate):
+        return False
+    if isinstance(dependent, Table):
+        return not any(_calls(c.generated, rebuilt) for c in dependent.columns) and any(
+            _calls(c.default, rebuilt) for c in dependent.columns
+        )
+    if isinstance(dependent, Domain):
+        return _calls(dependent.default, rebuilt) or any(_calls(c.expr, rebuilt) for c in dependent.checks)
+    return False
+
+
+def _routine_users(r: Routine, schema: Schema, ctx: RenderContext, *, attach: bool) -> list[St]:
+    """The defaults and domain checks of `schema` that call `r`, rebuilt by the plan while its users
+    stay (see `detaches`): dropped before it goes (attach False), set again once it is back."""
+    out: list[St] = []
+    for t in schema.of_kind(Table):
+        if r.key not in t.depends_on or t.key in ctx.recreated or not detaches(r, t):
+            continue
+        for c in t.columns:
+            if c.default is not None and _calls(c.default, r):
+                head = f"ALTER TABLE {_q(t)} ALTER COLUMN {ident(c.name)}"
+                out.append(St(f"{head} SET DEFAULT {_e(c.default)};" if attach else f"{head} DROP DEFAULT;"))
+    for d in schema.of_kind(Domain):
+        if r.key not in d.depends_on or d.key in ctx.recreated or not detaches(r, d):
+            continue
+        head = f"ALTER DOMAIN {_q(d)}"
+        if d.default is not None and _calls(d.default, r):
+            out.append(St(f"{head} SET DEFAULT {_e(d.default)};" if attach else f"{head} DROP DEFAULT;"))
+        for chk in d.checks:
+            if not _calls(chk.expr, r):
+                continue
+            if attach:
+                nv = "" if chk.valid else " NOT VALID"
+                out.append(St(f"{head} ADD CONSTRAINT {ident(chk.name)} CHECK {_paren(chk.expr)}{nv};"))
+                if chk.comment is not None:
+                    on = f"{ident(chk.name)} ON DOMAIN {_q(d)}"
+                    out.append(St(f"COMMENT ON CONSTRAINT {on} IS {literal(chk.comment)};"))
+            else:
+                out.append(St(f"{head} DROP CONSTRAINT {ident(chk.name)};"))
+    return out
 
 
 @create.register
@@ -1014,6 +1073,13 @@ def _(obj: Table, ctx: RenderContext) -> list[St]:
 def _(obj: Seq, ctx: RenderContext) -> list[St]:
     # IF EXISTS: a sequence owned by a dropped table has gone with it
     return [St(f"DROP SEQUENCE IF EXISTS {_q(obj)};")]
+
+
+@drop.register
+def _(obj: Routine, ctx: RenderContext) -> list[St]:
+    kind, name = identity(obj)
+    detach = _routine_users(obj, ctx.old, ctx, attach=False) if obj.key in ctx.recreated else []
+    return [*detach, St(f"DROP {kind} {name};")]
 
 
 @drop.register

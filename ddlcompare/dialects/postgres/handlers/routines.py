@@ -246,6 +246,7 @@ def create_function(n: Node, b: Builder) -> None:
         opts.setdefault(d["defname"], []).append(d.get("arg"))
     language = str(const_value(opts["language"][0])).lower() if "language" in opts else "sql"
     body = body_sql = ""
+    uses: set[ObjectKey] = set()
     if "as" in opts:
         vals = const_value(opts["as"][0])
         body = (
@@ -255,6 +256,9 @@ def create_function(n: Node, b: Builder) -> None:
         )
     elif n.get("sql_body"):
         body, body_sql = _sql_body(b, n["sql_body"])
+        # the server records what a SQL-standard body uses (functions, tables, sequences): they
+        # cannot be dropped before it, and it is rebuilt around them
+        uses = expr_deps(b, n["sql_body"])
     table_cols = [a for a in args if a.mode == "TABLE"]
     returns = None
     if table_cols:
@@ -281,7 +285,9 @@ def create_function(n: Node, b: Builder) -> None:
         body_sql=body_sql,
         attributes=attrs,
         pos=b.pos,
-        depends_on=dependencies(_type_keys(b, [a.type for a in args] + ([returns] if returns else []))),
+        depends_on=dependencies(
+            _type_keys(b, [a.type for a in args] + ([returns] if returns else [])) | uses
+        ),
     )
     b.put(obj, replace_ok=bool(n.get("replace")))
     b.add_routine(schema, base, obj.key)
