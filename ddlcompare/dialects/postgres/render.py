@@ -871,9 +871,7 @@ def _routine_sql(obj: Routine, replace: bool = False) -> str:
 @create.register
 def _(obj: Routine, ctx: RenderContext) -> list[St]:
     out = [St(_routine_sql(obj)), *_extras(obj)]
-    if obj.key in ctx.recreated:
-        out += _routine_users(obj, ctx.new, ctx, attach=True)
-    return out
+    return out + _routine_users(obj, ctx, attach=True)
 
 
 def _calls(x: Expr | None, r: Routine) -> bool:
@@ -898,35 +896,62 @@ def detaches(rebuilt: SchemaObject, dependent: SchemaObject) -> bool:
     return False
 
 
-def _routine_users(r: Routine, schema: Schema, ctx: RenderContext, *, attach: bool) -> list[St]:
-    """The defaults and domain checks of `schema` that call `r`, rebuilt by the plan while its users
-    stay (see `detaches`): dropped before it goes (attach False), set again once it is back."""
+def _routine_users(r: Routine, ctx: RenderContext, *, attach: bool) -> list[St]:
+    """Column defaults and domain defaults and checks that call `r` on both sides while their
+    table or domain stays (see `detaches`): dropped before `r` goes (attach False: `r` is dropped,
+    for good or to be created again) and set again once a function of that name is created. What
+    calls it on one side only is changed by its own step, ordered around `r` by its dependencies."""
+    here, there = (ctx.new, ctx.old) if attach else (ctx.old, ctx.new)
     out: list[St] = []
-    for t in schema.of_kind(Table):
-        if r.key not in t.depends_on or t.key in ctx.recreated or not detaches(r, t):
+    for user in _users_of(here, r.key):
+        other = there.get(user.key)
+        if user.key in ctx.recreated or type(other) is not type(user):
             continue
-        for c in t.columns:
-            if c.default is not None and _calls(c.default, r):
-                head = f"ALTER TABLE {_q(t)} ALTER COLUMN {ident(c.name)}"
-                out.append(St(f"{head} SET DEFAULT {_e(c.default)};" if attach else f"{head} DROP DEFAULT;"))
-    for d in schema.of_kind(Domain):
-        if r.key not in d.depends_on or d.key in ctx.recreated or not detaches(r, d):
+        if isinstance(user, Table):
+            assert isinstance(other, Table)
+            if any(_calls(c.generated, r) for c in user.columns):
+                continue  # its table is rebuilt (see detaches)
+            for c in user.columns:
+                was = other.column(c.name)
+                if c.default is None or was is None:
+                    continue
+                if _calls(c.default, r) and _calls(was.default, r):
+                    head = f"ALTER TABLE {_q(user)} ALTER COLUMN {ident(c.name)}"
+                    what = f"SET DEFAULT {_e(c.default)}" if attach else "DROP DEFAULT"
+                    out.append(St(f"{head} {what};"))
             continue
-        head = f"ALTER DOMAIN {_q(d)}"
-        if d.default is not None and _calls(d.default, r):
-            out.append(St(f"{head} SET DEFAULT {_e(d.default)};" if attach else f"{head} DROP DEFAULT;"))
-        for chk in d.checks:
-            if not _calls(chk.expr, r):
+        assert isinstance(user, Domain) and isinstance(other, Domain)
+        head = f"ALTER DOMAIN {_q(user)}"
+        if user.default is not None and _calls(user.default, r) and _calls(other.default, r):
+            out.append(St(f"{head} SET DEFAULT {_e(user.default)};" if attach else f"{head} DROP DEFAULT;"))
+        others = {c.name: c for c in other.checks}
+        for chk in user.checks:
+            if not (_calls(chk.expr, r) and chk.name in others and _calls(others[chk.name].expr, r)):
                 continue
             if attach:
                 nv = "" if chk.valid else " NOT VALID"
                 out.append(St(f"{head} ADD CONSTRAINT {ident(chk.name)} CHECK {_paren(chk.expr)}{nv};"))
                 if chk.comment is not None:
-                    on = f"{ident(chk.name)} ON DOMAIN {_q(d)}"
+                    on = f"{ident(chk.name)} ON DOMAIN {_q(user)}"
                     out.append(St(f"COMMENT ON CONSTRAINT {on} IS {literal(chk.comment)};"))
             else:
                 out.append(St(f"{head} DROP CONSTRAINT {ident(chk.name)};"))
     return out
+
+
+def _users_of(schema: Schema, key: ObjectKey) -> list[Table | Domain]:
+    """The tables and domains of `schema` that depend on `key` (indexed once per schema)."""
+    index: dict[ObjectKey, list[Table | Domain]] | None = schema._cache.get(_USERS_INDEX)
+    if index is None:
+        index = schema._cache[_USERS_INDEX] = {}
+        users: list[Table | Domain] = [*schema.of_kind(Table), *schema.of_kind(Domain)]
+        for obj in users:
+            for dep in obj.depends_on:
+                index.setdefault(dep, []).append(obj)
+    return index.get(key, [])
+
+
+_USERS_INDEX = ("postgres", "tables and domains by what they use")
 
 
 @create.register
@@ -1078,7 +1103,7 @@ def _(obj: Seq, ctx: RenderContext) -> list[St]:
 @drop.register
 def _(obj: Routine, ctx: RenderContext) -> list[St]:
     kind, name = identity(obj)
-    detach = _routine_users(obj, ctx.old, ctx, attach=False) if obj.key in ctx.recreated else []
+    detach = _routine_users(obj, ctx, attach=False)
     return [*detach, St(f"DROP {kind} {name};")]
 
 
