@@ -171,3 +171,24 @@ def test_default_table_access_method_applies_to_tables_and_matviews_created_with
     assert method("materialized_view", "mv") == "h2"
     assert method("table", "c") == "h2"
     assert method("table", "a") is None
+
+
+def test_owned_sequences_go_with_their_table_or_column_and_follow_renames() -> None:
+    from ddlcompare.dialects.postgres.parse import parse_many
+    from ddlcompare.model.objects import Sequence
+
+    base = "CREATE TABLE t (id serial, x int);\nCREATE TABLE u (id serial);\nALTER TABLE u RENAME TO w;\n"
+    more = "DROP TABLE t;\nALTER TABLE w RENAME COLUMN id TO ident;\n"
+    # the second file replays the first one's statements: the replay keeps the ownership index too
+    first, second = parse_many([(base, "a.sql"), (base + more, "b.sql")])
+    assert {str(k) for k in first.objects if k.kind == "sequence"} == {
+        "sequence:public.t_id_seq",
+        "sequence:public.u_id_seq",
+    }
+    seq = second.objects[ObjectKey("sequence", "public", "u_id_seq")]
+    assert isinstance(seq, Sequence) and seq.owned_by == ("w", "ident")
+    assert ObjectKey("sequence", "public", "t_id_seq") not in second.objects  # gone with DROP TABLE
+    dropped = parse(base + "ALTER TABLE w DROP COLUMN id;\n", "c.sql")
+    assert ObjectKey("sequence", "public", "u_id_seq") not in dropped.objects  # gone with its column
+    kept = parse(base + "ALTER SEQUENCE u_id_seq OWNED BY NONE;\nDROP TABLE w;\n", "d.sql")
+    assert ObjectKey("sequence", "public", "u_id_seq") in kept.objects
