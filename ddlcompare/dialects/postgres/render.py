@@ -877,7 +877,10 @@ def _(obj: Routine, ctx: RenderContext) -> list[St]:
 def _calls(x: Expr | None, r: Routine) -> bool:
     """Whether expression `x` calls a function named as `r` (any overload: at worst one more
     default is dropped and set again)."""
-    return x is not None and f"{qualified(r.schema, r.base_name)}(" in x.canonical
+    if x is None:
+        return False
+    name = re.escape(qualified(r.schema, r.base_name))
+    return re.search(rf'(?<![\w$".]){name}\(', x.canonical) is not None
 
 
 def detaches(rebuilt: SchemaObject, dependent: SchemaObject) -> bool:
