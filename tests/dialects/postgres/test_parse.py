@@ -192,3 +192,17 @@ def test_owned_sequences_go_with_their_table_or_column_and_follow_renames() -> N
     assert ObjectKey("sequence", "public", "u_id_seq") not in dropped.objects  # gone with its column
     kept = parse(base + "ALTER SEQUENCE u_id_seq OWNED BY NONE;\nDROP TABLE w;\n", "d.sql")
     assert ObjectKey("sequence", "public", "u_id_seq") in kept.objects
+
+
+def test_public_keeps_its_own_comment_unless_removed_or_created_again() -> None:
+    public = ObjectKey("schema", "", "public")
+
+    def comment(sql: str) -> str | None:
+        return parse(sql, "t.sql").objects[public].comment
+
+    assert comment("CREATE TABLE t (id int);\n") is None  # 'standard public schema', the default
+    assert comment("COMMENT ON SCHEMA public IS 'standard public schema';\n") is None  # dumps up to 14
+    assert comment("COMMENT ON SCHEMA public IS '';\n") == ""  # pg_dump 15: no comment at all
+    assert comment("COMMENT ON SCHEMA public IS NULL;\n") == ""
+    assert comment("DROP SCHEMA public;\nCREATE SCHEMA public;\n") == ""  # born again without one
+    assert comment("COMMENT ON SCHEMA public IS 'app';\n") == "app"
