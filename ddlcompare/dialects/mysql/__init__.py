@@ -98,6 +98,10 @@ class MysqlDialect:
         """MySQL changes no type that other objects' columns use (ENUM is a column type there)."""
         return False
 
+    def detaches(self, rebuilt: SchemaObject, dependent: SchemaObject) -> bool:
+        """What uses a rebuilt object is rebuilt around it."""
+        return False
+
     def kind_rank(self, kind: str) -> int:
         return _RANK.get(kind, len(_RANK))
 

@@ -106,6 +106,11 @@ class PostgresDialect:
 
         return converts(change, dependent)
 
+    def detaches(self, rebuilt: SchemaObject, dependent: SchemaObject) -> bool:
+        from ddlcompare.dialects.postgres.render import detaches
+
+        return detaches(rebuilt, dependent)
+
     def kind_rank(self, kind: str) -> int:
         return _RANK.get(kind, len(_RANK))
 

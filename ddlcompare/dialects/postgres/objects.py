@@ -108,6 +108,15 @@ class Clustered(Option):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class IndexComment(Option):
+    """COMMENT ON INDEX of the index that backs a PRIMARY KEY, UNIQUE or EXCLUDE constraint: the
+    server keeps it apart from the constraint's own comment."""
+
+    KIND: ClassVar[str] = "index_comment"
+    text: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TriggerState(Option):
     """Trigger or rule firing state other than the default ORIGIN/enabled."""
 

@@ -33,6 +33,7 @@ from ddlcompare.dialects.postgres.objects import (
     Extension,
     ForeignTable,
     Identity,
+    IndexComment,
     Inherits,
     MaterializedView,
     Namespace,
@@ -138,7 +139,12 @@ def identity(obj: SchemaObject) -> tuple[str, str]:
 
 def _comment(obj: SchemaObject, text: str | None) -> St:
     kind, name = identity(obj)
+    if isinstance(obj, Namespace) and obj.name == "public" and text is None:
+        text = PUBLIC_COMMENT  # the comment every database's public schema is created with
     return St(f"COMMENT ON {kind} {name} IS {literal(text) if text is not None else 'NULL'};")
+
+
+PUBLIC_COMMENT = "standard public schema"
 
 
 def _owner(obj: SchemaObject) -> list[St]:
@@ -492,7 +498,32 @@ def _(obj: Table, ctx: RenderContext) -> list[St]:
             out += _storage(obj, c, dataclasses.replace(st, fdw_options=()))
         if c.comment is not None:
             out.append(St(f"COMMENT ON COLUMN {_q(obj)}.{ident(c.name)} IS {literal(c.comment)};"))
+    # a table created again (a rebuild) takes back the sequences it owned, which its drop released:
+    # the sequences' own steps say nothing when their OWNED BY did not change
+    for seq in _owned_sequences(ctx.new, obj):
+        before = ctx.old.get(seq.key)
+        if isinstance(before, Seq) and before.owned_by == seq.owned_by:
+            out.append(St(f"ALTER SEQUENCE {_q(seq)} OWNED BY {_owner_column(seq)};", late=True))
     return out + _extras(obj)
+
+
+def _owned_sequences(schema: Schema, table: Table) -> list[Seq]:
+    """The sequences of `schema` OWNED BY a column of `table` (indexed once per schema)."""
+    index: dict[tuple[str, str], list[Seq]] | None = schema._cache.get(_OWNED_INDEX)
+    if index is None:
+        index = schema._cache[_OWNED_INDEX] = {}
+        for seq in schema.of_kind(Seq):
+            if seq.owned_by is not None:
+                index.setdefault((seq.schema, seq.owned_by[0]), []).append(seq)
+    return index.get((table.schema, table.name), [])
+
+
+_OWNED_INDEX = ("postgres", "owned sequences")
+
+
+def _owner_column(seq: Seq) -> str:
+    assert seq.owned_by is not None
+    return f"{_rel(seq.schema, seq.owned_by[0])}.{ident(seq.owned_by[1])}"
 
 
 def _fdw_options(params: Sequence[str]) -> str:
@@ -607,7 +638,17 @@ def _constraint_create(obj: SchemaObject, ctx: RenderContext | None = None) -> l
             out += _constraint_create(o)
     if obj.comment is not None:
         out.append(_comment(obj, obj.comment))
-    return out
+    return out + _index_comment(obj, None)
+
+
+def _index_comment(new: SchemaObject, old: SchemaObject | None) -> list[St]:
+    """COMMENT ON INDEX of the index backing a key or exclusion constraint, when it changes."""
+    a = old.option(IndexComment) if old is not None else None
+    b = new.option(IndexComment)
+    if a == b:
+        return []
+    text = literal(b.text) if b is not None else "NULL"
+    return [St(f"COMMENT ON INDEX {_rel(new.schema, new.name)} IS {text};")]
 
 
 def _dropped_aside(fk: ForeignKey) -> St:
@@ -725,10 +766,13 @@ def _concurrently(obj: Index, ctx: RenderContext, side: Schema) -> bool:
 def _swapped(obj: Index, ctx: RenderContext) -> bool:
     """An index whose definition changes, under --online: the new one is built under a temporary
     name before the old one goes (`_index_swap`), so that queries always have one. Not where a
-    column of its table goes or changes type or collation: the old index may use it, and must go
-    in its own step before that change."""
+    column of its table goes or changes type or collation, nor where it uses a function rebuilt
+    by the plan: the old index may use it, and must go in its own step before that change."""
     if not (ctx.options.online and obj.key in ctx.recreated):
         return False
+    was = ctx.old.get(obj.key)
+    if was is not None and any(d in ctx.recreated and d.kind != Table.KIND for d in was.depends_on):
+        return False  # it uses a function the plan drops and creates again: it goes before that
     before = ctx.old.get(ObjectKey(Table.KIND, obj.schema, obj.table))
     after = ctx.new.get(ObjectKey(Table.KIND, obj.schema, obj.table))
     if not isinstance(before, Table) or not isinstance(after, Table):
@@ -1005,6 +1049,9 @@ def _view_sql(obj: View, replace: bool = False) -> str:
     kind = "MATERIALIZED VIEW" if isinstance(obj, MaterializedView) else "VIEW"
     cols = f" ({_cols(obj.columns)})" if obj.columns else ""
     head = f"CREATE {'OR REPLACE ' if replace else ''}{kind} {_q(obj)}{cols}"
+    am = obj.option(AccessMethod)
+    if am is not None:
+        head += f" USING {ident(am.method)}"
     opts = obj.option(ViewOptions) or obj.option(StorageParams)
     s = f"{head}{_params(opts)} AS\n{_e(obj.query)}"
     if isinstance(obj, MaterializedView):
@@ -1097,7 +1144,91 @@ def _routine_sql(obj: Routine, replace: bool = False) -> str:
 
 @create.register
 def _(obj: Routine, ctx: RenderContext) -> list[St]:
-    return [St(_routine_sql(obj)), *_extras(obj)]
+    out = [St(_routine_sql(obj)), *_extras(obj)]
+    return out + _routine_users(obj, ctx, attach=True)
+
+
+def _calls(x: Expr | None, r: Routine) -> bool:
+    """Whether expression `x` calls a function named as `r` (any overload: at worst one more
+    default is dropped and set again)."""
+    if x is None:
+        return False
+    name = re.escape(qualified(r.schema, r.base_name))
+    return re.search(rf'(?<![\w$".]){name}\(', x.canonical) is not None
+
+
+def detaches(rebuilt: SchemaObject, dependent: SchemaObject) -> bool:
+    """A table whose column defaults call a rebuilt function, or a domain whose default or checks
+    do, drops them before the function's DROP and sets them again after its CREATE (see
+    _routine_users) instead of being rebuilt: the table keeps its rows. A generated column that
+    calls it cannot let go of it in place (PostgreSQL 15): its table is rebuilt."""
+    if not isinstance(rebuilt, Routine) or isinstance(rebuilt, Aggregate):
+        return False
+    if isinstance(dependent, Table):
+        return not any(_calls(c.generated, rebuilt) for c in dependent.columns) and any(
+            _calls(c.default, rebuilt) for c in dependent.columns
+        )
+    if isinstance(dependent, Domain):
+        return _calls(dependent.default, rebuilt) or any(_calls(c.expr, rebuilt) for c in dependent.checks)
+    return False
+
+
+def _routine_users(r: Routine, ctx: RenderContext, *, attach: bool) -> list[St]:
+    """Column defaults and domain defaults and checks that call `r` on both sides while their
+    table or domain stays (see `detaches`): dropped before `r` goes (attach False: `r` is dropped,
+    for good or to be created again) and set again once a function of that name is created. What
+    calls it on one side only is changed by its own step, ordered around `r` by its dependencies."""
+    here, there = (ctx.new, ctx.old) if attach else (ctx.old, ctx.new)
+    out: list[St] = []
+    for user in _users_of(here, r.key):
+        other = there.get(user.key)
+        if user.key in ctx.recreated or type(other) is not type(user):
+            continue
+        if isinstance(user, Table):
+            assert isinstance(other, Table)
+            if any(_calls(c.generated, r) for c in user.columns):
+                continue  # its table is rebuilt (see detaches)
+            for c in user.columns:
+                was = other.column(c.name)
+                if c.default is None or was is None:
+                    continue
+                if _calls(c.default, r) and _calls(was.default, r):
+                    head = f"ALTER TABLE {_q(user)} ALTER COLUMN {ident(c.name)}"
+                    what = f"SET DEFAULT {_e(c.default)}" if attach else "DROP DEFAULT"
+                    out.append(St(f"{head} {what};"))
+            continue
+        assert isinstance(user, Domain) and isinstance(other, Domain)
+        head = f"ALTER DOMAIN {_q(user)}"
+        if user.default is not None and _calls(user.default, r) and _calls(other.default, r):
+            out.append(St(f"{head} SET DEFAULT {_e(user.default)};" if attach else f"{head} DROP DEFAULT;"))
+        others = {c.name: c for c in other.checks}
+        for chk in user.checks:
+            if not (_calls(chk.expr, r) and chk.name in others and _calls(others[chk.name].expr, r)):
+                continue
+            if attach:
+                nv = "" if chk.valid else " NOT VALID"
+                out.append(St(f"{head} ADD CONSTRAINT {ident(chk.name)} CHECK {_paren(chk.expr)}{nv};"))
+                if chk.comment is not None:
+                    on = f"{ident(chk.name)} ON DOMAIN {_q(user)}"
+                    out.append(St(f"COMMENT ON CONSTRAINT {on} IS {literal(chk.comment)};"))
+            else:
+                out.append(St(f"{head} DROP CONSTRAINT {ident(chk.name)};"))
+    return out
+
+
+def _users_of(schema: Schema, key: ObjectKey) -> list[Table | Domain]:
+    """The tables and domains of `schema` that depend on `key` (indexed once per schema)."""
+    index: dict[ObjectKey, list[Table | Domain]] | None = schema._cache.get(_USERS_INDEX)
+    if index is None:
+        index = schema._cache[_USERS_INDEX] = {}
+        users: list[Table | Domain] = [*schema.of_kind(Table), *schema.of_kind(Domain)]
+        for obj in users:
+            for dep in obj.depends_on:
+                index.setdefault(dep, []).append(obj)
+    return index.get(key, [])
+
+
+_USERS_INDEX = ("postgres", "tables and domains by what they use")
 
 
 @create.register
@@ -1229,13 +1360,28 @@ def drop(obj: Element, ctx: RenderContext) -> list[St]:
 def _(obj: Table, ctx: RenderContext) -> list[St]:
     if obj.option(ForeignTable) is not None:
         return [St(f"DROP FOREIGN TABLE {_q(obj)};")]  # the data lives on the foreign server
-    return [St(f"DROP TABLE {_q(obj)};", destructive=True, note=f"drops table {obj.display} and its data")]
+    # a sequence it owns that the new side keeps, owned by the same column of the table created
+    # again (a rebuild), is released first: the server would drop it with the table
+    keep = [
+        St(f"ALTER SEQUENCE IF EXISTS {_q(seq)} OWNED BY NONE;")
+        for seq in _owned_sequences(ctx.old, obj)
+        if isinstance(after := ctx.new.get(seq.key), Seq) and after.owned_by == seq.owned_by
+    ]
+    note = f"drops table {obj.display} and its data"
+    return [*keep, St(f"DROP TABLE {_q(obj)};", destructive=True, note=note)]
 
 
 @drop.register
 def _(obj: Seq, ctx: RenderContext) -> list[St]:
     # IF EXISTS: a sequence owned by a dropped table has gone with it
     return [St(f"DROP SEQUENCE IF EXISTS {_q(obj)};")]
+
+
+@drop.register
+def _(obj: Routine, ctx: RenderContext) -> list[St]:
+    kind, name = identity(obj)
+    detach = _routine_users(obj, ctx, attach=False)
+    return [*detach, St(f"DROP {kind} {name};")]
 
 
 @drop.register
@@ -1312,7 +1458,7 @@ def needs_rebuild(change: Alter) -> bool:
         fo, fn = old.option(ForeignTable), new.option(ForeignTable)
         if fo is not None and fn is not None and fo.server != fn.server:
             return True  # ALTER FOREIGN TABLE cannot change the server; the table holds no data
-        return bool(diff & {"options.partition_by", "options.access_method"}) or (
+        return bool(diff & {"options.partition_by"}) or (
             "options.partition_of" in diff
             and _partition_parent(old) != _partition_parent(new)
             and _partition_parent(old) is not None
@@ -1329,9 +1475,10 @@ def needs_rebuild(change: Alter) -> bool:
             or (isinstance(new, ForeignKey) and old.depends_on != new.depends_on)
         )
     if isinstance(new, (PrimaryKey, Unique, Exclude)):
-        return bool(diff)
+        return bool(diff - {"options.index_comment"})
     if isinstance(new, View):  # includes materialized views
         in_place = {"options.view_options", "options.with", "options.column_comments"}
+        in_place.add("options.access_method")  # materialized views only (SET ACCESS METHOD)
         if not isinstance(new, MaterializedView):
             in_place |= {"check_option", "options.column_defaults"}
         return bool(diff - in_place)
@@ -1952,6 +2099,7 @@ def _alter_table_options(old: Table, new: Table, ctx: RenderContext) -> list[St]
     out = []
     if bool(old.option(Unlogged)) != bool(new.option(Unlogged)):
         out.append(St(f"ALTER TABLE {t} SET {'UNLOGGED' if new.option(Unlogged) else 'LOGGED'};"))
+    out += _set_access_method(f"ALTER TABLE {t}", old, new)
     out += _reloptions(f"ALTER TABLE {t}", old.option(StorageParams), new.option(StorageParams))
     po, pn = old.option(PartitionOf), new.option(PartitionOf)
     if po != pn:
@@ -1980,6 +2128,14 @@ def _alter_table_options(old: Table, new: Table, ctx: RenderContext) -> list[St]
         out.append(St(f"ALTER FOREIGN TABLE {t}{_fdw_alter(fo.params, fn.params)};"))
     out += _table_options(new, old)
     return out
+
+
+def _set_access_method(head: str, old: SchemaObject, new: SchemaObject) -> list[St]:
+    """SET ACCESS METHOD (PostgreSQL 15): the table is rewritten in place, its data kept."""
+    a, b = old.option(AccessMethod), new.option(AccessMethod)
+    if a == b:
+        return []
+    return [St(f"{head} SET ACCESS METHOD {ident(b.method if b is not None else 'heap')};")]
 
 
 def _reloptions(
@@ -2028,7 +2184,7 @@ def _alter_constraint(old: SchemaObject, new: SchemaObject, online: bool = False
     if getattr(old, "valid", True) is False and getattr(new, "valid", True):
         # --online: in a transaction of its own, not holding the locks of the statements before it
         out.append(St(f"ALTER TABLE {t} VALIDATE CONSTRAINT {ident(new.name)};", alone=online))
-    return out + _common(old, new)
+    return out + _common(old, new) + _index_comment(new, old)
 
 
 for _cls in (PrimaryKey, Unique, Check, ForeignKey, Exclude):
@@ -2039,7 +2195,8 @@ for _cls in (PrimaryKey, Unique, Check, ForeignKey, Exclude):
 def _(old: View, new: View, change: Alter, ctx: RenderContext) -> list[St]:
     kind = "MATERIALIZED VIEW" if isinstance(new, MaterializedView) else "VIEW"
     head = f"ALTER {kind} {_q(new)}"
-    out = _reloptions(
+    out = _set_access_method(head, old, new)
+    out += _reloptions(
         head,
         old.option(ViewOptions) or old.option(StorageParams),
         new.option(ViewOptions) or new.option(StorageParams),
@@ -2080,8 +2237,13 @@ def _(old: Seq, new: Seq, change: Alter, ctx: RenderContext) -> list[St]:
     if clauses:
         out.append(St(f"ALTER SEQUENCE {_q(new)} {' '.join(clauses)};"))
     if old.owned_by != new.owned_by:
-        target = f"{_rel(new.schema, new.owned_by[0])}.{ident(new.owned_by[1])}" if new.owned_by else "NONE"
-        out.append(St(f"ALTER SEQUENCE {_q(new)} OWNED BY {target};", late=True))
+        if old.owned_by is not None:
+            # released before any step: the plan may drop the old owning column or table (DROP
+            # COLUMN, DROP TABLE, a rebuild) before the late OWNED BY below, and the server would
+            # drop the sequence with it
+            out.append(St(f"ALTER SEQUENCE IF EXISTS {_q(old)} OWNED BY NONE;", early=True))
+        if new.owned_by is not None:
+            out.append(St(f"ALTER SEQUENCE {_q(new)} OWNED BY {_owner_column(new)};", late=True))
     return out + _common(old, new)
 
 

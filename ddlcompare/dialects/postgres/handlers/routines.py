@@ -13,6 +13,7 @@ from ddlcompare.dialects.postgres.handlers.tables import (
 )
 from ddlcompare.dialects.postgres.names import ident, literal, qualified, truncate
 from ddlcompare.dialects.postgres.objects import (
+    AccessMethod,
     Aggregate,
     ConstraintTrigger,
     MaterializedView,
@@ -159,13 +160,17 @@ def create_table_as(n: Node, b: Builder) -> None:
     if n.get("if_not_exists") and (schema, name) in b.relations:
         return
     params = reloptions(into.get("options"))
+    method = into.get("accessMethod") or b.table_am
     mv = MaterializedView(
         schema=schema,
         name=truncate(name),
         query=_query(b, n["query"]),
         columns=tuple(strings(into.get("colNames"))),
         with_data=not into.get("skipData"),
-        options=with_options(StorageParams(params=params) if params else None),
+        options=with_options(
+            StorageParams(params=params) if params else None,
+            AccessMethod(method=method) if method != "heap" else None,
+        ),
         pos=b.pos,
         depends_on=dependencies(expr_deps(b, n["query"])),
     )
@@ -241,6 +246,7 @@ def create_function(n: Node, b: Builder) -> None:
         opts.setdefault(d["defname"], []).append(d.get("arg"))
     language = str(const_value(opts["language"][0])).lower() if "language" in opts else "sql"
     body = body_sql = ""
+    uses: set[ObjectKey] = set()
     if "as" in opts:
         vals = const_value(opts["as"][0])
         body = (
@@ -250,6 +256,9 @@ def create_function(n: Node, b: Builder) -> None:
         )
     elif n.get("sql_body"):
         body, body_sql = _sql_body(b, n["sql_body"])
+        # the server records what a SQL-standard body uses (functions, tables, sequences): they
+        # cannot be dropped before it, and it is rebuilt around them
+        uses = expr_deps(b, n["sql_body"])
     table_cols = [a for a in args if a.mode == "TABLE"]
     returns = None
     if table_cols:
@@ -276,7 +285,9 @@ def create_function(n: Node, b: Builder) -> None:
         body_sql=body_sql,
         attributes=attrs,
         pos=b.pos,
-        depends_on=dependencies(_type_keys(b, [a.type for a in args] + ([returns] if returns else []))),
+        depends_on=dependencies(
+            _type_keys(b, [a.type for a in args] + ([returns] if returns else [])) | uses
+        ),
     )
     b.put(obj, replace_ok=bool(n.get("replace")))
     b.add_routine(schema, base, obj.key)

@@ -89,45 +89,55 @@ _BUILTIN_OPCLASS_NAMES = """
     varbit_minmax_ops varbit_ops varchar_ops varchar_pattern_ops xid8_ops xid_ops
 """
 BUILTIN_OPCLASSES = frozenset(_BUILTIN_OPCLASS_NAMES.split())
-# Default operator classes PostgreSQL omits from pg_get_indexdef; writing them is a no-op.
-DEFAULT_OPCLASSES = frozenset(
-    [
-        "int2_ops",
-        "int4_ops",
-        "int8_ops",
-        "text_ops",
-        "bpchar_ops",
-        "numeric_ops",
-        "float4_ops",
-        "float8_ops",
-        "date_ops",
-        "timestamp_ops",
-        "timestamptz_ops",
-        "time_ops",
-        "timetz_ops",
-        "interval_ops",
-        "uuid_ops",
-        "bool_ops",
-        "bytea_ops",
-        "oid_ops",
-        "char_ops",
-        "name_ops",
-        "money_ops",
-        "bit_ops",
-        "varbit_ops",
-        "enum_ops",
-        "array_ops",
-        "record_ops",
-        "tsvector_ops",
-        "jsonb_ops",
-        "range_ops",
-        "multirange_ops",
-        "pg_lsn_ops",
-        "macaddr_ops",
-        "macaddr8_ops",
-        "inet_ops",
-    ]
-)
+# Default operator classes per access method (PostgreSQL 15's pg_opclass.opcdefault, with those of
+# the contrib extensions btree_gin, btree_gist, citext, cube, hstore, intarray, isn, ltree and seg):
+# pg_get_indexdef omits a column's default class, so writing one is a no-op; any other class, such
+# as GiST's inet_ops (btree_gist's gist_inet_ops is that type's default), is kept as written.
+_DEFAULT_OPCLASS_NAMES = {
+    "btree": """
+        array_ops bit_ops bool_ops bpchar_ops bytea_ops char_ops date_ops enum_ops float4_ops float8_ops
+        inet_ops int2_ops int4_ops int8_ops interval_ops jsonb_ops macaddr8_ops macaddr_ops money_ops
+        multirange_ops name_ops numeric_ops oid_ops oidvector_ops pg_lsn_ops range_ops record_ops text_ops
+        tid_ops time_ops timestamp_ops timestamptz_ops timetz_ops tsquery_ops tsvector_ops uuid_ops
+        varbit_ops xid8_ops
+        btree_hstore_ops citext_ops cube_ops ean13_ops isbn13_ops isbn_ops ismn13_ops ismn_ops issn13_ops
+        issn_ops ltree_ops seg_ops upc_ops
+    """,
+    "hash": """
+        aclitem_ops array_ops bool_ops bpchar_ops bytea_ops char_ops cid_ops date_ops enum_ops float4_ops
+        float8_ops inet_ops int2_ops int4_ops int8_ops interval_ops jsonb_ops macaddr8_ops macaddr_ops
+        multirange_ops name_ops numeric_ops oid_ops oidvector_ops pg_lsn_ops range_ops record_ops text_ops
+        tid_ops time_ops timestamp_ops timestamptz_ops timetz_ops uuid_ops xid8_ops xid_ops
+        citext_ops ean13_ops hash_hstore_ops isbn13_ops isbn_ops ismn13_ops ismn_ops issn13_ops issn_ops
+        upc_ops
+    """,
+    "gin": """
+        array_ops jsonb_ops tsvector_ops
+        bit_ops bool_ops bpchar_ops bytea_ops char_ops cidr_ops date_ops enum_ops float4_ops float8_ops
+        gin_hstore_ops inet_ops int2_ops int4_ops int8_ops interval_ops macaddr8_ops macaddr_ops money_ops
+        name_ops numeric_ops oid_ops text_ops time_ops timestamp_ops timestamptz_ops timetz_ops uuid_ops
+        varbit_ops varchar_ops
+    """,
+    "gist": """
+        box_ops circle_ops multirange_ops point_ops poly_ops range_ops tsquery_ops tsvector_ops
+        gist__int_ops gist__ltree_ops gist_bit_ops gist_bool_ops gist_bpchar_ops gist_bytea_ops
+        gist_cash_ops gist_cidr_ops gist_cube_ops gist_date_ops gist_enum_ops gist_float4_ops
+        gist_float8_ops gist_hstore_ops gist_inet_ops gist_int2_ops gist_int4_ops gist_int8_ops
+        gist_interval_ops gist_ltree_ops gist_macaddr8_ops gist_macaddr_ops gist_numeric_ops gist_oid_ops
+        gist_seg_ops gist_text_ops gist_time_ops gist_timestamp_ops gist_timestamptz_ops gist_timetz_ops
+        gist_uuid_ops gist_vbit_ops
+    """,
+    "spgist": "box_ops inet_ops poly_ops quad_point_ops range_ops text_ops",
+    "brin": """
+        bit_minmax_ops box_inclusion_ops bpchar_minmax_ops bytea_minmax_ops char_minmax_ops date_minmax_ops
+        float4_minmax_ops float8_minmax_ops inet_inclusion_ops int2_minmax_ops int4_minmax_ops
+        int8_minmax_ops interval_minmax_ops macaddr8_minmax_ops macaddr_minmax_ops name_minmax_ops
+        numeric_minmax_ops oid_minmax_ops pg_lsn_minmax_ops range_inclusion_ops text_minmax_ops
+        tid_minmax_ops time_minmax_ops timestamp_minmax_ops timestamptz_minmax_ops timetz_minmax_ops
+        uuid_minmax_ops varbit_minmax_ops
+    """,
+}
+DEFAULT_OPCLASSES = {method: frozenset(names.split()) for method, names in _DEFAULT_OPCLASS_NAMES.items()}
 
 
 # ---- helpers ----------------------------------------------------------------------------------
@@ -670,7 +680,7 @@ def make_constraint(
         cols_for_name: list[str] = []
         for pair in c.get("exclusions", ()):
             elem, ops = pair["List"]["items"]
-            part = index_part(b, elem["IndexElem"])
+            part = index_part(b, elem["IndexElem"], (c.get("access_method") or "gist").lower())
             op = ".".join(strings(ops["List"]["items"] if "List" in ops else ops))
             elements.append((str(part), op))
             cols_for_name.append(part.column or "expr")
@@ -857,8 +867,10 @@ def create_table(n: Node, b: Builder) -> None:
     params = reloptions(n.get("options"))
     if params:
         options.append(StorageParams(params=params))
-    if n.get("accessMethod") and n["accessMethod"] != "heap":
-        options.append(AccessMethod(method=n["accessMethod"]))
+    # without USING a table gets default_table_access_method; a partitioned table has none (PG 15)
+    method = n.get("accessMethod") or (None if n.get("partspec") else b.table_am)
+    if method and method != "heap":
+        options.append(AccessMethod(method=method))
     for seq in ctx.sequences:
         b.put(seq)
     table = Table(
@@ -1039,7 +1051,9 @@ def create_foreign_table(n: Node, b: Builder) -> None:
     schema, name = b.rangevar(base["relation"])
     t = b.table(schema, truncate(name))
     opt = ForeignTable(server=n["servername"], params=reloptions(n.get("options")))
-    b.update(t, options=replace_option(t.options, opt, ForeignTable))
+    # a foreign table has no access method, whatever default_table_access_method says
+    options = replace_option(t.options, None, AccessMethod)
+    b.update(t, options=replace_option(options, opt, ForeignTable))
     server = ObjectKey("server", "", n["servername"])
     if server in b.objects:
         b.update(b.objects[t.key], depends_on=t.depends_on | {server})
@@ -1048,8 +1062,8 @@ def create_foreign_table(n: Node, b: Builder) -> None:
 # ---- CREATE INDEX -----------------------------------------------------------------------------
 
 
-def index_part(b: Builder, e: Node) -> IndexPart:
-    """An IndexPart from an IndexElem node."""
+def index_part(b: Builder, e: Node, method: str) -> IndexPart:
+    """An IndexPart from an IndexElem node of an index (or exclusion constraint) of `method`."""
     expr = b.expr(e["expr"]) if e.get("expr") else None
     ops = strings(e.get("opclass"))
     if len(ops) == 2 and ops[0] == "pg_catalog":
@@ -1059,7 +1073,7 @@ def index_part(b: Builder, e: Node) -> IndexPart:
         path = b.search_path
         ops = [next((s for s in path if b.has_extension(s)), b.default_schema), ops[0]]
     opclass = ".".join(ops) if ops else None
-    if opclass in DEFAULT_OPCLASSES:
+    if ops and ops[-1] in DEFAULT_OPCLASSES.get(method, ()):
         opclass = None
     if opclass and e.get("opclassopts"):
         opclass += f" ({', '.join(reloptions(e['opclassopts']))})"
@@ -1086,7 +1100,8 @@ def create_index(n: Node, b: Builder) -> None:
     schema, table = b.rangevar(n["relation"])
     rel = b.relation(schema, table)
     assert rel is not None
-    parts = tuple(index_part(b, e["IndexElem"]) for e in n.get("indexParams", ()))
+    method = (n.get("accessMethod") or "btree").lower()
+    parts = tuple(index_part(b, e["IndexElem"], method) for e in n.get("indexParams", ()))
     including = [e["IndexElem"] for e in n.get("indexIncludingParams", ())]
     if any("name" not in e for e in including):  # the server's error
         raise b.error("expressions are not supported in included columns")
@@ -1101,7 +1116,6 @@ def create_index(n: Node, b: Builder) -> None:
     else:
         name = _index_name(b, schema, table, parts, include)
     where = n.get("whereClause")
-    method = (n.get("accessMethod") or "btree").lower()
     deps = {rel.key}
     for e in n.get("indexParams", ()):
         if e["IndexElem"].get("expr"):
@@ -1334,6 +1348,9 @@ def _at_drop_column(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) -> 
         for o in b.children_of(t.schema, t.name):
             if _uses_column(o, cmd["name"]):
                 b.remove(o.key)
+        for seq in b.owned_sequences(t.schema, t.name):
+            if seq.owned_by == (t.name, cmd["name"]):  # type: ignore[attr-defined]
+                b.remove(seq.key)  # the server drops the column's owned sequence with it
 
 
 def _uses_column(o: SchemaObject, col: str) -> bool:
@@ -1766,6 +1783,13 @@ def _at_logged(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) -> None:
     b.update(rel, options=replace_option(rel.options, unlogged, Unlogged))
 
 
+def _at_access_method(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) -> None:
+    """ALTER TABLE | MATERIALIZED VIEW ... SET ACCESS METHOD m (PostgreSQL 15)."""
+    method = cmd.get("name") or "heap"
+    am = AccessMethod(method=method) if method != "heap" else None
+    b.update(rel, options=replace_option(rel.options, am, AccessMethod))
+
+
 def _at_trigger_state(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) -> None:
     sub = cmd["subtype"]
     state = {
@@ -1877,6 +1901,7 @@ ALTER_CMDS = {
     "AT_ResetRelOptions": _at_reloptions,
     "AT_ReplicaIdentity": _at_replica_identity,
     "AT_SetLogged": _at_logged,
+    "AT_SetAccessMethod": _at_access_method,
     "AT_SetUnLogged": _at_logged,
     "AT_EnableTrig": _at_trigger_state,
     "AT_DisableTrig": _at_trigger_state,
