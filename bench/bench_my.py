@@ -1,6 +1,7 @@
-"""Benchmark ddlcompare on generated MariaDB schema dumps against sqlglot's parse time.
+"""Benchmark ddlcompare on generated MariaDB schema dumps against sqlglot's parse time and against
+the PostgreSQL path on the pg_dump pair of the same size, measured alternately in the same run.
 
-    .venv/bin/python bench/bench_my.py [--sizes 2000] [--regen] [--json]
+    .venv/bin/python bench/bench_my.py [--sizes 2000,10000] [--regen] [--json] [--no-versus-pg]
 
 See bench/README.md for what is measured and the targets.
 """
@@ -20,6 +21,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import bench_pg
 import benchlib as bl
 import gen_my
 from benchlib import OUT, log
@@ -162,21 +164,55 @@ def expected_changes(n: int) -> list[tuple[str, str]]:
     return [(what, gen_my.table_name(i)) for what, i in gen_my.variant_changes(n)]
 
 
+# issue 12: the MySQL path on an N-table mariadb-dump pair within this factor of the PostgreSQL path
+# on the N-table pg_dump pair, from this size on
+VERSUS_PG_LIMIT = 1.5
+VERSUS_PG_MIN_TABLES = 10_000
+
+
 def bench_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
-    """Everything measured for one size, as plain data."""
+    """Everything measured for one size, as plain data: with `args.versus_pg`, each MySQL run is
+    followed by a run of the PostgreSQL path on the pg_dump pair of the same size (alternating, so
+    that both see the same machine)."""
     meta = prepare(n, args.regen)
+    pg = bench_pg.paths(n)
+    if args.versus_pg:
+        bench_pg.prepare(n, args.regen, shared=True)
     fl = floor(n, args.repeat)
     p = paths(n)
     shutil.rmtree(p["result"], ignore_errors=True)
-    log(f"[{n}] ddlcompare end to end, {args.repeat} run(s)")
-    e2e = bl.run_ddlcompare(
-        p["old"], p["new"], p["result"], args.repeat, extra=["--dialect", "mysql"], timeout=args.timeout
-    )
+    alternating = ", alternating with PostgreSQL" if args.versus_pg else ""
+    log(f"[{n}] ddlcompare end to end, {args.repeat} run(s){alternating}")
+    e2e = bl.EndToEnd(True)
+    pg_e2e = bl.EndToEnd(True)
+    for _ in range(args.repeat):
+        one = bl.run_ddlcompare(
+            p["old"], p["new"], p["result"], 1, extra=["--dialect", "mysql"], timeout=args.timeout
+        )
+        e2e.runs += one.runs
+        e2e.note = one.note or e2e.note
+        if one.crashed:
+            break
+        if args.versus_pg:
+            shutil.rmtree(pg["result"], ignore_errors=True)
+            pg_e2e.runs += bl.run_ddlcompare(pg["old"], pg["new"], pg["result"], 1, timeout=args.timeout).runs
     if e2e.crashed and NOT_AVAILABLE.search(e2e.runs[-1].stderr):
         e2e = bl.EndToEnd(False, note=e2e.note)
         log(f"ddlcompare: not available ({e2e.note})")
     rec: dict[str, Any] = {"tables": n, "prepare": meta, "floor_cpu_s": fl}
     rec.update(bl.judge(n, fl["total"], e2e, p["result"] / "diff.json", expected_changes(n)))
+    if args.versus_pg and pg_e2e.runs and e2e.available and not e2e.crashed:
+        versus = e2e.wall / pg_e2e.wall
+        rec["versus_pg"] = {
+            "pg_wall_s": round(pg_e2e.wall, 3),
+            "pg_cpu_s": round(pg_e2e.cpu, 3),
+            "mysql_over_pg_wall": round(versus, 2),
+            "mysql_over_pg_cpu": round(e2e.cpu / pg_e2e.cpu, 2),
+            "target_applies": n >= VERSUS_PG_MIN_TABLES,
+        }
+        if n >= VERSUS_PG_MIN_TABLES and versus > VERSUS_PG_LIMIT:
+            rec["failures"].append(f"MySQL path {versus:.2f}x the PostgreSQL path > {VERSUS_PG_LIMIT}")
+            rec["pass"] = False
     return rec
 
 
@@ -199,6 +235,27 @@ def report(records: list[dict[str, Any]]) -> None:
         errs = f"{fl['parse_errors']['old']}+{fl['parse_errors']['new']}"
         rows.append([str(r["tables"]), f"{fl['total']:.3f}", stmts, errs, *bl.e2e_cells(r)])
     bl.print_table(["tables", "floor cpu s", "statements", "sqlglot errors", *bl.E2E_HEADERS], rows)
+    versus = [r for r in records if "versus_pg" in r]
+    if versus:
+        print("\nAgainst the PostgreSQL path on the pg_dump pair of the same size (runs alternating):")
+        cells = []
+        for r in versus:
+            v = r["versus_pg"]
+            d = r["ddlcompare"]
+            cells.append(
+                [
+                    str(r["tables"]),
+                    f"{d['wall_s']:.3f}",
+                    f"{v['pg_wall_s']:.3f}",
+                    f"{v['mysql_over_pg_wall']:.2f}" + ("" if v["target_applies"] else " (info)"),
+                    f"{d['cpu_s']:.3f}",
+                    f"{v['pg_cpu_s']:.3f}",
+                    f"{v['mysql_over_pg_cpu']:.2f}",
+                ]
+            )
+        heads = ["tables", "mysql s", "postgres s", "mysql/pg", "mysql cpu s", "postgres cpu s", "cpu ratio"]
+        bl.print_table(heads, cells)
+        print(f"target: mysql/pg <= {VERSUS_PG_LIMIT} at >= {VERSUS_PG_MIN_TABLES} tables")
     for r in records:
         if not r["ddlcompare"]["available"]:
             print(f"\nddlcompare: not available ({r['ddlcompare']['note']})")
@@ -248,7 +305,13 @@ def live_queries(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     """CLI entry point."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sizes", default="2000", help="comma-separated table counts (default 2000)")
+    ap.add_argument("--sizes", default="2000,10000", help="comma-separated table counts (default 2000,10000)")
+    ap.add_argument(
+        "--no-versus-pg",
+        dest="versus_pg",
+        action="store_false",
+        help="do not run the PostgreSQL path on the pg_dump pair of each size (bench_pg.py) alternately",
+    )
     ap.add_argument("--regen", action="store_true", help="regenerate, reload and re-dump even if dumps exist")
     ap.add_argument("--repeat", type=int, default=3, help="runs per measurement, median taken (default 3)")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON instead of a table")

@@ -6,15 +6,19 @@ above `--fail-on`).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
+import threading
+import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn, Protocol, TypeVar
 
 import typer
+import typer.core
 
 from ddlcompare import (
     PlanOptions,
@@ -24,11 +28,9 @@ from ddlcompare import (
     dialects,
     fleet,
     history,
-    load_source,
-    load_sources,
+    load_detected,
     migrations_plan,
     plan_between,
-    resolve_dialect,
     scoped,
 )
 from ddlcompare.config import CONFIG_FILE, Config, load_config
@@ -50,6 +52,17 @@ from ddlcompare.plan.hazards import parse_severity, parse_target
 from ddlcompare.scope import Scope, parse_kinds
 from ddlcompare.source import printable
 from ddlcompare.sources import open_source
+
+# typer 0.29's rich help writes a type after every option, `<bool>` after a flag that takes no
+# value too (TyperOption.display_type_rich); click's plain help leaves flags bare, and so does ours.
+_display_type_rich = typer.core.TyperOption.display_type_rich
+
+
+def _no_flag_placeholder(self: typer.core.TyperOption, ctx: typer.Context) -> str | None:
+    return None if self.is_flag or self.count else _display_type_rich(self, ctx)
+
+
+typer.core.TyperOption.display_type_rich = _no_flag_placeholder  # type: ignore[method-assign,assignment]
 
 
 class Format(StrEnum):
@@ -108,15 +121,33 @@ _KindsOpt = Annotated[
         "--kinds", metavar="KIND,...", help="compare only these kinds: table,index,view,... (repeatable)"
     ),
 ]
+# (help texts are rich markup: a literal `[` is escaped with a backslash, or the bracketed text vanishes)
 _ConfigOpt = Annotated[
     Path | None,
     typer.Option(
         "--config",
         help=f"read options from this file (default: the nearest {CONFIG_FILE}, or pyproject.toml "
-        "with [tool.ddlcompare], from the working directory upward); the command line wins",
+        "with \\[tool.ddlcompare], from the working directory upward); the command line wins",
     ),
 ]
 _NoConfigOpt = Annotated[bool, typer.Option("--no-config", help="read no options file")]
+_AUDIT_HELP = (
+    "append one JSON line per comparison to this file: UTC time, OS user, host, version, each input's "
+    "name and SHA-256 (of its text, or of a live side's canonical snapshot), changes per severity, "
+    "exit code; never a password"
+)
+
+_DialectOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--dialect", "-d", help=f"{dialects.accepted()}; detected from the input when omitted"
+    ),
+]
+_DebugOpt = Annotated[
+    bool, typer.Option("--debug", help="show the traceback of an internal error (for bug reports)")
+]
+_QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="no summary on stderr")]
+_AuditLogOpt = Annotated[Path | None, typer.Option("--audit-log", help=_AUDIT_HELP)]
 
 
 def _scope(
@@ -134,11 +165,6 @@ def _scope(
         kinds=parse_kinds(_pick(kinds, conf.kinds, ())),
     )
 
-_AUDIT_HELP = (
-    "append one JSON line per comparison to this file: UTC time, OS user, host, version, each input's "
-    "name and SHA-256 (of its text, or of a live side's canonical snapshot), changes per severity, "
-    "exit code; never a password"
-)
 
 compare_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 snapshot_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
@@ -152,21 +178,31 @@ def _version(value: bool) -> None:
         raise typer.Exit(0)
 
 
+# The other commands, listed by the default command's --help (main dispatches them: _SUBCOMMANDS)
+_PURPOSES = {  # name: (arguments, purpose)
+    "snapshot": ("SOURCE", "print a canonical DDL snapshot of a schema file or database"),
+    "check-migrations": (
+        "BASE DIR SNAPSHOT",
+        "apply a migrations folder to a base schema (offline) and compare the result with the snapshot",
+    ),
+    "drift": ("BASELINE TARGET...", "compare one baseline with many databases or files, a verdict each"),
+    "log": ("PATH", "what each commit of a schema file changed (git log --follow)"),
+    "precommit": ("FILE...", "the pre-commit hook: block a staged schema change at or above --fail-on"),
+    "json-schema": ("", "print the JSON Schema of --format json and diff.json"),
+}
+
+
 @compare_app.command(
     help="Compare two schemas (files, directories of .sql files, git:REV:PATH, git::PATH, - or "
     "database URLs) and print the forward migration.\n\n"
-    "Exit codes: 0 no differences, 1 differences, 2 error, 3 blocked (a step at or above --fail-on). "
-    "`ddlcompare snapshot SOURCE` prints a canonical DDL "
-    "snapshot; `ddlcompare check-migrations BASE DIR SNAPSHOT` checks a migrations folder against a "
-    "snapshot; "
-    "`ddlcompare json-schema` the JSON Schema of --format json."
+    "Exit codes: 0 no differences, 1 differences, 2 error, 3 blocked (a step at or above --fail-on).\n\n"
+    "Other commands (ddlcompare COMMAND --help for each):\n"
+    + "\n".join(f"  ddlcompare {f'{n} {args}'.strip()}: {what}" for n, (args, what) in _PURPOSES.items())
 )
 def compare_cmd(
-    old: Annotated[str, typer.Argument(help=f"old side: {_SIDE}")],
-    new: Annotated[str, typer.Argument(help=f"new side: {_SIDE}")],
-    dialect: Annotated[
-        str | None, typer.Option("--dialect", "-d", help="postgres or mysql (detected when omitted)")
-    ] = None,
+    old: Annotated[str, typer.Argument(metavar="OLD", help=f"old side: {_SIDE}")],
+    new: Annotated[str, typer.Argument(metavar="NEW", help=f"new side: {_SIDE}")],
+    dialect: _DialectOpt = None,
     output_dir: Annotated[
         Path | None,
         typer.Option(
@@ -260,7 +296,7 @@ def compare_cmd(
         typer.Option(
             "--lock-timeout",
             help="PostgreSQL --online: SET LOCAL lock_timeout of each transaction "
-            f"[default: {_PLAN_DEFAULTS.lock_timeout}]",
+            f"\\[default: {_PLAN_DEFAULTS.lock_timeout}]",
         ),
     ] = None,
     statement_timeout: Annotated[
@@ -268,7 +304,7 @@ def compare_cmd(
         typer.Option(
             "--statement-timeout",
             help="PostgreSQL --online: SET LOCAL statement_timeout of each transaction (0: none) "
-            f"[default: {_PLAN_DEFAULTS.statement_timeout}]",
+            f"\\[default: {_PLAN_DEFAULTS.statement_timeout}]",
         ),
     ] = None,
     idempotent: Annotated[
@@ -276,7 +312,7 @@ def compare_cmd(
         typer.Option(
             "--idempotent/--no-idempotent",
             help="write statements that can run again after they ran (IF [NOT] EXISTS, OR REPLACE, "
-            "guards); --no-idempotent writes the plain statements [default: idempotent]",
+            "guards); --no-idempotent writes the plain statements \\[default: idempotent]",
             show_default=False,
         ),
     ] = None,
@@ -296,18 +332,25 @@ def compare_cmd(
     kinds: _KindsOpt = None,
     config: _ConfigOpt = None,
     no_config: _NoConfigOpt = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no summary on stderr")] = False,
+    quiet: _QuietOpt = False,
     skip_unreadable: Annotated[
         bool | None,
         typer.Option("--skip-unreadable/--no-skip-unreadable", help=_SKIP_HELP, show_default=False),
     ] = None,
-    audit_log: Annotated[Path | None, typer.Option("--audit-log", help=_AUDIT_HELP)] = None,
+    audit_log: _AuditLogOpt = None,
+    mask: Annotated[
+        bool | None,
+        typer.Option(
+            "--mask/--no-mask",
+            help="hide defaults, comments, routine bodies and the literals of statements and CHECKs "
+            "in the report and the JSON (the SQL files keep the real values)",
+            show_default=False,
+        ),
+    ] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="print the version")
     ] = False,
-    debug: Annotated[
-        bool, typer.Option("--debug", help="show the traceback of an internal error (for bug reports)")
-    ] = False,
+    debug: _DebugOpt = False,
 ) -> None:
     conf = Config() if no_config else load_config(path=config)
     dialect = _pick(dialect, conf.dialect, None)
@@ -327,13 +370,16 @@ def compare_cmd(
     gate = parse_severity(fail_on) if fail_on is not None else None
     if check_db is not None and dburl.dialect_of(check_db) is None:
         raise DdlError(
-            f"--check-db {printable(check_db)}: not a database URL",
+            f"--check-db {printable(dburl.redact(check_db))}: not a database URL",
             hint="give postgresql://user@host/db or mysql://user@host/db",
         )
     srcs = [open_source(old), open_source(new)]
     # the database the checks run against says which dialect it is, like a live side would
-    d = resolve_dialect(srcs + ([open_source(check_db)] if check_db is not None else []), dialect)
-    old_side, new_side = load_sources(srcs, d, options)
+    check_src = [open_source(check_db)] if check_db is not None else []
+    with _loading(quiet) as progress:
+        loaded = load_detected(srcs, dialect, options, progress, also=check_src)
+    d, (old_side, new_side) = loaded.dialect, loaded.schemas
+    masking = d.STYLE.masking if _pick(mask, conf.mask, False) else None
     audited = (  # the audit log names the inputs whole, before the scope is applied
         [
             fleet.audit_input(r, s, x, d)
@@ -344,7 +390,7 @@ def compare_cmd(
     )
     schemas = scoped(old_side, new_side, scope)
     # the input texts are not needed any more: a 50 MB file would be held through the plan
-    del srcs, old_side, new_side
+    del srcs, loaded, old_side, new_side
     if not quiet:
         for w in (*schemas[0].warnings, *schemas[1].warnings):
             typer.echo(str(w), err=True)
@@ -375,29 +421,35 @@ def compare_cmd(
     if check_db is not None:
         dburl.register_url(check_db)
         validation_log()  # before writing anything: a database that cannot be read is an error (exit 2)
+    # the SVG is written when Graphviz can draw it; the report says so when it is not
+    svg_skip = too_large_for_svg(plan, full=graph is Graph.full)
+    dot_program = find_dot() if output_dir is not None else None
+    if output_dir is not None and dot_program is None:
+        svg_skip = f"Graphviz's dot is not installed (not on PATH; {DOT_ENV} may name it)"
+    notes = [f"dependency_graph.svg not written: {svg_skip}"] if output_dir is not None and svg_skip else []
+    report = functools.partial(
+        render_markdown, plan, mask=masking, allow_destructive=allow_destructive, notes=notes
+    )
+    as_json = functools.partial(render_json, plan, mask=masking)
     if output_dir is not None:
         try:
             output_dir.mkdir(parents=True, exist_ok=True)
             for name, render in (
                 ("migration_forward.sql", forward),
                 ("migration_rollback.sql", rollback),
-                ("schema_diff_report.md", functools.partial(render_markdown, plan)),
-                ("diff.json", functools.partial(render_json, plan)),
+                ("schema_diff_report.md", report),
+                ("diff.json", as_json),
                 ("schema_validation.log", validation_log),
                 ("dependency_graph.dot", dot),
             ):
                 (output_dir / name).write_text(_scrubbed(render()), encoding="utf-8")
-            dot_program = find_dot()
-            skip = too_large_for_svg(plan, full=graph is Graph.full)
-            if dot_program is None:
-                skip = f"Graphviz's dot is not installed (not on PATH; {DOT_ENV} may name it)"
-            if skip is None and dot_program is not None:
+            if svg_skip is None and dot_program is not None:
                 svg = render_svg(_scrubbed(dot()), dot_program)
                 (output_dir / "dependency_graph.svg").write_text(_scrubbed(svg), encoding="utf-8")
             else:  # no stale graph of an earlier run beside this run's files
                 (output_dir / "dependency_graph.svg").unlink(missing_ok=True)
                 if not quiet:
-                    typer.echo(f"ddlcompare: dependency_graph.svg not written: {skip}", err=True)
+                    typer.echo(f"ddlcompare: dependency_graph.svg not written: {svg_skip}", err=True)
         except OSError as e:
             raise DdlError(f"{output_dir}: cannot write: {e.strerror}") from None
     if fmt is Format.flyway:
@@ -414,8 +466,8 @@ def compare_cmd(
         renders: dict[Format, Callable[[], str]] = {
             Format.sql: forward,
             Format.rollback: rollback,
-            Format.markdown: functools.partial(render_markdown, plan),
-            Format.json: functools.partial(render_json, plan),
+            Format.markdown: report,
+            Format.json: as_json,
             Format.dot: dot,
             Format.validation: validation_log,
             Format.liquibase_sql: functools.partial(
@@ -447,21 +499,22 @@ def compare_cmd(
 @snapshot_app.command(help="Print a canonical DDL snapshot of a schema (file, git:REV:PATH, - or URL).")
 def snapshot_cmd(
     source: Annotated[str, typer.Argument(help="schema file, git:REV:PATH, - or database URL")],
-    dialect: Annotated[str | None, typer.Option("--dialect", "-d", help="postgres or mysql")] = None,
+    dialect: _DialectOpt = None,
     owners: Annotated[bool, typer.Option("--owners", help="include owners")] = False,
     privileges: Annotated[bool, typer.Option("--privileges", help="include grants")] = False,
     skip_unreadable: Annotated[bool, typer.Option("--skip-unreadable", help=_SKIP_HELP)] = False,
-    debug: Annotated[
-        bool, typer.Option("--debug", help="show the traceback of an internal error (for bug reports)")
-    ] = False,
+    debug: _DebugOpt = False,
 ) -> None:
     src = open_source(source)
-    d = resolve_dialect([src], dialect)
     options = LoadOptions(owners=owners, privileges=privileges, skip_unreadable=skip_unreadable)
-    schema = load_source(src, d, options)
+    with _loading(False) as progress:
+        loaded = load_detected([src], dialect, options, progress)
+    d, schema = loaded.dialect, loaded.schemas[0]
     if schema.unseen:  # a partial snapshot says so
         for w in schema.warnings:
             typer.echo(str(w), err=True)
+    elif loaded.switched is not None:  # read in the dialect the detection did not choose
+        typer.echo(str(loaded.switched), err=True)
     sys.stdout.write(d.snapshot(schema))
 
 
@@ -479,9 +532,7 @@ def check_migrations_cmd(
     snapshot: Annotated[
         str, typer.Argument(help="the committed snapshot they must reach: file, directory, git:REV:PATH")
     ],
-    dialect: Annotated[
-        str | None, typer.Option("--dialect", "-d", help="postgres or mysql (detected when omitted)")
-    ] = None,
+    dialect: _DialectOpt = None,
     fmt: Annotated[
         Format, typer.Option("--format", "-f", help="what to print when they differ: sql, markdown or json")
     ] = Format.sql,
@@ -505,22 +556,22 @@ def check_migrations_cmd(
     kinds: _KindsOpt = None,
     config: _ConfigOpt = None,
     no_config: _NoConfigOpt = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no summary on stderr")] = False,
-    debug: Annotated[
-        bool, typer.Option("--debug", help="show the traceback of an internal error (for bug reports)")
-    ] = False,
+    quiet: _QuietOpt = False,
+    debug: _DebugOpt = False,
 ) -> None:
     if fmt not in (Format.sql, Format.markdown, Format.json):
         raise DdlError(f"check-migrations --format {fmt}: use sql, markdown or json")
     conf = Config() if no_config else load_config(path=config)
-    plan = migrations_plan(
-        base,
-        migrations,
-        snapshot,
-        _pick(dialect, conf.dialect, None),
-        LoadOptions(strict=_pick(strict, conf.strict, False)),
-        scope=_scope(conf, schema, include, exclude, kinds),
-    )
+    with _loading(quiet) as progress:
+        plan = migrations_plan(
+            base,
+            migrations,
+            snapshot,
+            _pick(dialect, conf.dialect, None),
+            LoadOptions(strict=_pick(strict, conf.strict, False)),
+            scope=_scope(conf, schema, include, exclude, kinds),
+            progress=progress,
+        )
     if not quiet:
         for w in (*plan.old.warnings, *plan.new.warnings):
             typer.echo(str(w), err=True)
@@ -575,13 +626,13 @@ def drift_cmd(
             "old, the target new) into a folder named after it without its password, and drift.txt",
         ),
     ] = None,
-    dialect: Annotated[str | None, typer.Option("--dialect", "-d", help="postgres or mysql")] = None,
+    dialect: _DialectOpt = None,
     owners: Annotated[bool, typer.Option("--owners", help="compare object owners")] = False,
     privileges: Annotated[bool, typer.Option("--privileges", help="compare grants")] = False,
     skip_unreadable: Annotated[bool, typer.Option("--skip-unreadable", help=_SKIP_HELP)] = False,
-    audit_log: Annotated[Path | None, typer.Option("--audit-log", help=_AUDIT_HELP)] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no summary on stderr")] = False,
-    debug: Annotated[bool, typer.Option("--debug", help="show the traceback of an internal error")] = False,
+    audit_log: _AuditLogOpt = None,
+    quiet: _QuietOpt = False,
+    debug: _DebugOpt = False,
 ) -> None:
     options = LoadOptions(owners=owners, privileges=privileges, skip_unreadable=skip_unreadable)
     bar = _Progress("drift") if sys.stderr.isatty() and not quiet else None
@@ -608,20 +659,73 @@ def drift_cmd(
 
 
 class _Progress:
-    """A one-line progress bar on stderr (a terminal only), erased when done."""
+    """A one-line progress bar on stderr (a terminal only), erased when done. With a `delay`, it is
+    drawn only once the work has lasted that long, so that quick runs stay quiet, and then redrawn
+    every second with the seconds elapsed (one long step, such as parsing a large file, gives no
+    update to draw on)."""
 
-    def __init__(self, label: str) -> None:
+    def __init__(self, label: str, delay: float = 0.0) -> None:
         self.label = label
+        self._lock = threading.Lock()
+        self._state: tuple[int, int] | None = None
+        self._timed = delay > 0
+        self._shown = not self._timed  # whether updates are drawn
+        self._drawn = self._closed = False
+        self._start = time.monotonic()
+        self._timer: threading.Timer | None = None
+        if self._timed:
+            self._tick(delay)
+
+    def _tick(self, after: float) -> None:
+        self._timer = threading.Timer(after, self._show)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _show(self) -> None:
+        with self._lock:
+            if not self._closed:
+                self._shown = True
+                if self._state is not None:
+                    self._draw(*self._state)
+                self._tick(1.0)
 
     def update(self, done: int, total: int) -> None:
+        with self._lock:
+            self._state = (done, total)
+            if self._shown and not self._closed:
+                self._draw(done, total)
+
+    def _draw(self, done: int, total: int) -> None:
         width = 30
         full = width * done // max(total, 1)
-        sys.stderr.write(f"\r{self.label} [{'#' * full}{' ' * (width - full)}] {done}/{total}")
+        elapsed = f", {int(time.monotonic() - self._start)} s" if self._timed else ""
+        sys.stderr.write(f"\r{self.label} [{'#' * full}{' ' * (width - full)}] {done}/{total}{elapsed}")
         sys.stderr.flush()
+        self._drawn = True
 
     def close(self) -> None:
-        sys.stderr.write("\r\x1b[2K")
-        sys.stderr.flush()
+        with self._lock:
+            self._closed = True
+            if self._timer is not None:
+                self._timer.cancel()
+            if self._drawn:
+                sys.stderr.write("\r\x1b[2K")
+                sys.stderr.flush()
+
+
+_PROGRESS_DELAY = 1.0  # seconds of loading before its progress is drawn
+
+
+@contextlib.contextmanager
+def _loading(quiet: bool) -> Iterator[Callable[[int, int], None] | None]:
+    """The progress callback of loading the sources: a bar on stderr when it is a terminal (not
+    with --quiet), drawn once loading has taken `_PROGRESS_DELAY`, erased when it ends or fails."""
+    bar = _Progress("reading", delay=_PROGRESS_DELAY) if sys.stderr.isatty() and not quiet else None
+    try:
+        yield bar.update if bar is not None else None
+    finally:
+        if bar is not None:
+            bar.close()
 
 
 @log_app.command(
@@ -630,8 +734,8 @@ class _Progress:
 )
 def log_cmd(
     path: Annotated[str, typer.Argument(help="a schema file tracked by git")],
-    dialect: Annotated[str | None, typer.Option("--dialect", "-d", help="postgres or mysql")] = None,
-    debug: Annotated[bool, typer.Option("--debug", help="show the traceback of an internal error")] = False,
+    dialect: _DialectOpt = None,
+    debug: _DebugOpt = False,
 ) -> None:
     out = []
     for step in history.history(path, dialect):
@@ -651,8 +755,8 @@ def precommit_cmd(
     fail_on: Annotated[
         str, typer.Option("--fail-on", help="block at this severity or above (low, medium, high, critical)")
     ] = "critical",
-    dialect: Annotated[str | None, typer.Option("--dialect", "-d", help="postgres or mysql")] = None,
-    debug: Annotated[bool, typer.Option("--debug", help="show the traceback of an internal error")] = False,
+    dialect: _DialectOpt = None,
+    debug: _DebugOpt = False,
 ) -> None:
     gate = parse_severity(fail_on)
     blocked = 0

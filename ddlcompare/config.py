@@ -32,6 +32,7 @@ _FLAGS = (
     "owners",
     "privileges",
     "skip-unreadable",
+    "mask",
 )
 KEYS = (*_STRINGS, *_LISTS, *_FLAGS)
 # values read now, so that a wrong one is an error at its line of the file
@@ -63,13 +64,14 @@ class Config:
     owners: bool | None = None
     privileges: bool | None = None
     skip_unreadable: bool | None = None
+    mask: bool | None = None
 
 
 def _dialect(name: str) -> str:
     """`name` checked against the registry's names (without importing the dialect's parser)."""
     canonical = dialects.ALIASES.get(name.lower())
     if canonical is None:
-        raise DdlError(f"unknown dialect {name!r}", hint="use postgres or mysql")
+        raise dialects.unknown(name)
     return canonical
 
 

@@ -29,6 +29,7 @@ prints or writes through it, the catalog readers pass every driver message throu
 
 from __future__ import annotations
 
+import difflib
 import io
 import ipaddress
 import json
@@ -70,6 +71,24 @@ def is_url(spec: str) -> bool:
     """A database URL: a known scheme followed by `://`."""
     m = _SCHEME.match(spec)
     return m is not None and dialect_of(spec) is not None and spec.startswith("//", m.end())
+
+
+def url_scheme(spec: str) -> str | None:
+    """The scheme of anything written as a URL (`scheme://`), known or not (`postgresq`, `sqlite`)."""
+    m = _SCHEME.match(spec)
+    return m.group(1) if m is not None and spec.startswith("//", m.end()) else None
+
+
+def unknown_scheme(spec: str) -> DdlError:
+    """The error for a URL whose scheme ddlcompare does not read (shown without its password), with
+    the known scheme it was probably meant to be."""
+    scheme = url_scheme(spec) or ""
+    near = difflib.get_close_matches(scheme.split("+", 1)[0].lower(), SCHEMES, n=1, cutoff=0.6)
+    known = ", ".join(f"{s}://" for s in SCHEMES)
+    return DdlError(
+        f"{redact(spec)}: unknown URL scheme {scheme!r}",
+        hint=(f"did you mean {near[0]}://? " if near else "") + f"ddlcompare reads {known} URLs",
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -268,8 +287,9 @@ def register_secret(value: str) -> None:
 
 
 def register_url(spec: str) -> None:
-    """Register the secrets of anything that looks like a database URL (malformed or not)."""
-    if dialect_of(spec) is not None:
+    """Register the secrets of anything that looks like a database URL (malformed or not), or is
+    written as a URL of another scheme (a mistyped `postgresq://u:pw@h/db`)."""
+    if dialect_of(spec) is not None or url_scheme(spec) is not None:
         s = _split(spec)
         register(_secrets_of(s, _display(s)))
 

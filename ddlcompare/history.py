@@ -11,7 +11,7 @@ import subprocess
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from ddlcompare import load_sources, plan_between, resolve_dialect
+from ddlcompare import load_detected, plan_between
 from ddlcompare.dialects import LoadOptions
 from ddlcompare.errors import DdlError
 from ddlcompare.plan.plan import Plan
@@ -94,8 +94,7 @@ def history(path: str, dialect: str | None = None, options: LoadOptions | None =
         text = blob(r.commit, where) if where is not None else blob(r.commit, _relative(path))
         srcs.append(Source(name=f"git:{r.commit[:12]}:{where or path}", text=text or ""))
     srcs.append(Source(name="(before the first commit)", text=""))
-    d = resolve_dialect(srcs, dialect)
-    schemas = load_sources(srcs, d, options)
+    schemas = load_detected(srcs, dialect, options).schemas
     for i, rev in enumerate(revs):
         yield Step(rev, plan_between(schemas[i + 1], schemas[i]))
 
@@ -128,7 +127,6 @@ def staged(
         if new is None:  # not in the index: the file as it is
             new = open_source(path).text or ""
         srcs = [Source(name=f"git:HEAD:{path}", text=old or ""), Source(name=path, text=new)]
-        d = resolve_dialect(srcs, dialect)
-        a, b = load_sources(srcs, d, options)
+        a, b = load_detected(srcs, dialect, options).schemas
         out.append(Staged(path, plan_between(a, b), old is None))
     return out

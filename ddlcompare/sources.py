@@ -59,6 +59,8 @@ def open_source(spec: str) -> Source:
     if spec.startswith("git:"):
         return _git(spec)
     path = Path(spec)
+    if not path.exists() and dburl.url_scheme(spec) is not None:
+        raise dburl.unknown_scheme(spec)  # `postgresq://...` is no file name to look for
     if not path.exists():
         raise DdlError(
             f"{printable(spec)}: no such file",

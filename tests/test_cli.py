@@ -276,6 +276,8 @@ def test_output_dir_without_graphviz_says_so(tmp_path: Path, monkeypatch: pytest
     assert r.code == 1, r.stderr
     assert "dependency_graph.svg not written: Graphviz's dot is not installed" in r.stderr
     assert (out / "dependency_graph.dot").is_file() and not (out / "dependency_graph.svg").exists()
+    report = (out / "schema_diff_report.md").read_text(encoding="utf-8")
+    assert "- dependency_graph.svg not written: Graphviz's dot is not installed" in report
     # a graph too large to lay out gets its DOT file only
     monkeypatch.undo()
     dot_program()
@@ -301,8 +303,10 @@ def test_json_format(tmp_path: Path) -> None:
     r = run(str(EXAMPLE / "old.sql"), str(EXAMPLE / "new.sql"), "--format", "json")
     assert r.code == 1, r.stderr
     doc = validated(r.stdout)
-    assert set(doc) == {"format_version", "dialect", "target", "summary", "changes", "steps", "warnings"}
-    assert doc["format_version"] == 2 and doc["dialect"] == "postgres"
+    assert set(doc) == {
+        "format_version", "dialect", "target", "masked", "summary", "changes", "steps", "warnings",
+    }  # fmt: skip
+    assert doc["format_version"] == 3 and doc["dialect"] == "postgres" and doc["masked"] is False
     assert doc["target"] == "postgres:12"  # no version in the files: the oldest supported
     assert set(doc["summary"]) >= {"create", "drop", "alter", "destructive", "warnings", "severity"}
     assert list(doc["summary"]["severity"]) == ["critical", "high", "medium", "low"]
@@ -317,7 +321,7 @@ def test_json_format(tmp_path: Path) -> None:
         for h in step["hazards"]:
             assert set(h) <= {"code", "message", "lock"} and h["code"] and h["message"]
     for ch in doc["changes"]:
-        assert {"key", "kind", "operation"} <= set(ch)
+        assert {"key", "kind", "operation", "impact"} <= set(ch)
 
 
 @pytest.mark.parametrize("fmt", ["sql", "rollback", "markdown", "dot"])

@@ -197,6 +197,7 @@ def plain_forward(base: Path) -> str:
         (EXAMPLE, "plain"),
         (MYSQL, "expected_forward.sql"),
         (ROOT / "fixtures" / "postgres" / "column_add", "expected_forward.sql"),
+        (ROOT / "fixtures" / "postgres" / "sequence_owned_by_column_changes", "plain"),
     ],
     ids=lambda v: v.name if isinstance(v, Path) else v,
 )
@@ -215,6 +216,29 @@ def test_check_migrations_agrees_with_the_snapshot(tmp_path: Path, base: Path, f
     assert "-- ddlcompare forward migration" in r.stdout
     r = run("check-migrations", str(base / "old.sql"), str(mig), str(base / "old.sql"), "-f", "json", "-q")
     assert r.code == 1 and json.loads(r.stdout)["changes"]
+
+
+def test_check_migrations_drops_owned_sequences_with_their_column_or_table(tmp_path: Path) -> None:
+    """The offline replay drops a serial's (an OWNED BY) sequence with its table or column, and
+    renames carry the ownership along, as the server does."""
+    mig = tmp_path / "migrations"
+    mig.mkdir()
+    (mig / "V1__create.sql").write_text(
+        "CREATE TABLE t (id serial PRIMARY KEY, name text);\nCREATE TABLE u (id bigserial, note text);\n"
+        "CREATE TABLE v (id int, x int);\nCREATE SEQUENCE v_x_seq OWNED BY v.x;\n"
+    )
+    (mig / "V2__drop.sql").write_text(
+        "DROP TABLE t;\nALTER TABLE u DROP COLUMN id;\n"
+        "ALTER TABLE v RENAME TO w;\nALTER TABLE w RENAME COLUMN x TO y;\n"
+    )
+    base, snapshot = tmp_path / "base.sql", tmp_path / "snapshot.sql"
+    base.write_text("CREATE TABLE keep (id int);\n")
+    snapshot.write_text(
+        "CREATE TABLE keep (id int);\nCREATE TABLE u (note text);\nCREATE TABLE w (id int, y int);\n"
+        "CREATE SEQUENCE v_x_seq OWNED BY w.y;\n"
+    )
+    r = run("check-migrations", str(base), str(mig), str(snapshot))
+    assert r.code == 0 and "agrees with" in r.stderr, (r.stderr, r.stdout)
 
 
 def test_check_migrations_with_flyway_files_written_by_ddlcompare(tmp_path: Path) -> None:

@@ -74,6 +74,8 @@ class Dialect(Protocol):
 
     def converts(self, change: Alter, dependent: SchemaObject) -> bool: ...
 
+    def detaches(self, rebuilt: SchemaObject, dependent: SchemaObject) -> bool: ...
+
     def kind_rank(self, kind: str) -> int: ...
 
     def namespace(self, obj: SchemaObject) -> tuple[str, ...]: ...
@@ -108,11 +110,26 @@ ALIASES = {
 }
 
 
+def accepted() -> str:
+    """The names `--dialect` accepts, each dialect with its aliases: `postgres (or postgresql, pg)
+    or mysql (or mariadb)`."""
+    out = []
+    for canonical in _MODULES:
+        aliases = [n for n, c in ALIASES.items() if c == canonical and n != canonical]
+        out.append(f"{canonical} (or {', '.join(aliases)})" if aliases else canonical)
+    return " or ".join(out)
+
+
+def unknown(name: str) -> DdlError:
+    """The error for a dialect name that is none of the accepted ones."""
+    return DdlError(f"unknown dialect {name!r}", hint=f"use {accepted()}")
+
+
 def get(name: str) -> Dialect:
     """The dialect module for `name` (postgres, postgresql, pg, mysql, mariadb)."""
     canonical = ALIASES.get(name.lower())
     if canonical is None:
-        raise DdlError(f"unknown dialect {name!r}", hint="use postgres or mysql")
+        raise unknown(name)
     dialect: Dialect = importlib.import_module(_MODULES[canonical]).DIALECT
     return dialect
 

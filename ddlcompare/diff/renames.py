@@ -177,126 +177,269 @@ def apply(
     columns and labels), and what they did."""
     if not hints:
         return old, Renamed()
-    objects = dict(old.objects)
-    renames: list[Rename] = []
-    keymap: dict[ObjectKey, ObjectKey] = {}
-    relations: dict[tuple[str, str], str] = {}  # (schema, old name) -> new name
-    # relations first: what they own is found under their new name
-    ordered = sorted(hints, key=lambda h: (h.kind in (COLUMN, LABEL), h.kind not in _RELATIONS, h.old))
-    for h in ordered:
-        if h.key is not None and _done_before(h, objects, relations):
-            continue  # an annotation left in the file from an earlier migration
-        if h.kind not in caps.kinds:
-            raise _error(
-                h,
-                f"{old.dialect} cannot rename a {h.kind.replace('_', ' ')} in place",
-                hint=f"renamable here: {', '.join(sorted(caps.kinds))}",
-            )
+    return _Renaming(old, new, caps).run(hints)
+
+
+class _Renaming:
+    """The work of `apply`: the old side's objects as the renames done so far left them, with
+    which relations were renamed and which keys moved (what each later rename looks up)."""
+
+    def __init__(self, old: Schema, new: Schema, caps: Capabilities) -> None:
+        self.old, self.new, self.caps = old, new, caps
+        self.objects: dict[ObjectKey, SchemaObject] = dict(old.objects)
+        self.relations: dict[tuple[str, str], str] = {}  # (schema, old name) -> new name
+        self.keymap: dict[ObjectKey, ObjectKey] = {}  # old key -> key after the renames
+
+    def run(self, hints: Sequence[RenameHint]) -> tuple[Schema, Renamed]:
+        old, objects, keymap = self.old, self.objects, self.keymap
+        renames: list[Rename] = []
+        # relations first: what they own is found under their new name
+        ordered = sorted(hints, key=lambda h: (h.kind in (COLUMN, LABEL), h.kind not in _RELATIONS, h.old))
+        for h in ordered:
+            if h.key is not None and self.done_before(h):
+                continue  # an annotation left in the file from an earlier migration
+            if h.kind not in self.caps.kinds:
+                raise _error(
+                    h,
+                    f"{old.dialect} cannot rename a {h.kind.replace('_', ' ')} in place",
+                    hint=f"renamable here: {', '.join(sorted(self.caps.kinds))}",
+                )
+            if h.kind in (COLUMN, LABEL):
+                renames.append(self.rename_part(h))
+            else:
+                renames += self.rename_object(h)
+        if self.caps.views_follow and self.relations:
+            self.follow_views()
+        back = {after: before for before, after in keymap.items() if before in old.objects}
+        before = {
+            key: orig
+            for key, obj in objects.items()
+            if (orig := old.objects.get(back.get(key, key))) is not None and orig is not obj
+        }
+        if keymap:  # what depends on a re-keyed object depends on its new key (its text is unchanged)
+            for key, obj in list(objects.items()):
+                if obj.depends_on & keymap.keys():
+                    objects[key] = evolve(obj, depends_on=frozenset(keymap.get(d, d) for d in obj.depends_on))
+        access = {keymap.get(k, k): v for k, v in old.access.items()}
+        return replace(old, objects=objects, access=access, _cache={}), Renamed(tuple(renames), before)
+
+    def done_before(self, h: RenameHint) -> bool:
+        """Whether the old side has the annotated object under its new name only (renamed already)."""
+        assert h.key is not None
+        objects = self.objects
         if h.kind in (COLUMN, LABEL):
-            renames.append(_rename_part(h, old, new, objects, relations, keymap))
+            kind = "table" if h.kind == COLUMN else "enum"
+            owner = objects.get(ObjectKey(kind, h.key.schema, h.key.parent))
+            names = _parts(owner)
+            return owner is not None and h.new in names and h.key.name not in names
+        at = h.key._replace(parent=h.key.parent)
+        return (
+            at not in objects
+            and at._replace(name=h.new) in objects
+            and not self.relations.get((at.schema, at.name))
+        )
+
+    def find(self, h: RenameHint) -> ObjectKey:
+        """The old side's key `h` names, in the old schema's terms (before any rename)."""
+        if h.key is not None:  # from an annotation: the parent is named as the new side names it
+            back = {(s, n): o for (s, o), n in self.relations.items()}
+            return h.key._replace(parent=back.get((h.key.schema, h.key.parent), h.key.parent))
+        wanted = f"{h.kind}:{h.old}"
+        old = self.old
+        if h.kind not in (COLUMN, LABEL):
+            for key in old.objects:
+                if key.kind == h.kind and str(key) == wanted:
+                    return key
         else:
-            renames += _rename_object(h, old, new, objects, relations, keymap, caps)
-    if caps.views_follow and relations:
-        _follow_views(objects, new, relations)
-    back = {after: before for before, after in keymap.items() if before in old.objects}
-    before = {
-        key: orig
-        for key, obj in objects.items()
-        if (orig := old.objects.get(back.get(key, key))) is not None and orig is not obj
-    }
-    if keymap:  # what depends on a re-keyed object depends on its new key (its text is unchanged)
-        for key, obj in list(objects.items()):
-            if obj.depends_on & keymap.keys():
-                objects[key] = evolve(obj, depends_on=frozenset(keymap.get(d, d) for d in obj.depends_on))
-    access = {keymap.get(k, k): v for k, v in old.access.items()}
-    return replace(old, objects=objects, access=access, _cache={}), Renamed(tuple(renames), before)
-
-
-def _done_before(
-    h: RenameHint, objects: Mapping[ObjectKey, SchemaObject], relations: Mapping[tuple[str, str], str]
-) -> bool:
-    """Whether the old side has the annotated object under its new name only (renamed already)."""
-    assert h.key is not None
-    if h.kind in (COLUMN, LABEL):
-        owner = objects.get(ObjectKey("table" if h.kind == COLUMN else "enum", h.key.schema, h.key.parent))
-        names = [c.name for c in owner.columns] if isinstance(owner, Table) else getattr(owner, "labels", ())
-        return owner is not None and h.new in names and h.key.name not in names
-    at = h.key._replace(parent=h.key.parent)
-    return (
-        at not in objects and at._replace(name=h.new) in objects and not relations.get((at.schema, at.name))
-    )
-
-
-def _find(h: RenameHint, old: Schema, relations: Mapping[tuple[str, str], str]) -> ObjectKey:
-    """The old side's key `h` names, in the old schema's terms (before any rename)."""
-    if h.key is not None:  # from an annotation: the parent is named as the new side names it
-        back = {(s, n): o for (s, o), n in relations.items()}
-        return h.key._replace(parent=back.get((h.key.schema, h.key.parent), h.key.parent))
-    wanted = f"{h.kind}:{h.old}"
-    if h.kind not in (COLUMN, LABEL):
-        for key in old.objects:
-            if key.kind == h.kind and str(key) == wanted:
-                return key
-    else:
-        owners = old.of_kind(Table) if h.kind == COLUMN else [o for o in old if o.key.kind == "enum"]
-        for owner in sorted(owners, key=lambda o: -len(_shown(o.key))):
-            prefix = _shown(owner.key) + "."
-            name = h.old[len(prefix) :]
-            parts = (
-                [c.name for c in owner.columns] if isinstance(owner, Table) else getattr(owner, "labels", ())
-            )
-            if h.old.startswith(prefix) and name in parts:
-                return ObjectKey(h.kind, owner.schema, name, owner.name)
-    raise _error(h, f"the old side has no {h.kind.replace('_', ' ')} {h.old}")
-
-
-def _rename_object(
-    h: RenameHint,
-    old: Schema,
-    new: Schema,
-    objects: dict[ObjectKey, SchemaObject],
-    relations: dict[tuple[str, str], str],
-    keymap: dict[ObjectKey, ObjectKey],
-    caps: Capabilities,
-) -> list[Rename]:
-    """The object of `h` renamed; for a relation, what it owns follows it, and what it owns under a
-    name made from its own (`staff_pkey`) is renamed along when the new side has that name made from
-    the new one (`employee_pkey`)."""
-    key = _find(h, old, relations)
-    parent = relations.get((key.schema, key.parent), key.parent) if key.parent else ""
-    at = key._replace(parent=parent)
-    obj = objects.get(at)
-    if obj is None:
+            owners = old.of_kind(Table) if h.kind == COLUMN else [o for o in old if o.key.kind == "enum"]
+            for owner in sorted(owners, key=lambda o: -len(_shown(o.key))):
+                prefix = _shown(owner.key) + "."
+                name = h.old[len(prefix) :]
+                if h.old.startswith(prefix) and name in _parts(owner):
+                    return ObjectKey(h.kind, owner.schema, name, owner.name)
         raise _error(h, f"the old side has no {h.kind.replace('_', ' ')} {h.old}")
-    target = at._replace(name=h.new)
-    if target in objects:
-        raise _error(h, f"the old side already has a {h.kind.replace('_', ' ')} named {h.new}")
-    if target not in new.objects:
-        raise _error(h, f"the new side has no {h.kind.replace('_', ' ')} {_shown(target)}")
-    renamed = evolve(obj, name=h.new)
-    del objects[at]
-    objects[target] = renamed
-    _remap(keymap, key, target)
-    _remap(keymap, at, target)
-    out = [Rename(obj, renamed)]
-    if key.kind in _TYPES:
-        _follow_type(objects, key.schema, key.name, h.new)
-    if key.kind in _RELATIONS and not key.parent:
-        relations[(key.schema, key.name)] = h.new
-        _follow_relation(objects, key.schema, key.name, h.new, keymap)
-        for child_key, child in sorted(objects.items()):
-            own = child_key.parent == h.new and child_key.schema == key.schema
-            if not own or child_key.kind not in caps.kinds or not child.name.startswith(key.name):
+
+    def rename_object(self, h: RenameHint) -> list[Rename]:
+        """The object of `h` renamed; for a relation, what it owns follows it, and what it owns under
+        a name made from its own (`staff_pkey`) is renamed along when the new side has that name made
+        from the new one (`employee_pkey`)."""
+        objects, new = self.objects, self.new
+        key = self.find(h)
+        parent = self.relations.get((key.schema, key.parent), key.parent) if key.parent else ""
+        at = key._replace(parent=parent)
+        obj = objects.get(at)
+        if obj is None:
+            raise _error(h, f"the old side has no {h.kind.replace('_', ' ')} {h.old}")
+        target = at._replace(name=h.new)
+        if target in objects:
+            raise _error(h, f"the old side already has a {h.kind.replace('_', ' ')} named {h.new}")
+        if target not in new.objects:
+            raise _error(h, f"the new side has no {h.kind.replace('_', ' ')} {_shown(target)}")
+        renamed = evolve(obj, name=h.new)
+        del objects[at]
+        objects[target] = renamed
+        self.remap(key, target)
+        self.remap(at, target)
+        out = [Rename(obj, renamed)]
+        if key.kind in _TYPES:
+            self.follow_type(key.schema, key.name, h.new)
+        if key.kind in _RELATIONS and not key.parent:
+            self.relations[(key.schema, key.name)] = h.new
+            self.follow_relation(key.schema, key.name, h.new)
+            for child_key, child in sorted(objects.items()):
+                own = child_key.parent == h.new and child_key.schema == key.schema
+                if not own or child_key.kind not in self.caps.kinds or not child.name.startswith(key.name):
+                    continue
+                made = h.new + child.name[len(key.name) :]
+                wanted = child_key._replace(name=made)
+                if made != child.name and wanted in new.objects and wanted not in objects:
+                    moved = evolve(child, name=made)
+                    del objects[child_key]
+                    objects[wanted] = moved
+                    self.remap(child_key, wanted)
+                    out.append(Rename(child, moved))
+        return out
+
+    def remap(self, before: ObjectKey, after: ObjectKey) -> None:
+        """Record that `before` is now `after`, also for what became `before` earlier."""
+        keymap = self.keymap
+        for k, v in keymap.items():
+            if v == before:
+                keymap[k] = after
+        keymap[before] = after
+
+    def follow_relation(self, schema: str, before: str, after: str) -> None:
+        """What follows a renamed relation on the server: the objects it owns (indexes, constraints,
+        triggers), foreign keys that reference it, sequences owned by its columns."""
+        objects = self.objects
+        for key, obj in list(objects.items()):
+            changes: dict[str, object] = {}
+            if key.parent == before and key.schema == schema and "table" in _field_names(obj):
+                changes["table"] = after
+            if isinstance(obj, ForeignKey) and (obj.ref_schema, obj.ref_table) == (schema, before):
+                changes["ref_table"] = after
+            if (
+                isinstance(obj, Seq)
+                and obj.owned_by is not None
+                and obj.owned_by[0] == before
+                and obj.schema == schema
+            ):
+                changes["owned_by"] = (after, obj.owned_by[1])
+            if changes:
+                moved = evolve(obj, **changes)
+                del objects[key]
+                objects[moved.key] = moved
+                if moved.key != key:
+                    self.remap(key, moved.key)
+
+    def rename_part(self, h: RenameHint) -> Rename:
+        """A column of a table (or a label of an enum) renamed; what names the column follows it."""
+        objects = self.objects
+        key = self.find(h)
+        owner_kind = "table" if h.kind == COLUMN else "enum"
+        first = ObjectKey(owner_kind, key.schema, key.parent)
+        owner_key = self.keymap.get(first, first)  # the table or type renamed first
+        owner = objects.get(owner_key)
+        what = h.kind.replace("_", " ")
+        if owner is None:
+            raise _error(h, f"the old side has no {what} {h.old}")
+        names = _parts(owner)
+        if key.name not in names:
+            raise _error(h, f"the old side has no {what} {h.old}")
+        if h.new in names:
+            raise _error(h, f"{_shown(owner_key)} already has a {what} named {h.new}")
+        other = self.new.objects.get(owner_key)
+        if h.new not in _parts(other):
+            raise _error(h, f"the new side has no {what} {_shown(owner_key)}.{h.new}")
+        if isinstance(owner, Table):
+            columns = tuple(evolve(c, name=h.new) if c.name == key.name else c for c in owner.columns)
+            renamed: SchemaObject = evolve(owner, columns=columns)
+            self.follow_column(owner_key, key.name, h.new)
+        else:
+            renamed = evolve(owner, labels=tuple(h.new if x == key.name else x for x in names))
+        objects[owner_key] = renamed
+        return Rename(owner, renamed, h.kind, key.name, h.new)
+
+    def follow_column(self, table: ObjectKey, before: str, after: str) -> None:
+        """What names a renamed column follows it on the server: the keys, indexes, foreign keys and
+        triggers of its table, foreign keys that reference it, a sequence it owns."""
+
+        def names(cols: tuple[str, ...]) -> tuple[str, ...]:
+            return tuple(after if c == before else c for c in cols)
+
+        objects = self.objects
+        where = (table.schema, table.name)
+        for key, obj in list(objects.items()):
+            changes: dict[str, object] = {}
+            own = (key.schema, key.parent) == where
+            fnames = _field_names(obj)
+            if own:
+                for f in ("columns", "include"):
+                    value = getattr(obj, f, None) if f in fnames else None
+                    if not isinstance(value, tuple) or before not in value:
+                        continue
+                    if all(isinstance(v, str) for v in value):
+                        changes[f] = names(value)
+                if isinstance(obj, Index) and any(p.column == before for p in obj.parts):
+                    changes["parts"] = tuple(
+                        replace(p, column=after) if p.column == before else p for p in obj.parts
+                    )
+            refs = isinstance(obj, ForeignKey) and (obj.ref_schema, obj.ref_table) == where
+            if refs and isinstance(obj, ForeignKey) and before in obj.ref_columns:
+                changes["ref_columns"] = names(obj.ref_columns)
+            if isinstance(obj, Seq) and obj.owned_by == (table.name, before) and obj.schema == table.schema:
+                changes["owned_by"] = (table.name, after)
+            if changes:
+                objects[key] = evolve(obj, **changes)
+
+    def follow_views(self) -> None:
+        """Views and column defaults naming a renamed relation follow it on the server (PostgreSQL
+        keeps them parsed: `nextval('s')` holds the sequence, not its name): one that differs from
+        the new side's only by those names is taken as the new side's."""
+        relations, objects = self.relations, self.objects
+
+        def renamed(text: str, schema: str) -> str:
+            for (where, before), after in relations.items():
+                if where == schema or not where:
+                    text = re.sub(_IDENT.format(re.escape(before)), after, text)
+            return text
+
+        for key, obj in list(objects.items()):
+            other = self.new.objects.get(key)
+            if other is None or obj == other:
                 continue
-            made = h.new + child.name[len(key.name) :]
-            wanted = child_key._replace(name=made)
-            if made != child.name and wanted in new.objects and wanted not in objects:
-                moved = evolve(child, name=made)
-                del objects[child_key]
-                objects[wanted] = moved
-                _remap(keymap, child_key, wanted)
-                out.append(Rename(child, moved))
-    return out
+            if isinstance(obj, View) and isinstance(other, View):
+                follows = renamed(obj.query.canonical, obj.schema) == other.query.canonical
+                if follows and evolve(obj, query=other.query) == other:
+                    objects[key] = evolve(obj, query=other.query)
+            elif isinstance(obj, Table) and isinstance(other, Table):
+                cols = []
+                for c in obj.columns:
+                    twin = other.column(c.name)
+                    theirs = twin.default if twin is not None else None
+                    if c.default is not None and theirs is not None and c.default != theirs:
+                        follows = renamed(c.default.canonical, obj.schema) == theirs.canonical
+                        c = evolve(c, default=theirs) if follows else c
+                    cols.append(c)
+                if tuple(cols) != obj.columns:
+                    objects[key] = evolve(obj, columns=tuple(cols))
+
+    def follow_type(self, schema: str, before: str, after: str) -> None:
+        """Columns of a renamed type (or an array of it) follow it on the server."""
+        old_type = f"{schema}.{before}" if schema else before
+        new_type = f"{schema}.{after}" if schema else after
+        objects = self.objects
+        for key, obj in list(objects.items()):
+            if not isinstance(obj, Table):
+                continue
+            cols = tuple(
+                evolve(c, type=new_type + c.type[len(old_type) :])
+                if c.type == old_type or c.type.startswith(old_type + "[")
+                else c
+                for c in obj.columns
+            )
+            if cols != obj.columns:
+                objects[key] = evolve(obj, columns=cols)
 
 
 def _error(h: RenameHint, message: str, hint: str | None = None) -> DdlError:
@@ -306,120 +449,19 @@ def _error(h: RenameHint, message: str, hint: str | None = None) -> DdlError:
     return DdlError(f"{h.origin}: {message}", hint=hint)
 
 
-def _remap(keymap: dict[ObjectKey, ObjectKey], before: ObjectKey, after: ObjectKey) -> None:
-    """Record that `before` is now `after`, also for what became `before` earlier."""
-    for k, v in keymap.items():
-        if v == before:
-            keymap[k] = after
-    keymap[before] = after
+def _parts(owner: SchemaObject | None) -> list[str]:
+    """The names of a table's columns, or an enum's labels (what a part rename renames)."""
+    if isinstance(owner, Table):
+        return [c.name for c in owner.columns]
+    return list(getattr(owner, "labels", ()))
 
 
 def _shown(key: ObjectKey) -> str:
     return str(key).partition(":")[2]
 
 
-def _follow_relation(
-    objects: dict[ObjectKey, SchemaObject],
-    schema: str,
-    before: str,
-    after: str,
-    keymap: dict[ObjectKey, ObjectKey],
-) -> None:
-    """What follows a renamed relation on the server: the objects it owns (indexes, constraints,
-    triggers), foreign keys that reference it, sequences owned by its columns."""
-    for key, obj in list(objects.items()):
-        changes: dict[str, object] = {}
-        if key.parent == before and key.schema == schema and "table" in _field_names(obj):
-            changes["table"] = after
-        if isinstance(obj, ForeignKey) and (obj.ref_schema, obj.ref_table) == (schema, before):
-            changes["ref_table"] = after
-        if (
-            isinstance(obj, Seq)
-            and obj.owned_by is not None
-            and obj.owned_by[0] == before
-            and obj.schema == schema
-        ):
-            changes["owned_by"] = (after, obj.owned_by[1])
-        if changes:
-            moved = evolve(obj, **changes)
-            del objects[key]
-            objects[moved.key] = moved
-            if moved.key != key:
-                _remap(keymap, key, moved.key)
-
-
 def _field_names(obj: object) -> frozenset[str]:
     return frozenset(f.name for f in fields(obj))  # type: ignore[arg-type]
-
-
-def _rename_part(
-    h: RenameHint,
-    old: Schema,
-    new: Schema,
-    objects: dict[ObjectKey, SchemaObject],
-    relations: dict[tuple[str, str], str],
-    keymap: dict[ObjectKey, ObjectKey],
-) -> Rename:
-    """A column of a table (or a label of an enum) renamed; what names the column follows it."""
-    key = _find(h, old, relations)
-    owner_kind = "table" if h.kind == COLUMN else "enum"
-    first = ObjectKey(owner_kind, key.schema, key.parent)
-    owner_key = keymap.get(first, first)  # the table or type renamed first
-    owner = objects.get(owner_key)
-    what = h.kind.replace("_", " ")
-    if owner is None:
-        raise _error(h, f"the old side has no {what} {h.old}")
-    names = (
-        [c.name for c in owner.columns] if isinstance(owner, Table) else list(getattr(owner, "labels", ()))
-    )
-    if key.name not in names:
-        raise _error(h, f"the old side has no {what} {h.old}")
-    if h.new in names:
-        raise _error(h, f"{_shown(owner_key)} already has a {what} named {h.new}")
-    other = new.objects.get(owner_key)
-    new_names = (
-        [c.name for c in other.columns] if isinstance(other, Table) else list(getattr(other, "labels", ()))
-    )
-    if h.new not in new_names:
-        raise _error(h, f"the new side has no {what} {_shown(owner_key)}.{h.new}")
-    if isinstance(owner, Table):
-        renamed: SchemaObject = evolve(
-            owner, columns=tuple(evolve(c, name=h.new) if c.name == key.name else c for c in owner.columns)
-        )
-        _follow_column(objects, owner_key, key.name, h.new)
-    else:
-        renamed = evolve(owner, labels=tuple(h.new if x == key.name else x for x in names))
-    objects[owner_key] = renamed
-    return Rename(owner, renamed, h.kind, key.name, h.new)
-
-
-def _follow_column(objects: dict[ObjectKey, SchemaObject], table: ObjectKey, before: str, after: str) -> None:
-    """What names a renamed column follows it on the server: the keys, indexes, foreign keys and
-    triggers of its table, foreign keys that reference it, a sequence it owns."""
-
-    def names(cols: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(after if c == before else c for c in cols)
-
-    for key, obj in list(objects.items()):
-        changes: dict[str, object] = {}
-        own = key.schema == table.schema and key.parent == table.name
-        fnames = _field_names(obj)
-        if own:
-            for f in ("columns", "include"):
-                value = getattr(obj, f, None) if f in fnames else None
-                if isinstance(value, tuple) and before in value and all(isinstance(v, str) for v in value):
-                    changes[f] = names(value)
-            if isinstance(obj, Index) and any(p.column == before for p in obj.parts):
-                changes["parts"] = tuple(
-                    replace(p, column=after) if p.column == before else p for p in obj.parts
-                )
-        refs = isinstance(obj, ForeignKey) and (obj.ref_schema, obj.ref_table) == (table.schema, table.name)
-        if refs and isinstance(obj, ForeignKey) and before in obj.ref_columns:
-            changes["ref_columns"] = names(obj.ref_columns)
-        if isinstance(obj, Seq) and obj.owned_by == (table.name, before) and obj.schema == table.schema:
-            changes["owned_by"] = (table.name, after)
-        if changes:
-            objects[key] = evolve(obj, **changes)
 
 
 _IDENT = r'(?<![\w$"`])(?:"{0}"|`{0}`|{0})(?![\w$"`])'
@@ -433,56 +475,6 @@ def mentions(text: str, name: str) -> bool:
 def old_name(rename: Rename) -> str:
     """The name a rename takes away."""
     return rename.before if rename.part else rename.old.name
-
-
-def _follow_views(
-    objects: dict[ObjectKey, SchemaObject], new: Schema, relations: Mapping[tuple[str, str], str]
-) -> None:
-    """Views and column defaults naming a renamed relation follow it on the server (PostgreSQL keeps
-    them parsed: `nextval('s')` holds the sequence, not its name): one that differs from the new
-    side's only by those names is taken as the new side's."""
-
-    def renamed(text: str, schema: str) -> str:
-        for (where, before), after in relations.items():
-            if where == schema or not where:
-                text = re.sub(_IDENT.format(re.escape(before)), after, text)
-        return text
-
-    for key, obj in list(objects.items()):
-        other = new.objects.get(key)
-        if other is None or obj == other:
-            continue
-        if isinstance(obj, View) and isinstance(other, View):
-            follows = renamed(obj.query.canonical, obj.schema) == other.query.canonical
-            if follows and evolve(obj, query=other.query) == other:
-                objects[key] = evolve(obj, query=other.query)
-        elif isinstance(obj, Table) and isinstance(other, Table):
-            cols = []
-            for c in obj.columns:
-                twin = other.column(c.name)
-                theirs = twin.default if twin is not None else None
-                if c.default is not None and theirs is not None and c.default != theirs:
-                    follows = renamed(c.default.canonical, obj.schema) == theirs.canonical
-                    c = evolve(c, default=theirs) if follows else c
-                cols.append(c)
-            if tuple(cols) != obj.columns:
-                objects[key] = evolve(obj, columns=tuple(cols))
-
-
-def _follow_type(objects: dict[ObjectKey, SchemaObject], schema: str, before: str, after: str) -> None:
-    """Columns of a renamed type (or an array of it) follow it on the server."""
-    old_type, new_type = f"{schema}.{before}" if schema else before, f"{schema}.{after}" if schema else after
-    for key, obj in list(objects.items()):
-        if not isinstance(obj, Table):
-            continue
-        cols = tuple(
-            evolve(c, type=new_type + c.type[len(old_type) :])
-            if c.type == old_type or c.type.startswith(old_type + "[")
-            else c
-            for c in obj.columns
-        )
-        if cols != obj.columns:
-            objects[key] = evolve(obj, columns=cols)
 
 
 # ---- suggestions -------------------------------------------------------------------------------

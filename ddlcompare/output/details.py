@@ -13,6 +13,7 @@ from typing import Any
 from ddlcompare.diff.changes import Alter, Change, Create, Drop
 from ddlcompare.model.base import Expr, field_values
 from ddlcompare.model.objects import Column, Table
+from ddlcompare.output.mask import MASKED_FIELDS, Masking
 
 # fields that hold a body: shown as a unified diff whatever their length
 _BODIES = frozenset({"query", "body", "action", "when", "using", "with_check", "definition"})
@@ -31,22 +32,23 @@ class BodyDiff:
         return "\n".join(self.lines)
 
 
-def column_definition(col: Column) -> dict[str, Any]:
-    """A column's definition as plain data, with `sql`: how a column definition spells it."""
+def column_definition(col: Column, mask: Masking | None = None) -> dict[str, Any]:
+    """A column's definition as plain data, with `sql`: how a column definition spells it;
+    its default, comment and the literals of its generated expression masked with `mask`."""
     return {
         "type": col.type,
         "nullable": col.nullable,
-        "default": _text(col.default),
-        "generated": _text(col.generated),
+        "default": _masked(_text(col.default), mask),
+        "generated": _literals(_text(col.generated), mask),
         "generated_stored": col.generated_stored if col.generated is not None else None,
         "collation": col.collation,
         "options": {o.KIND: {k: _plain(v) for k, v in field_values(o)} for o in col.options},
-        "comment": col.comment,
-        "sql": column_sql(col),
+        "comment": _masked(col.comment, mask),
+        "sql": column_sql(col, mask),
     }
 
 
-def column_sql(col: Column) -> str:
+def column_sql(col: Column, mask: Masking | None = None) -> str:
     """`type [COLLATE c] [NOT NULL] [DEFAULT e] [GENERATED ALWAYS AS (e) STORED|VIRTUAL]`: the
     column's definition as its statement would write it (the type and expressions as the source
     spells them)."""
@@ -56,10 +58,10 @@ def column_sql(col: Column) -> str:
     if not col.nullable:
         out.append("NOT NULL")
     if col.default is not None:
-        out.append(f"DEFAULT {_text(col.default)}")
+        out.append(f"DEFAULT {_masked(_text(col.default), mask)}")
     if col.generated is not None:
         kind = "STORED" if col.generated_stored else "VIRTUAL"
-        out.append(f"GENERATED ALWAYS AS ({_text(col.generated)}) {kind}")
+        out.append(f"GENERATED ALWAYS AS ({_literals(_text(col.generated), mask)}) {kind}")
     # the dialect's own attributes (identity, AUTO_INCREMENT, ON UPDATE, ...), by their option kind
     for o in col.options:
         values = ", ".join(f"{k}={_shown(v)}" for k, v in field_values(o))
@@ -70,9 +72,10 @@ def column_sql(col: Column) -> str:
 ColumnChange = tuple[str, Column, Column | None, tuple[str, ...]]
 
 
-def column_changes(ch: Change) -> list[ColumnChange]:
+def column_changes(ch: Change, mask: Masking | None = None) -> list[ColumnChange]:
     """(operation, column, its old version (alters), reasons) of each column a change touches:
-    an altered table's column changes, every column of a created or dropped table."""
+    an altered table's column changes, every column of a created or dropped table; the reasons
+    masked with `mask`."""
     if isinstance(ch, Alter):
         out: list[ColumnChange] = []
         for c in ch.children:
@@ -81,7 +84,7 @@ def column_changes(ch: Change) -> list[ColumnChange]:
                 continue
             if isinstance(c, Alter):
                 assert isinstance(c.old, Column)
-                out.append(("alter", col, c.old, c.reasons))
+                out.append(("alter", col, c.old, masked_reasons(c.reasons, mask)))
             else:
                 out.append(("create" if isinstance(c, Create) else "drop", col, None, ()))
         return out
@@ -91,9 +94,10 @@ def column_changes(ch: Change) -> list[ColumnChange]:
     return []
 
 
-def body_diffs(ch: Change) -> tuple[BodyDiff, ...]:
+def body_diffs(ch: Change, mask: Masking | None = None) -> tuple[BodyDiff, ...]:
     """Unified diffs of the bodies an alter changes (and of any other changed text that runs over
-    several lines); none for other changes."""
+    several lines); none for other changes. With `mask`: none of a masked field (its reason says
+    that it changed), and the literals of the others' lines masked."""
     if not isinstance(ch, Alter) or type(ch.old) is not type(ch.new):
         return ()
     out = []
@@ -106,6 +110,12 @@ def body_diffs(ch: Change) -> tuple[BodyDiff, ...]:
         old, new = _text(a) or "", _text(b) or ""
         if f.name not in _BODIES and "\n" not in old + new:
             continue
+        if mask is not None:
+            if f.name in MASKED_FIELDS:
+                continue
+            old, new = mask.literals(old, numbers=True), mask.literals(new, numbers=True)
+            if old == new:  # only literals changed: the reason says that it changed
+                continue
         lines = difflib.unified_diff(
             old.splitlines(), new.splitlines(), f"old {f.name}", f"new {f.name}", n=_CONTEXT, lineterm=""
         )
@@ -113,10 +123,23 @@ def body_diffs(ch: Change) -> tuple[BodyDiff, ...]:
     return tuple(out)
 
 
-def other_reasons(ch: Alter, diffs: tuple[BodyDiff, ...]) -> tuple[str, ...]:
-    """The alter's reasons but those its body diffs show."""
+def other_reasons(ch: Alter, diffs: tuple[BodyDiff, ...], mask: Masking | None = None) -> tuple[str, ...]:
+    """The alter's reasons but those its body diffs show, masked with `mask`."""
     shown = tuple(f"{d.field}: " for d in diffs)
-    return tuple(r for r in ch.reasons if not r.startswith(shown)) if shown else ch.reasons
+    reasons = tuple(r for r in ch.reasons if not r.startswith(shown)) if shown else ch.reasons
+    return masked_reasons(reasons, mask)
+
+
+def masked_reasons(reasons: tuple[str, ...], mask: Masking | None) -> tuple[str, ...]:
+    return reasons if mask is None else tuple(mask.reason(r) for r in reasons)
+
+
+def _masked(text: str | None, mask: Masking | None) -> str | None:
+    return text if mask is None else mask.value(text)
+
+
+def _literals(text: str | None, mask: Masking | None) -> str | None:
+    return text if mask is None or text is None else mask.literals(text, numbers=True)
 
 
 def _plain(value: object) -> Any:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from ddlcompare.diff.changes import Drop, verb
 from ddlcompare.errors import DdlError
 from ddlcompare.model.base import ObjectKey, SchemaObject
+from ddlcompare.output.impact import both_sides, dependents_index
 from ddlcompare.plan.plan import Plan, Step
 from ddlcompare.source import printable
 
@@ -54,11 +55,8 @@ def render_dot(plan: Plan, full: bool = False) -> str:
         if s.implied_by is not None:
             edges.add((step_ids[s.implied_by], step_ids[i], 'style="dashed", label="drops with it"'))
 
-    objects = _objects(plan)
-    dependents: dict[ObjectKey, set[ObjectKey]] = {}
-    for obj in objects.values():
-        for dep in obj.depends_on:
-            dependents.setdefault(dep, set()).add(obj.key)
+    objects = both_sides(plan)
+    dependents = dependents_index(objects.values())
     around: set[ObjectKey] = set(objects) - set(final) if full else set()
     if not full:
         for s in plan.steps:
@@ -143,11 +141,6 @@ def _context_attrs(k: ObjectKey) -> str:
         f"label={_label(k.kind, _display(k))}, shape=ellipse, "
         'color="grey55", fontcolor="grey35", style="dotted"'
     )
-
-
-def _objects(plan: Plan) -> dict[ObjectKey, SchemaObject]:
-    """Every object of both sides, the new side's where both have it."""
-    return {**plan.old.objects, **plan.new.objects}
 
 
 def _depends_on(s: Step) -> frozenset[ObjectKey]:

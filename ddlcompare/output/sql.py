@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from ddlcompare.diff.changes import Drop
+from ddlcompare.output.mask import Masking
 from ddlcompare.plan.plan import Plan, Statement
 
 
@@ -24,6 +25,7 @@ class ScriptStyle:
     noop: str = "SELECT 1;"  # a statement that does nothing (a changeset must run something)
     # a client command that sets the statement delimiter (`DELIMITER ;;`): dropped for a driver
     client_delimiter: str = ""
+    masking: Masking = field(default_factory=Masking)  # how --mask finds literals (output.mask)
 
 
 def held_back(plan: Plan) -> set[int]:

@@ -140,6 +140,11 @@ class Hooks(Protocol):
         """True when applying `change` in place also converts `dependent` (a type swap converts the
         columns of that type): what depends on `dependent` may break as if it depended on `change`."""
 
+    def detaches(self, rebuilt: SchemaObject, dependent: SchemaObject) -> bool:
+        """True when `dependent` can stop using `rebuilt` in place while it is dropped and created
+        (a column default calling a function is dropped and set again by the function's own steps)
+        instead of being rebuilt around it: a table keeps its rows."""
+
     def kind_rank(self, kind: str) -> int:
         """Tie-break order of kinds when creating (drops use the reverse)."""
 
@@ -405,14 +410,29 @@ def _expand(
             # name (a table replaced by a view): it is rebuilt. Tables are never rebuilt for it:
             # they would lose their rows, and such a change shows in their own definition.
             for dep_key in sorted(dependents.get(key_of(ch), ())):
-                if dep_key not in by_key and dep_key.kind != Table.KIND:
-                    rebuild(dep_key, f"rebuilt: depends on {key_of(ch)}")
+                if dep_key in by_key or dep_key.kind == Table.KIND:
+                    continue
+                if dep_key in new.objects and hooks.detaches(old.objects[key_of(ch)], old.objects[dep_key]):
+                    continue  # lets go of it in place (a domain's check calling a dropped function)
+                rebuild(dep_key, f"rebuilt: depends on {key_of(ch)}")
 
     def candidate(dep_key: ObjectKey) -> SchemaObject | None:
         return None if dep_key in rebuilt or dep_key not in new.objects else old.objects[dep_key]
 
     def visit(dep_key: ObjectKey, key: ObjectKey, cause: ObjectKey) -> None:
+        if key in rebuilt and _detached(key, dep_key):
+            return
         rebuild(dep_key, f"rebuilt: depends on {key}", cause)
+
+    def _detached(key: ObjectKey, dep_key: ObjectKey) -> bool:
+        before, after = old.whole(key), new.whole(key)
+        dep_before, dep_after = old.objects[dep_key], new.objects[dep_key]
+        return (
+            before is not None
+            and after is not None
+            and hooks.detaches(before, dep_before)
+            and (key not in dep_after.depends_on or hooks.detaches(after, dep_after))
+        )
 
     _propagate(queue, dependents, candidate, visit, hooks)
     rollback_only = _rollback_rebuilds(old, new, changes, hooks, by_key, reasons, causes)

@@ -45,9 +45,10 @@ def test_markdown_lists_every_change_with_reasons() -> None:
     # each column change with its definition (the altered one: as it was and as it is)
     assert "- column ~ `a`: `int` -> `bigint`\n  - type: 'int' -> 'bigint'" in md
     assert "- column + `b`: `int`" in md
-    # the critical change is listed first, with its hazard and the statement that carries it
+    # the critical change is listed first, with its hazard and the statements that apply it
     assert md.index("### - table:s.gone  **critical**") < md.index("### ~ table:s.t")
-    assert "- **data_loss** (critical): drops it" in md and "-- data_loss\nDROP table:s.gone;" in md
+    assert "- **data_loss** (critical): drops it" in md
+    assert "-- data_loss [DESTRUCTIVE, held back]\nDROP table:s.gone;" in md
 
 
 def test_dot_has_a_node_per_step_and_dependency_edges() -> None:

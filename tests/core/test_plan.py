@@ -33,6 +33,9 @@ class Hooks:
         new = change.new
         return isinstance(new, SequenceObject) and new.data_type == "integer" and isinstance(dependent, Table)
 
+    def detaches(self, rebuilt: SchemaObject, dependent: SchemaObject) -> bool:
+        return False
+
     def kind_rank(self, kind: str) -> int:
         return {"table": 0, "view": 1, "foreign_key": 2}.get(kind, 9)
 

@@ -10,11 +10,11 @@ Every case of fixtures/checks/postgres/ (one per data check kind; `fail.sql` sta
 - `pass.sql` (clean rows): PASS, exit 1, and the whole migration applies.
 
 Either way the checks leave every row as it was (read-only). All cases run (about 20 s in all).
+The harness is shared with MariaDB's (tests/support/datachecks.py).
 """
 
 from __future__ import annotations
 
-import re
 import tempfile
 import uuid
 from dataclasses import replace
@@ -24,28 +24,19 @@ from typing import Any
 import psycopg
 import pytest
 
-from ddlcompare import compare, dialects
-from ddlcompare.plan.checks import CheckKind, Status
-from tests.support import pgdb
+from ddlcompare import dialects
+from ddlcompare.plan.checks import Status
+from ddlcompare.plan.plan import Plan
+from tests.support import datachecks, pgdb
 from tests.support.cli import run
 from tests.support.servers import require_pg
 
 pytestmark = pytest.mark.live
 
-CASES = Path(__file__).resolve().parents[2] / "fixtures" / "checks" / "postgres"
-EXPECT = re.compile(r"^-- expect: (\w+) (\d+) ids ([\d,]+)$", re.M)
 
-
-def expected(case: Path) -> tuple[CheckKind, int, list[str]]:
-    """The kind, the count and the sample keys (ids) `fail.sql` says its rows give."""
-    m = EXPECT.search((case / "fail.sql").read_text(encoding="utf-8"))
-    assert m, f"{case}/fail.sql has no `-- expect: KIND COUNT ids ID,...` line"
-    return CheckKind(m.group(1)), int(m.group(2)), m.group(3).split(",")
-
-
-def contents(url: str) -> dict[str, list[tuple[Any, ...]]]:
+def contents(db: str) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table of the public schema, sorted: what the checks must not change."""
-    with psycopg.connect(url, autocommit=True) as conn:
+    with psycopg.connect(pgdb.url(db), autocommit=True) as conn:
         tables = [
             r[0]
             for r in conn.execute(
@@ -56,11 +47,10 @@ def contents(url: str) -> dict[str, list[tuple[Any, ...]]]:
         return {t: sorted(map(tuple, conn.execute(f'SELECT * FROM public."{t}"')), key=repr) for t in tables}
 
 
-def apply_steps(url: str, case: Path) -> tuple[int | None, str]:
+def apply_steps(db: str, plan: Plan) -> tuple[int | None, str]:
     """Apply the forward migration step by step (destructive statements included), each step in its
     own transaction; the index of the step that failed (None when all applied) and the error."""
-    plan = compare(str(case / "old.sql"), str(case / "new.sql"), dialect="postgres")
-    with psycopg.connect(url, autocommit=True) as conn:
+    with psycopg.connect(pgdb.url(db), autocommit=True) as conn:
         for i, step in enumerate(plan.steps):
             try:
                 with conn.transaction():
@@ -71,76 +61,28 @@ def apply_steps(url: str, case: Path) -> tuple[int | None, str]:
     return None, ""
 
 
+SERVER = datachecks.Server(
+    dialect="postgres",
+    fresh=lambda: pgdb.fresh_db("ddlc_chk"),
+    url=pgdb.url,
+    load=pgdb.load,
+    contents=contents,
+    apply_steps=apply_steps,
+)
+
+
 @pytest.mark.parametrize("rows", ["fail", "pass"])
-@pytest.mark.parametrize("case", sorted(p.name for p in CASES.iterdir()), ids=str)
+@pytest.mark.parametrize("case", datachecks.case_names("postgres"), ids=str)
 def test_data_check(case: str, rows: str) -> None:
     require_pg()
-    path = CASES / case
-    kind, count, ids = expected(path)
-    old, new = str(path / "old.sql"), str(path / "new.sql")
-    with pgdb.fresh_db("ddlc_chk") as db:
-        url = pgdb.url(db)
-        pgdb.load(db, (path / "old.sql").read_text(encoding="utf-8"))
-        pgdb.load(db, (path / f"{rows}.sql").read_text(encoding="utf-8"))
-        before = contents(url)
-
-        d = dialects.get("postgres")
-        plan = compare(old, new, dialect="postgres")
-        validation = d.validate(plan)
-        assert [c.kind for c in validation.checks] == [kind], validation.checks
-        check = validation.checks[0]
-        (result,) = d.run_checks(url, validation.checks, 30.0)
-        out = run(old, new, "--check-db", url, "--format", "validation", "-q")
-        assert contents(url) == before, "the data checks changed the database"
-        assert not out.crash, out.crash
-
-        if rows == "fail":
-            assert (result.status, result.count) == (Status.FAIL, count), result
-            assert result.samples == tuple((("id", i),) for i in ids[:5]), result.samples
-            assert out.code == 3, out.stderr
-            shown = "; ".join(f"id={i}" for i in ids[:5])
-            assert f"status: FAIL\n  count: {count}\n  sample keys: {shown}\n" in out.stdout, out.stdout
-            failed_at, error = apply_steps(url, path)
-            if check.loses:
-                assert failed_at is None, error  # applies: the rows counted are the ones lost
-            else:
-                assert failed_at == check.step_index, (failed_at, error, check.step)
-        else:
-            assert (result.status, result.count, result.samples) == (Status.PASS, 0, ()), result
-            assert out.code == 1, out.stderr
-            assert "status: PASS" in out.stdout and "result: PASS" in out.stdout, out.stdout
-            assert apply_steps(url, path) == (None, "")
+    datachecks.check_case(SERVER, case, rows)
 
 
-GOLDEN = CASES.parents[1] / "postgres"
-
-
-def golden_with_checks() -> list[str]:
-    """The golden fixtures whose plan has data checks (listed offline, without a server)."""
-    d = dialects.get("postgres")
-    out = []
-    for case in sorted(GOLDEN.iterdir()):
-        plan = compare(str(case / "old.sql"), str(case / "new.sql"), dialect="postgres")
-        if d.validate(plan).checks:
-            out.append(case.name)
-    return out
-
-
-@pytest.mark.parametrize("case", golden_with_checks(), ids=str)
+@pytest.mark.parametrize("case", datachecks.golden_with_checks("postgres"), ids=str)
 def test_golden_checks_run(case: str) -> None:
-    """Every data check of every golden fixture is valid SQL on the server: run against the old side
-    loaded without rows, each PASSes (an empty table violates nothing and loses nothing)."""
+    """Every data check of every golden fixture is valid SQL on the server."""
     require_pg()
-    path = GOLDEN / case
-    with pgdb.fresh_db("ddlc_chk") as db:
-        pgdb.load(db, (path / "old.sql").read_text(encoding="utf-8"))
-        d = dialects.get("postgres")
-        v = d.validate(compare(str(path / "old.sql"), str(path / "new.sql"), dialect="postgres"))
-        results = d.run_checks(pgdb.url(db), v.checks, 30.0)
-        # a check that uses an object the migration creates (a function a new CHECK calls) cannot run yet
-        assert [(c.kind, r.status) for c, r in zip(v.checks, results, strict=True)] == [
-            (c.kind, Status.NOT_RUN if c.needs else Status.PASS) for c in v.checks
-        ], results
+    datachecks.golden_checks_run(SERVER, case)
 
 
 def test_read_only_timeout_and_no_password() -> None:
@@ -148,22 +90,16 @@ def test_read_only_timeout_and_no_password() -> None:
     query are ERRORs that block, the other checks still run), and a password in the URL is
     printed nowhere."""
     require_pg()
-    path = CASES / "nulls"
-    with pgdb.fresh_db("ddlc_chk") as db:
+    path = SERVER.cases / "nulls"
+    with datachecks.nulls_case(SERVER) as (db, check):
         url = pgdb.url(db)
-        pgdb.load(db, (path / "old.sql").read_text(encoding="utf-8"))
-        pgdb.load(db, (path / "fail.sql").read_text(encoding="utf-8"))
-        d = dialects.get("postgres")
-        (check,) = d.validate(
-            compare(str(path / "old.sql"), str(path / "new.sql"), dialect="postgres")
-        ).checks
         write = replace(check, sql="CREATE TABLE intruder (id int)", sample_sql="")
         slow = replace(check, sql="SELECT count(*) AS n FROM pg_sleep(5)", sample_sql="")
-        results = d.run_checks(url, [write, slow, check], 0.5)
+        results = dialects.get("postgres").run_checks(url, [write, slow, check], 0.5)
         assert [r.status for r in results] == [Status.ERROR, Status.ERROR, Status.FAIL]
         assert "read-only transaction" in results[0].error
         assert "statement timeout" in results[1].error
-        assert contents(url) == {"t": [(1, 1), (2, None), (3, None)]}
+        assert contents(db) == {"t": [(1, 1), (2, None), (3, None)]}
 
         secret = "Pw-" + uuid.uuid4().hex  # trust authentication ignores it
         with_password = url.replace("postgres@", f"postgres:{secret}@")

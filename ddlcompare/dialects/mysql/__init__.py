@@ -8,6 +8,7 @@ from ddlcompare.dialects import LoadOptions
 from ddlcompare.diff.changes import Alter, Change
 from ddlcompare.diff.renames import Capabilities
 from ddlcompare.model.base import ObjectKey, Schema, SchemaObject
+from ddlcompare.output.mask import Masking
 from ddlcompare.output.sql import ScriptStyle
 from ddlcompare.plan.checks import CheckResult, DataCheck, Validation
 from ddlcompare.plan.hazards import Hazard
@@ -31,6 +32,7 @@ class MysqlDialect:
         ),
         noop="DO 0;",
         client_delimiter="DELIMITER ",
+        masking=Masking(backslash_escapes=True, double_quoted_strings=True),
     )
 
     # renamed in place (RENAME TABLE, RENAME COLUMN / CHANGE, RENAME INDEX); views name their tables
@@ -44,7 +46,10 @@ class MysqlDialect:
         return parse(text, path, options)
 
     def parse_many(self, files: Sequence[tuple[str, str]], options: LoadOptions) -> list[Schema]:
-        return [self.parse(text, path, options) for text, path in files]
+        """Parse several files; a later one replays the dump-shaped tables it shares with an earlier one."""
+        from ddlcompare.dialects.mysql.parse import parse_many
+
+        return parse_many(files, options)
 
     def inspect(self, url: str, options: LoadOptions) -> Schema:
         """Read a live MySQL/MariaDB database (read-only) into the model."""
@@ -91,6 +96,10 @@ class MysqlDialect:
 
     def converts(self, change: Alter, dependent: SchemaObject) -> bool:
         """MySQL changes no type that other objects' columns use (ENUM is a column type there)."""
+        return False
+
+    def detaches(self, rebuilt: SchemaObject, dependent: SchemaObject) -> bool:
+        """What uses a rebuilt object is rebuilt around it."""
         return False
 
     def kind_rank(self, kind: str) -> int:

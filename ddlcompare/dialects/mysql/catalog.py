@@ -16,10 +16,11 @@ What information_schema cannot tell is listed in `KNOWN_GAPS`; the reader writes
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -30,7 +31,7 @@ from ddlcompare.dburl import DbUrl
 from ddlcompare.dialects.mysql.privileges import Access, grantee, names
 from ddlcompare.dialects.mysql.types import SPATIAL_TYPES
 from ddlcompare.errors import DdlError
-from ddlcompare.model.base import Unseen
+from ddlcompare.model.base import RelationSize, Unseen
 
 if TYPE_CHECKING:
     from ddlcompare.dialects import LoadOptions
@@ -99,6 +100,7 @@ class CatalogDump:
     queries: int
     server_version: str
     unseen: tuple[Unseen, ...] = ()
+    sizes: Mapping[tuple[str, str], RelationSize] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -457,7 +459,24 @@ def read_catalog(url: str) -> CatalogDump:
         raise DdlError(f"{u.redacted()}: catalog query {current!r} failed: {text}") from None
     hidden, unseen = _visibility(access, u.database, flavor, version, rows, grantee(str(account["user"])))
     text = _Builder(rows, u.database, version, flavor, hidden).build()
-    return CatalogDump(text=text, queries=sent, server_version=version, unseen=unseen)
+    return CatalogDump(
+        text=text, queries=sent, server_version=version, unseen=unseen, sizes=_sizes(rows["tables"])
+    )
+
+
+def _sizes(tables: Iterable[Row]) -> dict[tuple[str, str], RelationSize]:
+    """Each base table's estimated rows and bytes (data and indexes) from information_schema.TABLES:
+    the engine's statistics (InnoDB samples them), for the report's impact analysis. Tables are
+    keyed with the schema "" as the model keys them (one database per source)."""
+    out = {}
+    for r in tables:
+        if r["TABLE_TYPE"] not in ("BASE TABLE", "SYSTEM VERSIONED"):
+            continue
+        data, index = r["DATA_LENGTH"], r["INDEX_LENGTH"]
+        size = None if data is None and index is None else int(data or 0) + int(index or 0)
+        rows = r["TABLE_ROWS"]
+        out[("", str(r["TABLE_NAME"]))] = RelationSize(None if rows is None else int(rows), size)
+    return out
 
 
 def _visibility(
@@ -586,7 +605,8 @@ def inspect(url: str, options: LoadOptions) -> Schema:
 
     dump = read_catalog(url)
     shown = dburl.redact(url)
-    return unreadable(parse(dump.text, shown, options), dump.unseen, shown, options)
+    schema = dataclasses.replace(parse(dump.text, shown, options), sizes=dump.sizes)
+    return unreadable(schema, dump.unseen, shown, options)
 
 
 # --------------------------------------------------------------------------------------------

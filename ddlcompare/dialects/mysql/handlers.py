@@ -990,6 +990,13 @@ _VERSIONING_TAIL = re.compile(r"WITH\s+SYSTEM\s+VERSIONING", re.I)
 
 @handles("CREATE TABLE")
 def create_table(stmt: RawStatement, b: Builder) -> None:
+    from ddlcompare.dialects.mysql.fastpath import fast_table
+
+    fast = fast_table(stmt, b)  # a dump-shaped statement, read line by line (see fastpath.py)
+    if fast is not None:
+        b.tables[(fast.schema, fast.name)] = fast
+        b.fast += 1
+        return
     rewritten = rewrite_spatial(blank_comments(stmt.text))
     text = rewritten.text
     m = _CREATE_TABLE.match(text)
@@ -1655,6 +1662,7 @@ def drop_table(stmt: RawStatement, b: Builder) -> None:
         elif not if_exists and ObjectKey("opaque", "", f"CREATE TABLE {name}") not in b.objects:
             raise b.error(f"unknown table {name!r}")
         b.objects.pop(ObjectKey("opaque", "", f"CREATE TABLE {name}"), None)
+    b.clean = True  # regular expressions and dict updates only (see Builder.run)
 
 
 @handles("DROP VIEW")

@@ -12,8 +12,9 @@ from __future__ import annotations
 import dataclasses
 import gc
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from ddlcompare.dialects import LoadOptions
 from ddlcompare.dialects.mysql.objects import (
@@ -228,6 +229,12 @@ class Builder:
         self.db_charsets: dict[str, tuple[str, str]] = {}  # CREATE DATABASE ... CHARACTER SET
         self.view_columns: dict[tuple[str, str], tuple[str, ...]] = {}  # output names, for view queries
         self.stmt: RawStatement = RawStatement("", 0, 1, 1, False)
+        # replay between the files of one diff (fastpath.py): tables read from a statement text
+        # before, and whether this file adds its own for a file read after it
+        self.replay: dict[tuple[object, ...], Any] | None = None
+        self.record = False
+        self.fast = 0  # statements the fast path read (or replayed)
+        self.clean = False  # the current statement left no garbage cycles (see run)
         self.pos: SourcePos | None = None
         self.seq = 0
 
@@ -316,15 +323,32 @@ class Builder:
             text = _mysql_only_comments(text)
         stmts = split(text, self.path)
         skip = superseded_placeholders(stmts)
+        from ddlcompare.dialects.mysql import fastpath
+
+        # sqlglot's trees point to their parents: with the cyclic GC off (see parse) they would
+        # pile up, 7 KB a table and 500 MB for a statement near the size limit; collecting the
+        # young generations frees them and leaves the model alone. A collection scans everything
+        # allocated since the last one (80 ms per 1,000 dump tables), so what a clean statement
+        # (no garbage cycles: a dump's SET, DROP TABLE, a CREATE TABLE the fast path read from
+        # its memo) allocates is frozen instead (O(1)) while the young generations hold no garbage.
+        general = 0  # statements since the last collection that may have left cycles
+        young_clean = False  # the young generations hold no garbage (after a collection)
         for i, stmt in enumerate(stmts):
             if i in skip:
                 continue
+            fast, misses = self.fast, fastpath.MISSES[0]
+            self.clean = False
             self.apply(stmt)
-            if i % _COLLECT_EVERY == _COLLECT_EVERY - 1 or len(stmt.text) > _LARGE:
-                # sqlglot's trees point to their parents: with the cyclic GC off (see parse) they
-                # would pile up, 7 KB a table and 500 MB for a statement near the size limit;
-                # collecting the young generations frees them and leaves the model alone
+            clean = self.clean or (self.fast != fast and fastpath.MISSES[0] == misses)
+            if not clean:
+                general += 1
+                young_clean = False
+            if general >= _COLLECT_EVERY or len(stmt.text) > _LARGE or (clean and not young_clean):
                 gc.collect(1)
+                general = 0
+                young_clean = True
+            if young_clean:
+                gc.freeze()
 
     def apply(self, stmt: RawStatement) -> None:
         """Apply one statement."""
@@ -338,15 +362,18 @@ class Builder:
                 if self.home is None:
                     self.home = db
                 self.current = db
+            self.clean = True
             return
         m = _HEAD.match(text)
         if m is None:
             if text.startswith("/*") or text.startswith("--") or text.startswith("#"):
+                self.clean = True
                 return  # only comments left (an empty versioned comment)
             self.unsupported("statement", _first_words(text), f"statement {_first_words(text)!r}")
             return
         verb = m.group(1).upper()
         if verb in _DATA:
+            self.clean = True
             return
         if verb == "CREATE":
             from ddlcompare.dialects.mysql.split import create_kind
@@ -364,6 +391,7 @@ class Builder:
         elif verb == "RENAME":
             key = "RENAME TABLE" if re.match(r"RENAME\s+TABLES?\b", text, re.I) else "RENAME"
         elif verb in ("GRANT", "REVOKE"):
+            self.clean = True
             return  # privileges are compared only on request; MySQL grants live outside the schema
         else:
             key = verb
@@ -507,8 +535,11 @@ def freeze_table(t: TableState, b: Builder) -> list[SchemaObject]:
         )
     )
     default_method = "HASH" if t.engine in ("MEMORY",) else "BTREE"
+    by_name: dict[str, int] = {}  # lower-case column name -> its first index (as find_column)
+    for i, c in enumerate(t.columns):
+        by_name.setdefault(c.name.lower(), i)
     for ix in t.indexes.values():
-        parts = tuple(_declared_part(t, p) for p in ix.parts)
+        parts = tuple(_declared_part(t, p, by_name) for p in ix.parts)
         method = ix.method if ix.method != default_method else None
         extra: list[Option | None] = []
         if ix.options:
@@ -591,11 +622,11 @@ def freeze_table(t: TableState, b: Builder) -> list[SchemaObject]:
     return out
 
 
-def _declared_part(t: TableState, p: IndexPart) -> IndexPart:
+def _declared_part(t: TableState, p: IndexPart, by_name: dict[str, int]) -> IndexPart:
     """Key part with its column spelled as declared, and a prefix as long as the column dropped."""
     if p.column is None:
         return p
-    i = t.find_column(p.column)
+    i = by_name.get(p.column.lower())
     if i is None:
         return p
     col = t.columns[i]
@@ -637,7 +668,12 @@ def _mysql_only_comments(text: str) -> str:
             return m.group(1)
         return m.group(0) if int(m.group(2)) < 50700 else "/*" + " " * 6
 
+    if all(int(v) < 50700 for v in _VERSION_NUMBER.findall(text)):
+        return text  # nothing to blank (a MariaDB dump has only /*!4xxxx and /*!500xx): skip the scan
     return _VERSIONED.sub(sub, text)
+
+
+_VERSION_NUMBER = re.compile(r"/\*!(\d{5})(?!\d)")
 
 
 _COLLECT_EVERY = 1000  # statements
@@ -661,18 +697,47 @@ def _first_words(sql: str) -> str:
 
 def parse(text: str, path: str, options: LoadOptions | None = None) -> Schema:
     """Parse a MySQL/MariaDB schema file (mysqldump output or hand-written DDL) into a Schema."""
+    return _parse(text, path, options or LoadOptions(), None, record=False)
+
+
+def parse_many(files: Sequence[tuple[str, str]], options: LoadOptions | None = None) -> list[Schema]:
+    """Parse MySQL schema files (text, path) in order: a dump-shaped CREATE TABLE whose text (under
+    the same session state) an earlier file read is not read again (fastpath.py). The entries live
+    for this call only."""
+    replay: dict[tuple[object, ...], Any] | None = {} if len(files) > 1 else None
+    last = len(files) - 1
+    return [
+        _parse(text, path, options or LoadOptions(), replay, record=i < last)
+        for i, (text, path) in enumerate(files)
+    ]
+
+
+def _parse(
+    text: str, path: str, options: LoadOptions, replay: dict[tuple[object, ...], Any] | None, *, record: bool
+) -> Schema:
     from ddlcompare.dialects.mysql import handlers  # noqa: F401  (registers the handlers)
 
-    b = Builder(path, text, options or LoadOptions())
+    b = Builder(path, text, options)
+    b.replay = replay
+    b.record = record
     enabled = gc.isenabled()
     gc.disable()  # bulk creation of small immutable objects: the cyclic GC only costs here
+    done = False
     try:
         b.run()
-        return b.finish()
+        schema = b.finish()
+        done = True
+        return schema
     except Exception as e:
         raise located(e, b.pos) from e
     finally:
         if enabled:
+            if done:
+                # the young generations hold the schema and what the last statements left: collect
+                # them (sqlglot's trees are cycles), then freeze the rest, long-lived and acyclic,
+                # or the first collection after enabling scans millions of objects (as postgres)
+                gc.collect(1)
+                gc.freeze()
             gc.enable()
 
 

@@ -184,6 +184,9 @@ class _ModeTracker:
         return "NO_BACKSLASH_ESCAPES" not in self.mode.upper()
 
 
+_DELIMITER_HINT = "(the delimiter hint)"  # sentinel: sub_error's default hint, made when needed
+
+
 def split(text: str, path: str) -> list[RawStatement]:
     """Split `text` (the content of `path`) into statements; raise DdlError on an unterminated literal."""
     out: list[RawStatement] = []
@@ -221,13 +224,18 @@ def split(text: str, path: str) -> list[RawStatement]:
                 if stray is not None:  # `CREATE ...\nDELIMITER ;;`: the `;` before it left out
                     raise error(_INSIDE, lo + stray.start(1))
         else:
-            where = SourcePos.from_offset(path, text, delimiter_at).line
-            hint = (
-                f"the delimiter is {delimiter!r} here (DELIMITER at line {where}): the mysql client sends "
-                f"the text up to the next {delimiter!r} as one query, and the server splits it at `;`"
-            )
 
-            def sub_error(message: str, at: int, hint: str | None = hint) -> DdlError:
+            def sub_error(message: str, at: int, hint: str | None = _DELIMITER_HINT) -> DdlError:
+                if hint is not _DELIMITER_HINT:
+                    return error(message, lo + at, hint)
+                # the default hint counts the file's lines up to the DELIMITER command: only when
+                # there is an error (done for every statement, it made splitting quadratic)
+                where = SourcePos.from_offset(path, text, delimiter_at).line
+                hint = (
+                    f"the delimiter is {delimiter!r} here (DELIMITER at line {where}): the mysql client "
+                    f"sends the text up to the next {delimiter!r} as one query, and the server splits it "
+                    "at `;`"
+                )
                 return error(message, lo + at, hint)
 
             spans = _server_split(body, modes.backslash, tail, sub_error)

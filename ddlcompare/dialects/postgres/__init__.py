@@ -8,6 +8,7 @@ from ddlcompare.dialects import LoadOptions
 from ddlcompare.diff.changes import Alter, Change
 from ddlcompare.diff.renames import Capabilities
 from ddlcompare.model.base import ObjectKey, Schema, SchemaObject
+from ddlcompare.output.mask import Masking
 from ddlcompare.output.sql import ScriptStyle
 from ddlcompare.plan.checks import CheckResult, DataCheck, Validation
 from ddlcompare.plan.hazards import Hazard
@@ -33,6 +34,7 @@ class PostgresDialect:
             "SET lock_timeout = {lock_timeout};",
             "SET statement_timeout = {statement_timeout};",
         ),
+        masking=Masking(dollar_quotes=True),
     )
 
     # renamed in place (ALTER ... RENAME); views follow a renamed table on the server
@@ -103,6 +105,11 @@ class PostgresDialect:
         from ddlcompare.dialects.postgres.render import converts
 
         return converts(change, dependent)
+
+    def detaches(self, rebuilt: SchemaObject, dependent: SchemaObject) -> bool:
+        from ddlcompare.dialects.postgres.render import detaches
+
+        return detaches(rebuilt, dependent)
 
     def kind_rank(self, kind: str) -> int:
         return _RANK.get(kind, len(_RANK))

@@ -14,7 +14,7 @@ import functools
 import heapq
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,7 +24,7 @@ from pglast.keywords import COL_NAME_KEYWORDS, RESERVED_KEYWORDS, TYPE_FUNC_NAME
 from ddlcompare import dburl
 from ddlcompare.dburl import DbUrl
 from ddlcompare.errors import DdlError
-from ddlcompare.model.base import Unseen
+from ddlcompare.model.base import RelationSize, Unseen
 
 if TYPE_CHECKING:
     from ddlcompare.dialects import LoadOptions
@@ -53,6 +53,7 @@ QUERY_NAMES = (
     "other_objects",
     "default_acls",
     "dependencies",
+    "sizes",
 )
 
 # pg_dump_sort.c (PG 15) object type priorities: the output is sorted by these, then by name
@@ -135,6 +136,7 @@ class CatalogDump:
     queries: int
     server_version: int
     unseen: tuple[Unseen, ...] = ()
+    sizes: Mapping[tuple[str, str], RelationSize] = field(default_factory=dict)
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -268,8 +270,11 @@ def read_catalog(url: str) -> CatalogDump:
         ) from None
     builder = _Builder(rows)
     text = builder.build()
+    sizes = {
+        (r["nspname"], r["relname"]): RelationSize(r["est_rows"], r["est_bytes"]) for r in rows["sizes"]
+    }
     return CatalogDump(
-        text=text, queries=len(QUERY_NAMES), server_version=version, unseen=builder.unseen()
+        text=text, queries=len(QUERY_NAMES), server_version=version, unseen=builder.unseen(), sizes=sizes
     )
 
 
@@ -289,7 +294,7 @@ def inspect(url: str, options: LoadOptions) -> Schema:
     shown = dburl.redact(url)
     v = dump.server_version
     server = f"postgres:{v // 10000}.{v % 10000}"
-    schema = dataclasses.replace(parse(dump.text, shown, options), server=server)
+    schema = dataclasses.replace(parse(dump.text, shown, options), server=server, sizes=dump.sizes)
     return unreadable(schema, dump.unseen, shown, options)
 
 
@@ -1353,6 +1358,12 @@ class _Builder:
     # ---- post-data
 
     def constraints(self) -> None:
+        # a partition's foreign key of its own follows its parents' keys: written before them, an
+        # equivalent one would be read as adopted by them (as restoring pg_dump's order does)
+        parent_fks: dict[int, list[int]] = defaultdict(list)
+        for con in self.rows["constraints"]:
+            if con["contype"] == "f" and not con["conparentid"] and not con["contypid"]:
+                parent_fks[con["conrelid"]].append(con["oid"])
         for con in self.rows["constraints"]:
             if con["contypid"]:
                 continue
@@ -1360,6 +1371,7 @@ class _Builder:
             if rel is None:
                 continue
             r = rel.row
+            extra: list[NodeId] = []
             if con["contype"] == "c" and con["convalidated"]:
                 # written inside CREATE TABLE; pg_dump still comments on it separately
                 if con["description"] is not None:
@@ -1388,6 +1400,8 @@ class _Builder:
                     f"ALTER TABLE {only}{rel.qname}\n    ADD CONSTRAINT {qi(con['conname'])} {con['condef']};"
                 ]
                 prio = PRIO_FK_CONSTRAINT
+                if r["relispartition"]:
+                    extra = [("con", oid) for a in self._ancestors(rel) for oid in parent_fks.get(a, ())]
             else:
                 idx = self.index_by_oid.get(con["conindid"])
                 condef = con["condef"]
@@ -1410,8 +1424,19 @@ class _Builder:
                 ("con", con["oid"]),
                 sql,
                 tiebreak=r["relname"],
-                deps=[("r", r["oid"])],
+                deps=[("r", r["oid"]), *extra],
             )
+
+    def _ancestors(self, rel: _Rel) -> list[int]:
+        """Oids of the tables partition `rel` is (directly or not) a partition of."""
+        out: list[int] = []
+        while rel.row["relispartition"] and rel.row["parents"]:
+            parent = self.rels.get(rel.row["parents"][0])
+            if parent is None or parent.row["oid"] in out:
+                break
+            out.append(parent.row["oid"])
+            rel = parent
+        return out
 
     def indexes(self) -> None:
         for i in self.rows["indexes"]:

@@ -88,3 +88,29 @@ def column_name_part(columns: Iterable[str]) -> str:
         if len(buf.encode()) >= NAMEDATALEN:
             break
     return _clip(buf, NAMEDATALEN - 1)
+
+
+def index_addition(columns: Iterable[str | None]) -> str:
+    """The <columns> part of a generated index name (ChooseIndexColumnNames): a key or included
+    column by name, an expression (None) as `expr`, a repeated name numbered."""
+    names: list[str] = []
+    for col in columns:
+        base = col or "expr"
+        cand, i = base, 0
+        while cand in names:
+            i += 1
+            cand = f"{base}{i}"
+        names.append(cand)
+    return column_name_part(names)
+
+
+_IDX_SUFFIX = re.compile(r"idx([1-9][0-9]*)$")
+
+
+def generated_index_name(table: str, addition: str, name: str) -> bool:
+    """Whether `name` is one the server gives an unnamed index of `table` whose <columns> part is
+    `addition` (makeObjectName, truncated, with or without a collision number)."""
+    if name == make_object_name(table, addition, "idx"):
+        return True
+    m = _IDX_SUFFIX.search(name)
+    return m is not None and name == make_object_name(table, addition, f"idx{m.group(1)}")

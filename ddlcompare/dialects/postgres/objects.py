@@ -56,6 +56,16 @@ class PartitionOf(Option):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class PartitionIndexNames(Option):
+    """Indexes of partitions attached to this partitioned index under a name of their own, not the
+    `<partition>_<columns>_idx[N]` the server gives the index it creates on a partition:
+    (partition schema, partition, index name), sorted. The model keeps no other partition index."""
+
+    KIND: ClassVar[str] = "partition_index_names"
+    items: tuple[tuple[str, str, str], ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Inherits(Option):
     KIND: ClassVar[str] = "inherits"
     parents: tuple[tuple[str, str], ...]
@@ -95,6 +105,15 @@ class Clustered(Option):
     """ALTER TABLE ... CLUSTER ON this index."""
 
     KIND: ClassVar[str] = "clustered"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IndexComment(Option):
+    """COMMENT ON INDEX of the index that backs a PRIMARY KEY, UNIQUE or EXCLUDE constraint: the
+    server keeps it apart from the constraint's own comment."""
+
+    KIND: ClassVar[str] = "index_comment"
+    text: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -243,6 +243,9 @@ class Builder:
         # the same for statements of another file: objects they made keep that file's position,
         # and this file's is found here (a copy of 100,000 objects just to move them costs)
         self.moved: dict[SourcePos, SourcePos] = {}
+        # SET default_table_access_method (pg_dump selects a table's method so): the method of a
+        # table or materialized view created without USING
+        self._table_am = "heap"
         self.search_path = ("public",)
         self.last_refs: tuple[tuple[str, str, str], ...] = ()
         self.norefs = False  # the current statement names no user function, relation or sequence
@@ -482,6 +485,8 @@ class Builder:
             self.relations[(obj.schema, obj.name)] = key
         if key.parent:
             self._child_add((key.schema, key.parent), key)
+        if key.kind == "sequence":
+            self._own(obj, True)
         if key.kind in _CONSTRAINT_KINDS:
             cn = (key.schema, key.name)
             self.constraint_names[cn] = self.constraint_names.get(cn, 0) + 1
@@ -494,6 +499,8 @@ class Builder:
             del self.relations[(obj.schema, obj.name)]
         if key.parent:
             self._child_del((key.schema, key.parent), key)
+        if key.kind == "sequence":
+            self._own(obj, False)
         if key.kind in _CONSTRAINT_KINDS:
             cn = (key.schema, key.name)
             self.constraint_names[cn] -= 1
@@ -518,8 +525,26 @@ class Builder:
     def update(self, obj: T, **changes: Any) -> T:
         """Replace `obj` (same key) with a copy carrying `changes`."""
         new = evolve(obj, **changes)
+        if "owned_by" in changes:
+            self._own(obj, False)
+            self._own(new, True)
         self.objects[obj.key] = new
         return new
+
+    # A sequence OWNED BY a column is listed under its table (in `children`, as a table name no
+    # table has): DROP TABLE and DROP COLUMN drop it as the server does, renames carry it along.
+    def _own(self, seq: SchemaObject, add: bool) -> None:
+        owner = getattr(seq, "owned_by", None)
+        if owner is not None:
+            slot = (seq.schema, "\0" + owner[0])
+            if add:
+                self._child_add(slot, seq.key)
+            else:
+                self._child_del(slot, seq.key)
+
+    def owned_sequences(self, schema: str, table: str) -> list[SchemaObject]:
+        """The sequences OWNED BY a column of schema.table."""
+        return self.children_of(schema, "\0" + table)
 
     # Owners and grants are always read; they sit on the objects only when compared (--owners,
     # --privileges), else aside in `access`, to restore objects a plan re-creates.
@@ -580,12 +605,23 @@ class Builder:
         if getattr(self, "rec", None) is not None:
             self.rec.ok = False  # type: ignore[union-attr]  # the replay key holds the path before
         self._search_path = value
-        self._context = CACHE.context((value, self._options_key))
+        self._context = CACHE.context((value, self._table_am, self._options_key))
         # With at most one real schema on the path, name resolution does not depend on what the
         # file defined so far: results for a statement's nodes can be memoised on the nodes.
         real = [s for s in value if s not in ("$user", "pg_temp", "pg_catalog")]
         self.memo_key: tuple[str, ...] | None = value if len(real) <= 1 else None
         self._default_schema = real[0] if real else "public"
+
+    @property
+    def table_am(self) -> str:
+        return self._table_am
+
+    @table_am.setter
+    def table_am(self, value: str) -> None:
+        if self.rec is not None:
+            self.rec.ok = False  # the replay key holds the method before
+        self._table_am = value
+        self._context = CACHE.context((self._search_path, value, self._options_key))
 
     def expr(self, node: Node, type_text: str | None = None, sql: str | None = None) -> Expr:
         """Canonical + renderable form of an expression node (of statement `sql`, by default the

@@ -8,7 +8,16 @@ from collections.abc import Sequence
 from functools import singledispatch
 from typing import Any
 
-from ddlcompare.dialects.postgres.names import ident, literal, qualified, truncate
+from ddlcompare.dialects.postgres.names import (
+    choose_name,
+    generated_index_name,
+    ident,
+    index_addition,
+    literal,
+    make_object_name,
+    qualified,
+    truncate,
+)
 from ddlcompare.dialects.postgres.objects import (
     AccessMethod,
     Aggregate,
@@ -24,11 +33,13 @@ from ddlcompare.dialects.postgres.objects import (
     Extension,
     ForeignTable,
     Identity,
+    IndexComment,
     Inherits,
     MaterializedView,
     Namespace,
     OfType,
     PartitionBy,
+    PartitionIndexNames,
     PartitionOf,
     Policy,
     RangeType,
@@ -45,7 +56,16 @@ from ddlcompare.dialects.postgres.objects import (
 from ddlcompare.dialects.postgres.types import default_storage
 from ddlcompare.dialects.postgres.usage import columns_used
 from ddlcompare.diff.changes import Alter, Change, Create, Drop, Rename
-from ddlcompare.model.base import Element, Expr, Grant, ObjectKey, Schema, SchemaObject, evolve
+from ddlcompare.model.base import (
+    Element,
+    Expr,
+    Grant,
+    ObjectKey,
+    Schema,
+    SchemaObject,
+    evolve,
+    replace_option,
+)
 from ddlcompare.model.objects import (
     Check,
     Column,
@@ -119,7 +139,12 @@ def identity(obj: SchemaObject) -> tuple[str, str]:
 
 def _comment(obj: SchemaObject, text: str | None) -> St:
     kind, name = identity(obj)
+    if isinstance(obj, Namespace) and obj.name == "public" and text is None:
+        text = PUBLIC_COMMENT  # the comment every database's public schema is created with
     return St(f"COMMENT ON {kind} {name} IS {literal(text) if text is not None else 'NULL'};")
+
+
+PUBLIC_COMMENT = "standard public schema"
 
 
 def _owner(obj: SchemaObject) -> list[St]:
@@ -473,7 +498,32 @@ def _(obj: Table, ctx: RenderContext) -> list[St]:
             out += _storage(obj, c, dataclasses.replace(st, fdw_options=()))
         if c.comment is not None:
             out.append(St(f"COMMENT ON COLUMN {_q(obj)}.{ident(c.name)} IS {literal(c.comment)};"))
+    # a table created again (a rebuild) takes back the sequences it owned, which its drop released:
+    # the sequences' own steps say nothing when their OWNED BY did not change
+    for seq in _owned_sequences(ctx.new, obj):
+        before = ctx.old.get(seq.key)
+        if isinstance(before, Seq) and before.owned_by == seq.owned_by:
+            out.append(St(f"ALTER SEQUENCE {_q(seq)} OWNED BY {_owner_column(seq)};", late=True))
     return out + _extras(obj)
+
+
+def _owned_sequences(schema: Schema, table: Table) -> list[Seq]:
+    """The sequences of `schema` OWNED BY a column of `table` (indexed once per schema)."""
+    index: dict[tuple[str, str], list[Seq]] | None = schema._cache.get(_OWNED_INDEX)
+    if index is None:
+        index = schema._cache[_OWNED_INDEX] = {}
+        for seq in schema.of_kind(Seq):
+            if seq.owned_by is not None:
+                index.setdefault((seq.schema, seq.owned_by[0]), []).append(seq)
+    return index.get((table.schema, table.name), [])
+
+
+_OWNED_INDEX = ("postgres", "owned sequences")
+
+
+def _owner_column(seq: Seq) -> str:
+    assert seq.owned_by is not None
+    return f"{_rel(seq.schema, seq.owned_by[0])}.{ident(seq.owned_by[1])}"
 
 
 def _fdw_options(params: Sequence[str]) -> str:
@@ -570,6 +620,8 @@ def _table_options(t: Table, old: Table | None) -> list[St]:
 def _constraint_create(obj: SchemaObject, ctx: RenderContext | None = None) -> list[St]:
     """ADD CONSTRAINT; under --online on a table with rows (`ctx` given), see `_online_constraint`."""
     assert isinstance(obj, (Constraint, Exclude))
+    if ctx is not None and _left_by_detach(obj, ctx):
+        return []
     out = _online_constraint(obj, ctx) if ctx is not None and ctx.options.online else None
     if out is None:
         out = [
@@ -578,9 +630,69 @@ def _constraint_create(obj: SchemaObject, ctx: RenderContext | None = None) -> l
                 f"{constraint_def(obj)};"
             )
         ]
+    if ctx is not None and isinstance(obj, ForeignKey):
+        # a partition's equivalent key of its own would be adopted: it steps aside meanwhile
+        apart = _partition_fks_like(obj, ctx.new)
+        out = [*(_dropped_aside(o) for o in apart), *out]
+        for o in apart:
+            out += _constraint_create(o)
     if obj.comment is not None:
         out.append(_comment(obj, obj.comment))
-    return out
+    return out + _index_comment(obj, None)
+
+
+def _index_comment(new: SchemaObject, old: SchemaObject | None) -> list[St]:
+    """COMMENT ON INDEX of the index backing a key or exclusion constraint, when it changes."""
+    a = old.option(IndexComment) if old is not None else None
+    b = new.option(IndexComment)
+    if a == b:
+        return []
+    text = literal(b.text) if b is not None else "NULL"
+    return [St(f"COMMENT ON INDEX {_rel(new.schema, new.name)} IS {text};")]
+
+
+def _dropped_aside(fk: ForeignKey) -> St:
+    return St(f"ALTER TABLE {_rel(fk.schema, fk.table)} DROP CONSTRAINT IF EXISTS {ident(fk.name)};")
+
+
+def _fk_shape(fk: ForeignKey) -> tuple[Any, ...]:
+    """What PostgreSQL compares before it attaches a partition's foreign key to its parent's."""
+    return (
+        fk.columns,
+        fk.ref_schema,
+        fk.ref_table,
+        fk.ref_columns,
+        fk.on_delete,
+        fk.on_update,
+        fk.match,
+        fk.deferrable,
+        fk.initially_deferred,
+    )
+
+
+def _partition_fks_like(fk: ForeignKey, side: Schema) -> list[ForeignKey]:
+    """The foreign keys of their own that partitions (any level) of `fk`'s table have with its
+    definition: adding `fk` would make them its copies."""
+    table = _table_of(fk, side)
+    if table is None or table.option(PartitionBy) is None:
+        return []
+    below = {(table.schema, table.name)}
+    grew = True
+    while grew:  # the partitions below, level by level
+        grew = False
+        for t in side.of_kind(Table):
+            po = t.option(PartitionOf)
+            if po is not None and po.parent in below and (t.schema, t.name) not in below:
+                below.add((t.schema, t.name))
+                grew = True
+    below.discard((table.schema, table.name))
+    children = side.children()
+    return [
+        o
+        for key in sorted(below)
+        for o in children.get(key, ())
+        if isinstance(o, ForeignKey) and o.valid and _fk_shape(o) == _fk_shape(fk)
+    ]
 
 
 for _cls in (PrimaryKey, Unique, Check, ForeignKey, Exclude):
@@ -654,10 +766,13 @@ def _concurrently(obj: Index, ctx: RenderContext, side: Schema) -> bool:
 def _swapped(obj: Index, ctx: RenderContext) -> bool:
     """An index whose definition changes, under --online: the new one is built under a temporary
     name before the old one goes (`_index_swap`), so that queries always have one. Not where a
-    column of its table goes or changes type or collation: the old index may use it, and must go
-    in its own step before that change."""
+    column of its table goes or changes type or collation, nor where it uses a function rebuilt
+    by the plan: the old index may use it, and must go in its own step before that change."""
     if not (ctx.options.online and obj.key in ctx.recreated):
         return False
+    was = ctx.old.get(obj.key)
+    if was is not None and any(d in ctx.recreated and d.kind != Table.KIND for d in was.depends_on):
+        return False  # it uses a function the plan drops and creates again: it goes before that
     before = ctx.old.get(ObjectKey(Table.KIND, obj.schema, obj.table))
     after = ctx.new.get(ObjectKey(Table.KIND, obj.schema, obj.table))
     if not isinstance(before, Table) or not isinstance(after, Table):
@@ -714,12 +829,21 @@ def _index_swap(obj: Index) -> list[St]:
 
 @create.register
 def _(obj: Index, ctx: RenderContext) -> list[St]:
+    if _left_by_detach(obj, ctx):
+        return []
+    # a partition's index of a name of its own is built first: the partitioned index adopts it
+    # (one the partition has already is adopted as it is)
+    out = [
+        St(_index_sql(own))
+        for own in _own_partition_indexes(obj)
+        if not (isinstance(had := ctx.old.get(own.key), Index) and _index_shape(had) == _index_shape(own))
+    ]
     if not _concurrently(obj, ctx, ctx.new):
-        out = [St(_index_sql(obj))]
+        out.append(St(_index_sql(obj)))
     elif _swapped(obj, ctx):
-        out = _index_swap(obj)
+        out += _index_swap(obj)
     else:
-        out = _build_concurrently(obj, obj.name)
+        out += _build_concurrently(obj, obj.name)
     if obj.option(Clustered):
         out.append(St(f"ALTER TABLE {_rel(obj.schema, obj.table)} CLUSTER ON {ident(obj.name)};"))
     if obj.comment is not None:
@@ -727,10 +851,207 @@ def _(obj: Index, ctx: RenderContext) -> list[St]:
     return out
 
 
+def _own_partition_indexes(obj: Index) -> list[Index]:
+    """The indexes of `obj`'s partitions that have a name of their own, as plain indexes."""
+    names = obj.option(PartitionIndexNames)
+    plain = evolve(obj, options=replace_option(obj.options, None, PartitionIndexNames), comment=None)
+    items = names.items if names else ()
+    return [evolve(plain, schema=schema, table=part, name=name) for schema, part, name in items]
+
+
+def _rename_partition_index(obj: Index, schema: str, part: str, name: str) -> St:
+    """The index that partitioned index `obj` has on partition `schema.part` (made by the server,
+    under a name of its choosing, or attached) gets `name`: looked up in the partition tree,
+    renamed unless it has that name already (it may run again), nothing if there is none."""
+    lookup = (
+        "SELECT t.relid INTO i FROM pg_catalog.pg_partition_tree("
+        f"pg_catalog.to_regclass({literal(_q(obj))})) t"
+        " JOIN pg_catalog.pg_index x ON x.indexrelid = t.relid"
+        f" WHERE x.indrelid = pg_catalog.to_regclass({literal(qualified(schema, part))});"
+    )
+    return St(
+        "DO $ddlc$\nDECLARE\n    i regclass;\nBEGIN\n"
+        f"{lookup}\n"
+        "IF i IS NOT NULL AND i IS DISTINCT FROM "
+        f"pg_catalog.to_regclass({literal(qualified(schema, name))}) THEN\n"
+        f"EXECUTE pg_catalog.format('ALTER INDEX %s RENAME TO %I', i, {literal(name)});\n"
+        "END IF;\nEND\n$ddlc$;"
+    )
+
+
+def _partition_index_renames(old: Index, new: Index, ctx: RenderContext) -> list[St]:
+    """Partition indexes whose name changes: to the new side's own name, or (an own name the new
+    side does not have) back to a name of the kind the server gives, free on both sides."""
+    before, after = _partition_index_names(old), _partition_index_names(new)
+    out = []
+    for (schema, part), name in sorted(after.items()):
+        if before.get((schema, part)) != name:
+            out.append(_rename_partition_index(new, schema, part, name))
+    addition = index_addition([*(p.column for p in new.parts), *new.include])
+    taken: set[str] | None = None
+    for schema, part in sorted(before):
+        now = ctx.new.get(ObjectKey(Table.KIND, schema, part))
+        if (schema, part) in after or not isinstance(now, Table) or now.option(PartitionOf) is None:
+            continue  # kept, gone, or detached (its index keeps its name)
+        if taken is None:
+            taken = _relation_names(schema, ctx.old, ctx.new)
+        generated = choose_name(part, addition, "idx", taken.__contains__)
+        taken.add(generated)
+        out.append(_rename_partition_index(new, schema, part, generated))
+    return out
+
+
+def detach_copies(table: Table, side: Schema) -> list[SchemaObject]:
+    """What partition `table` keeps (as its own objects) when it is detached: a copy of each
+    foreign key, primary key, unique key and index of the tables it is a partition of, named as the
+    server named the copy (see handlers.tables._detached_copies, which the parser uses)."""
+    out: list[SchemaObject] = []
+    shapes: set[Any] = set()
+    children = side.children()
+    cur: Table | None = table
+    seen = {(table.schema, table.name)}
+    while cur is not None and (po := cur.option(PartitionOf)) is not None and po.parent not in seen:
+        seen.add(po.parent)
+        parent = side.get(ObjectKey(Table.KIND, *po.parent))
+        cur = parent if isinstance(parent, Table) else None
+        for o in children.get(po.parent, ()):
+            if isinstance(o, ForeignKey):
+                shape: Any = (ForeignKey, o.columns, o.ref_schema, o.ref_table, o.ref_columns, o.on_delete)
+                name = o.name
+            elif isinstance(o, (PrimaryKey, Unique)):
+                shape = (type(o), o.columns, o.include)
+                if isinstance(o, PrimaryKey):
+                    name = make_object_name(table.name, "", "pkey")
+                else:
+                    name = make_object_name(table.name, index_addition(o.columns), "key")
+            elif isinstance(o, Index):
+                shape = (Index, *_index_shape(o))
+                own = _partition_index_names(o).get((table.schema, table.name))
+                addition = index_addition([*(p.column for p in o.parts), *o.include])
+                name = own or make_object_name(table.name, addition, "idx")
+            else:
+                continue
+            if shape in shapes:
+                continue
+            shapes.add(shape)
+            out.append(_plain(evolve(o, table=table.name, name=name, comment=None)))
+    return out
+
+
+def _plain(obj: SchemaObject) -> SchemaObject:
+    """`obj` without the names of its partitions' indexes (a detached copy has none known)."""
+    if obj.option(PartitionIndexNames) is None:
+        return obj
+    return evolve(obj, options=replace_option(obj.options, None, PartitionIndexNames))
+
+
+def _left_by_detach(obj: SchemaObject, ctx: RenderContext) -> bool:
+    """Whether `obj` (created) is what the DETACH of its table in this plan leaves there."""
+    before, after = _table_of(obj, ctx.old), _table_of(obj, ctx.new)
+    if before is None or after is None or before.option(PartitionOf) is None or after.option(PartitionOf):
+        return False
+    return _plain(obj) in detach_copies(before, ctx.old)
+
+
+def _adopted_by_attach(obj: SchemaObject, ctx: RenderContext) -> bool:
+    """Whether `obj` (dropped) is what the ATTACH of its table in this plan adopts for a parent's
+    key or index (PostgreSQL attaches an equivalent one instead of making another), under a name
+    the new side accepts: any for keys (their copies are not modelled), for an index the partition
+    index name of the new side (its own one, or a generated one)."""
+    before, after = _table_of(obj, ctx.old), _table_of(obj, ctx.new)
+    if before is None or after is None or before.option(PartitionOf) or after.option(PartitionOf) is None:
+        return False
+    for copy in detach_copies(after, ctx.new):
+        if type(copy) is not type(obj) or evolve(_plain(obj), name=copy.name) != copy:
+            continue
+        if not isinstance(obj, Index):
+            return True
+        roots = [o for o in _indexes_over(after, ctx.new) if _index_shape(o) == _index_shape(obj)]
+        own = _partition_index_names(roots[0]).get((after.schema, after.name)) if roots else None
+        if own is not None:
+            return own == obj.name
+        addition = index_addition([*(p.column for p in obj.parts), *obj.include])
+        return generated_index_name(after.name, addition, obj.name)
+    return False
+
+
+def _index_shape(idx: Index) -> tuple[Any, ...]:
+    return (idx.parts, idx.unique, idx.method, idx.include, idx.where, idx.nulls_not_distinct)
+
+
+def _indexes_over(table: Table, side: Schema) -> list[Index]:
+    """The indexes of the tables `table` is a partition of."""
+    out: list[Index] = []
+    cur: Table | None = table
+    seen = {(table.schema, table.name)}
+    while cur is not None and (po := cur.option(PartitionOf)) is not None and po.parent not in seen:
+        seen.add(po.parent)
+        out += [o for o in side.children().get(po.parent, ()) if isinstance(o, Index)]
+        parent = side.get(ObjectKey(Table.KIND, *po.parent))
+        cur = parent if isinstance(parent, Table) else None
+    return out
+
+
+def _table_of(obj: SchemaObject, side: Schema) -> Table | None:
+    t = side.get(ObjectKey(Table.KIND, obj.schema, getattr(obj, "table", "")))
+    return t if isinstance(t, Table) else None
+
+
+def _adopted_by_new_index(obj: Index, ctx: RenderContext) -> bool:
+    """Whether partition index `obj` (dropped) is adopted under its name by a partitioned index the
+    plan creates (see the index's create): then it stays."""
+    table = _table_of(obj, ctx.new)
+    if table is None or table.option(PartitionOf) is None:
+        return False
+    return any(
+        o.key not in ctx.old.objects and _plain(obj) in _own_partition_indexes(o)
+        for o in _indexes_over(table, ctx.new)
+    )
+
+
+def _name_reused_by_partition_index(obj: Index, new: Schema) -> bool:
+    """Whether the index a partition has on its own (`obj`, dropped) gives its name to the index
+    it has for a partitioned index on the new side."""
+    table = _table_of(obj, new)
+    if table is None or table.option(PartitionOf) is None:
+        return False
+    for o in _indexes_over(table, new):
+        names = o.option(PartitionIndexNames)
+        if names is not None and (obj.schema, obj.table, obj.name) in names.items:
+            return True
+    return False
+
+
+def _partition_index_names(idx: Index) -> dict[tuple[str, str], str]:
+    names = idx.option(PartitionIndexNames)
+    return {(s, p): n for s, p, n in (names.items if names else ())}
+
+
+_RELATION_KINDS = frozenset(
+    ("table", "view", "materialized_view", "sequence", "index", "primary_key", "unique", "exclude")
+)
+
+
+def _relation_names(schema: str, *sides: Schema) -> set[str]:
+    """Names that relations (indexes included, partition indexes of their own name too) have in
+    `schema` on either side: a name the server generates must avoid them all."""
+    out: set[str] = set()
+    for side in sides:
+        for o in side:
+            if o.schema == schema and o.key.kind in _RELATION_KINDS:
+                out.add(o.name)
+                names = o.option(PartitionIndexNames)
+                out.update(n for s, _, n in (names.items if names else ()) if s == schema)
+    return out
+
+
 def _view_sql(obj: View, replace: bool = False) -> str:
     kind = "MATERIALIZED VIEW" if isinstance(obj, MaterializedView) else "VIEW"
     cols = f" ({_cols(obj.columns)})" if obj.columns else ""
     head = f"CREATE {'OR REPLACE ' if replace else ''}{kind} {_q(obj)}{cols}"
+    am = obj.option(AccessMethod)
+    if am is not None:
+        head += f" USING {ident(am.method)}"
     opts = obj.option(ViewOptions) or obj.option(StorageParams)
     s = f"{head}{_params(opts)} AS\n{_e(obj.query)}"
     if isinstance(obj, MaterializedView):
@@ -823,7 +1144,91 @@ def _routine_sql(obj: Routine, replace: bool = False) -> str:
 
 @create.register
 def _(obj: Routine, ctx: RenderContext) -> list[St]:
-    return [St(_routine_sql(obj)), *_extras(obj)]
+    out = [St(_routine_sql(obj)), *_extras(obj)]
+    return out + _routine_users(obj, ctx, attach=True)
+
+
+def _calls(x: Expr | None, r: Routine) -> bool:
+    """Whether expression `x` calls a function named as `r` (any overload: at worst one more
+    default is dropped and set again)."""
+    if x is None:
+        return False
+    name = re.escape(qualified(r.schema, r.base_name))
+    return re.search(rf'(?<![\w$".]){name}\(', x.canonical) is not None
+
+
+def detaches(rebuilt: SchemaObject, dependent: SchemaObject) -> bool:
+    """A table whose column defaults call a rebuilt function, or a domain whose default or checks
+    do, drops them before the function's DROP and sets them again after its CREATE (see
+    _routine_users) instead of being rebuilt: the table keeps its rows. A generated column that
+    calls it cannot let go of it in place (PostgreSQL 15): its table is rebuilt."""
+    if not isinstance(rebuilt, Routine) or isinstance(rebuilt, Aggregate):
+        return False
+    if isinstance(dependent, Table):
+        return not any(_calls(c.generated, rebuilt) for c in dependent.columns) and any(
+            _calls(c.default, rebuilt) for c in dependent.columns
+        )
+    if isinstance(dependent, Domain):
+        return _calls(dependent.default, rebuilt) or any(_calls(c.expr, rebuilt) for c in dependent.checks)
+    return False
+
+
+def _routine_users(r: Routine, ctx: RenderContext, *, attach: bool) -> list[St]:
+    """Column defaults and domain defaults and checks that call `r` on both sides while their
+    table or domain stays (see `detaches`): dropped before `r` goes (attach False: `r` is dropped,
+    for good or to be created again) and set again once a function of that name is created. What
+    calls it on one side only is changed by its own step, ordered around `r` by its dependencies."""
+    here, there = (ctx.new, ctx.old) if attach else (ctx.old, ctx.new)
+    out: list[St] = []
+    for user in _users_of(here, r.key):
+        other = there.get(user.key)
+        if user.key in ctx.recreated or type(other) is not type(user):
+            continue
+        if isinstance(user, Table):
+            assert isinstance(other, Table)
+            if any(_calls(c.generated, r) for c in user.columns):
+                continue  # its table is rebuilt (see detaches)
+            for c in user.columns:
+                was = other.column(c.name)
+                if c.default is None or was is None:
+                    continue
+                if _calls(c.default, r) and _calls(was.default, r):
+                    head = f"ALTER TABLE {_q(user)} ALTER COLUMN {ident(c.name)}"
+                    what = f"SET DEFAULT {_e(c.default)}" if attach else "DROP DEFAULT"
+                    out.append(St(f"{head} {what};"))
+            continue
+        assert isinstance(user, Domain) and isinstance(other, Domain)
+        head = f"ALTER DOMAIN {_q(user)}"
+        if user.default is not None and _calls(user.default, r) and _calls(other.default, r):
+            out.append(St(f"{head} SET DEFAULT {_e(user.default)};" if attach else f"{head} DROP DEFAULT;"))
+        others = {c.name: c for c in other.checks}
+        for chk in user.checks:
+            if not (_calls(chk.expr, r) and chk.name in others and _calls(others[chk.name].expr, r)):
+                continue
+            if attach:
+                nv = "" if chk.valid else " NOT VALID"
+                out.append(St(f"{head} ADD CONSTRAINT {ident(chk.name)} CHECK {_paren(chk.expr)}{nv};"))
+                if chk.comment is not None:
+                    on = f"{ident(chk.name)} ON DOMAIN {_q(user)}"
+                    out.append(St(f"COMMENT ON CONSTRAINT {on} IS {literal(chk.comment)};"))
+            else:
+                out.append(St(f"{head} DROP CONSTRAINT {ident(chk.name)};"))
+    return out
+
+
+def _users_of(schema: Schema, key: ObjectKey) -> list[Table | Domain]:
+    """The tables and domains of `schema` that depend on `key` (indexed once per schema)."""
+    index: dict[ObjectKey, list[Table | Domain]] | None = schema._cache.get(_USERS_INDEX)
+    if index is None:
+        index = schema._cache[_USERS_INDEX] = {}
+        users: list[Table | Domain] = [*schema.of_kind(Table), *schema.of_kind(Domain)]
+        for obj in users:
+            for dep in obj.depends_on:
+                index.setdefault(dep, []).append(obj)
+    return index.get(key, [])
+
+
+_USERS_INDEX = ("postgres", "tables and domains by what they use")
 
 
 @create.register
@@ -955,13 +1360,28 @@ def drop(obj: Element, ctx: RenderContext) -> list[St]:
 def _(obj: Table, ctx: RenderContext) -> list[St]:
     if obj.option(ForeignTable) is not None:
         return [St(f"DROP FOREIGN TABLE {_q(obj)};")]  # the data lives on the foreign server
-    return [St(f"DROP TABLE {_q(obj)};", destructive=True, note=f"drops table {obj.display} and its data")]
+    # a sequence it owns that the new side keeps, owned by the same column of the table created
+    # again (a rebuild), is released first: the server would drop it with the table
+    keep = [
+        St(f"ALTER SEQUENCE IF EXISTS {_q(seq)} OWNED BY NONE;")
+        for seq in _owned_sequences(ctx.old, obj)
+        if isinstance(after := ctx.new.get(seq.key), Seq) and after.owned_by == seq.owned_by
+    ]
+    note = f"drops table {obj.display} and its data"
+    return [*keep, St(f"DROP TABLE {_q(obj)};", destructive=True, note=note)]
 
 
 @drop.register
 def _(obj: Seq, ctx: RenderContext) -> list[St]:
     # IF EXISTS: a sequence owned by a dropped table has gone with it
     return [St(f"DROP SEQUENCE IF EXISTS {_q(obj)};")]
+
+
+@drop.register
+def _(obj: Routine, ctx: RenderContext) -> list[St]:
+    kind, name = identity(obj)
+    detach = _routine_users(obj, ctx, attach=False)
+    return [*detach, St(f"DROP {kind} {name};")]
 
 
 @drop.register
@@ -974,13 +1394,15 @@ def _(obj: Extension, ctx: RenderContext) -> list[St]:
     return [St(f"DROP EXTENSION {ident(obj.name)};")]
 
 
-def _constraint_drop(obj: SchemaObject) -> list[St]:
+def _constraint_drop(obj: SchemaObject, ctx: RenderContext | None = None) -> list[St]:
     assert isinstance(obj, (Constraint, Exclude))
+    if ctx is not None and _adopted_by_attach(obj, ctx):
+        return []
     return [St(f"ALTER TABLE {_rel(obj.schema, obj.table)} DROP CONSTRAINT {ident(obj.name)};")]
 
 
 for _cls in (PrimaryKey, Unique, Check, ForeignKey, Exclude):
-    drop.register(_cls, lambda obj, ctx: _constraint_drop(obj))
+    drop.register(_cls, _constraint_drop)
 
 
 @drop.register
@@ -995,6 +1417,17 @@ def _(obj: MaterializedView, ctx: RenderContext) -> list[St]:
 
 @drop.register
 def _(obj: Index, ctx: RenderContext) -> list[St]:
+    if _adopted_by_attach(obj, ctx) or _adopted_by_new_index(obj, ctx):
+        return []
+    if _name_reused_by_partition_index(obj, ctx.new):
+        # once the forward ran, the name is the partitioned index's (not to be dropped on its own)
+        return [
+            St(
+                "DO $ddlc$\nBEGIN\nIF EXISTS (SELECT FROM pg_catalog.pg_class WHERE oid = "
+                f"pg_catalog.to_regclass({literal(_q(obj))}) AND NOT relispartition) THEN\n"
+                f"DROP INDEX {_q(obj)};\nEND IF;\nEND\n$ddlc$;"
+            )
+        ]
     if not _concurrently(obj, ctx, ctx.old):
         return [St(f"DROP INDEX {_q(obj)};")]
     if _swapped(obj, ctx):
@@ -1025,14 +1458,14 @@ def needs_rebuild(change: Alter) -> bool:
         fo, fn = old.option(ForeignTable), new.option(ForeignTable)
         if fo is not None and fn is not None and fo.server != fn.server:
             return True  # ALTER FOREIGN TABLE cannot change the server; the table holds no data
-        return bool(diff & {"options.partition_by", "options.access_method"}) or (
+        return bool(diff & {"options.partition_by"}) or (
             "options.partition_of" in diff
             and _partition_parent(old) != _partition_parent(new)
             and _partition_parent(old) is not None
             and _partition_parent(new) is not None
         )
     if isinstance(new, Index):
-        return bool(diff - {"options.clustered", "options.with"})
+        return bool(diff - {"options.clustered", "options.with", "options.partition_index_names"})
     if isinstance(new, (ForeignKey, Check)):
         return (
             bool(diff - {"valid", "deferrable", "initially_deferred"})
@@ -1042,9 +1475,10 @@ def needs_rebuild(change: Alter) -> bool:
             or (isinstance(new, ForeignKey) and old.depends_on != new.depends_on)
         )
     if isinstance(new, (PrimaryKey, Unique, Exclude)):
-        return bool(diff)
+        return bool(diff - {"options.index_comment"})
     if isinstance(new, View):  # includes materialized views
         in_place = {"options.view_options", "options.with", "options.column_comments"}
+        in_place.add("options.access_method")  # materialized views only (SET ACCESS METHOD)
         if not isinstance(new, MaterializedView):
             in_place |= {"check_option", "options.column_defaults"}
         return bool(diff - in_place)
@@ -1277,7 +1711,7 @@ def _(old: Table, new: Table, change: Alter, ctx: RenderContext) -> list[St]:
             a, b = ch.old, ch.new
             assert isinstance(a, Column) and isinstance(b, Column)
             out += _alter_column(new, a, b, domains, online=_checked_not_null(ctx))
-    out += _alter_table_options(old, new)
+    out += _alter_table_options(old, new, ctx)
     if of_new is not None and not typed:
         # the columns now match the type's attributes exactly, as OF requires: held back with
         # a column drop it needs
@@ -1660,16 +2094,28 @@ def _alter_column(
     return out
 
 
-def _alter_table_options(old: Table, new: Table) -> list[St]:
+def _alter_table_options(old: Table, new: Table, ctx: RenderContext) -> list[St]:
     t = _q(new)
     out = []
     if bool(old.option(Unlogged)) != bool(new.option(Unlogged)):
         out.append(St(f"ALTER TABLE {t} SET {'UNLOGGED' if new.option(Unlogged) else 'LOGGED'};"))
+    out += _set_access_method(f"ALTER TABLE {t}", old, new)
     out += _reloptions(f"ALTER TABLE {t}", old.option(StorageParams), new.option(StorageParams))
     po, pn = old.option(PartitionOf), new.option(PartitionOf)
     if po != pn:
         if po is not None:
             out.append(St(f"ALTER TABLE {_rel(*po.parent)} DETACH PARTITION {t};"))
+            if pn is None:
+                # what the partition had for its parents' keys and indexes stays on the table:
+                # what the new side does not have goes
+                kept = {_plain(o) for o in ctx.new.children().get((new.schema, new.name), ())}
+                for copy in detach_copies(old, ctx.old):
+                    if copy in kept:
+                        continue
+                    if isinstance(copy, Index):
+                        out.append(St(f"DROP INDEX IF EXISTS {_q(copy)};"))
+                    else:
+                        out.append(St(f"ALTER TABLE {t} DROP CONSTRAINT IF EXISTS {ident(copy.name)};"))
         if pn is not None:
             out.append(St(f"ALTER TABLE {_rel(*pn.parent)} ATTACH PARTITION {t} {_e(pn.bound)};"))
     io, inn = old.option(Inherits), new.option(Inherits)
@@ -1682,6 +2128,14 @@ def _alter_table_options(old: Table, new: Table) -> list[St]:
         out.append(St(f"ALTER FOREIGN TABLE {t}{_fdw_alter(fo.params, fn.params)};"))
     out += _table_options(new, old)
     return out
+
+
+def _set_access_method(head: str, old: SchemaObject, new: SchemaObject) -> list[St]:
+    """SET ACCESS METHOD (PostgreSQL 15): the table is rewritten in place, its data kept."""
+    a, b = old.option(AccessMethod), new.option(AccessMethod)
+    if a == b:
+        return []
+    return [St(f"{head} SET ACCESS METHOD {ident(b.method if b is not None else 'heap')};")]
 
 
 def _reloptions(
@@ -1711,6 +2165,8 @@ def _(old: Index, new: Index, change: Alter, ctx: RenderContext) -> list[St]:
                 else f"ALTER TABLE {t} SET WITHOUT CLUSTER;"
             )
         )
+    if old.option(PartitionIndexNames) != new.option(PartitionIndexNames):
+        out += _partition_index_renames(old, new, ctx)
     return out + _common(old, new)
 
 
@@ -1728,7 +2184,7 @@ def _alter_constraint(old: SchemaObject, new: SchemaObject, online: bool = False
     if getattr(old, "valid", True) is False and getattr(new, "valid", True):
         # --online: in a transaction of its own, not holding the locks of the statements before it
         out.append(St(f"ALTER TABLE {t} VALIDATE CONSTRAINT {ident(new.name)};", alone=online))
-    return out + _common(old, new)
+    return out + _common(old, new) + _index_comment(new, old)
 
 
 for _cls in (PrimaryKey, Unique, Check, ForeignKey, Exclude):
@@ -1739,7 +2195,8 @@ for _cls in (PrimaryKey, Unique, Check, ForeignKey, Exclude):
 def _(old: View, new: View, change: Alter, ctx: RenderContext) -> list[St]:
     kind = "MATERIALIZED VIEW" if isinstance(new, MaterializedView) else "VIEW"
     head = f"ALTER {kind} {_q(new)}"
-    out = _reloptions(
+    out = _set_access_method(head, old, new)
+    out += _reloptions(
         head,
         old.option(ViewOptions) or old.option(StorageParams),
         new.option(ViewOptions) or new.option(StorageParams),
@@ -1780,8 +2237,13 @@ def _(old: Seq, new: Seq, change: Alter, ctx: RenderContext) -> list[St]:
     if clauses:
         out.append(St(f"ALTER SEQUENCE {_q(new)} {' '.join(clauses)};"))
     if old.owned_by != new.owned_by:
-        target = f"{_rel(new.schema, new.owned_by[0])}.{ident(new.owned_by[1])}" if new.owned_by else "NONE"
-        out.append(St(f"ALTER SEQUENCE {_q(new)} OWNED BY {target};", late=True))
+        if old.owned_by is not None:
+            # released before any step: the plan may drop the old owning column or table (DROP
+            # COLUMN, DROP TABLE, a rebuild) before the late OWNED BY below, and the server would
+            # drop the sequence with it
+            out.append(St(f"ALTER SEQUENCE IF EXISTS {_q(old)} OWNED BY NONE;", early=True))
+        if new.owned_by is not None:
+            out.append(St(f"ALTER SEQUENCE {_q(new)} OWNED BY {_owner_column(new)};", late=True))
     return out + _common(old, new)
 
 

@@ -55,58 +55,56 @@ def rerunnable(st: Statement, ctx: RenderContext) -> Statement:
 class Known:
     """What the two sides say that a statement's text does not."""
 
-    # tables typed (OF a composite type) on either side: DROP COLUMN IF EXISTS fails on them even
-    # when the column is gone, so theirs are guarded on the catalog; (schema, table)
-    typed: frozenset[tuple[str, str]] = frozenset()
-    # identity columns on either side: SET/DROP DEFAULT fails on one, so a default set or dropped
-    # before the column becomes one (after it stops being one) is skipped on it; (schema, table, column)
-    identity: frozenset[tuple[str, str, str]] = frozenset()
-    # names of a relation of one kind on one side and of another on the other (a table that
-    # becomes a view): run again, DROP TABLE IF EXISTS fails on the view ("is not a table"), so
-    # the drop is guarded on the relation's kind; (schema, name)
-    swapped: frozenset[tuple[str, str]] = frozenset()
     # views and keys on both sides (that the plan may rebuild: drop, then create again) -> catalog
     # tests of their dependents that only the target side has: one that exists shows the object
     # already rebuilt, and it would block the drop (the plan drops the dependents the source side
     # has); (schema, table or "", name)
     rebuilt: Mapping[tuple[str, str, str], tuple[str, ...]] = field(default_factory=dict)
-    # the two sides, looked up for the tables a statement names (the sets above, for tests)
+    # the two sides, looked up for the tables a statement names
     sides: tuple[Schema, ...] = ()
 
     def is_typed(self, schema: str, table: str) -> bool:
-        return (schema, table) in self.typed or any(
+        """A table typed (OF a composite type) on either side: DROP COLUMN IF EXISTS fails on it
+        even when the column is gone, so its column drops are guarded on the catalog."""
+        return any(
             isinstance(t := side.objects.get(ObjectKey("table", schema, table)), Table)
             and t.option(OfType) is not None
             for side in self.sides
         )
 
     def is_identity(self, schema: str, table: str, column: str) -> bool:
-        return (schema, table, column) in self.identity or any(
+        """An identity column on either side: SET/DROP DEFAULT fails on one, so a default set or
+        dropped before the column becomes one (after it stops being one) is skipped on it."""
+        return any(
             isinstance(t := side.objects.get(ObjectKey("table", schema, table)), Table)
             and any(c.name == column and c.option(Identity) is not None for c in t.columns)
             for side in self.sides
         )
 
     def is_swapped(self, schema: str, name: str) -> bool:
-        if (schema, name) in self.swapped:
-            return True
+        """A name of a relation of one kind on one side and of another on the other (a table that
+        becomes a view): run again, DROP TABLE IF EXISTS fails on the view ("is not a table"), so
+        the drop is guarded on the relation's kind."""
         kinds = [
             {k for k in _RELKINDS if ObjectKey(k, schema, name) in side.objects} for side in self.sides
         ]
         return len(kinds) == 2 and bool(kinds[0]) and bool(kinds[1]) and kinds[0] != kinds[1]
 
 
-# the plan being rendered: Known of its forward and of its rollback (whose sides are swapped)
-_LAST: list[tuple[Schema, Schema, Known]] = []
-
-
 def _known(ctx: RenderContext) -> Known:
-    for old, new, found in _LAST:
-        if old is ctx.old and new is ctx.new:
-            return found
+    """The Known of the plan being rendered, kept with its old side (Schema's cache) for the
+    plan's other statements: the forward's and the rollback's (whose sides are swapped) apart."""
+    cache = ctx.old._cache
+    found = cache.get(_KNOWN)
+    if found is not None and found[0] is ctx.new and found[1] is ctx.recreated:
+        known: Known = found[2]
+        return known
     known = Known(rebuilt=_rebuilt(ctx), sides=(ctx.old, ctx.new))
-    _LAST[:] = [*_LAST[-1:], (ctx.old, ctx.new, known)]
+    cache[_KNOWN] = (ctx.new, ctx.recreated, known)
     return known
+
+
+_KNOWN = "postgres.rerun.known"
 
 
 def _rebuilt(ctx: RenderContext) -> dict[tuple[str, str, str], tuple[str, ...]]:

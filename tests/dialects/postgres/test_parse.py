@@ -202,3 +202,81 @@ def test_a_view_column_list_over_a_star_follows_each_snapshot() -> None:
     key = ObjectKey("view", "public", "v")
     assert "extra" not in old.objects[key].query.canonical  # type: ignore[attr-defined]
     assert "extra" in new.objects[key].query.canonical  # type: ignore[attr-defined]
+
+
+def test_an_operator_class_is_default_only_for_its_access_method() -> None:
+    def opclass(method: str, column: str, ops: str) -> str | None:
+        sql = f"CREATE TABLE t (a inet, b int);\nCREATE INDEX i ON t USING {method} ({column} {ops});\n"
+        idx = parse(sql, "t.sql").objects[ObjectKey("index", "public", "i", "t")]
+        assert isinstance(idx, Index)
+        return idx.parts[0].opclass
+
+    # pg_get_indexdef omits a column's default class: writing it changes nothing
+    assert opclass("btree", "a", "inet_ops") is None
+    assert opclass("spgist", "a", "inet_ops") is None
+    assert opclass("brin", "b", "int4_minmax_ops") is None
+    assert opclass("gist", "b", "public.gist_int4_ops") is None  # btree_gist's
+    # GiST's inet_ops is not its type's default (btree_gist's gist_inet_ops is): kept
+    assert opclass("gist", "a", "inet_ops") == "inet_ops"
+    assert opclass("gin", "a", "jsonb_path_ops") == "jsonb_path_ops"
+    assert opclass("btree", "a", "text_pattern_ops") == "text_pattern_ops"
+
+
+def test_default_table_access_method_applies_to_tables_and_matviews_created_without_using() -> None:
+    from ddlcompare.dialects.postgres.objects import AccessMethod
+
+    sql = (
+        "CREATE ACCESS METHOD h2 TYPE TABLE HANDLER heap_tableam_handler;\n"
+        "SET default_table_access_method = h2;\n"
+        "CREATE TABLE a (id int);\nCREATE TABLE b (id int) USING heap;\n"
+        "CREATE TABLE p (k int) PARTITION BY LIST (k);\n"
+        "CREATE MATERIALIZED VIEW mv AS SELECT 1 AS x;\n"
+        "RESET default_table_access_method;\nCREATE TABLE c (id int);\n"
+        "ALTER TABLE c SET ACCESS METHOD h2;\nALTER TABLE a SET ACCESS METHOD heap;\n"
+    )
+    objects = parse(sql, "t.sql").objects
+
+    def method(kind: str, name: str) -> str | None:
+        am = objects[ObjectKey(kind, "public", name)].option(AccessMethod)
+        return am.method if am is not None else None
+
+    assert method("table", "b") is None  # heap, the built-in default, is not an option
+    assert method("table", "p") is None  # a partitioned table has no access method
+    assert method("materialized_view", "mv") == "h2"
+    assert method("table", "c") == "h2"
+    assert method("table", "a") is None
+
+
+def test_owned_sequences_go_with_their_table_or_column_and_follow_renames() -> None:
+    from ddlcompare.dialects.postgres.parse import parse_many
+    from ddlcompare.model.objects import Sequence
+
+    base = "CREATE TABLE t (id serial, x int);\nCREATE TABLE u (id serial);\nALTER TABLE u RENAME TO w;\n"
+    more = "DROP TABLE t;\nALTER TABLE w RENAME COLUMN id TO ident;\n"
+    # the second file replays the first one's statements: the replay keeps the ownership index too
+    first, second = parse_many([(base, "a.sql"), (base + more, "b.sql")])
+    assert {str(k) for k in first.objects if k.kind == "sequence"} == {
+        "sequence:public.t_id_seq",
+        "sequence:public.u_id_seq",
+    }
+    seq = second.objects[ObjectKey("sequence", "public", "u_id_seq")]
+    assert isinstance(seq, Sequence) and seq.owned_by == ("w", "ident")
+    assert ObjectKey("sequence", "public", "t_id_seq") not in second.objects  # gone with DROP TABLE
+    dropped = parse(base + "ALTER TABLE w DROP COLUMN id;\n", "c.sql")
+    assert ObjectKey("sequence", "public", "u_id_seq") not in dropped.objects  # gone with its column
+    kept = parse(base + "ALTER SEQUENCE u_id_seq OWNED BY NONE;\nDROP TABLE w;\n", "d.sql")
+    assert ObjectKey("sequence", "public", "u_id_seq") in kept.objects
+
+
+def test_public_keeps_its_own_comment_unless_removed_or_created_again() -> None:
+    public = ObjectKey("schema", "", "public")
+
+    def comment(sql: str) -> str | None:
+        return parse(sql, "t.sql").objects[public].comment
+
+    assert comment("CREATE TABLE t (id int);\n") is None  # 'standard public schema', the default
+    assert comment("COMMENT ON SCHEMA public IS 'standard public schema';\n") is None  # dumps up to 14
+    assert comment("COMMENT ON SCHEMA public IS '';\n") == ""  # pg_dump 15: no comment at all
+    assert comment("COMMENT ON SCHEMA public IS NULL;\n") == ""
+    assert comment("DROP SCHEMA public;\nCREATE SCHEMA public;\n") == ""  # born again without one
+    assert comment("COMMENT ON SCHEMA public IS 'app';\n") == "app"

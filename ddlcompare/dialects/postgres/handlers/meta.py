@@ -9,7 +9,13 @@ from typing import Any
 
 from ddlcompare.dialects.postgres.handlers.tables import CONSTRAINT_KINDS, role_name
 from ddlcompare.dialects.postgres.names import ident, literal, qualified
-from ddlcompare.dialects.postgres.objects import ColumnComments, CompositeType, Definition, Domain
+from ddlcompare.dialects.postgres.objects import (
+    ColumnComments,
+    CompositeType,
+    Definition,
+    Domain,
+    IndexComment,
+)
 from ddlcompare.dialects.postgres.parse import (
     Builder,
     Node,
@@ -41,6 +47,12 @@ def _search_path(values: list[str]) -> tuple[str, ...]:
 
 @handles("VariableSetStmt")
 def set_variable(n: Node, b: Builder) -> None:
+    if n.get("name") == "default_table_access_method":
+        # pg_dump selects the access method of the tables that follow so, not with USING
+        args = n.get("args", ())
+        reset = n.get("kind") in ("VAR_RESET", "VAR_SET_DEFAULT") or not args
+        b.table_am = "heap" if reset else str(const_value(args[0]))
+        return
     if n.get("name") != "search_path":
         return  # session settings (statement_timeout, client_encoding, ...) do not change the schema
     if n.get("kind") in ("VAR_RESET", "VAR_SET_DEFAULT"):
@@ -66,6 +78,8 @@ def select(n: Node, b: Builder) -> None:
             raise b.error(f"function set_config takes 3 arguments, not {len(args)}")
         if args[0] == "search_path":
             b.search_path = _search_path([str(args[1])])
+        elif args[0] == "default_table_access_method":
+            b.table_am = str(args[1]) or "heap"
         return
     if fname in ("setval", "pg_catalog.setval"):
         return  # a sequence's current value is data, never a schema difference
@@ -246,8 +260,10 @@ def comment(n: Node, b: Builder) -> None:
         return  # database comments are not part of a schema dump
     if objtype == "OBJECT_EXTENSION":
         return  # set by the extension itself (its control file), not by the schema's author
-    if objtype == "OBJECT_SCHEMA" and const_value(obj) == "public" and text == "standard public schema":
-        text = None  # PostgreSQL's own comment on public (pg_dump omits it)
+    if objtype == "OBJECT_SCHEMA" and const_value(obj) == "public":
+        # None is PostgreSQL's own comment on public ('standard public schema': pg_dump 15 omits
+        # it, older ones write it); "" is none at all (IS NULL or IS '', pg_dump 15 writes '')
+        text = None if text == "standard public schema" else text or ""
     if objtype == "OBJECT_COLUMN":
         parts = strings(obj["List"]["items"])
         if len(parts) < 2:
@@ -289,6 +305,11 @@ def comment(n: Node, b: Builder) -> None:
         raise b.error(
             f"{objtype.removeprefix('OBJECT_').lower().replace('_', ' ')} named in COMMENT ON does not exist"
         )
+    if objtype == "OBJECT_INDEX" and key is not None and key.kind in ("primary_key", "unique", "exclude"):
+        # the index of a constraint has a comment of its own, beside the constraint's
+        note = IndexComment(text=text) if text else None
+        b.update(target, options=replace_option(target.options, note, IndexComment))
+        return
     b.update(target, comment=text)
 
 
@@ -371,6 +392,9 @@ def rename(n: Node, b: Builder) -> None:
         rel = b.relation(schema, table)
         if isinstance(rel, Table):
             b.update_column(rel, n["subname"], name=new)  # column name -> new
+            for seq in b.owned_sequences(schema, table):
+                if seq.owned_by == (table, n["subname"]):  # type: ignore[attr-defined]
+                    b.update(seq, owned_by=(table, new))
             return
     elif kind in ("TABLE", "VIEW", "MATVIEW", "SEQUENCE", "INDEX") and n.get("relation"):
         schema, old = b.rangevar(n["relation"])
@@ -382,6 +406,8 @@ def rename(n: Node, b: Builder) -> None:
         for child in b.children_of(schema, old):
             b.remove(child.key)
             b.put(dataclasses.replace(child, table=new))  # type: ignore[call-arg]
+        for seq in b.owned_sequences(schema, old):
+            b.update(seq, owned_by=(new, seq.owned_by[1]))  # type: ignore[attr-defined]
         return
     elif kind == "TABCONSTRAINT":
         schema, table = b.rangevar(n["relation"])
@@ -410,6 +436,8 @@ def drop(n: Node, b: Builder) -> None:
         if not isinstance(target, TableChild):
             for child in b.children_of(target.schema, target.name):
                 b.remove(child.key)
+            for seq in b.owned_sequences(target.schema, target.name):
+                b.remove(seq.key)  # a serial's sequence goes with its table
 
 
 # ---- less common kinds: compared by canonical statement text ----------------------------------

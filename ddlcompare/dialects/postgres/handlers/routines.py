@@ -14,6 +14,7 @@ from ddlcompare.dialects.postgres.handlers.tables import (
 )
 from ddlcompare.dialects.postgres.names import ident, literal, qualified, truncate
 from ddlcompare.dialects.postgres.objects import (
+    AccessMethod,
     Aggregate,
     ConstraintTrigger,
     MaterializedView,
@@ -219,13 +220,17 @@ def create_table_as(n: Node, b: Builder) -> None:
         return
     params = reloptions(into.get("options"))
     query, columns = named_columns(b, n["query"], strings(into.get("colNames")))
+    method = into.get("accessMethod") or b.table_am
     mv = MaterializedView(
         schema=schema,
         name=truncate(name),
         query=_query(b, query),
         columns=columns,
         with_data=not into.get("skipData"),
-        options=with_options(StorageParams(params=params) if params else None),
+        options=with_options(
+            StorageParams(params=params) if params else None,
+            AccessMethod(method=method) if method != "heap" else None,
+        ),
         pos=b.pos,
         depends_on=dependencies(expr_deps(b, query)),
     )
@@ -301,6 +306,7 @@ def create_function(n: Node, b: Builder) -> None:
         opts.setdefault(d["defname"], []).append(d.get("arg"))
     language = str(const_value(opts["language"][0])).lower() if "language" in opts else "sql"
     body = body_sql = ""
+    uses: set[ObjectKey] = set()
     if "as" in opts:
         vals = const_value(opts["as"][0])
         body = (
@@ -310,6 +316,9 @@ def create_function(n: Node, b: Builder) -> None:
         )
     elif n.get("sql_body"):
         body, body_sql = _sql_body(b, n["sql_body"])
+        # the server records what a SQL-standard body uses (functions, tables, sequences): they
+        # cannot be dropped before it, and it is rebuilt around them
+        uses = expr_deps(b, n["sql_body"])
     table_cols = [a for a in args if a.mode == "TABLE"]
     returns = None
     if table_cols:
@@ -336,7 +345,9 @@ def create_function(n: Node, b: Builder) -> None:
         body_sql=body_sql,
         attributes=attrs,
         pos=b.pos,
-        depends_on=dependencies(_type_keys(b, [a.type for a in args] + ([returns] if returns else []))),
+        depends_on=dependencies(
+            _type_keys(b, [a.type for a in args] + ([returns] if returns else [])) | uses
+        ),
     )
     b.put(obj, replace_ok=bool(n.get("replace")))
     b.add_routine(schema, base, obj.key)

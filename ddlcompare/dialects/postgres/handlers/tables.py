@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ddlcompare.dialects.postgres import names
 from ddlcompare.dialects.postgres.names import choose_name, column_name_part, truncate
 from ddlcompare.dialects.postgres.objects import (
     AccessMethod,
@@ -15,6 +16,7 @@ from ddlcompare.dialects.postgres.objects import (
     Inherits,
     OfType,
     PartitionBy,
+    PartitionIndexNames,
     PartitionOf,
     ReplicaIdentity,
     RowSecurity,
@@ -87,45 +89,55 @@ _BUILTIN_OPCLASS_NAMES = """
     varbit_minmax_ops varbit_ops varchar_ops varchar_pattern_ops xid8_ops xid_ops
 """
 BUILTIN_OPCLASSES = frozenset(_BUILTIN_OPCLASS_NAMES.split())
-# Default operator classes PostgreSQL omits from pg_get_indexdef; writing them is a no-op.
-DEFAULT_OPCLASSES = frozenset(
-    [
-        "int2_ops",
-        "int4_ops",
-        "int8_ops",
-        "text_ops",
-        "bpchar_ops",
-        "numeric_ops",
-        "float4_ops",
-        "float8_ops",
-        "date_ops",
-        "timestamp_ops",
-        "timestamptz_ops",
-        "time_ops",
-        "timetz_ops",
-        "interval_ops",
-        "uuid_ops",
-        "bool_ops",
-        "bytea_ops",
-        "oid_ops",
-        "char_ops",
-        "name_ops",
-        "money_ops",
-        "bit_ops",
-        "varbit_ops",
-        "enum_ops",
-        "array_ops",
-        "record_ops",
-        "tsvector_ops",
-        "jsonb_ops",
-        "range_ops",
-        "multirange_ops",
-        "pg_lsn_ops",
-        "macaddr_ops",
-        "macaddr8_ops",
-        "inet_ops",
-    ]
-)
+# Default operator classes per access method (PostgreSQL 15's pg_opclass.opcdefault, with those of
+# the contrib extensions btree_gin, btree_gist, citext, cube, hstore, intarray, isn, ltree and seg):
+# pg_get_indexdef omits a column's default class, so writing one is a no-op; any other class, such
+# as GiST's inet_ops (btree_gist's gist_inet_ops is that type's default), is kept as written.
+_DEFAULT_OPCLASS_NAMES = {
+    "btree": """
+        array_ops bit_ops bool_ops bpchar_ops bytea_ops char_ops date_ops enum_ops float4_ops float8_ops
+        inet_ops int2_ops int4_ops int8_ops interval_ops jsonb_ops macaddr8_ops macaddr_ops money_ops
+        multirange_ops name_ops numeric_ops oid_ops oidvector_ops pg_lsn_ops range_ops record_ops text_ops
+        tid_ops time_ops timestamp_ops timestamptz_ops timetz_ops tsquery_ops tsvector_ops uuid_ops
+        varbit_ops xid8_ops
+        btree_hstore_ops citext_ops cube_ops ean13_ops isbn13_ops isbn_ops ismn13_ops ismn_ops issn13_ops
+        issn_ops ltree_ops seg_ops upc_ops
+    """,
+    "hash": """
+        aclitem_ops array_ops bool_ops bpchar_ops bytea_ops char_ops cid_ops date_ops enum_ops float4_ops
+        float8_ops inet_ops int2_ops int4_ops int8_ops interval_ops jsonb_ops macaddr8_ops macaddr_ops
+        multirange_ops name_ops numeric_ops oid_ops oidvector_ops pg_lsn_ops range_ops record_ops text_ops
+        tid_ops time_ops timestamp_ops timestamptz_ops timetz_ops uuid_ops xid8_ops xid_ops
+        citext_ops ean13_ops hash_hstore_ops isbn13_ops isbn_ops ismn13_ops ismn_ops issn13_ops issn_ops
+        upc_ops
+    """,
+    "gin": """
+        array_ops jsonb_ops tsvector_ops
+        bit_ops bool_ops bpchar_ops bytea_ops char_ops cidr_ops date_ops enum_ops float4_ops float8_ops
+        gin_hstore_ops inet_ops int2_ops int4_ops int8_ops interval_ops macaddr8_ops macaddr_ops money_ops
+        name_ops numeric_ops oid_ops text_ops time_ops timestamp_ops timestamptz_ops timetz_ops uuid_ops
+        varbit_ops varchar_ops
+    """,
+    "gist": """
+        box_ops circle_ops multirange_ops point_ops poly_ops range_ops tsquery_ops tsvector_ops
+        gist__int_ops gist__ltree_ops gist_bit_ops gist_bool_ops gist_bpchar_ops gist_bytea_ops
+        gist_cash_ops gist_cidr_ops gist_cube_ops gist_date_ops gist_enum_ops gist_float4_ops
+        gist_float8_ops gist_hstore_ops gist_inet_ops gist_int2_ops gist_int4_ops gist_int8_ops
+        gist_interval_ops gist_ltree_ops gist_macaddr8_ops gist_macaddr_ops gist_numeric_ops gist_oid_ops
+        gist_seg_ops gist_text_ops gist_time_ops gist_timestamp_ops gist_timestamptz_ops gist_timetz_ops
+        gist_uuid_ops gist_vbit_ops
+    """,
+    "spgist": "box_ops inet_ops poly_ops quad_point_ops range_ops text_ops",
+    "brin": """
+        bit_minmax_ops box_inclusion_ops bpchar_minmax_ops bytea_minmax_ops char_minmax_ops date_minmax_ops
+        float4_minmax_ops float8_minmax_ops inet_inclusion_ops int2_minmax_ops int4_minmax_ops
+        int8_minmax_ops interval_minmax_ops macaddr8_minmax_ops macaddr_minmax_ops name_minmax_ops
+        numeric_minmax_ops oid_minmax_ops pg_lsn_minmax_ops range_inclusion_ops text_minmax_ops
+        tid_minmax_ops time_minmax_ops timestamp_minmax_ops timestamptz_minmax_ops timetz_minmax_ops
+        uuid_minmax_ops varbit_minmax_ops
+    """,
+}
+DEFAULT_OPCLASSES = {method: frozenset(names.split()) for method, names in _DEFAULT_OPCLASS_NAMES.items()}
 
 
 # ---- helpers ----------------------------------------------------------------------------------
@@ -668,7 +680,7 @@ def make_constraint(
         cols_for_name: list[str] = []
         for pair in c.get("exclusions", ()):
             elem, ops = pair["List"]["items"]
-            part = index_part(b, elem["IndexElem"])
+            part = index_part(b, elem["IndexElem"], (c.get("access_method") or "gist").lower())
             op = ".".join(strings(ops["List"]["items"] if "List" in ops else ops))
             elements.append((str(part), op))
             cols_for_name.append(part.column or "expr")
@@ -855,8 +867,10 @@ def create_table(n: Node, b: Builder) -> None:
     params = reloptions(n.get("options"))
     if params:
         options.append(StorageParams(params=params))
-    if n.get("accessMethod") and n["accessMethod"] != "heap":
-        options.append(AccessMethod(method=n["accessMethod"]))
+    # without USING a table gets default_table_access_method; a partitioned table has none (PG 15)
+    method = n.get("accessMethod") or (None if n.get("partspec") else b.table_am)
+    if method and method != "heap":
+        options.append(AccessMethod(method=method))
     for seq in ctx.sequences:
         b.put(seq)
     table = Table(
@@ -1037,7 +1051,9 @@ def create_foreign_table(n: Node, b: Builder) -> None:
     schema, name = b.rangevar(base["relation"])
     t = b.table(schema, truncate(name))
     opt = ForeignTable(server=n["servername"], params=reloptions(n.get("options")))
-    b.update(t, options=replace_option(t.options, opt, ForeignTable))
+    # a foreign table has no access method, whatever default_table_access_method says
+    options = replace_option(t.options, None, AccessMethod)
+    b.update(t, options=replace_option(options, opt, ForeignTable))
     server = ObjectKey("server", "", n["servername"])
     if server in b.objects:
         b.update(b.objects[t.key], depends_on=t.depends_on | {server})
@@ -1046,8 +1062,8 @@ def create_foreign_table(n: Node, b: Builder) -> None:
 # ---- CREATE INDEX -----------------------------------------------------------------------------
 
 
-def index_part(b: Builder, e: Node) -> IndexPart:
-    """An IndexPart from an IndexElem node."""
+def index_part(b: Builder, e: Node, method: str) -> IndexPart:
+    """An IndexPart from an IndexElem node of an index (or exclusion constraint) of `method`."""
     expr = b.expr(e["expr"]) if e.get("expr") else None
     ops = strings(e.get("opclass"))
     if len(ops) == 2 and ops[0] == "pg_catalog":
@@ -1057,7 +1073,7 @@ def index_part(b: Builder, e: Node) -> IndexPart:
         path = b.search_path
         ops = [next((s for s in path if b.has_extension(s)), b.default_schema), ops[0]]
     opclass = ".".join(ops) if ops else None
-    if opclass in DEFAULT_OPCLASSES:
+    if ops and ops[-1] in DEFAULT_OPCLASSES.get(method, ()):
         opclass = None
     if opclass and e.get("opclassopts"):
         opclass += f" ({', '.join(reloptions(e['opclassopts']))})"
@@ -1084,7 +1100,8 @@ def create_index(n: Node, b: Builder) -> None:
     schema, table = b.rangevar(n["relation"])
     rel = b.relation(schema, table)
     assert rel is not None
-    parts = tuple(index_part(b, e["IndexElem"]) for e in n.get("indexParams", ()))
+    method = (n.get("accessMethod") or "btree").lower()
+    parts = tuple(index_part(b, e["IndexElem"], method) for e in n.get("indexParams", ()))
     including = [e["IndexElem"] for e in n.get("indexIncludingParams", ())]
     if any("name" not in e for e in including):  # the server's error
         raise b.error("expressions are not supported in included columns")
@@ -1099,7 +1116,6 @@ def create_index(n: Node, b: Builder) -> None:
     else:
         name = _index_name(b, schema, table, parts, include)
     where = n.get("whereClause")
-    method = (n.get("accessMethod") or "btree").lower()
     deps = {rel.key}
     for e in n.get("indexParams", ()):
         if e["IndexElem"].get("expr"):
@@ -1123,7 +1139,7 @@ def create_index(n: Node, b: Builder) -> None:
     b.put(idx)
     if n.get("concurrent"):
         b.index_concurrently.add(idx.key)
-    if isinstance(rel, Table) and rel.option(PartitionBy) is not None and n["relation"].get("inh", True):
+    if isinstance(rel, Table) and rel.option(PartitionBy) is not None and n["relation"].get("inh", False):
         _adopt_partition_indexes(b, rel, idx)
 
 
@@ -1145,16 +1161,30 @@ def _index_name(
     b: Builder, schema: str, table: str, parts: tuple[IndexPart, ...], include: tuple[str, ...]
 ) -> str:
     """PostgreSQL's name for an unnamed index: <table>_<columns>_idx, made unique."""
-    colnames: list[str] = []
-    for p in [*parts, *(IndexPart(column=c) for c in include)]:
-        base = p.column or "expr"
-        cand, i = base, 0
-        while cand in colnames:
-            i += 1
-            cand = f"{base}{i}"
-        colnames.append(cand)
     label = "idx"  # "key" is for constraints only; a plain CREATE UNIQUE INDEX is named _idx
-    return choose_name(table, column_name_part(colnames), label, _relation_taken(b, schema, set()))
+    return choose_name(table, index_addition(parts, include), label, _relation_taken(b, schema, set()))
+
+
+def index_addition(parts: tuple[IndexPart, ...], include: tuple[str, ...]) -> str:
+    """The <columns> part of the name PostgreSQL generates for an index of these parts."""
+    return names.index_addition([*(p.column for p in parts), *include])
+
+
+def _absorb_partition_index(b: Builder, root_key: ObjectKey, child: SchemaObject) -> None:
+    """Partition index `child`, attached (at any level) to partitioned index `root_key`, leaves the
+    model; its name stays on the root when it is its own (see PartitionIndexNames), with the names
+    `child` itself kept for the partitions below it."""
+    root = b.objects.get(root_key)
+    if not isinstance(root, Index) or not isinstance(child, Index):
+        return
+    items = set(cur.items) if (cur := root.option(PartitionIndexNames)) else set()
+    if (below := child.option(PartitionIndexNames)) is not None:
+        items |= set(below.items)
+    if not names.generated_index_name(child.table, index_addition(child.parts, child.include), child.name):
+        items.add((child.schema, child.table, child.name))
+    opt = PartitionIndexNames(items=tuple(sorted(items))) if items else None
+    if opt != root.option(PartitionIndexNames):
+        b.update(root, options=replace_option(root.options, opt, PartitionIndexNames))
 
 
 def _copy_like_indexes(b: Builder, table: Table, src: Table, comments: bool) -> None:
@@ -1193,6 +1223,7 @@ def _adopt_index(b: Builder, part: Table, idx: Index) -> None:
             and (o.parts, o.unique, o.method, o.include, o.where, o.nulls_not_distinct) == same
         ):
             b.remove(o.key)
+            _absorb_partition_index(b, idx.key, o)
             break
     if part.option(PartitionBy) is not None:
         _adopt_partition_indexes(b, part, idx)
@@ -1207,7 +1238,14 @@ def alter_table(n: Node, b: Builder) -> None:
     schema, name = b.rangevar(rv)
     if (schema, name) in b.identity_sequences:
         return  # ALTER TABLE/SEQUENCE on an identity sequence: owner and persistence follow the table
-    rel = b.relation(schema, name, missing_ok=bool(n.get("missing_ok")))
+    index_attach = n.get("objtype") == "OBJECT_INDEX" and all(
+        c["AlterTableCmd"]["subtype"] == "AT_AttachPartition" for c in n.get("cmds", ())
+    )
+    rel = b.relation(schema, name, missing_ok=bool(n.get("missing_ok")) or index_attach)
+    if rel is None and index_attach:
+        rel = _attached_index_root(b, n)
+        if rel is None and not n.get("missing_ok"):
+            raise b.error(f'relation "{schema}.{name}" does not exist')
     if rel is None:
         return
     recurse = rv.get("inh", False)  # ONLY: do not recurse to partitions/children
@@ -1220,6 +1258,34 @@ def alter_table(n: Node, b: Builder) -> None:
             continue
         rel = b.objects[rel.key]
         fn(b, rel, cmd, recurse)
+
+
+def _attached_index_root(b: Builder, n: Node) -> SchemaObject | None:
+    """ALTER INDEX mid ATTACH PARTITION leaf where `mid`, a partition's index, is already attached
+    to its own parent and so left the model: the index of the nearest ancestor of leaf's table
+    that has one of the same definition takes `leaf` instead (the catalog reader attaches the
+    levels from the top)."""
+    pc = n["cmds"][0]["AlterTableCmd"]["def"]["PartitionCmd"]
+    key = b.relations.get(b.rangevar(pc["name"]))
+    leaf = b.objects.get(key) if key is not None else None
+    if not isinstance(leaf, Index):
+        return None
+    table = b.objects.get(_table_key(leaf.schema, leaf.table))
+    seen: set[tuple[str, str]] = set()
+    while isinstance(table, Table) and (po := table.option(PartitionOf)) is not None:
+        if po.parent in seen:
+            break
+        seen.add(po.parent)
+        for o in b.children_of(*po.parent):
+            if isinstance(o, Index) and _index_shape(o) == _index_shape(leaf):
+                return o
+        table = b.objects.get(_table_key(*po.parent))
+    return None
+
+
+def _index_shape(idx: Index) -> tuple[Any, ...]:
+    """What makes a partition's index the same as its parent's (the server's CompareIndexInfo)."""
+    return (idx.parts, idx.unique, idx.method, idx.include, idx.where, idx.nulls_not_distinct)
 
 
 def _inheritors(b: Builder, table: Table) -> list[Table]:
@@ -1282,6 +1348,9 @@ def _at_drop_column(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) -> 
         for o in b.children_of(t.schema, t.name):
             if _uses_column(o, cmd["name"]):
                 b.remove(o.key)
+        for seq in b.owned_sequences(t.schema, t.name):
+            if seq.owned_by == (t.name, cmd["name"]):  # type: ignore[attr-defined]
+                b.remove(seq.key)  # the server drops the column's owned sequence with it
 
 
 def _uses_column(o: SchemaObject, col: str) -> bool:
@@ -1334,7 +1403,152 @@ def _at_add_constraint(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) 
     rel = _table(b, rel)
     ctx = TableContext(b, rel.schema, rel.name)
     ctx.pending.append((dict(cmd["def"]["Constraint"]), None))
+    before = set(b.children.get((rel.schema, rel.name), ())) if rel.option(PartitionBy) else None
     create_constraints(ctx)
+    if before is not None:
+        for o in b.children_of(rel.schema, rel.name):
+            if isinstance(o, ForeignKey) and o.key not in before:
+                _adopt_partition_fks(b, rel, o)
+
+
+# ---- foreign keys of partitions ------------------------------------------------------------------
+# A foreign key of a partitioned table is inherited by every partition: PostgreSQL clones it (or
+# attaches an equivalent key the partition already has, which keeps its own name), drops the
+# copies with it, refuses to drop a copy on its own, and pg_dump and the catalog reader leave the
+# copies out (conparentid set). The model keeps the parent's key only.
+
+
+def _fk_shape(b: Builder, fk: ForeignKey) -> tuple[Any, ...]:
+    """What PostgreSQL compares before attaching a partition's foreign key to its parent's
+    (tryAttachPartitionForeignKey): columns, referenced table and columns, actions, deferral."""
+    ref_cols = fk.ref_columns
+    if not ref_cols:  # REFERENCES t: the referenced table's primary key (resolved at the end)
+        pk = next((o for o in b.children_of(fk.ref_schema, fk.ref_table) if isinstance(o, PrimaryKey)), None)
+        ref_cols = pk.columns if pk is not None else ()
+    return (
+        fk.columns,
+        fk.ref_schema,
+        fk.ref_table,
+        ref_cols,
+        fk.on_delete,
+        fk.on_update,
+        fk.match,
+        fk.deferrable,
+        fk.initially_deferred,
+    )
+
+
+def _adopt_partition_fks(b: Builder, parent: Table, fk: ForeignKey) -> None:
+    """`fk` of partitioned table `parent` is inherited by its partitions (all levels)."""
+    shape = _fk_shape(b, fk)
+    for part in _inheritors(b, parent):
+        if part.option(PartitionOf) is not None:
+            _adopt_fk(b, part, shape)
+
+
+def _adopt_fk(b: Builder, part: Table, shape: tuple[Any, ...]) -> None:
+    """A partition's own valid foreign key of that shape is attached to the parent's (implied by
+    it); the partitions below inherit it in turn."""
+    for o in b.children_of(part.schema, part.name):
+        if isinstance(o, ForeignKey) and o.valid and _fk_shape(b, o) == shape:
+            b.remove(o.key)
+            break
+    for sub in _inheritors(b, part) if part.option(PartitionBy) is not None else ():
+        if sub.option(PartitionOf) is not None:
+            _adopt_fk(b, sub, shape)
+
+
+def _ancestors(b: Builder, table: Table) -> list[Table]:
+    """The tables `table` is a partition of, its parent first."""
+    out: list[Table] = []
+    seen = {(table.schema, table.name)}
+    while (po := table.option(PartitionOf)) is not None and po.parent not in seen:
+        seen.add(po.parent)
+        parent = b.objects.get(_table_key(*po.parent))
+        if not isinstance(parent, Table):
+            break
+        out.append(parent)
+        table = parent
+    return out
+
+
+def _detached_copies(b: Builder, ancestors: list[Table], child: Table) -> None:
+    """DETACH PARTITION: the partition keeps what it had for its parents' foreign keys, keys and
+    indexes, as objects of its own now. Names: an index's own name where the partitioned index
+    kept it (PartitionIndexNames), else the name the server gave the copy (the parent's for a
+    foreign key, <table>_pkey, <table>_<columns>_key|idx), no comment. A foreign key or key an
+    attach adopted kept its own name, which the model no longer knows: such a copy gets the
+    generated one. (render.detach_copies makes the same copies for a planned DETACH.)"""
+    taken = {o.name for o in b.children_of(child.schema, child.name)}
+    below = {(t.schema, t.name) for t in _descendants(b, child)}
+    shapes: set[tuple[Any, ...]] = set()
+    for parent in ancestors:
+        for o in b.children_of(parent.schema, parent.name):
+            deps = dependencies((o.depends_on - {parent.key}) | {child.key})
+            if isinstance(o, ForeignKey):
+                if (shape := _fk_shape(b, o)) in shapes:
+                    continue
+                shapes.add(shape)
+                name = o.name
+                if name in taken:
+                    free = _constraint_taken(b, child.schema, taken)
+                    name = choose_name(child.name, column_name_part(o.columns), "fkey", free)
+                copy: SchemaObject = evolve(
+                    o, table=child.name, name=name, comment=None, pos=b.pos, depends_on=deps
+                )
+                b.finish_later(_resolve_fk, copy.key)
+            elif isinstance(o, (PrimaryKey, Unique)):
+                if (type(o), o.columns, o.include) in shapes:
+                    continue
+                shapes.add((type(o), o.columns, o.include))
+                pk = isinstance(o, PrimaryKey)
+                label, addition = ("pkey", "") if pk else ("key", column_name_part(o.columns))
+                name = choose_name(child.name, addition, label, _relation_taken(b, child.schema, taken))
+                copy = evolve(o, table=child.name, name=name, comment=None, pos=b.pos, depends_on=deps)
+            elif isinstance(o, Index):
+                if _index_shape(o) in shapes:
+                    continue
+                shapes.add(_index_shape(o))
+                copy = _detached_index(b, o, child, below, taken, deps)
+            else:
+                continue
+            taken.add(copy.name)
+            b.put(copy)
+
+
+def _detached_index(
+    b: Builder,
+    idx: Index,
+    child: Table,
+    below: set[tuple[str, str]],
+    taken: set[str],
+    deps: frozenset[ObjectKey],
+) -> Index:
+    """The index partitioned index `idx` has on `child`, standalone after DETACH: it takes from
+    `idx` the own names of its own partitions' indexes (`below`: the partitions under `child`)."""
+    current = idx.option(PartitionIndexNames)
+    names = {(s, p): n for s, p, n in (current.items if current else ())}
+    name = names.pop((child.schema, child.name), None)
+    if name is None:
+        addition = index_addition(idx.parts, idx.include)
+        name = choose_name(child.name, addition, "idx", _relation_taken(b, child.schema, taken))
+    moved = tuple(sorted((s, p, n) for (s, p), n in names.items() if (s, p) in below))
+    kept = tuple(sorted((s, p, n) for (s, p), n in names.items() if (s, p) not in below))
+    if kept != (current.items if current else ()):
+        opt = PartitionIndexNames(items=kept) if kept else None
+        b.update(idx, options=replace_option(idx.options, opt, PartitionIndexNames))
+    mine = PartitionIndexNames(items=moved) if moved else None
+    opts = replace_option(idx.options, mine, PartitionIndexNames)
+    return evolve(idx, table=child.name, name=name, options=opts, comment=None, pos=b.pos, depends_on=deps)
+
+
+def _descendants(b: Builder, table: Table) -> list[Table]:
+    out = [t for t in _inheritors(b, table) if t.option(PartitionOf) is not None]
+    i = 0
+    while i < len(out):
+        out.extend(t for t in _inheritors(b, out[i]) if t.option(PartitionOf) is not None)
+        i += 1
+    return out
 
 
 def _find_constraint(b: Builder, rel: SchemaObject, name: str) -> SchemaObject | None:
@@ -1424,7 +1638,9 @@ def _at_attach_partition(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool
         # ALTER INDEX parent ATTACH PARTITION child: the child index is implied by the parent's
         child_key = b.relations.get((schema, name))
         if child_key is not None:
+            child_index = b.objects[child_key]
             b.remove(child_key)
+            _absorb_partition_index(b, rel.key, child_index)
         return
     child = b.table(schema, name)
     rel = _table(b, rel)
@@ -1453,12 +1669,16 @@ def _at_attach_partition(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool
     for o in b.children_of(rel.schema, rel.name):
         if isinstance(o, Index):
             _adopt_index(b, child, o)
+        elif isinstance(o, ForeignKey):
+            _adopt_fk(b, child, _fk_shape(b, o))
 
 
 def _at_detach_partition(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) -> None:
     schema, name = b.rangevar(cmd["def"]["PartitionCmd"]["name"])
     child = b.table(schema, name)
-    b.update(child, options=replace_option(child.options, None, PartitionOf))
+    ancestors = _ancestors(b, child)
+    child = b.update(child, options=replace_option(child.options, None, PartitionOf))
+    _detached_copies(b, ancestors, child)
 
 
 def _at_rls(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) -> None:
@@ -1561,6 +1781,13 @@ def _at_replica_identity(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool
 def _at_logged(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) -> None:
     unlogged = Unlogged() if cmd["subtype"] == "AT_SetUnLogged" else None
     b.update(rel, options=replace_option(rel.options, unlogged, Unlogged))
+
+
+def _at_access_method(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) -> None:
+    """ALTER TABLE | MATERIALIZED VIEW ... SET ACCESS METHOD m (PostgreSQL 15)."""
+    method = cmd.get("name") or "heap"
+    am = AccessMethod(method=method) if method != "heap" else None
+    b.update(rel, options=replace_option(rel.options, am, AccessMethod))
 
 
 def _at_trigger_state(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) -> None:
@@ -1674,6 +1901,7 @@ ALTER_CMDS = {
     "AT_ResetRelOptions": _at_reloptions,
     "AT_ReplicaIdentity": _at_replica_identity,
     "AT_SetLogged": _at_logged,
+    "AT_SetAccessMethod": _at_access_method,
     "AT_SetUnLogged": _at_logged,
     "AT_EnableTrig": _at_trigger_state,
     "AT_DisableTrig": _at_trigger_state,

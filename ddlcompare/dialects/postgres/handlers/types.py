@@ -41,8 +41,11 @@ def qualified_parts(b: Builder, parts: list[str]) -> tuple[str, str]:
 def create_schema(n: Node, b: Builder) -> None:
     name = n.get("schemaname") or (role_name(n["authrole"]) if n.get("authrole") else "")
     key = ObjectKey("schema", "", name)
-    # `public` exists in every database: creating it again is what old pg_dump versions wrote
-    if name != "public" and not (n.get("if_not_exists") and key in b.objects):
+    # `public` exists in every database: creating it again is what old pg_dump versions wrote;
+    # created after a DROP SCHEMA public it comes back without the comment it was born with ("")
+    if name == "public" and key not in b.objects:
+        b.put(Namespace(schema="", name=name, comment="", pos=b.pos))
+    elif name != "public" and not (n.get("if_not_exists") and key in b.objects):
         namespace = Namespace(schema="", name=name, pos=b.pos)
         b.put(namespace)
         if n.get("authrole"):

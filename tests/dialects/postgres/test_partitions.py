@@ -1,0 +1,170 @@
+"""Foreign keys and indexes of partitions in the model (issue 11, items 1 and 2): a partition's
+copy of its parent's foreign key is implied by the parent's; a partition's index attached to a
+partitioned index leaves the model, its name kept on the partitioned index when it is its own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ddlcompare import plan_between
+from ddlcompare.dialects import LoadOptions, get
+from ddlcompare.dialects.postgres.names import generated_index_name
+from ddlcompare.dialects.postgres.objects import PartitionIndexNames
+from ddlcompare.diff.compare import diff
+from ddlcompare.model.base import Schema
+from ddlcompare.model.objects import ForeignKey, Index
+from ddlcompare.output.sql import render_script
+
+FIXTURES = Path(__file__).resolve().parents[3] / "fixtures" / "postgres"
+PG = get("postgres")
+
+BASE = """
+CREATE TABLE c (id int PRIMARY KEY);
+CREATE TABLE o (id int NOT NULL, ts date NOT NULL, cid int) PARTITION BY RANGE (ts);
+"""
+
+
+def _parse(sql: str) -> Schema:
+    return PG.parse(sql, "t.sql", LoadOptions())
+
+
+def _fks(s: Schema) -> list[tuple[str, str]]:
+    return sorted((o.table, o.name) for o in s.of_kind(ForeignKey))
+
+
+def _fixture(case: str, side: str) -> Schema:
+    return _parse((FIXTURES / case / side).read_text(encoding="utf-8"))
+
+
+def test_parent_key_adopts_equivalent_partition_keys_only() -> None:
+    s = _parse(
+        BASE
+        + """
+CREATE TABLE o1 PARTITION OF o FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE TABLE o2 PARTITION OF o FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+ALTER TABLE ONLY o1 ADD CONSTRAINT o1_same FOREIGN KEY (cid) REFERENCES c;
+ALTER TABLE ONLY o2 ADD CONSTRAINT o2_cascade FOREIGN KEY (cid) REFERENCES c (id) ON DELETE CASCADE;
+ALTER TABLE o ADD CONSTRAINT o_cid_fk FOREIGN KEY (cid) REFERENCES c (id);
+"""
+    )
+    # o1's key is the parent's (attached); o2's differs in its action: a key of its own
+    assert _fks(s) == [("o", "o_cid_fk"), ("o2", "o2_cascade")]
+
+
+def test_attach_adopts_and_detach_leaves_a_copy() -> None:
+    s = _parse(
+        BASE
+        + """
+ALTER TABLE o ADD CONSTRAINT o_cid_fk FOREIGN KEY (cid) REFERENCES c (id);
+CREATE TABLE o1 (id int NOT NULL, ts date NOT NULL, cid int CONSTRAINT o1_fk REFERENCES c);
+ALTER TABLE o ATTACH PARTITION o1 FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE TABLE o2 PARTITION OF o FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+"""
+    )
+    assert _fks(s) == [("o", "o_cid_fk")]
+    detached = _parse(
+        BASE
+        + """
+ALTER TABLE o ADD CONSTRAINT o_cid_fk FOREIGN KEY (cid) REFERENCES c (id);
+CREATE TABLE o2 PARTITION OF o FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+ALTER TABLE o DETACH PARTITION o2;
+"""
+    )
+    # the server keeps the partition's copy as a key of the now standalone table
+    assert _fks(detached) == [("o", "o_cid_fk"), ("o2", "o_cid_fk")]
+
+
+def test_parent_key_change_plans_the_parent_only() -> None:
+    case = "partition_fk_inherited"
+    plan = plan_between(_fixture(case, "old.sql"), _fixture(case, "new.sql"))
+    script = render_script(plan, PG.STYLE)
+    assert "orders_2024" not in script and "orders_2025" not in script
+    assert script.count("ADD CONSTRAINT") == 3
+
+
+def test_generated_index_names() -> None:
+    assert generated_index_name("m_2024", "v", "m_2024_v_idx")
+    assert generated_index_name("m_2024", "v", "m_2024_v_idx12")
+    assert not generated_index_name("m_2024", "v", "m_2024_v_idx0")
+    assert not generated_index_name("m_2024", "v", "m_2024_v_lookup")
+    long = "measurements_of_the_very_long_partition_name_for_the_year_2026"
+    # makeObjectName shortens the table part so that <table>_ts_id_idx fits in 63 bytes
+    assert generated_index_name(long, "ts_id", f"{long[:53]}_ts_id_idx")
+    assert not generated_index_name(long, "ts_id", f"{long}_ts_id_idx")
+
+
+def test_own_partition_index_names_are_kept_generated_ones_not() -> None:
+    s = _fixture("partition_index_own_name", "new.sql")
+    names = {o.name: o.option(PartitionIndexNames) for o in s.of_kind(Index)}
+    assert set(names) == {"m_v_idx", "m_ts_id_idx", "m_2024_v_idx"}
+    v = names["m_v_idx"]
+    assert v is not None and v.items == (
+        ("public", "m_2025_r1", "m_2025_r1_v_lookup"),
+        ("public", "measurements_of_the_very_long_partition_name_for_the_year_2026", "measurements: v"),
+    )
+    assert names["m_ts_id_idx"] is None and names["m_2024_v_idx"] is None
+
+
+def test_attach_levels_in_any_order() -> None:
+    """The catalog reader attaches a sub-partitioned partition's index to the top one before the
+    index below it: the leaf's index then goes to the top index, with its own name."""
+    head = """
+CREATE TABLE m (ts date NOT NULL, r int NOT NULL, v text) PARTITION BY RANGE (ts);
+CREATE TABLE m1 PARTITION OF m FOR VALUES FROM ('2024-01-01') TO ('2025-01-01') PARTITION BY LIST (r);
+CREATE TABLE m1_a PARTITION OF m1 FOR VALUES IN (1);
+CREATE INDEX m_v_idx ON ONLY m (v);
+CREATE INDEX m1_v_idx ON ONLY m1 (v);
+CREATE INDEX m1_a_own ON m1_a (v);
+"""
+    top = "ALTER INDEX m_v_idx ATTACH PARTITION m1_v_idx;\n"
+    low = "ALTER INDEX m1_v_idx ATTACH PARTITION m1_a_own;\n"
+    top_first, low_first = top + low, low + top
+    a, b = _parse(head + top_first), _parse(head + low_first)
+    assert not diff(a, b)
+    (idx,) = a.of_kind(Index)
+    assert idx.option(PartitionIndexNames) == PartitionIndexNames(items=(("public", "m1_a", "m1_a_own"),))
+
+
+def test_index_on_only_adopts_nothing() -> None:
+    """CREATE INDEX ... ON ONLY builds the partitioned index alone: the partitions' indexes stay
+    theirs until attached."""
+    s = _parse(
+        """
+CREATE TABLE m (ts date NOT NULL, v text) PARTITION BY RANGE (ts);
+CREATE TABLE m1 PARTITION OF m FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE INDEX m1_v ON m1 (v);
+CREATE INDEX m_v_idx ON ONLY m (v);
+"""
+    )
+    assert sorted(o.name for o in s.of_kind(Index)) == ["m1_v", "m_v_idx"]
+
+
+def test_pgdump_fixtures_are_dumps_of_the_hand_written_ones() -> None:
+    """The pg_dump fixtures model the same schemas as the hand-written ones they were dumped from."""
+    pairs = [
+        ("pgdump_partition_fks", "partition_fk_adopted"),
+        ("pgdump_partition_indexes", "partition_index_own_name"),
+    ]
+    for dumped, written in pairs:
+        for side in ("old.sql", "new.sql"):
+            assert not diff(_fixture(written, side), _fixture(dumped, side)), f"{dumped}/{side}"
+
+
+def test_detach_keeps_the_copies_attach_adopts_them() -> None:
+    """A planned DETACH leaves the partition's copies of its parents' keys and indexes (not written
+    again; one the new side lacks is dropped); the ATTACH of the rollback adopts them (not dropped
+    before it). The parser gives a detached partition the same copies."""
+    case = "partition_detach_keys"
+    plan = plan_between(_fixture(case, "old.sql"), _fixture(case, "new.sql"))
+    forward, rollback = render_script(plan, PG.STYLE), render_script(plan, PG.STYLE, rollback=True)
+    assert "ADD CONSTRAINT" not in forward and "CREATE INDEX" not in forward
+    assert "DROP CONSTRAINT IF EXISTS log_actor_fk" in forward
+    assert "DROP INDEX" not in rollback and "DROP CONSTRAINT" not in rollback
+    old = (FIXTURES / case / "old.sql").read_text(encoding="utf-8")
+    detached = _parse(old + "ALTER TABLE log DETACH PARTITION log_2023;\n")
+    kept = sorted((o.KIND, o.name) for o in detached if getattr(o, "table", "") == "log_2023")
+    assert kept == [
+        ("foreign_key", "log_actor_fk"),
+        ("index", "log_2023_msg_own"),
+        ("primary_key", "log_2023_pkey"),
+    ]
