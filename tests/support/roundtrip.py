@@ -28,6 +28,9 @@ class Outcome:
     detail: str = ""
     forward: str = ""
     rollback: str = ""
+    # with `parsed`: how the database after the forward script differs from the parsed new file
+    # and after the rollback from the parsed old one (empty when both are equal)
+    offline: str = ""
 
     @property
     def ok(self) -> bool:
@@ -87,6 +90,7 @@ def roundtrip_pg(
     options: PlanOptions | None = None,
     renames: Sequence[RenameHint] = (),
     twice: bool | None = None,
+    parsed: bool = False,
 ) -> Outcome:
     """Run the round trip; `forward`/`rollback` default to ddlcompare's scripts for the pair, planned
     with `options` (`online`: the default options with --online).
@@ -96,6 +100,9 @@ def roundtrip_pg(
     destructive statements held back (`allow_destructive` False, the default mode of the command)
     the forward reaches only part of new, so only the return to old is compared. `twice`: apply
     each script a second time; by default when the scripts are ddlcompare's re-runnable ones.
+    `parsed`: the database after the forward script is also compared with the parsed new file,
+    and after the rollback with the parsed old file, into `Outcome.offline` (a model that only
+    meets a fresh load of the file still finds changes against a live database).
     """
     opts = options or PlanOptions(online=online)
     if twice is None:
@@ -134,6 +141,9 @@ def roundtrip_pg(
         report = differences(pgdb.url(a), new_ref) if allow_destructive else ""
         if report:
             return Outcome("forward result", report, forward, rollback)
+        offline: list[str] = []
+        if allow_destructive and parsed:
+            offline.append(_offline("new.sql", differences(pgdb.url(a), _parse(new_sql, "new.sql"))))
         for stage in ("rollback", "rollback again")[: 2 if twice else 1]:
             try:
                 pgdb.load(a, rollback, roles=False)
@@ -142,4 +152,14 @@ def roundtrip_pg(
         report = differences(pgdb.url(a), old_ref)
         if report:
             return Outcome("rollback result", report, forward, rollback)
-    return Outcome("ok", "", forward, rollback)
+        if parsed:
+            offline.append(_offline("old.sql", differences(pgdb.url(a), _parse(old_sql, "old.sql"))))
+    return Outcome("ok", "", forward, rollback, "".join(offline))
+
+
+def _offline(name: str, report: str) -> str:
+    return f"live database (old) vs parsed {name} (new):\n{report}\n" if report else ""
+
+
+def _parse(sql: str, name: str) -> Schema:
+    return get("postgres").parse(sql, name, LoadOptions())

@@ -35,6 +35,9 @@ class Outcome:
     detail: str = ""
     forward: str = ""
     rollback: str = ""
+    # with `parsed`: how the database after the forward script differs from the parsed new file
+    # and after the rollback from the parsed old one (empty when both are equal)
+    offline: str = ""
 
     @property
     def ok(self) -> bool:
@@ -162,11 +165,15 @@ def roundtrip_mysql(
     target: TargetVersion | None = None,
     renames: Sequence[RenameHint] = (),
     idempotent: bool = True,
+    parsed: bool = False,
 ) -> Outcome:
     """Run the round trip of one pair. With destructive statements held back (the default mode) the
     forward reaches only part of new, so only the return to old is compared. With `online` the
     scripts are written with --online for the server they run on. Re-runnable scripts (not
-    `idempotent` False, not a MySQL target) run twice each, and the readbacks see the second run."""
+    `idempotent` False, not a MySQL target) run twice each, and the readbacks see the second run.
+    `parsed`: the database after the forward script is also compared with the parsed new file, and
+    after the rollback with the parsed old file (read without definers, as a file has none unless
+    it says so), into `Outcome.offline`."""
     try:
         plan = make_plan(
             old_sql, new_sql, online=online, target=target, renames=renames, idempotent=idempotent
@@ -197,6 +204,9 @@ def roundtrip_mysql(
         report = differences(inspect(a), inspect(b)) if allow_destructive else ""
         if report:
             return Outcome("forward result", report, forward, rollback)
+        offline: list[str] = []
+        if allow_destructive and parsed:
+            offline.append(_offline(a, new_sql, "new.sql"))
         err = _run(a, rollback)
         if err is not None:
             return Outcome("rollback", err, forward, rollback)
@@ -206,4 +216,12 @@ def roundtrip_mysql(
         report = differences(inspect(a), inspect(c))
         if report:
             return Outcome("rollback result", report, forward, rollback)
-    return Outcome("ok", "", forward, rollback)
+        if parsed:
+            offline.append(_offline(a, old_sql, "old.sql"))
+    return Outcome("ok", "", forward, rollback, "".join(offline))
+
+
+def _offline(db: str, sql: str, name: str) -> str:
+    """How database `db` differs from `sql` parsed (empty when equal)."""
+    report = differences(inspect(db, definers=False), get("mysql").parse(sql, name, LoadOptions()))
+    return f"live database vs parsed {name}:\n{report}\n" if report else ""

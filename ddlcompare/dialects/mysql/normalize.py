@@ -20,7 +20,7 @@ from sqlglot.dialects.mysql import MySQL
 from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokens import TokenType  # type: ignore[attr-defined]
 
-from ddlcompare.dialects.mysql.types import FLOAT_TYPES, INTEGER_TYPES
+from ddlcompare.dialects.mysql.types import FLOAT_TYPES, INTEGER_TYPES, NUMERIC_TYPES, TEMPORAL_TYPES
 from ddlcompare.errors import TOO_DEEP, DdlError
 from ddlcompare.model.base import Expr
 
@@ -211,7 +211,8 @@ _TIME = re.compile(r"(\d{1,3}):(\d{1,2})(?::(\d{1,2}))?(?:\.(\d+))?$")
 
 
 def _literal_value(node: exp.Expression) -> tuple[str, bool] | None:
-    """(value, is_string) of a literal default, None when it is an expression."""
+    """(value, is_string) of a literal default, None when it is an expression. A hexadecimal or
+    bit literal is its number here (see `_bytes_literal` for its value as a string)."""
     if isinstance(node, exp.Introducer):
         node = node.expression
     if isinstance(node, exp.Cast) and isinstance(node.this, exp.Literal) and node.this.is_string:
@@ -300,8 +301,44 @@ def _temporal(base: str, fsp: int, value: str) -> str:
     return out + ("." + frac.ljust(fsp, "0")[:fsp] if fsp else "")
 
 
+def _bytes_literal(node: exp.Expression) -> str | None:
+    """A hexadecimal or bit literal as the string it stands for in a string context (`0x41` is 'A'
+    in a CHAR, BINARY or TEXT column, 65 in an INT one): quoted when its bytes are UTF-8 text (the
+    server prints the stored string then), else x'..'; None for other nodes."""
+    if isinstance(node, exp.Introducer):
+        node = node.expression
+    if isinstance(node, exp.HexString):
+        digits = str(node.this)
+        raw = bytes.fromhex(digits if len(digits) % 2 == 0 else "0" + digits)
+    elif isinstance(node, exp.BitString):
+        bits = str(node.this)
+        raw = int(bits or "0", 2).to_bytes((len(bits) + 7) // 8, "big")
+    else:
+        return None
+    try:
+        return quote_string(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        return f"x'{raw.hex().upper()}'"
+
+
+def _unwrap(node: exp.Expression) -> exp.Expression:
+    """`node` without the parentheses around it: `DEFAULT ((1))` is `DEFAULT (1)`."""
+    while isinstance(node, exp.Paren):
+        node = node.this
+    return node
+
+
 def default_expr(node: exp.Expression, type_text: str) -> Expr | None:
-    """Canonical DEFAULT of a column of canonical type `type_text`; None for DEFAULT NULL."""
+    """Canonical DEFAULT of a column of canonical type `type_text`; None for DEFAULT NULL.
+
+    A literal or CURRENT_TIMESTAMP written as an expression in parentheses (`DEFAULT (0)`,
+    `DEFAULT ('')`, `DEFAULT (now())`) is the literal: MariaDB stores and prints it as one
+    (`DEFAULT 0.00` on a DECIMAL(5,2), `DEFAULT current_timestamp()`), and MySQL 8, which keeps
+    the parentheses, gives the column the same value. The parentheses stay in the text (MySQL 8
+    accepts a literal on a TEXT, BLOB or JSON column only in parentheses).
+    """
+    outer = node
+    node = _unwrap(node)
     if isinstance(node, exp.Null):
         return None
     prec = _now_precision(node)
@@ -310,12 +347,21 @@ def default_expr(node: exp.Expression, type_text: str) -> Expr | None:
     lit = _literal_value(node)
     if lit is None:
         # an expression default (MariaDB 10.2+, MySQL 8.0.13+): the server drops redundant parentheses
-        inner = node.this if isinstance(node, exp.Paren) else node
-        e = expr_of(inner)
+        e = expr_of(node)
         return Expr(e.canonical, f"({e.text})")
+    got = _literal_default(node, lit, type_text)
+    return got if outer is node else Expr(got.canonical, f"({got.canonical})")
+
+
+def _literal_default(node: exp.Expression, lit: tuple[str, bool], type_text: str) -> Expr:
+    """Canonical DEFAULT of a literal `node` whose (value, is_string) is `lit`."""
     value, is_string = lit
     base = type_text.split("(", 1)[0].split(" ", 1)[0]
     args = type_text[len(base) + 1 : type_text.find(")")] if "(" in type_text else ""
+    if base not in NUMERIC_TYPES and base not in TEMPORAL_TYPES:
+        text = _bytes_literal(node)
+        if text is not None:
+            return Expr.of(text)
     if base in INTEGER_TYPES or base == "year":
         num = _number(value)
         if num is not None:

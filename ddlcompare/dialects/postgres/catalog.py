@@ -570,6 +570,15 @@ class _Builder:
             rel = self.rels.get(c["attrelid"])
             if rel is not None:
                 rel.cols.append(c)
+        # domains by the name format_type gives a column of the type -> the base type under them all
+        bases = {qn(t["nspname"], t["typname"]): t["basetype"] for t in rows["types"] if t["typtype"] == "d"}
+        self.domain_base: dict[str, str] = {}
+        for dom, base in bases.items():
+            seen = {dom}
+            while base in bases and base not in seen:
+                seen.add(base)
+                base = bases[base]
+            self.domain_base[dom] = base
         # composite types' columns
         self.type_cols: dict[int, list[Row]] = defaultdict(list)
         comp_relids = {t["typrelid"]: t["oid"] for t in rows["types"] if t["typtype"] == "c"}
@@ -1091,6 +1100,16 @@ class _Builder:
                 return c
         raise KeyError(attnum)
 
+    def _undomain(self, rel: _Rel, text: str) -> str:
+        """`text` (a CHECK) without the casts the server adds to a domain column's value to reach
+        its base type (`(qty)::integer < 100` for `qty < 100`): written or not, they are the same
+        constraint, and a file does not spell them."""
+        for c in rel.cols:
+            base = self.domain_base.get(c["typname"])
+            if base is not None:
+                text = text.replace(f"({qi(c['attname'])})::{base}", qi(c["attname"]))
+        return text
+
     def _col_name(self, rel: _Rel, attnum: int) -> str:
         return str(self._col(rel, attnum)["attname"])
 
@@ -1281,7 +1300,7 @@ class _Builder:
         for con in self.checks.get(r["oid"], []):
             if not con["convalidated"] or (not con["conislocal"] and not ispartition):
                 continue
-            items.append(f"CONSTRAINT {qi(con['conname'])} {con['condef']}")
+            items.append(f"CONSTRAINT {qi(con['conname'])} {self._undomain(rel, con['condef'])}")
             deps |= self._deps("c", r["oid"])
         unlogged = "UNLOGGED " if r["relpersistence"] == "u" else ""
         foreign = "FOREIGN " if r["relkind"] == "f" else ""
@@ -1370,7 +1389,8 @@ class _Builder:
             if con["contype"] == "c":
                 if not con["conislocal"] and not r["relispartition"]:
                     continue
-                sql = [f"ALTER TABLE {rel.qname}\n    ADD CONSTRAINT {qi(con['conname'])} {con['condef']};"]
+                condef = self._undomain(rel, con["condef"])
+                sql = [f"ALTER TABLE {rel.qname}\n    ADD CONSTRAINT {qi(con['conname'])} {condef};"]
                 prio = PRIO_CONSTRAINT
             elif con["contype"] == "f":
                 if con["conparentid"]:

@@ -19,7 +19,7 @@ import re
 import string
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, Protocol
 
 from ddlcompare.dialects.postgres import types as pgtypes
@@ -36,6 +36,7 @@ __all__ = [
     "canonical_query",
     "column_name",
     "query_sql",
+    "rename_targets",
     "sql",
     "type_sql",
 ]
@@ -319,7 +320,7 @@ def _canon_const(n: Node) -> str:
                 return literal(value)
         return literal(text)
     if "fval" in n:
-        return "'" + str(n["fval"]["fval"]) + "'"
+        return "'" + _numeric_out(str(n["fval"]["fval"])) + "'"
     if "boolval" in n:
         return "true" if n["boolval"].get("boolval") else "false"
     if "bsval" in n:
@@ -331,6 +332,20 @@ def _canon_const(n: Node) -> str:
             return "'" + "".join(f"{int(ch, 16):04b}" for ch in bs[1:]) + "'"
         return "'" + bs[1:] + "'"
     return "NULL"
+
+
+def _numeric_out(text: str) -> str:
+    """A numeric constant as numeric_out prints it: no exponent, the scale its digits give
+    (`1e9` is 1000000000, `1.50e1` is 15.0, `.5` is 0.5), no negative zero."""
+    try:
+        d = Decimal(text)
+    except InvalidOperation:
+        return text
+    exponent = d.as_tuple().exponent
+    if not d.is_finite() or not isinstance(exponent, int) or abs(exponent) > 1000:
+        return text  # not worth a thousand-digit text; such a constant compares as written
+    out = format(d, "f")
+    return out.lstrip("-") if d.is_zero() else out
 
 
 def _is_negative_const(node: Node) -> bool:
@@ -435,6 +450,9 @@ def _type_cast(n: Node, c: _Ctx) -> str:
             return _regclass_literal(core["A_Const"], c)
         const = arg.get("A_Const")  # the cast right around the literal decides its stored value
         if const is not None:
+            sized = _sized_literal(const, scope.type(tn))
+            if sized is not None:
+                return sized
             # the server stores a typed literal as its value: print it as the type's output does
             # ('24 hours'::interval comes back as '24:00:00', 't'::boolean as true)
             value = _typed_literal(const, tn, scope.type(tn))
@@ -785,6 +803,47 @@ _TYPED_LITERAL: dict[str, Callable[[str], str | None]] = {
     "interval": _norm_interval,
     "jsonb": _norm_jsonb,
 }
+
+
+_SIZED = re.compile(r"(character varying|character|bit varying|bit|numeric)\((\d+)(?:,(\d+))?\)")
+
+
+def _sized_literal(const: Node, type_text: str) -> str | None:
+    """The value of a literal cast to a type with a length or scale, as the cast leaves it: the
+    server keeps such a cast (`'JPN'::character(1)`, `1.2345::numeric(5,2)`), which truncates the
+    string or rounds the number, so it is not the bare literal (`'JPN'::bpchar`, `1.2345`).
+    None for other casts (and what the cast would refuse)."""
+    m = _SIZED.fullmatch(type_text)
+    if m is None:
+        return None
+    kind, size = m.group(1), int(m.group(2))
+    if kind == "numeric":
+        raw = const.get("fval", {}).get("fval") if "fval" in const else None
+        if raw is None and "ival" in const:
+            raw = str(const["ival"].get("ival", 0))
+        try:
+            value = Decimal(raw) if raw is not None else None
+        except InvalidOperation:
+            value = None
+        scale = int(m.group(3) or 0)
+        if value is None or not value.is_finite() or scale > 1000 or abs(value.adjusted()) > 1000:
+            return None
+        rounded = value.quantize(Decimal(1).scaleb(-scale), rounding=ROUND_HALF_UP)
+        return "'" + _numeric_out(str(rounded)) + "'"
+    if kind.startswith("bit"):
+        if "bsval" in const:
+            bits = _canon_const(const).strip("'")
+        else:
+            bits = const.get("sval", {}).get("sval", "x") if "sval" in const else "x"
+            if bits.strip("01"):
+                return None  # not a binary string (bit input reads x... as hexadecimal)
+        bits = bits[:size]
+        return "'" + (bits.ljust(size, "0") if kind == "bit" else bits) + "'"
+    if "sval" not in const:
+        return None
+    value = const["sval"].get("sval", "")[:size]
+    # bpchar pads to the length and ignores trailing spaces: 'J'::character(3) is 'J'
+    return literal(value.rstrip(" ") if kind == "character" else value)
 
 
 def _typed_literal(const: Node, tn: Node | None, type_text: str) -> str | None:
@@ -2181,6 +2240,10 @@ def _canon_column_ref(fields: list[Node], c: _Ctx) -> str:
                 return f"{ident(hits[0])}.{ident(col)}"
             if hits:
                 break
+            rows = [printed for user, printed, cols in frame if user == col]
+            if rows and all(cols is not None for _, _, cols in frame):
+                # no column has the name: it is the FROM item's whole row, which the server prints `a.*`
+                return f"{ident(rows[0])}.*"
             if len(frame) == 1 and frame[0][2] is None and frame is c.frames[-1]:
                 return f"{ident(frame[0][1])}.{ident(col)}"
         return ident(col)
@@ -2410,14 +2473,15 @@ def canonical_query(node: Node, scope: Scope, columns: Sequence[str] | None = No
     """Normalised text of a view query; `columns` are the view's own column names if it lists them."""
     c = _Ctx(True, scope)
     if columns:
-        node = _rename_targets(node, list(columns))
+        node = rename_targets(node, list(columns))
     return _select(node, c)
 
 
-def _rename_targets(node: Node, columns: list[str]) -> Node:
+def rename_targets(node: Node, columns: list[str]) -> Node:
+    """A SELECT whose first outputs are named `columns` (the column list of CREATE VIEW v (a, b))."""
     s = node["SelectStmt"]
     if s.get("op", "SETOP_NONE") != "SETOP_NONE":
-        left = _rename_targets({"SelectStmt": s["larg"]}, columns)["SelectStmt"]
+        left = rename_targets({"SelectStmt": s["larg"]}, columns)["SelectStmt"]
         return {"SelectStmt": {**s, "larg": left}}
     if "targetList" not in s:
         return node

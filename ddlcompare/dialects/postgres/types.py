@@ -231,7 +231,9 @@ def _base(name: str, mods: list[str]) -> str:
             text += f"({mods[1]})"
         return text
     if name == "bpchar" and not mods:
-        return "character"
+        # `bpchar` itself, without a length (format_type's spelling): the keyword CHARACTER always
+        # has one (char is char(1)), so `character` here would truncate 'JPN'::bpchar to 'J'
+        return "bpchar"
     if mods:
         return f"{canon}({','.join(mods)})"
     return canon

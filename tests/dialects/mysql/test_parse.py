@@ -204,6 +204,62 @@ def test_default_and_generated_spellings_meet(a: str, b: str) -> None:
     same(f"CREATE TABLE t (a int, c {a});", f"CREATE TABLE t (a int, c {b});")
 
 
+# (as written, as MariaDB's SHOW CREATE TABLE prints it), each checked on the live server by
+# fixtures/mysql/column_default_expressions
+EXPRESSION_DEFAULTS = [
+    (
+        "json DEFAULT (JSON_ARRAY())",
+        "longtext CHARACTER SET utf8mb4 COLLATE utf8mb4_bin DEFAULT json_array() CHECK (json_valid(`c`))",
+    ),
+    ("json DEFAULT(json_object('k', 1))", "json DEFAULT json_object('k',1)"),
+    ("char(36) DEFAULT (uuid())", "char(36) DEFAULT uuid()"),
+    ("decimal(5,2) DEFAULT (0)", "decimal(5,2) DEFAULT 0.00"),
+    ("int DEFAULT (1.5)", "int DEFAULT 2"),
+    ("int DEFAULT ((-1))", "int DEFAULT -1"),
+    ("int DEFAULT (NULL)", "int DEFAULT NULL"),
+    ("double DEFAULT (1e3)", "double DEFAULT 1000"),
+    ("datetime DEFAULT (now())", "datetime DEFAULT current_timestamp()"),
+    ("datetime(3) DEFAULT (CURRENT_TIMESTAMP(3))", "datetime(3) DEFAULT current_timestamp(3)"),
+    ("varchar(9) DEFAULT ('abc')", "varchar(9) DEFAULT 'abc'"),
+    ("text DEFAULT ('')", "text DEFAULT ''"),
+    ("int DEFAULT (0x10)", "int DEFAULT 16"),
+    ("varbinary(4) DEFAULT 0x41", "varbinary(4) DEFAULT 'A'"),
+    ("varbinary(4) DEFAULT (0x4142)", "varbinary(4) DEFAULT 'AB'"),
+    ("varchar(4) DEFAULT b'1000001'", "varchar(4) DEFAULT 'A'"),
+    ("enum('A','B') DEFAULT 0x42", "enum('A','B') DEFAULT 'B'"),
+    ("blob DEFAULT (0x41)", "blob DEFAULT 'A'"),
+]
+
+
+@pytest.mark.parametrize(("a", "b"), EXPRESSION_DEFAULTS)
+def test_expression_defaults_meet_the_server(a: str, b: str) -> None:
+    """A default written as an expression in parentheses, or a hexadecimal or bit literal, meets
+    the server's form of it (MariaDB stores a constant expression as its literal)."""
+    same(f"CREATE TABLE t (a int, c {a});", f"CREATE TABLE t (a int, c {b});")
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("json DEFAULT (JSON_ARRAY())", "json DEFAULT (JSON_OBJECT())"),
+        ("int DEFAULT (1)", "int DEFAULT (2)"),
+        ("int DEFAULT (1.4)", "int DEFAULT 2"),
+        ("varbinary(4) DEFAULT 0x41", "varbinary(4) DEFAULT 'B'"),
+        ("varbinary(4) DEFAULT 0xFF", "varbinary(4) DEFAULT 0xFE"),
+        ("int DEFAULT 0x41", "int DEFAULT 'A'"),
+        ("datetime DEFAULT (now())", "datetime DEFAULT (now() + INTERVAL 1 DAY)"),
+    ],
+)
+def test_expression_defaults_still_differ(a: str, b: str) -> None:
+    differ(f"CREATE TABLE t (a int, c {a});", f"CREATE TABLE t (a int, c {b});")
+
+
+def test_parenthesised_literal_default_keeps_its_parentheses() -> None:
+    """MySQL 8 takes a literal default on a TEXT, BLOB or JSON column only as an expression."""
+    c = col(parse("CREATE TABLE t (c text DEFAULT ('none'));"), "c")
+    assert c.default is not None and c.default.text == "('none')"
+
+
 def test_on_update_and_auto_increment_options() -> None:
     s = parse("CREATE TABLE t (id int AUTO_INCREMENT PRIMARY KEY, u timestamp ON UPDATE CURRENT_TIMESTAMP);")
     assert col(s, "id").option(AutoIncrement) is not None

@@ -410,6 +410,18 @@ SAME = [
     ("'1e3'::float8", "'1000'::double precision"),
     ("5.0::float8", "(5.0)::double precision"),
     ("f > -5.0", "(f > ('-5.0'::numeric)::double precision)"),
+    # PostgreSQL 15 stores AT TIME ZONE as timezone(zone, x), 16+ prints it back as written
+    ("x AT TIME ZONE 'utc' > '2020-01-01'", "(timezone('utc'::text, x) > '2020-01-01 00:00:00'::timestamp)"),
+    ("timezone('utc', now())", "(now() AT TIME ZONE 'utc'::text)"),
+    # numeric constants as numeric_out prints them (no exponent, the scale of their digits)
+    ("price < 1e9", "(price < '1000000000'::numeric)"),
+    ("price < 1.50e1", "(price < 15.0)"),
+    # a cast with a length or scale keeps what it cuts off
+    ("'JPN'::character(1)", "'J'::bpchar"),
+    ("'J'::character(3)", "'J'::bpchar"),
+    ("'abcdef'::varchar(3)", "'abc'::character varying"),
+    ("1.2345::numeric(5,2)", "1.23"),
+    ("B'1'::bit(4)", "B'1000'"),
 ]
 
 DIFFERENT = [
@@ -429,6 +441,14 @@ DIFFERENT = [
     ("a like 'x%'", "(a ~~* 'x%'::text)"),
     ("true", "false"),
     ("lower(name)", "upper((name)::text)"),
+    ("x AT TIME ZONE 'utc'", "timezone('Asia/Tokyo'::text, x)"),
+    ("x AT TIME ZONE 'utc'", "timezone(x, 'utc'::text)"),
+    ("'JPN'::bpchar", "'JPN'::character(1)"),
+    ("'JPN'", "'JPN'::character(2)"),
+    ("'abcdef'::varchar(3)", "'abcdef'::character varying"),
+    ("1.2345::numeric(5,2)", "1.2345"),
+    ("1.2345::numeric(5,3)", "1.2345::numeric(5,2)"),
+    ("1e9", "100000000"),
 ]
 
 
@@ -597,6 +617,12 @@ LIVE_DEFAULTS = [
     ("text", "'it''s'"),
     ("bit(8)", "X'1F'"),
     ("character varying(5)", "'ab'"),
+    ("character(3)", "'JPN'::bpchar"),
+    ("character(3)", "'JPN'::character(1)"),
+    ("character(3)", "'J'::character(3)"),
+    ("numeric", "1.2345::numeric(5,2)"),
+    ("numeric", "1e9"),
+    ("timestamp", "(now() AT TIME ZONE 'utc')"),
     ("text[]", "'{a,b}'"),
     ("integer[]", "ARRAY[1, 2]"),
 ]
@@ -931,6 +957,10 @@ LIVE_CHECKS = [
     "date_trunc('day', ts) = ts",
     "x is normalized",
     "ts at time zone 'UTC' > '2020-01-01'",
+    "timezone('utc', ts) < '2100-01-01'",
+    "c <> 'JPN'::character(1) and c <> 'XY'::bpchar",
+    "n < 1e9 and n > 1.5e-3",
+    "s <> 'abcdef'::varchar(3)",
     "a % 2 = 0 and -a < 0 and @a > 0",
     "f between 0.5 and 1.5",
     "x collate \"C\" > 'a'",

@@ -130,6 +130,80 @@ def test_what_the_scanner_split_cannot_read_is_an_error() -> None:
         _require_covered(text + "\n$1$;", [slice(start, text.index(";"))], "n.sql")
 
 
+# -- the parsed file meets the live catalog of the database it is loaded into (issue 11) ------------
+
+_VIEW_BASE = "CREATE TABLE t (id int, name text, active boolean);\nCREATE TABLE u (id int, extra text);\n"
+
+
+def _same(a: str, b: str) -> None:
+    from ddlcompare.diff.compare import diff
+
+    assert diff(parse(a, "a.sql", LoadOptions()), parse(b, "b.sql", LoadOptions())) == ()
+
+
+@pytest.mark.parametrize(
+    ("written", "server"),
+    [
+        (
+            "CREATE VIEW v (ident, label) AS SELECT id, name FROM t WHERE active;",
+            "CREATE VIEW v AS SELECT t.id AS ident, t.name AS label FROM public.t WHERE t.active;",
+        ),
+        ("CREATE VIEW v (a) AS SELECT id, name FROM t;", "CREATE VIEW v AS SELECT t.id AS a, t.name FROM t;"),
+        (
+            "CREATE VIEW v (a, b) AS SELECT * FROM t;",
+            "CREATE VIEW v AS SELECT t.id AS a, t.name AS b, t.active FROM public.t;",
+        ),
+        (
+            "CREATE VIEW v (a, b, c, d) AS SELECT t.*, u.extra FROM t JOIN u ON u.id = t.id;",
+            "CREATE VIEW v AS SELECT t.id AS a, t.name AS b, t.active AS c, u.extra AS d"
+            " FROM public.t JOIN public.u ON u.id = t.id;",
+        ),
+        (
+            "CREATE MATERIALIZED VIEW m (k) AS SELECT id FROM t;",
+            "CREATE MATERIALIZED VIEW m AS SELECT t.id AS k FROM public.t;",
+        ),
+        (
+            "CREATE VIEW v AS SELECT to_jsonb(q) AS j FROM u AS q;",
+            "CREATE VIEW v AS SELECT to_jsonb(q.*) AS j FROM u q;",
+        ),
+    ],
+)
+def test_view_spellings_meet_pg_get_viewdef(written: str, server: str) -> None:
+    """A view's column list is the aliases pg_get_viewdef prints; a whole-row reference is `q.*`."""
+    _same(_VIEW_BASE + written, _VIEW_BASE + server)
+
+
+def test_a_view_column_list_still_names_the_columns() -> None:
+    from ddlcompare.diff.compare import diff
+
+    a = parse(_VIEW_BASE + "CREATE VIEW v (a, b) AS SELECT id, name FROM t;", "a.sql", LoadOptions())
+    b = parse(_VIEW_BASE + "CREATE VIEW v (a, c) AS SELECT id, name FROM t;", "b.sql", LoadOptions())
+    assert diff(a, b)
+
+
+def test_range_type_default_multirange_name() -> None:
+    """PostgreSQL 14+ names the multirange itself; the catalog names it explicitly."""
+    plain = "CREATE TYPE floatrange AS RANGE (subtype = float8);"
+    named = "CREATE TYPE floatrange AS RANGE (subtype = float8, multirange_type_name = floatmultirange);"
+    _same(plain, named)
+    _same("CREATE TYPE span AS RANGE (subtype = int4);",
+          "CREATE TYPE span AS RANGE (subtype = int4, multirange_type_name = span_multirange);")  # fmt: skip
+    from ddlcompare.diff.compare import diff
+
+    other = "CREATE TYPE floatrange AS RANGE (subtype = float8, multirange_type_name = fm);"
+    assert diff(parse(plain, "a.sql", LoadOptions()), parse(other, "b.sql", LoadOptions()))
+
+
+def test_a_view_column_list_over_a_star_follows_each_snapshot() -> None:
+    """The same CREATE VIEW text over a table with another column expands to that column too."""
+    view = "CREATE VIEW v (a, b) AS SELECT * FROM t;\n"
+    old = parse("CREATE TABLE t (id int, name text);\n" + view, "a.sql", LoadOptions())
+    new = parse("CREATE TABLE t (id int, name text, extra int);\n" + view, "b.sql", LoadOptions())
+    key = ObjectKey("view", "public", "v")
+    assert "extra" not in old.objects[key].query.canonical  # type: ignore[attr-defined]
+    assert "extra" in new.objects[key].query.canonical  # type: ignore[attr-defined]
+
+
 def test_an_operator_class_is_default_only_for_its_access_method() -> None:
     def opclass(method: str, column: str, ops: str) -> str | None:
         sql = f"CREATE TABLE t (a inet, b int);\nCREATE INDEX i ON t USING {method} ({column} {ops});\n"

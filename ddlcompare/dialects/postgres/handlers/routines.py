@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from typing import Any
 
@@ -35,6 +36,64 @@ def _query(b: Builder, node: Node) -> Expr:
     from ddlcompare.dialects.postgres import expr as pgexpr
 
     return Expr(pgexpr.canonical_query(node, b.scope()), pgexpr.sql(node, b.scope()))
+
+
+def named_columns(b: Builder, query: Node, names: list[str]) -> tuple[Node, tuple[str, ...]]:
+    """(query, column list) of `CREATE VIEW v (a, b) AS query` as the server keeps them: the list's
+    names become the aliases of the query's first outputs (pg_get_viewdef prints `t.id AS a`, and
+    a live database has no list), so the parsed file meets the live catalog. A `*` among them is
+    expanded first, as the server expands it when it creates the view. The list stays when the
+    names cannot move into the query (VALUES, an unknown `*`, more names than outputs)."""
+    from ddlcompare.dialects.postgres import expr as pgexpr
+
+    if not names:
+        return query, ()
+    sel = query.get("SelectStmt")
+    while sel is not None and sel.get("op") not in (None, "SETOP_NONE") and sel.get("larg"):
+        sel = sel["larg"].get("SelectStmt", sel["larg"])
+    if sel is None or not sel.get("targetList"):
+        return query, tuple(names)
+    targets: list[Node] = []
+    starred = False
+    for t in sel["targetList"]:
+        val = t["ResTarget"].get("val", {})
+        if "ColumnRef" in val and "A_Star" in val["ColumnRef"]["fields"][-1]:
+            expanded = _expand_star(b, sel, strings(val["ColumnRef"]["fields"][:-1]))
+            if expanded is None:
+                return query, tuple(names)
+            targets += expanded
+            starred = True
+        else:
+            targets.append(t)
+    if len(names) > len(targets):
+        return query, tuple(names)
+    if starred:
+        # parse trees are shared by statements of the same text (parse.py's cache): change a copy
+        query = copy.deepcopy(query)
+        sel = query["SelectStmt"]
+        while sel.get("op") not in (None, "SETOP_NONE") and sel.get("larg"):
+            sel = sel["larg"].get("SelectStmt", sel["larg"])
+        sel["targetList"] = targets
+    return pgexpr.rename_targets(query, names), ()
+
+
+def _expand_star(b: Builder, sel: Node, qualifier: list[str]) -> list[Node] | None:
+    """The targets `t.c` a `*` (or `q.*`) of a SELECT stands for, None when its columns are unknown."""
+    items: list[tuple[str, list[str]]] = []
+    for item in sel.get("fromClause", ()):
+        found = _from_item_columns(b, item)
+        if found is None:
+            return None
+        items += found
+    if qualifier:
+        items = [(n, cols) for n, cols in items if n == qualifier[-1]]
+        if len(items) != 1:
+            return None
+    return [
+        {"ResTarget": {"val": {"ColumnRef": {"fields": [{"String": {"sval": n}} for n in (rel, col)]}}}}
+        for rel, cols in items
+        for col in cols
+    ]
 
 
 def output_columns(b: Builder, query: Node) -> list[str] | None:
@@ -127,14 +186,14 @@ def create_view(n: Node, b: Builder) -> None:
             check = v.upper()
         else:
             params.append(p)
-    query = n["query"]
+    query, columns = named_columns(b, n["query"], strings(n.get("aliases")))
     if n.get("options") and any(i["DefElem"]["defname"] == "recursive" for i in n["options"]):
         params = [p for p in params if not p.startswith("recursive=")]
     view = View(
         schema=schema,
         name=name,
         query=_query(b, query),
-        columns=tuple(strings(n.get("aliases"))),
+        columns=columns,
         check_option=check,
         options=with_options(ViewOptions(params=tuple(params)) if params else None),
         pos=b.pos,
@@ -160,22 +219,23 @@ def create_table_as(n: Node, b: Builder) -> None:
     if n.get("if_not_exists") and (schema, name) in b.relations:
         return
     params = reloptions(into.get("options"))
+    query, columns = named_columns(b, n["query"], strings(into.get("colNames")))
     method = into.get("accessMethod") or b.table_am
     mv = MaterializedView(
         schema=schema,
         name=truncate(name),
-        query=_query(b, n["query"]),
-        columns=tuple(strings(into.get("colNames"))),
+        query=_query(b, query),
+        columns=columns,
         with_data=not into.get("skipData"),
         options=with_options(
             StorageParams(params=params) if params else None,
             AccessMethod(method=method) if method != "heap" else None,
         ),
         pos=b.pos,
-        depends_on=dependencies(expr_deps(b, n["query"])),
+        depends_on=dependencies(expr_deps(b, query)),
     )
     b.put(mv)
-    outputs = list(mv.columns) or output_columns(b, n["query"])
+    outputs = list(mv.columns) or output_columns(b, query)
     if outputs is not None:
         b.view_outputs[(schema, mv.name)] = outputs
 

@@ -258,8 +258,22 @@ def create_range(n: Node, b: Builder) -> None:
             value = const_value(arg)
             if isinstance(value, list):
                 value = ".".join(str(v) for v in value)
+            if d["defname"] == "multirange_type_name":
+                value = str(value) if "." in str(value) else f"{schema}.{value}"
+                if value == f"{schema}.{default_multirange_name(name)}":
+                    continue  # the server's own choice, which the catalog names explicitly
             params.append((d["defname"], str(value)))
     b.put(RangeType(schema=schema, name=name, subtype=subtype, params=tuple(sorted(params)), pos=b.pos))
+
+
+def default_multirange_name(range_name: str) -> str:
+    """The multirange type PostgreSQL 14+ creates with a range type that names none
+    (makeMultirangeTypeName): `multi` before the first `range` in the name, else `_multirange`
+    after it, clipped to 63 bytes."""
+    at = range_name.find("range")
+    if at < 0:
+        return range_name[:52] + "_multirange"  # NAMEDATALEN - 12 characters of the name
+    return truncate(range_name[:at] + "multi" + range_name[at:])
 
 
 # ---- sequences --------------------------------------------------------------------------------
