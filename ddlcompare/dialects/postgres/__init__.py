@@ -151,10 +151,10 @@ class PostgresDialect:
         return plan
 
     def validate(self, plan: Plan, held: Sequence[int] = ()) -> Validation:
-        from ddlcompare.dialects.postgres.checks import RULES, Queries, extra_checks
+        from ddlcompare.dialects.postgres.checks import RULES, Queries, extra_checks, remote_checks
         from ddlcompare.plan.checks import validate
 
-        return validate(plan, RULES, Queries(), extra_checks, held)
+        return remote_checks(validate(plan, RULES, Queries(), extra_checks, held))
 
     def run_checks(self, url: str, checks: Sequence[DataCheck], timeout: float) -> Sequence[CheckResult]:
         from ddlcompare.dialects.postgres.checks import run

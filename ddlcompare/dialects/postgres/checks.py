@@ -3,12 +3,13 @@ against a live database in a read-only transaction with a statement timeout."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 
 from ddlcompare import dburl
 from ddlcompare.dialects.postgres.names import ident, literal, qualified
-from ddlcompare.dialects.postgres.objects import Enum, Identity
+from ddlcompare.dialects.postgres.objects import Enum, ForeignTable, Identity
 from ddlcompare.diff.changes import Alter
 from ddlcompare.errors import DdlError
 from ddlcompare.model.base import ObjectKey
@@ -20,6 +21,7 @@ from ddlcompare.plan.checks import (
     QueryBuilder,
     Rules,
     Status,
+    Validation,
     not_yet,
     primary_key,
 )
@@ -145,6 +147,27 @@ def extra_checks(i: int, step: Step, plan: Plan) -> list[DataCheck]:
                     )
                 )
     return out
+
+
+def remote_checks(v: Validation) -> Validation:
+    """`v` without the data checks of foreign tables, listed as unchecked instead: their rows are on
+    the remote server, which the migration neither scans nor changes (PostgreSQL does not enforce a
+    foreign table's constraints), and reading them needs the remote server and a user mapping."""
+    tables = {**v.plan.old.objects, **v.plan.new.objects}
+
+    def remote(key: ObjectKey) -> bool:
+        t = tables.get(key)
+        return isinstance(t, Table) and t.option(ForeignTable) is not None
+
+    kept = tuple(c for c in v.checks if not remote(c.table))
+    if len(kept) == len(v.checks):
+        return v
+    gone = tuple(
+        (c.step, "a foreign table: its rows are on the remote server, which the migration does not check")
+        for c in v.checks
+        if remote(c.table)
+    )
+    return dataclasses.replace(v, checks=kept, unchecked=(*v.unchecked, *gone))
 
 
 def run(url: str, checks: Sequence[DataCheck], timeout: float) -> list[CheckResult]:

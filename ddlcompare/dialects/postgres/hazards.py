@@ -23,6 +23,7 @@ from ddlcompare.dialects.postgres.objects import (
     CompositeType,
     Domain,
     Exclude,
+    ForeignTable,
     Identity,
     OfType,
     ViewDefaults,
@@ -188,6 +189,11 @@ class _Judge:
             return key, None  # statements that complete the creation of this very table
         return key, before
 
+    def kept_matview(self, rv: Any) -> bool:
+        """A materialized view that exists before the statement and keeps its rows."""
+        key = ObjectKey("materialized_view", rv.schemaname or "public", rv.relname)
+        return key in self.ctx.old.objects and key not in self.ctx.recreated
+
     def existing_tables(self) -> Iterator[tuple[ObjectKey, Table]]:
         """Every table that exists before the statement and keeps its rows (see `table`)."""
         for t in self.ctx.old.of_kind(Table):
@@ -206,7 +212,7 @@ class _Judge:
         ):
             self.accompanying = True
         if isinstance(node, ast.AlterTableStmt):
-            if node.objtype == ObjectType.OBJECT_TABLE:
+            if node.objtype in (ObjectType.OBJECT_TABLE, ObjectType.OBJECT_MATVIEW):
                 self.alter_table(node)
             elif node.objtype == ObjectType.OBJECT_TYPE:
                 self.alter_composite(node)
@@ -233,6 +239,8 @@ class _Judge:
 
     def alter_table(self, node: Any) -> None:
         key, table = self.table(node.relation)
+        if table is not None and table.option(ForeignTable) is not None:
+            table = None  # its rows are on the remote server: nothing local is rewritten, scanned or lost
         name = _name(key)
         for cmd in node.cmds or ():
             sub = cmd.subtype
@@ -264,9 +272,8 @@ class _Judge:
                 self.add(H.MAY_FAIL_ON_DATA, f"fails if rows of {name} violate {cmd.name}")
             elif sub in (AlterTableType.AT_SetLogged, AlterTableType.AT_SetUnLogged) and table is not None:
                 self.rewrite(name, "to change its persistence")
-            elif (
-                sub in (AlterTableType.AT_SetAccessMethod, AlterTableType.AT_SetTableSpace)
-                and table is not None
+            elif sub in (AlterTableType.AT_SetAccessMethod, AlterTableType.AT_SetTableSpace) and (
+                table is not None or self.kept_matview(node.relation)
             ):
                 self.rewrite(name, "into its new storage")
             elif sub == AlterTableType.AT_ColumnDefault and cmd.def_ is None and table is not None:

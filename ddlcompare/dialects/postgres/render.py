@@ -247,9 +247,11 @@ def dollar_quote(body: str) -> str:
     return f"$q{i}${body}$q{i}$"
 
 
-def column_def(col: Column) -> str:
-    """Column definition as in CREATE TABLE / ADD COLUMN."""
-    s = f"{ident(col.name)} {col.type}"
+def column_def(col: Column, options: str = "") -> str:
+    """Column definition as in CREATE TABLE / ADD COLUMN; `options` (a foreign table column's
+    ` OPTIONS (...)`) right after the type, where the grammar takes them (before COLLATE,
+    DEFAULT and NOT NULL)."""
+    s = f"{ident(col.name)} {col.type}{options}"
     if col.collation:
         s += f" COLLATE {col.collation}"
     if col.generated is not None:
@@ -466,7 +468,7 @@ def _(obj: Table, ctx: RenderContext) -> list[St]:
     else:
         inh = obj.option(Inherits)
         parents = {c.name for p in (inh.parents if inh else ()) for c in _columns_of(ctx.new, p)}
-        cols = [column_def(c) + _fdw_column_options(c) for c in obj.columns if c.name not in parents]
+        cols = [column_def(c, _fdw_column_options(c)) for c in obj.columns if c.name not in parents]
         body = ",\n    ".join(cols)
         s = f"CREATE {kind} {_q(obj)} (\n    {body}\n)" if cols else f"CREATE {kind} {_q(obj)} ()"
         if inh:
@@ -480,6 +482,10 @@ def _(obj: Table, ctx: RenderContext) -> list[St]:
                         after += _set_default(obj, c)
                     if inherited is not None and inherited.nullable and not c.nullable:
                         after.append(St(f"ALTER TABLE {_q(obj)} ALTER COLUMN {ident(c.name)} SET NOT NULL;"))
+                    # an inherited column's OPTIONS of a foreign table: not in the definition above
+                    if options := _fdw_column_options(c):
+                        alter = f"ALTER FOREIGN TABLE {_q(obj)} ALTER COLUMN {ident(c.name)}"
+                        after.append(St(f"{alter}{options};"))
     pb = obj.option(PartitionBy)
     if pb is not None:
         s += f" PARTITION BY {pb.strategy} ({_e(pb.key)})"
