@@ -183,12 +183,17 @@ def _clearly_other(srcs: list[Source], also: Sequence[Source], failed: Dialect) 
     """The other dialect's name when the texts' evidence is certain of it (dialects.detect)."""
     if any(s.url for s in (*srcs, *also)):
         return None
+    lean = leaning(*_evidence(srcs), CONFIDENT)
+    return lean if lean is not None and lean != failed.NAME else None
+
+
+def _evidence(srcs: list[Source]) -> tuple[int, int]:
+    """The texts' PostgreSQL and MySQL evidence (dialects.detect), summed over the sources."""
     pg = my = 0
     for src in srcs:
         p, m = scores(src.text or "")
         pg, my = pg + p, my + m
-    lean = leaning(pg, my, CONFIDENT)
-    return lean if lean is not None and lean != failed.NAME else None
+    return pg, my
 
 
 def _other_dialect(
@@ -204,11 +209,7 @@ def _other_dialect(
     (syntax only `failed` has, see dialects.detect)."""
     if any(s.url for s in (*srcs, *also)):
         return None
-    pg = my = 0
-    for src in srcs:
-        p, m = scores(src.text or "")
-        pg, my = pg + p, my + m
-    lean = leaning(pg, my)
+    lean = leaning(*_evidence(srcs))
     if lean == failed.NAME:
         return None
     other = dialects.get("mysql" if failed.NAME == "postgres" else "postgres")
