@@ -79,16 +79,9 @@ def named_columns(b: Builder, query: Node, names: list[str]) -> tuple[Node, tupl
 
 def _expand_star(b: Builder, sel: Node, qualifier: list[str]) -> list[Node] | None:
     """The targets `t.c` a `*` (or `q.*`) of a SELECT stands for, None when its columns are unknown."""
-    items: list[tuple[str, list[str]]] = []
-    for item in sel.get("fromClause", ()):
-        found = _from_item_columns(b, item)
-        if found is None:
-            return None
-        items += found
-    if qualifier:
-        items = [(n, cols) for n, cols in items if n == qualifier[-1]]
-        if len(items) != 1:
-            return None
+    items = _star_items(b, sel, qualifier)
+    if items is None:
+        return None
     return [
         {"ResTarget": {"val": {"ColumnRef": {"fields": [{"String": {"sval": n}} for n in (rel, col)]}}}}
         for rel, cols in items
@@ -130,6 +123,13 @@ def output_columns(b: Builder, query: Node) -> list[str] | None:
 
 def _star_columns(b: Builder, sel: Node, qualifier: list[str]) -> list[str] | None:
     """Columns a `*` (or `t.*`) of a SELECT expands to, from its FROM items (None when unknown)."""
+    items = _star_items(b, sel, qualifier)
+    return None if items is None else [c for _, cols in items for c in cols]
+
+
+def _star_items(b: Builder, sel: Node, qualifier: list[str]) -> list[tuple[str, list[str]]] | None:
+    """The FROM items (relation name, its columns) a `*` (or `t.*`) of a SELECT covers; None when
+    one's columns are unknown, or when `t` names no item or more than one."""
     items: list[tuple[str, list[str]]] = []
     for item in sel.get("fromClause", ()):
         found = _from_item_columns(b, item)
@@ -137,9 +137,10 @@ def _star_columns(b: Builder, sel: Node, qualifier: list[str]) -> list[str] | No
             return None
         items += found
     if qualifier:
-        cols = [c for name, c in items if name == qualifier[-1]]
-        return cols[0] if len(cols) == 1 else None
-    return [c for _, cols in items for c in cols]
+        items = [(n, cols) for n, cols in items if n == qualifier[-1]]
+        if len(items) != 1:
+            return None
+    return items
 
 
 def _from_item_columns(b: Builder, item: Node) -> list[tuple[str, list[str]]] | None:
