@@ -141,16 +141,7 @@ def _copy(kd: h.KeyDef) -> h.KeyDef:
         return kd  # nothing of it is kept mutable
     fk = kd.fk
     if fk is not None:
-        fk = ForeignKeyState(
-            fk.name,
-            list(fk.columns),
-            fk.ref_schema,
-            fk.ref_table,
-            list(fk.ref_columns),
-            on_delete=fk.on_delete,
-            on_update=fk.on_update,
-            pos=fk.pos,
-        )
+        fk = _fk_copy(fk, fk.pos)
     return h.KeyDef(
         kd.kind,
         kd.symbol,
@@ -359,16 +350,7 @@ def _copy_table(
             for k, ix in t.indexes.items()
         },
         fks={
-            k: ForeignKeyState(
-                fk.name,
-                list(fk.columns),
-                fk.ref_schema,
-                fk.ref_table,
-                list(fk.ref_columns),
-                on_delete=fk.on_delete,
-                on_update=fk.on_update,
-                pos=mv(fk.pos),
-            )
+            k: _fk_copy(fk, mv(fk.pos))
             for k, fk in t.fks.items()
         },
         checks={
@@ -439,3 +421,17 @@ def _scan(stmt: RawStatement, b: Builder, m: re.Match[str]) -> TableState | None
     b.pos = stmt.pos(b.path)
     settle_keys(t, b)
     return t
+
+
+def _fk_copy(fk: ForeignKeyState, pos: SourcePos | None) -> ForeignKeyState:
+    """A foreign key's state with lists of its own (the builder changes them in place) at `pos`."""
+    return ForeignKeyState(
+        fk.name,
+        list(fk.columns),
+        fk.ref_schema,
+        fk.ref_table,
+        list(fk.ref_columns),
+        on_delete=fk.on_delete,
+        on_update=fk.on_update,
+        pos=pos,
+    )
