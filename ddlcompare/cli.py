@@ -421,12 +421,15 @@ def compare_cmd(
     if check_db is not None:
         dburl.register_url(check_db)
         validation_log()  # before writing anything: a database that cannot be read is an error (exit 2)
-    # the SVG is written when Graphviz can draw it; the report says so when it is not
-    svg_skip = too_large_for_svg(plan, full=graph is Graph.full)
-    dot_program = find_dot() if output_dir is not None else None
-    if output_dir is not None and dot_program is None:
-        svg_skip = f"Graphviz's dot is not installed (not on PATH; {DOT_ENV} may name it)"
-    notes = [f"dependency_graph.svg not written: {svg_skip}"] if output_dir is not None and svg_skip else []
+    # with --output-dir the SVG is written when Graphviz can draw it; the report says so when it is not
+    svg_skip: str | None = None
+    dot_program: str | None = None
+    if output_dir is not None:
+        dot_program = find_dot()
+        svg_skip = too_large_for_svg(plan, full=graph is Graph.full)
+        if dot_program is None:
+            svg_skip = f"Graphviz's dot is not installed (not on PATH; {DOT_ENV} may name it)"
+    notes = [f"dependency_graph.svg not written: {svg_skip}"] if svg_skip else []
     report = functools.partial(
         render_markdown, plan, mask=masking, allow_destructive=allow_destructive, notes=notes
     )
