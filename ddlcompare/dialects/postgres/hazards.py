@@ -28,7 +28,15 @@ from ddlcompare.dialects.postgres.objects import (
     OfType,
     ViewDefaults,
 )
-from ddlcompare.dialects.postgres.render import _base_type, _domain_bases, _family, _length, _q, type_change
+from ddlcompare.dialects.postgres.render import (
+    _base_type,
+    _domain_bases,
+    _family,
+    _length,
+    _q,
+    keys_referencing_parents,
+    type_change,
+)
 from ddlcompare.diff.changes import Change, Create, Drop
 from ddlcompare.model.base import ObjectKey, Schema, SchemaObject, evolve
 from ddlcompare.model.objects import (
@@ -292,8 +300,8 @@ class _Judge:
                 self.add(H.BREAKS_CLIENTS, f"inserts leaving out {name}.{cmd.name} get no value from it")
             elif sub == AlterTableType.AT_DropExpression and table is not None:
                 self.add(H.BREAKS_CLIENTS, f"{name}.{cmd.name} stops being computed: writers must supply it")
-            elif sub == AlterTableType.AT_DetachPartition and table is not None and not cmd.def_.concurrent:
-                self.lock(H.EXCLUSIVE_LOCK, ACCESS_EXCLUSIVE, "to detach a partition", name)
+            elif sub == AlterTableType.AT_DetachPartition and table is not None:
+                self.detach_partition(cmd, name)
             elif sub == AlterTableType.AT_AttachPartition:
                 part_key, part = self.table(cmd.def_.name)
                 if part is not None:
@@ -320,6 +328,23 @@ class _Judge:
         if not col.nullable or self.types.not_null(col.type):
             return f"inserts leaving out {name}.{col.name} fail (NOT NULL)"
         return f"inserts leaving out {name}.{col.name} get NULL instead of {default}"
+
+    def detach_partition(self, cmd: Any, name: str) -> None:
+        """DETACH PARTITION: a lock on the partitioned table (unless CONCURRENTLY), and with foreign
+        keys referencing it, a check that no referencing row points into the partition."""
+        if not cmd.def_.concurrent:
+            self.lock(H.EXCLUSIVE_LOCK, ACCESS_EXCLUSIVE, "to detach a partition", name)
+        part_key, part = self.table(cmd.def_.name)
+        if part is None:
+            return
+        if isinstance(self.change, Drop) and _key(self.change.obj) == part_key:
+            self.accompanying = True  # detached to be dropped: the drop loses the data
+        keys = keys_referencing_parents(part, self.ctx.old)
+        if keys:
+            referencing = ", ".join(sorted({f"{k.schema}.{k.table}" for k in keys}))
+            part_name = _name(part_key)
+            self.add(H.VALIDATION_SCAN, f"scans {referencing} for rows referring to {part_name}")
+            self.add(H.MAY_FAIL_ON_DATA, f"fails while rows of {referencing} refer to rows of {part_name}")
 
     def drop_constraint(self, table: ObjectKey, conname: str, name: str) -> None:
         """A key INSERT ... ON CONFLICT can name, or a foreign key with an action clients see, dropped

@@ -1374,7 +1374,33 @@ def _(obj: Table, ctx: RenderContext) -> list[St]:
         if isinstance(after := ctx.new.get(seq.key), Seq) and after.owned_by == seq.owned_by
     ]
     note = f"drops table {obj.display} and its data"
-    return [*keep, St(f"DROP TABLE {_q(obj)};", destructive=True, note=note)]
+    drop_table = St(f"DROP TABLE {_q(obj)};", destructive=True, note=note)
+    part = obj.option(PartitionOf)
+    if part is not None and keys_referencing_parents(obj, ctx.old):
+        # the server refuses to drop a partition of a table a foreign key references (the key's
+        # copies point at it) until it is detached, which checks that no row refers to its rows;
+        # the detach is part of the drop: held back with it
+        detach = St(
+            f"ALTER TABLE {_rel(*part.parent)} DETACH PARTITION {_q(obj)};",
+            destructive=True,
+            note=f"detaches {obj.display} to drop it: a foreign key references its partitioned table",
+        )
+        return [*keep, detach, drop_table]
+    return [*keep, drop_table]
+
+
+def keys_referencing_parents(table: Table, schema: Schema) -> list[ForeignKey]:
+    """The foreign keys of `schema` that reference a partitioned table `table` is a partition of
+    (at any level)."""
+    ancestors: set[tuple[str, str]] = set()
+    current: Table | None = table
+    while current is not None and (part := current.option(PartitionOf)) is not None:
+        if part.parent in ancestors:
+            break  # a malformed cycle of parents: stop rather than loop
+        ancestors.add(part.parent)
+        parent = schema.get(ObjectKey("table", part.parent[0], part.parent[1]))
+        current = parent if isinstance(parent, Table) else None
+    return [fk for fk in schema.of_kind(ForeignKey) if (fk.ref_schema, fk.ref_table) in ancestors]
 
 
 @drop.register
