@@ -298,6 +298,37 @@ def test_connection_error_is_a_ddl_error(server: None) -> None:
     assert "secret" not in str(exc.value)
 
 
+@pytest.mark.live
+def test_table_locked_by_another_session_gives_up_with_a_clear_error(
+    server: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Behind another session's ACCESS EXCLUSIVE lock the reader stops after its lock timeout (its
+    own, or the URL's) with an error naming the cause, instead of waiting for good."""
+    import psycopg
+
+    from ddlcompare.dialects.postgres import catalog
+    from ddlcompare.errors import DdlError
+
+    db = f"ddlc_cat_lock_{uuid.uuid4().hex[:6]}"
+    create_db(db)
+    try:
+        schema = "CREATE TABLE t (v text); CREATE INDEX t_lower ON t (lower(v));"
+        assert _psql(db, "-c", schema).returncode == 0
+        catalog.read_catalog(_url(db))  # not locked: read as usual
+        with psycopg.connect(f"host={HOST} port={PORT} user={USER} dbname={db}") as holder:
+            holder.execute("LOCK TABLE t IN ACCESS EXCLUSIVE MODE")
+            monkeypatch.setattr(catalog, "LOCK_TIMEOUT", "300ms")
+            for url in (_url(db), _url(db) + "?options=-c%20lock_timeout%3D200ms"):
+                started = time.monotonic()
+                with pytest.raises(DdlError, match="lock timeout") as exc:
+                    catalog.read_catalog(url)
+                assert time.monotonic() - started < 20
+                assert "another session holds a lock" in (exc.value.hint or "")
+            holder.rollback()
+    finally:
+        drop_db(db)
+
+
 def restores(src: str, dst: str) -> Outcome:
     """Load read_catalog's text of `src` into an empty `dst`; pg_dump of both, compared."""
     from ddlcompare.dialects.postgres.catalog import read_catalog

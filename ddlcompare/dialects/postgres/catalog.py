@@ -227,6 +227,10 @@ def _load_query(name: str) -> str:
     return (_QUERY_DIR / f"{name}.sql").read_text(encoding="utf-8")
 
 
+# how long the reader waits for a table lock another session holds before it gives up
+LOCK_TIMEOUT = "30s"
+
+
 def read_catalog(url: str) -> CatalogDump:
     """Read a live database's catalogs with a fixed number of queries and return pg_dump-style DDL."""
     import psycopg
@@ -252,6 +256,11 @@ def read_catalog(url: str) -> CatalogDump:
             conn.execute("SET LOCAL extra_float_digits = 3")
             # catalog queries over many tables cross jit_above_cost, and compiling costs more than it saves
             conn.execute("SET LOCAL jit = off")
+            # deparsing an index or a view waits for a table's lock: behind a migration's ACCESS
+            # EXCLUSIVE lock it would wait for good, so give up after a while unless the URL set its own
+            # (options=-c lock_timeout=...)
+            if conn.execute("SHOW lock_timeout").fetchone()["lock_timeout"] == "0":
+                conn.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
             for name in QUERY_NAMES:
                 current = name
                 rows[name] = conn.execute(_load_query(name)).fetchall()
@@ -261,13 +270,17 @@ def read_catalog(url: str) -> CatalogDump:
     except psycopg.Error as e:
         msg = u.scrub(str(e)).strip().splitlines()
         # every role may read pg_catalog unless a hardened server revoked it from PUBLIC
-        denied = isinstance(e, psycopg.errors.InsufficientPrivilege)
-        raise DdlError(
-            f"{u.redacted}: catalog query {current!r} failed: {msg[0] if msg else type(e).__name__}",
-            hint="the catalog reader needs SELECT on the pg_catalog tables, which PUBLIC has by default"
-            if denied
-            else None,
-        ) from None
+        hint = None
+        if isinstance(e, psycopg.errors.InsufficientPrivilege):
+            hint = "the catalog reader needs SELECT on the pg_catalog tables, which PUBLIC has by default"
+        elif isinstance(e, psycopg.errors.LockNotAvailable):
+            hint = (
+                "another session holds a lock on a table this query reads (an ALTER TABLE or a migration "
+                "in progress?): retry once it commits, or wait longer with the URL parameter "
+                "options=-c%20lock_timeout%3D5min"
+            )
+        failure = msg[0] if msg else type(e).__name__
+        raise DdlError(f"{u.redacted}: catalog query {current!r} failed: {failure}", hint=hint) from None
     builder = _Builder(rows)
     text = builder.build()
     sizes = {
