@@ -15,6 +15,8 @@ from ddlcompare.dialects.postgres.objects import (
     Definition,
     Domain,
     IndexComment,
+    Inherits,
+    PartitionOf,
 )
 from ddlcompare.dialects.postgres.parse import (
     Builder,
@@ -25,8 +27,8 @@ from ddlcompare.dialects.postgres.parse import (
     strings,
 )
 from ddlcompare.dialects.postgres.types import type_name
-from ddlcompare.model.base import Expr, Grant, ObjectKey, dependencies, replace_option
-from ddlcompare.model.objects import Table, TableChild
+from ddlcompare.model.base import Expr, Grant, ObjectKey, SchemaObject, dependencies, evolve, replace_option
+from ddlcompare.model.objects import ForeignKey, Table, TableChild, View
 
 # ---- session ----------------------------------------------------------------------------------
 
@@ -432,12 +434,129 @@ def drop(n: Node, b: Builder) -> None:
                 continue
             raise b.error(f"{objtype.removeprefix('OBJECT_').lower()} to drop does not exist")
         target = b.objects[key]
-        b.remove(key)
-        if not isinstance(target, TableChild):
-            for child in b.children_of(target.schema, target.name):
-                b.remove(child.key)
-            for seq in b.owned_sequences(target.schema, target.name):
-                b.remove(seq.key)  # a serial's sequence goes with its table
+        gone = _drop_object(b, target)
+        if objtype == "OBJECT_SCHEMA":  # what the schema holds goes with it (CASCADE, or nothing)
+            for obj in [o for o in b.objects.values() if o.schema == key.name and o.key in b.objects]:
+                gone |= _drop_object(b, obj)
+        if n.get("behavior") == "DROP_CASCADE":
+            _drop_dependents(b, gone)
+
+
+def _drop_object(b: Builder, target: SchemaObject) -> set[ObjectKey]:
+    """Remove `target` with what the server drops along with it; the keys removed."""
+    if target.key not in b.objects:
+        return set()
+    b.remove(target.key)
+    gone = {target.key}
+    if not isinstance(target, TableChild):
+        for child in b.children_of(target.schema, target.name):
+            b.remove(child.key)
+            gone.add(child.key)
+        for seq in b.owned_sequences(target.schema, target.name):
+            b.remove(seq.key)  # a serial's sequence goes with its table
+            gone.add(seq.key)
+    return gone
+
+
+# what DROP ... CASCADE removes whole when it depends on a dropped object; a table loses only the
+# column or default that does (not modelled: such scripts are rare, and a table never goes)
+_CASCADE_KINDS = frozenset(
+    {"view", "materialized_view", "index", "trigger", "rule", "policy", *CONSTRAINT_KINDS}
+)
+
+
+def _drop_dependents(b: Builder, gone: set[ObjectKey]) -> None:
+    """DROP ... CASCADE: the views, keys, indexes, ... that depend on what went, transitively."""
+    todo = set(gone)
+    while todo:
+        tables = {(k.schema, k.name) for k in todo if k.kind == Table.KIND}
+        hit = [
+            o
+            for o in b.objects.values()
+            if o.key.kind in _CASCADE_KINDS
+            and (o.depends_on & todo or (isinstance(o, ForeignKey) and (o.ref_schema, o.ref_table) in tables))
+        ]
+        todo = set()
+        for obj in hit:
+            todo |= _drop_object(b, obj)
+
+
+_MOVABLE = frozenset(
+    {"OBJECT_TABLE", "OBJECT_VIEW", "OBJECT_MATVIEW", "OBJECT_SEQUENCE", "OBJECT_FOREIGN_TABLE"}
+)
+
+
+@handles("AlterObjectSchemaStmt")
+def set_schema(n: Node, b: Builder) -> None:
+    """ALTER TABLE/VIEW/SEQUENCE ... SET SCHEMA: the relation moves with its indexes, keys,
+    triggers and owned sequences; what refers to it follows (it refers by OID, so the server's
+    deparsed text names the new schema). Other kinds are compared by text."""
+    if n["objectType"] not in _MOVABLE or not n.get("relation"):
+        alter_definition(n, b)
+        return
+    schema, name = b.rangevar(n["relation"])
+    rel = b.relation(schema, name, missing_ok=bool(n.get("missing_ok")))
+    if rel is None:
+        return
+    target = n["newschema"]
+    if target == rel.schema:
+        return
+    moving = [rel, *b.children_of(schema, name), *b.owned_sequences(schema, name)]
+    for obj in moving:
+        b.remove(obj.key)
+    renamed: dict[ObjectKey, ObjectKey] = {}
+    for obj in moving:
+        moved = dataclasses.replace(obj, schema=target)
+        b.put(moved)
+        renamed[obj.key] = moved.key
+    _follow_move(b, renamed)
+
+
+def _follow_move(b: Builder, renamed: dict[ObjectKey, ObjectKey]) -> None:
+    """Point what refers to the moved relations (keys `renamed`) at their new schema: foreign keys,
+    partition and inheritance parents, view queries and defaults naming them, dependencies."""
+    names = {
+        qualified(old.schema, old.name): qualified(new.schema, new.name)
+        for old, new in renamed.items()
+        if not old.parent
+    }
+    tables = {(old.schema, old.name): new.schema for old, new in renamed.items() if old.kind == Table.KIND}
+    alternatives = "|".join(re.escape(q) for q in sorted(names, key=len, reverse=True))
+    pattern = re.compile(r"(?<![\w$.\"])(" + alternatives + r")(?![\w$\"])")
+
+    def moved_text(e: Expr) -> Expr:
+        canonical, text = (pattern.sub(lambda m: names[m.group(1)], t) for t in (e.canonical, e.text))
+        return e if (canonical, text) == (e.canonical, e.text) else Expr(canonical, text)
+
+    for obj in list(b.objects.values()):
+        changes: dict[str, Any] = {}
+        if obj.depends_on & renamed.keys():
+            changes["depends_on"] = frozenset(renamed.get(k, k) for k in obj.depends_on)
+        if isinstance(obj, ForeignKey) and (obj.ref_schema, obj.ref_table) in tables:
+            changes["ref_schema"] = tables[(obj.ref_schema, obj.ref_table)]
+        if isinstance(obj, View):
+            query = moved_text(obj.query)
+            if query != obj.query:
+                changes["query"] = query
+        if isinstance(obj, Table):
+            columns = tuple(
+                evolve(c, default=moved_text(c.default)) if c.default is not None else c for c in obj.columns
+            )
+            if columns != obj.columns:
+                changes["columns"] = columns
+            options = obj.options
+            part = obj.option(PartitionOf)
+            if part is not None and part.parent in tables:
+                parent = (tables[part.parent], part.parent[1])
+                options = replace_option(options, evolve(part, parent=parent), PartitionOf)
+            inherits = obj.option(Inherits)
+            if inherits is not None and any(p in tables for p in inherits.parents):
+                parents = tuple((tables.get(p, p[0]), p[1]) for p in inherits.parents)
+                options = replace_option(options, evolve(inherits, parents=parents), Inherits)
+            if options != obj.options:
+                changes["options"] = options
+        if changes:
+            b.update(obj, **changes)
 
 
 # ---- less common kinds: compared by canonical statement text ----------------------------------
@@ -647,7 +766,6 @@ def create_event_trigger(n: Node, b: Builder) -> None:
     "AlterTypeStmt",
     "AlterPublicationStmt",
     "AlterUserMappingStmt",
-    "AlterObjectSchemaStmt",
     "AlterObjectDependsStmt",
     "AlterFunctionStmt",
 )
