@@ -319,10 +319,8 @@ def test_table_locked_by_another_session_gives_up_with_a_clear_error(
             holder.execute("LOCK TABLE t IN ACCESS EXCLUSIVE MODE")
             monkeypatch.setattr(catalog, "LOCK_TIMEOUT", "300ms")
             for url in (_url(db), _url(db) + "?options=-c%20lock_timeout%3D200ms"):
-                started = time.monotonic()
-                with pytest.raises(DdlError, match="lock timeout") as exc:
+                with pytest.raises(DdlError, match="lock timeout") as exc:  # (without it: waits for good)
                     catalog.read_catalog(url)
-                assert time.monotonic() - started < 20
                 assert "another session holds a lock" in (exc.value.hint or "")
             holder.rollback()
     finally:

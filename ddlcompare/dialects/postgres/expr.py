@@ -2474,7 +2474,24 @@ def canonical_query(node: Node, scope: Scope, columns: Sequence[str] | None = No
     c = _Ctx(True, scope)
     if columns:
         node = rename_targets(node, list(columns))
+    names = _output_names(node)
+    if names:
+        # the server names every branch's outputs of a UNION/INTERSECT/EXCEPT after the result's
+        # columns (the first branch's names, or the view's list): SELECT 3 AS id, b.label AS name
+        node = _name_branches(node, names)
     return _select(node, c)
+
+
+def _name_branches(node: Node, names: list[str]) -> Node:
+    """Each branch of a set operation with its outputs named `names`."""
+    s = node["SelectStmt"]
+    if s.get("op", "SETOP_NONE") == "SETOP_NONE":
+        if _output_names(node) is None:
+            return node  # a `*` the renderer expands: its names are not known here
+        return rename_targets(node, names)
+    left = _name_branches({"SelectStmt": s["larg"]}, names)["SelectStmt"]
+    right = _name_branches({"SelectStmt": s["rarg"]}, names)["SelectStmt"]
+    return {"SelectStmt": {**s, "larg": left, "rarg": right}}
 
 
 def rename_targets(node: Node, columns: list[str]) -> Node:
