@@ -637,11 +637,12 @@ def _constraint_create(obj: SchemaObject, ctx: RenderContext | None = None) -> l
             )
         ]
     if ctx is not None and isinstance(obj, ForeignKey):
-        # a partition's equivalent key of its own would be adopted: it steps aside meanwhile
+        # a partition's equivalent key of its own would be adopted: it steps aside meanwhile (and
+        # comes back, under --online, NOT VALID then validated: a leaf partition accepts that)
         apart = _partition_fks_like(obj, ctx.new)
         out = [*(_dropped_aside(o) for o in apart), *out]
         for o in apart:
-            out += _constraint_create(o)
+            out += _constraint_create(o, ctx)
     if obj.comment is not None:
         out.append(_comment(obj, obj.comment))
     return out + _index_comment(obj, None)
