@@ -26,6 +26,7 @@ from ddlcompare.dialects.postgres.objects import (
     ForeignTable,
     Identity,
     OfType,
+    PartitionBy,
     ViewDefaults,
 )
 from ddlcompare.dialects.postgres.render import (
@@ -593,6 +594,8 @@ class _Judge:
         if key is None:
             return
         name = _name(key)
+        if not node.relation.inh and table is not None and table.option(PartitionBy) is not None:
+            return  # ON ONLY a partitioned table: an INVALID index, nothing built (see render)
         if not node.concurrent:
             self.lock(H.BLOCKS_WRITES, SHARE, "while it builds the index", name)
         if node.unique:

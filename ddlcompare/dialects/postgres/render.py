@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import re
 from collections.abc import Sequence
@@ -637,11 +638,12 @@ def _constraint_create(obj: SchemaObject, ctx: RenderContext | None = None) -> l
             )
         ]
     if ctx is not None and isinstance(obj, ForeignKey):
-        # a partition's equivalent key of its own would be adopted: it steps aside meanwhile
+        # a partition's equivalent key of its own would be adopted: it steps aside meanwhile (and
+        # comes back, under --online, NOT VALID then validated: a leaf partition accepts that)
         apart = _partition_fks_like(obj, ctx.new)
         out = [*(_dropped_aside(o) for o in apart), *out]
         for o in apart:
-            out += _constraint_create(o)
+            out += _constraint_create(o, ctx)
     if obj.comment is not None:
         out.append(_comment(obj, obj.comment))
     return out + _index_comment(obj, None)
@@ -790,11 +792,13 @@ def _swapped(obj: Index, ctx: RenderContext) -> bool:
     return True
 
 
-def _index_sql(obj: Index, name: str | None = None, *, concurrently: bool = False) -> str:
-    """CREATE INDEX (CONCURRENTLY IF NOT EXISTS, under another name when given)."""
+def _index_sql(obj: Index, name: str | None = None, *, concurrently: bool = False, only: bool = False) -> str:
+    """CREATE INDEX (CONCURRENTLY IF NOT EXISTS, under another name when given; ON ONLY: of a
+    partitioned table, without the indexes of its partitions)."""
     unique = "UNIQUE " if obj.unique else ""
     how = "CONCURRENTLY IF NOT EXISTS " if concurrently else ""
-    s = f"CREATE {unique}INDEX {how}{ident(name or obj.name)} ON {_rel(obj.schema, obj.table)}"
+    on = "ONLY " if only else ""
+    s = f"CREATE {unique}INDEX {how}{ident(name or obj.name)} ON {on}{_rel(obj.schema, obj.table)}"
     if obj.method:
         s += f" USING {obj.method}"
     s += f" ({', '.join(_index_part(p) for p in obj.parts)})"
@@ -837,14 +841,18 @@ def _index_swap(obj: Index) -> list[St]:
 def _(obj: Index, ctx: RenderContext) -> list[St]:
     if _left_by_detach(obj, ctx):
         return []
-    # a partition's index of a name of its own is built first: the partitioned index adopts it
-    # (one the partition has already is adopted as it is)
-    out = [
-        St(_index_sql(own))
-        for own in _own_partition_indexes(obj)
-        if not (isinstance(had := ctx.old.get(own.key), Index) and _index_shape(had) == _index_shape(own))
-    ]
-    if not _concurrently(obj, ctx, ctx.new):
+    attached = _attached_concurrently(obj, ctx)
+    out: list[St] = []
+    if attached is not None:
+        out += attached
+    elif not _concurrently(obj, ctx, ctx.new):
+        # a partition's index of a name of its own is built first (CONCURRENTLY under --online, on
+        # a partition with rows): the partitioned index adopts it (one there already as it is)
+        for own in _own_partition_indexes(obj):
+            if _there_already(own, ctx):
+                continue
+            concurrently = _concurrently(own, ctx, ctx.new)
+            out += _build_concurrently(own, own.name) if concurrently else [St(_index_sql(own))]
         out.append(St(_index_sql(obj)))
     elif _swapped(obj, ctx):
         out += _index_swap(obj)
@@ -855,6 +863,100 @@ def _(obj: Index, ctx: RenderContext) -> list[St]:
     if obj.comment is not None:
         out.append(_comment(obj, obj.comment))
     return out
+
+
+def _attached_concurrently(obj: Index, ctx: RenderContext) -> list[St] | None:
+    """Under --online, a new index of a partitioned table with rows, built without a lock that blocks
+    writes through a partition's build (PostgreSQL builds no partitioned index CONCURRENTLY): each
+    leaf partition's index built CONCURRENTLY (or the one of that name and definition it has), then
+    CREATE INDEX ... ON ONLY the table and each partitioned partition (INVALID, nothing built) and
+    ALTER INDEX ... ATTACH PARTITION of each partition's index, lowest level first: the last one
+    attached makes the index valid (a changed one too, after its drop, which takes the partitions'
+    indexes with it). None (the plain CREATE INDEX) when the table has no partition,
+    or one that the plan creates, attaches, detaches or drops (an index left without all of its
+    partitions' would stay INVALID), or a foreign table (it takes none)."""
+    if not ctx.options.online or (obj.key in ctx.old.objects and obj.key not in ctx.recreated):
+        return None
+    table = _kept_relation(ctx, obj.schema, obj.table, kinds=(Table.KIND,))
+    if not isinstance(table, Table) or table.option(PartitionBy) is None:
+        return None
+    own = _partition_index_names(obj)
+    plain = evolve(obj, options=replace_option(obj.options, None, PartitionIndexNames), comment=None)
+    addition = index_addition([*(p.column for p in obj.parts), *obj.include])
+    builds: list[St] = []
+    onlys = [St(_index_sql(obj, only=True))]
+    attaches: list[St] = []
+    taken: dict[str, set[str]] = {}
+
+    def below(parent: Table, parent_index: str) -> bool:
+        parts = _partitions_of(parent, ctx.new)
+        if [p.key for p in parts] != [p.key for p in _partitions_of(parent, ctx.old)]:
+            return False
+        for part in parts:
+            before = ctx.old.get(part.key)
+            if (
+                _kept_relation(ctx, part.schema, part.name, kinds=(Table.KIND,)) is None
+                or not isinstance(before, Table)
+                or before.option(PartitionOf) != part.option(PartitionOf)
+                or part.option(ForeignTable) is not None
+            ):
+                return False
+            name = own.get((part.schema, part.name))
+            name = name or _free_partition_index_name(obj, part, addition, ctx, taken)
+            idx = evolve(plain, schema=part.schema, table=part.name, name=name)
+            if part.option(PartitionBy) is not None:
+                onlys.append(St(_index_sql(idx, only=True)))
+                if not below(part, qualified(part.schema, name)):
+                    return False
+            elif not _there_already(idx, ctx):
+                builds.extend(_build_concurrently(idx, name))
+            attaches.append(St(f"ALTER INDEX {parent_index} ATTACH PARTITION {_q(idx)};"))
+        return True
+
+    if not _partitions_of(table, ctx.new) or not below(table, _q(obj)):
+        return None
+    return [*builds, *onlys, *attaches]
+
+
+def _there_already(idx: Index, ctx: RenderContext) -> bool:
+    """Whether a partition's index `idx` is there before the migration, of its definition: the
+    partitioned index adopts it as it is."""
+    had = ctx.old.get(idx.key)
+    return isinstance(had, Index) and _index_shape(had) == _index_shape(idx)
+
+
+def _partitions_of(table: Table, side: Schema) -> list[Table]:
+    """The partitions of `table` on `side` (one level), by name."""
+    parent = (table.schema, table.name)
+    return sorted(
+        (t for t in side.of_kind(Table) if (po := t.option(PartitionOf)) is not None and po.parent == parent),
+        key=lambda t: (t.schema, t.name),
+    )
+
+
+def _free_partition_index_name(
+    obj: Index, part: Table, addition: str, ctx: RenderContext, taken: dict[str, set[str]]
+) -> str:
+    """The name the server would give `obj`'s index on partition `part`, free of every relation
+    name either side has, and of those the server may have given the partition indexes the model
+    does not keep (the other partitioned indexes over `part`: each of their numbered names, as
+    many as there are)."""
+    names = taken.get(part.schema)
+    if names is None:
+        names = taken[part.schema] = _relation_names(part.schema, ctx.old, ctx.new)
+    others = {  # by key: an index on both sides counts once
+        o.key: index_addition([*(p.column for p in o.parts), *o.include])
+        for side in (ctx.old, ctx.new)
+        for o in _indexes_over(part, side)
+        if o.key != obj.key and (part.schema, part.name) not in _partition_index_names(o)
+    }
+    counts = collections.Counter(others.values())
+    reserved = {
+        make_object_name(part.name, a, f"idx{n or ''}") for a, count in counts.items() for n in range(count)
+    }
+    name = choose_name(part.name, addition, "idx", lambda n: n in names or n in reserved)
+    names.add(name)
+    return name
 
 
 def _own_partition_indexes(obj: Index) -> list[Index]:

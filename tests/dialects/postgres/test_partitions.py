@@ -13,7 +13,9 @@ from ddlcompare.dialects.postgres.objects import PartitionIndexNames
 from ddlcompare.diff.compare import diff
 from ddlcompare.model.base import Schema
 from ddlcompare.model.objects import ForeignKey, Index
-from ddlcompare.output.sql import render_script
+from ddlcompare.output.sql import render_script, statements
+from ddlcompare.plan.hazards import HazardCode, parse_target
+from ddlcompare.plan.plan import PlanOptions, Statement
 
 FIXTURES = Path(__file__).resolve().parents[3] / "fixtures" / "postgres"
 PG = get("postgres")
@@ -168,3 +170,77 @@ def test_detach_keeps_the_copies_attach_adopts_them() -> None:
         ("index", "log_2023_msg_own"),
         ("primary_key", "log_2023_pkey"),
     ]
+
+
+# ---- --online ----------------------------------------------------------------------------------
+
+ONLINE = PlanOptions(online=True, idempotent=False)
+TREE = """
+CREATE TABLE m (id int NOT NULL, ts date NOT NULL, v text) PARTITION BY RANGE (ts);
+CREATE TABLE m1 PARTITION OF m FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+"""
+
+
+def _online(old: str, new: str) -> tuple[list[Statement], str]:
+    plan = plan_between(_parse(old), _parse(new), options=ONLINE, target=parse_target("postgres:15"))
+    return statements(plan), render_script(plan, PG.STYLE)
+
+
+def test_online_partitioned_index_attaches_concurrent_builds() -> None:
+    """A new partitioned index: each partition's index built CONCURRENTLY outside a transaction
+    (under its own name, or the server's, numbered past the ones other partitioned indexes may
+    hold), ON ONLY the table, then attached; only the builds claim a lock on the partitions, none
+    that blocks writes."""
+    old = TREE + "CREATE TABLE m2 PARTITION OF m FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');\n"
+    old += "CREATE INDEX m_v_idx ON m (v);\n"
+    added = "CREATE INDEX m2_own ON m2 (v) WHERE v > '';\nCREATE INDEX m_v_part ON m (v) WHERE v > '';\n"
+    sts, _ = _online(old, old + added)
+    assert [(st.sql, st.transactional) for st in sts] == [
+        ("DROP INDEX CONCURRENTLY IF EXISTS public.m1_v_idx1;", False),
+        ("CREATE INDEX CONCURRENTLY IF NOT EXISTS m1_v_idx1 ON public.m1 (v) WHERE (v > '');", False),
+        ("DROP INDEX CONCURRENTLY IF EXISTS public.m2_own;", False),
+        ("CREATE INDEX CONCURRENTLY IF NOT EXISTS m2_own ON public.m2 (v) WHERE (v > '');", False),
+        ("CREATE INDEX m_v_part ON ONLY public.m (v) WHERE (v > '');", True),
+        ("ALTER INDEX public.m_v_part ATTACH PARTITION public.m1_v_idx1;", True),
+        ("ALTER INDEX public.m_v_part ATTACH PARTITION public.m2_own;", True),
+    ]
+    assert not [h for st in sts for h in st.hazards if h.code == HazardCode.BLOCKS_WRITES]
+
+
+def test_online_partitioned_index_stays_plain_where_partitions_change() -> None:
+    """A partition the plan creates, or a foreign table partition (it takes no index): the plain
+    CREATE INDEX, which builds every partition's index at once (its lock claimed); an own-named
+    index of a partition with rows is still built CONCURRENTLY before it."""
+    new = TREE + "CREATE TABLE m2 PARTITION OF m FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');\n"
+    index = "CREATE INDEX m1_own ON m1 (v);\nCREATE INDEX m_v_idx ON m (v);\n"
+    sts, _ = _online(TREE, new + index)
+    assert [st.sql for st in sts if "INDEX" in st.sql] == [
+        "DROP INDEX CONCURRENTLY IF EXISTS public.m1_own;",
+        "CREATE INDEX CONCURRENTLY IF NOT EXISTS m1_own ON public.m1 (v);",
+        "CREATE INDEX m_v_idx ON public.m (v);",
+    ]
+    assert [h.code for h in sts[-1].hazards] == [HazardCode.BLOCKS_WRITES]
+    foreign = TREE + """
+CREATE SERVER s FOREIGN DATA WRAPPER postgres_fdw;
+CREATE FOREIGN TABLE m2 PARTITION OF m FOR VALUES FROM ('2025-01-01') TO ('2026-01-01') SERVER s;
+"""
+    sts, _ = _online(foreign, foreign + "CREATE INDEX m_v_idx ON m (v);\n")
+    assert [st.sql for st in sts] == ["CREATE INDEX m_v_idx ON public.m (v);"]
+
+
+def test_online_own_partition_key_not_valid_on_a_leaf_only() -> None:
+    """A partition's own key stepping aside for its parent's comes back NOT VALID, then validated
+    in a transaction of its own, on a leaf; a sub-partitioned partition refuses NOT VALID (before
+    PostgreSQL 18): plain there."""
+    own = "ALTER TABLE o1 ADD CONSTRAINT o1_fk FOREIGN KEY (cid) REFERENCES c ON DELETE CASCADE;\n"
+    parent = "ALTER TABLE o ADD CONSTRAINT o_fk FOREIGN KEY (cid) REFERENCES c (id) ON DELETE CASCADE;\n"
+    for sub, expected in (("", True), (" PARTITION BY RANGE (id)", False)):
+        tables = f"""{BASE}
+CREATE TABLE o1 PARTITION OF o FOR VALUES FROM ('2024-01-01') TO ('2025-01-01'){sub};
+"""
+        # added after the parent's, the partition's key stays its own
+        sts, _ = _online(tables + own, tables + parent + own)
+        added = [st for st in sts if "ADD CONSTRAINT o1_fk" in st.sql]
+        assert len(added) == 1 and added[0].sql.endswith("NOT VALID;") == expected, added
+        validate = [st for st in sts if "VALIDATE CONSTRAINT o1_fk" in st.sql]
+        assert [st.alone for st in validate] == ([True] if expected else [])
