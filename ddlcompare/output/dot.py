@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from ddlcompare.diff.changes import Drop, verb
 from ddlcompare.errors import DdlError
 from ddlcompare.model.base import ObjectKey, SchemaObject
-from ddlcompare.output.impact import both_sides, dependents_index
+from ddlcompare.output.impact import both_sides, plan_dependents
 from ddlcompare.plan.plan import Plan, Step
 from ddlcompare.source import printable
 
@@ -56,7 +56,7 @@ def render_dot(plan: Plan, full: bool = False) -> str:
             edges.add((step_ids[s.implied_by], step_ids[i], 'style="dashed", label="drops with it"'))
 
     objects = both_sides(plan)
-    dependents = dependents_index(objects.values())
+    dependents = plan_dependents(plan)
     around: set[ObjectKey] = set(objects) - set(final) if full else set()
     if not full:
         for s in plan.steps:

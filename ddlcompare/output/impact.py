@@ -39,9 +39,18 @@ def both_sides(plan: Plan) -> dict[ObjectKey, SchemaObject]:
     return {**plan.old.objects, **plan.new.objects}
 
 
+def plan_dependents(plan: Plan) -> dict[ObjectKey, set[ObjectKey]]:
+    """`dependents_index` of both sides of `plan`, built once per plan (callers must not change it)."""
+    return plan.memo("dependents", lambda p: dependents_index(both_sides(p).values()))
+
+
 def impacts(plan: Plan) -> dict[ObjectKey, Impact]:
-    """The impact of every change of `plan`, by the change's key."""
-    index = dependents_index(both_sides(plan).values())
+    """The impact of every change of `plan`, by the change's key (computed once per plan)."""
+    return plan.memo("impacts", _impacts)
+
+
+def _impacts(plan: Plan) -> dict[ObjectKey, Impact]:
+    index = plan_dependents(plan)
     return {key_of(ch): _impact(ch, index, plan.old.sizes) for ch in plan.changes}
 
 

@@ -28,10 +28,14 @@ class ScriptStyle:
     masking: Masking = field(default_factory=Masking)  # how --mask finds literals (output.mask)
 
 
-def held_back(plan: Plan) -> set[int]:
+def held_back(plan: Plan) -> frozenset[int]:
     """Steps that cannot run once destructive statements are commented out: drops of what a
     commented-out statement still uses, objects dropped along with a table that stays, and steps
-    after a drop that did not happen (transitively)."""
+    after a drop that did not happen (transitively). Computed once per plan."""
+    return plan.memo("held_back", _held_back)
+
+
+def _held_back(plan: Plan) -> frozenset[int]:
     steps = plan.steps
     preds: dict[int, set[int]] = {i: set(st.after) for i, st in enumerate(steps)}
     commented = {i for i, st in enumerate(steps) if any(s.destructive for s in st.forward)}
@@ -53,7 +57,7 @@ def held_back(plan: Plan) -> set[int]:
             ):
                 blocked.add(i)
                 changed = True
-    return blocked
+    return frozenset(blocked)
 
 
 def held_steps(plan: Plan) -> list[int]:

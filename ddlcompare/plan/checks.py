@@ -7,7 +7,7 @@ which get here through the `queries` / `extra` callables."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
@@ -400,47 +400,39 @@ def _columns_of(obj: SchemaObject) -> tuple[str, ...]:
     return ()
 
 
+def _by_key(found: list[tuple[ObjectKey, Finding]]) -> list[Finding]:
+    """Findings in the order of their objects' keys (an object's own in the order found): sorting
+    the few findings instead of every object of a large schema."""
+    return [f for _, f in sorted(found, key=lambda kf: kf[0])]
+
+
 def _missing_references(schema: Schema) -> list[Finding]:
-    out: list[Finding] = []
-    for obj in sorted(schema, key=lambda o: o.key):
+    return _by_key(list(_missing_references_found(schema)))
+
+
+def _missing_references_found(schema: Schema) -> Iterator[tuple[ObjectKey, Finding]]:
+    def missing(obj: TableChild, message: str) -> tuple[ObjectKey, Finding]:
+        return obj.key, Finding("missing_reference", Level.ERROR, obj.display, message)
+
+    for obj in schema:
         if not isinstance(obj, TableChild):
             continue
         table = _table_of(schema, obj)
         if table is not None:
             for col in _columns_of(obj):
                 if table.column(col) is None:
-                    out.append(
-                        Finding(
-                            "missing_reference",
-                            Level.ERROR,
-                            obj.display,
-                            f"{obj.KIND} {obj.name} names column {col}, which {table.display} does not have",
-                        )
-                    )
+                    what = f"{obj.KIND} {obj.name} names column {col}"
+                    yield missing(obj, f"{what}, which {table.display} does not have")
         if isinstance(obj, ForeignKey):
             ref = schema.get(ObjectKey(Table.KIND, obj.ref_schema, obj.ref_table))
             shown = f"{obj.ref_schema}.{obj.ref_table}" if obj.ref_schema else obj.ref_table
             if not isinstance(ref, Table):
-                out.append(
-                    Finding(
-                        "missing_reference",
-                        Level.ERROR,
-                        obj.display,
-                        f"foreign key {obj.name} references table {shown}, which does not exist",
-                    )
-                )
+                yield missing(obj, f"foreign key {obj.name} references table {shown}, which does not exist")
                 continue
             for col in obj.ref_columns:
                 if ref.column(col) is None:
-                    out.append(
-                        Finding(
-                            "missing_reference",
-                            Level.ERROR,
-                            obj.display,
-                            f"foreign key {obj.name} references column {shown}.{col}, which does not exist",
-                        )
-                    )
-    return out
+                    what = f"foreign key {obj.name} references column {shown}.{col}"
+                    yield missing(obj, f"{what}, which does not exist")
 
 
 def _leading(schema: Schema, table: Table) -> list[tuple[str, ...]]:
@@ -538,29 +530,24 @@ def _parts(sig: tuple[object, ...]) -> str:
 
 
 def _long_names(schema: Schema, rules: Rules) -> list[Finding]:
-    out: list[Finding] = []
-
     def size(name: str) -> int:
         return len(name.encode("utf-8")) if rules.name_in_bytes else len(name)
 
     unit = "bytes" if rules.name_in_bytes else "characters"
-    for obj in sorted(schema, key=lambda o: o.key):
+    # a name this short is within the limit in any encoding (UTF-8 takes at most 4 bytes a character)
+    safe = rules.name_limit // 4
+    found: list[tuple[ObjectKey, Finding]] = []
+    for obj in schema:
         names = [(obj.KIND, obj.name)]
         if isinstance(obj, Table):
             names += [("column", c.name) for c in obj.columns]
         for kind, name in names:
             if isinstance(obj, Routine) and kind == obj.KIND:
                 name = obj.base_name  # a routine's name carries its signature
-            if size(name) > rules.name_limit:
-                out.append(
-                    Finding(
-                        "long_name",
-                        Level.ERROR,
-                        obj.display,
-                        f"{kind} name {name!r} is {size(name)} {unit}; the server keeps {rules.name_limit}",
-                    )
-                )
-    return out
+            if len(name) > safe and size(name) > rules.name_limit:
+                message = f"{kind} name {name!r} is {size(name)} {unit}; the server keeps {rules.name_limit}"
+                found.append((obj.key, Finding("long_name", Level.ERROR, obj.display, message)))
+    return _by_key(found)
 
 
 def validate(

@@ -7,7 +7,7 @@ import heapq
 import itertools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar, cast
 
 from ddlcompare.diff.changes import Alter, Change, Create, Drop, Rename, key_of
 from ddlcompare.diff.renames import Renamed, mentions, old_name
@@ -24,6 +24,8 @@ from ddlcompare.plan.hazards import (
     merged,
     severity_of,
 )
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +127,15 @@ class Plan:
     recreated: frozenset[ObjectKey] = frozenset()  # dropped and created again (RenderContext.recreated)
     # dropped + added pairs that look like renames, never applied (ddlcompare.diff.renames.Suggestion)
     suggestions: tuple[Any, ...] = ()
+    # what several outputs derive from the plan (held-back steps, impacts), computed once per plan
+    # by `memo`; not copied by dataclasses.replace, which makes another plan
+    _memo: dict[str, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
+
+    def memo(self, name: str, compute: Callable[[Plan], T]) -> T:
+        """`compute(self)`, computed on the first call for `name` only."""
+        if name not in self._memo:
+            self._memo[name] = compute(self)
+        return cast(T, self._memo[name])
 
 
 class Hooks(Protocol):
