@@ -18,14 +18,12 @@ from __future__ import annotations
 import contextlib
 import gc
 import multiprocessing
-import os
 import re
-import threading
 from collections.abc import Sequence
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
-from ddlcompare.dialects import LoadOptions
+from ddlcompare.dialects import LoadOptions, worker_pays
 from ddlcompare.dialects.mysql.split import RawStatement, is_noise
 
 if TYPE_CHECKING:
@@ -130,15 +128,8 @@ class Prefetcher:
 
     @staticmethod
     def wanted(texts: Sequence[str]) -> bool:
-        """Whether a worker pays off: large enough files, a system that can fork and more than one
-        core. Not from a process running other threads (a host application): a forked child gets
-        their locks in whatever state they were."""
-        return (
-            sum(map(len, texts)) >= MIN_CHARS
-            and hasattr(os, "fork")
-            and os.cpu_count() != 1
-            and threading.active_count() == 1
-        )
+        """Whether a worker pays off for these files (see worker_pays)."""
+        return worker_pays(texts, MIN_CHARS)
 
     def table(self, offset: int) -> tuple[Session, TableState] | None:
         """The worker's table for the first file's statement at `offset` and the session it was read

@@ -5,7 +5,6 @@ reading them alone."""
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Sequence
 from multiprocessing.connection import Connection
 from typing import Any
@@ -19,6 +18,7 @@ from ddlcompare.dialects.mysql.render import snapshot
 from ddlcompare.errors import DdlError
 from ddlcompare.model.base import Schema
 from tests.dialects.mysql.test_fastpath import _pairs, _same, gen_my
+from tests.support.worker import SendsOnce
 
 
 def _files(*texts: str) -> list[tuple[str, str]]:
@@ -133,16 +133,7 @@ def _dies_after_one_batch(
     texts: Sequence[str], paths: Sequence[str], options: LoadOptions, progress: Any, conn: Connection
 ) -> None:
     """A worker that sends the first batch of the first file's tables, then is gone."""
-
-    class OneBatch:
-        def send(self, msg: Any) -> None:
-            conn.send(msg)
-            os._exit(1)
-
-        def close(self) -> None:
-            conn.close()
-
-    _WORK(texts, paths, options, progress, OneBatch())  # type: ignore[arg-type]
+    _WORK(texts, paths, options, progress, SendsOnce(conn))  # type: ignore[arg-type]
 
 
 def test_a_worker_that_dies_leaves_the_main_process_to_finish(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -151,15 +142,7 @@ def test_a_worker_that_dies_leaves_the_main_process_to_finish(monkeypatch: pytes
     assert _compare(files, monkeypatch) == prefetch._BATCH  # one batch taken, the rest read here
 
 
-def test_small_files_and_threaded_hosts_are_parsed_in_process() -> None:
+def test_small_files_are_parsed_in_process() -> None:
+    """(Threaded hosts: tests/dialects/postgres/test_prefetch.py, the same worker_pays.)"""
     assert not prefetch.Prefetcher.wanted(["CREATE TABLE a (x int);"] * 2)
-    large = ["x" * prefetch.MIN_CHARS]
-    assert prefetch.Prefetcher.wanted(large) == (os.cpu_count() != 1)
-    stop = threading.Event()
-    other = threading.Thread(target=stop.wait)
-    other.start()
-    try:
-        assert not prefetch.Prefetcher.wanted(large)
-    finally:
-        stop.set()
-        other.join()
+    assert prefetch.Prefetcher.wanted(["x" * prefetch.MIN_CHARS]) == (os.cpu_count() != 1)
