@@ -136,9 +136,12 @@ class Prefetcher:
         in (the caller checks it is its own); None when the worker has not sent one. The main process
         is taken to be at `offset`: the worker stops before it."""
         self._progress.value = offset
-        while not self._broken and self._conn.poll():
-            self._take()
-        return self._tables.pop(offset, None)
+        got = self._tables.pop(offset, None)
+        if got is None:  # (once the two have met, the rest is here: no system call for it)
+            while not self._broken and self._conn.poll():
+                self._take()
+            got = self._tables.pop(offset, None)
+        return got
 
     def first_done(self) -> None:
         """The main process is past the first file: the worker stops reading its tables."""
