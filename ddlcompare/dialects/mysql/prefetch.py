@@ -6,9 +6,8 @@ and the session it is read in (what the replay between files relies on): a forke
 from the last one backwards while the main process goes forwards, and the main process takes the
 worker's table for a statement it reaches when the worker read it under the same session, until the
 two meet. Then the worker splits the later files, which the main process would otherwise split
-itself when it gets to them. (The later files' tables mostly replay the first file's at a fraction
-of the cost of reading them, and a table costs the main process about as much to unpickle as to
-read: the worker leaves them alone.)
+itself when it gets to them. (The later files' tables mostly replay the first file's, which costs
+the main process less than unpickling a table would: the worker leaves them alone.)
 What arrives is exactly what the main process would have computed itself (same splitter, same
 reader, checked against the same session); the main process does whatever the worker did not send.
 """
