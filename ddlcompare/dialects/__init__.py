@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import os
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
@@ -27,6 +29,18 @@ class LoadOptions:
     privileges: bool = False  # keep grants (compared only when asked)
     # live sources: leave out (with a warning) what the account cannot see, instead of failing
     skip_unreadable: bool = False
+
+
+def worker_pays(texts: Sequence[str], min_chars: int) -> bool:
+    """Whether a forked worker parsing ahead (a dialect's prefetch.py) pays off: large enough files,
+    a system that can fork and more than one core. Not from a process running other threads (a host
+    application): a forked child gets their locks in whatever state they were."""
+    return (
+        sum(map(len, texts)) >= min_chars
+        and hasattr(os, "fork")
+        and os.cpu_count() != 1
+        and threading.active_count() == 1
+    )
 
 
 def unreadable(schema: Schema, unseen: Sequence[Unseen], source: str, options: LoadOptions) -> Schema:

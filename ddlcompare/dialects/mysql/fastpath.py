@@ -59,7 +59,7 @@ _TAILS: dict[str, h.TableOpts | Literal[False]] = {}
 _MAX_ENTRIES = 200_000
 
 # statements accepted / declined in this process (read by the equality test and the benchmark)
-STATS = {"accepted": 0, "declined": 0, "replayed": 0}
+STATS = {"accepted": 0, "declined": 0, "replayed": 0, "ahead": 0}
 # memo misses: a miss may build sqlglot trees (garbage cycles), a statement without one builds none
 MISSES = [0]
 ENABLED = True
@@ -269,26 +269,65 @@ def fast_table(stmt: RawStatement, b: Builder) -> TableState | None:
     replay = b.replay
     key: tuple[object, ...] = ()
     if replay is not None:
-        # everything the statement's reading depends on besides its text (see _read_line)
-        schema = b.schema_of(None)
-        key = (text, b.home, b.current, b.default_charset(schema), b.server)
+        key = (text, *session(b))
         entry = replay.get(key)
         if entry is not None:
             t = _replayed(stmt, b, entry)
             if t is not None:
                 STATS["replayed"] += 1
                 return t
-    if h.blank_comments(text) != text:
-        STATS["declined"] += 1
-        return None
-    sp = rewrite_spatial(text)
-    if sp.columns or sp.text != text:
-        STATS["declined"] += 1
-        return None
-    t = _scan(stmt, b, m)
+    if b.ahead is not None:
+        t = _ahead(stmt, b, key)
+        if t is not None:
+            return t
+    t = _read(stmt, b, m)
     STATS["accepted" if t is not None else "declined"] += 1
     if t is not None and replay is not None and b.record:
         replay[key] = (_copy_table(t, t.pos, None), stmt.line, stmt.col)
+    return t
+
+
+def session(b: Builder) -> tuple[object, ...]:
+    """Everything a dump-shaped CREATE TABLE's reading depends on besides its text and whether its
+    name is taken (see _read_line): with the text, the key of a replay entry."""
+    return (b.home, b.current, b.default_charset(b.schema_of(None)), b.server)
+
+
+def read_table(stmt: RawStatement, b: Builder) -> TableState | None:
+    """fast_table's reading of a statement without replay, for a prefetch worker: the builder's
+    tables are not consulted (the worker has none; the main process checks them)."""
+    m = _HEAD.match(stmt.text)
+    return _read(stmt, b, m) if m is not None and ENABLED else None
+
+
+def _read(stmt: RawStatement, b: Builder, m: re.Match[str]) -> TableState | None:
+    text = stmt.text
+    if h.blank_comments(text) != text:
+        return None
+    sp = rewrite_spatial(text)
+    if sp.columns or sp.text != text:
+        return None
+    return _scan(stmt, b, m)
+
+
+def _ahead(stmt: RawStatement, b: Builder, key: tuple[object, ...]) -> TableState | None:
+    """The table a prefetch worker read from this very statement under the same session (see
+    mysql/prefetch.py); None when it has none or the name is taken (the general path decides)."""
+    assert b.ahead is not None
+    got = b.ahead.table(stmt.offset)
+    if got is None:
+        return None
+    state, t = got
+    if state != (key[1:] if key else session(b)):
+        return None
+    if (t.schema, t.name) in b.tables or ObjectKey("view", t.schema, t.name) in b.objects:
+        return None
+    STATS["ahead"] += 1
+    b.pos = stmt.pos(b.path)  # where _scan leaves it
+    if b.replay is not None and b.record:
+        # the worker's table becomes the entry; the builder changes a copy of it
+        b.replay[key] = (t, stmt.line, stmt.col)
+        return _copy_table(t, t.pos, None)
     return t
 
 

@@ -14,7 +14,7 @@ import gc
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ddlcompare.dialects import LoadOptions
 from ddlcompare.dialects.mysql.objects import (
@@ -63,6 +63,9 @@ from ddlcompare.model.objects import (
 )
 from ddlcompare.plan.hazards import version_from_text
 from ddlcompare.source import SourcePos
+
+if TYPE_CHECKING:
+    from ddlcompare.dialects.mysql.prefetch import Prefetcher
 
 Handler = Callable[[RawStatement, "Builder"], None]
 HANDLERS: dict[str, Handler] = {}
@@ -233,6 +236,7 @@ class Builder:
         # before, and whether this file adds its own for a file read after it
         self.replay: dict[tuple[object, ...], Any] | None = None
         self.record = False
+        self.ahead: Prefetcher | None = None  # a worker reading this file's tables ahead (prefetch.py)
         self.fast = 0  # statements the fast path read (or replayed)
         self.clean = False  # the current statement left no garbage cycles (see run)
         self.pos: SourcePos | None = None
@@ -317,12 +321,17 @@ class Builder:
 
     # ---- driver -----------------------------------------------------------------------------
 
-    def run(self) -> None:
+    def statements(self) -> tuple[list[RawStatement], frozenset[int]]:
+        """The file's statements and the indexes of those to skip (superseded view placeholders)."""
         text = self.text
         if self.server.mariadb and "/*!" in text:
             text = _mysql_only_comments(text)
         stmts = split(text, self.path)
-        skip = superseded_placeholders(stmts)
+        return stmts, superseded_placeholders(stmts)
+
+    def run(self, prepared: tuple[list[RawStatement], frozenset[int]] | None = None) -> None:
+        """Apply the file's statements (`prepared`: as statements() gives them, split by a worker)."""
+        stmts, skip = self.statements() if prepared is None else prepared
         from ddlcompare.dialects.mysql import fastpath
 
         # sqlglot's trees point to their parents: with the cyclic GC off (see parse) they would
@@ -702,29 +711,57 @@ def parse(text: str, path: str, options: LoadOptions | None = None) -> Schema:
 
 def parse_many(files: Sequence[tuple[str, str]], options: LoadOptions | None = None) -> list[Schema]:
     """Parse MySQL schema files (text, path) in order: a dump-shaped CREATE TABLE whose text (under
-    the same session state) an earlier file read is not read again (fastpath.py). The entries live
-    for this call only."""
+    the same session state) an earlier file read is not read again (fastpath.py), and large files
+    are read ahead by a worker (prefetch.py). The entries live for this call only."""
+    from ddlcompare.dialects.mysql import handlers  # noqa: F401  (registers the handlers, for the worker too)
+    from ddlcompare.dialects.mysql.prefetch import Prefetcher
+
+    options = options or LoadOptions()
     replay: dict[tuple[object, ...], Any] | None = {} if len(files) > 1 else None
     last = len(files) - 1
-    return [
-        _parse(text, path, options or LoadOptions(), replay, record=i < last)
-        for i, (text, path) in enumerate(files)
-    ]
+    texts = [text for text, _ in files]
+    prefetcher = Prefetcher(texts, [path for _, path in files], options) if Prefetcher.wanted(texts) else None
+    try:
+        return [
+            _parse(text, path, options, replay, record=i < last, prefetcher=prefetcher, index=i)
+            for i, (text, path) in enumerate(files)
+        ]
+    finally:
+        if prefetcher is not None:
+            prefetcher.close()
 
 
 def _parse(
-    text: str, path: str, options: LoadOptions, replay: dict[tuple[object, ...], Any] | None, *, record: bool
+    text: str,
+    path: str,
+    options: LoadOptions,
+    replay: dict[tuple[object, ...], Any] | None,
+    *,
+    record: bool,
+    prefetcher: Prefetcher | None = None,
+    index: int = 0,
 ) -> Schema:
     from ddlcompare.dialects.mysql import handlers  # noqa: F401  (registers the handlers)
 
     b = Builder(path, text, options)
     b.replay = replay
     b.record = record
+    prepared = None
+    if prefetcher is not None:
+        if index == 0:
+            b.ahead = prefetcher
+        else:
+            prepared = prefetcher.statements(index)
     enabled = gc.isenabled()
     gc.disable()  # bulk creation of small immutable objects: the cyclic GC only costs here
     done = False
     try:
-        b.run()
+        try:
+            b.run(prepared)
+        finally:
+            if b.ahead is not None:
+                b.ahead.first_done()
+                b.ahead = None
         schema = b.finish()
         done = True
         return schema

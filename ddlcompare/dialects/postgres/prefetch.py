@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
-import os
-import threading
 from collections.abc import Iterator, Sequence
 from multiprocessing.connection import Connection
 from typing import Any
 
 from pglast import parser as pgparser
+
+from ddlcompare.dialects import worker_pays
 
 # files below this size (both together) are parsed in-process: forking costs more than it saves
 MIN_CHARS = 2_000_000
@@ -108,15 +108,8 @@ class Prefetcher:
 
     @staticmethod
     def wanted(texts: Sequence[str]) -> bool:
-        """Whether a worker pays off: large enough files, a system that can fork and more than one
-        core. Not from a process running other threads (a host application): a forked child gets
-        their locks in whatever state they were."""
-        return (
-            sum(map(len, texts)) >= MIN_CHARS
-            and hasattr(os, "fork")
-            and os.cpu_count() != 1
-            and threading.active_count() == 1
-        )
+        """Whether a worker pays off for these files (see worker_pays)."""
+        return worker_pays(texts, MIN_CHARS)
 
     def stream(self, index: int) -> Iterator[Prepared] | None:
         """The prepared statements of text `index` (texts are taken in order); None once the

@@ -18,6 +18,7 @@ from ddlcompare.errors import DdlError
 from ddlcompare.model.base import Schema
 from tests.dialects.postgres.test_replay import _same
 from tests.support import corpus
+from tests.support.worker import SendsOnce
 
 FIXTURES = Path(__file__).resolve().parents[3] / "fixtures" / "postgres"
 
@@ -114,16 +115,7 @@ def test_files_the_fast_path_cannot_take_give_the_same_result(
 
 def _dies_after_one_batch(texts: list[str], paths: list[str], conn: Connection) -> None:
     """A worker that sends the first batch of the first file, then is gone."""
-
-    class OneBatch:
-        def send(self, msg: Any) -> None:
-            conn.send(msg)
-            os._exit(1)
-
-        def close(self) -> None:
-            conn.close()
-
-    prefetch._work(texts, paths, OneBatch())  # type: ignore[arg-type]
+    prefetch._work(texts, paths, SendsOnce(conn))  # type: ignore[arg-type]
 
 
 def test_a_worker_that_dies_leaves_the_main_process_to_finish(monkeypatch: pytest.MonkeyPatch) -> None:
