@@ -1022,12 +1022,14 @@ def _rename_partition_index(obj: Index | PrimaryKey | Unique, schema: str, part:
 def _partition_index_renames(
     old: Index | PrimaryKey | Unique, new: Index | PrimaryKey | Unique, ctx: RenderContext
 ) -> list[St]:
-    """Partition indexes whose name changes: to the new side's own name, or (an own name the new
-    side does not have) back to a name of the kind the server gives, free on both sides."""
+    """Partition indexes whose name changes: to the new side's own name (unless the partition's
+    index of that name is what an ATTACH of this plan adopts), or (an own name the new side does
+    not have) back to a name of the kind the server gives, free on both sides."""
     before, after = _partition_index_names(old), _partition_index_names(new)
     out = []
     for (schema, part), name in sorted(after.items()):
-        if before.get((schema, part)) != name:
+        had = ctx.old.get(evolve(new, schema=schema, table=part, name=name).key)
+        if before.get((schema, part)) != name and not (had is not None and _adopted_by_attach(had, ctx)):
             out.append(_rename_partition_index(new, schema, part, name))
     addition, label = partition_naming(new)
     taken: set[str] | None = None
