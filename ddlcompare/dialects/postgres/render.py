@@ -990,13 +990,8 @@ def _own_partition_keys(obj: PrimaryKey | Unique, ctx: RenderContext) -> list[St
 
 def _depth(o: SchemaObject, side: Schema) -> int:
     """How many tables the table of `o` is a partition of, directly or not."""
-    n, table, seen = 0, _table_of(o, side), set()
-    while table is not None and (po := table.option(PartitionOf)) is not None and po.parent not in seen:
-        seen.add(po.parent)
-        n += 1
-        parent = side.get(ObjectKey(Table.KIND, *po.parent))
-        table = parent if isinstance(parent, Table) else None
-    return n
+    table = _table_of(o, side)
+    return len(_partition_parents(table, side)) if table is not None else 0
 
 
 def _rename_partition_index(obj: Index | PrimaryKey | Unique, schema: str, part: str, name: str) -> St:
@@ -1052,13 +1047,8 @@ def detach_copies(table: Table, side: Schema) -> list[SchemaObject]:
     out: list[SchemaObject] = []
     shapes: set[Any] = set()
     children = side.children()
-    cur: Table | None = table
-    seen = {(table.schema, table.name)}
-    while cur is not None and (po := cur.option(PartitionOf)) is not None and po.parent not in seen:
-        seen.add(po.parent)
-        parent = side.get(ObjectKey(Table.KIND, *po.parent))
-        cur = parent if isinstance(parent, Table) else None
-        for o in children.get(po.parent, ()):
+    for parent in _partition_parents(table, side):
+        for o in children.get(parent, ()):
             if isinstance(o, ForeignKey):
                 shape: Any = (ForeignKey, o.columns, o.ref_schema, o.ref_table, o.ref_columns, o.on_delete)
                 name = o.name
@@ -1124,12 +1114,18 @@ def _part_shape(o: Index | PrimaryKey | Unique) -> tuple[Any, ...]:
 
 def _indexes_over(table: Table, side: Schema, kinds: tuple[type, ...] = (Index,)) -> list[Any]:
     """The indexes (objects of `kinds`) of the tables `table` is a partition of."""
-    out: list[Any] = []
+    children = side.children()
+    return [o for p in _partition_parents(table, side) for o in children.get(p, ()) if isinstance(o, kinds)]
+
+
+def _partition_parents(table: Table, side: Schema) -> list[tuple[str, str]]:
+    """(schema, name) of the tables `table` is a partition of, its parent first."""
+    out: list[tuple[str, str]] = []
     cur: Table | None = table
     seen = {(table.schema, table.name)}
     while cur is not None and (po := cur.option(PartitionOf)) is not None and po.parent not in seen:
         seen.add(po.parent)
-        out += [o for o in side.children().get(po.parent, ()) if isinstance(o, kinds)]
+        out.append(po.parent)
         parent = side.get(ObjectKey(Table.KIND, *po.parent))
         cur = parent if isinstance(parent, Table) else None
     return out
