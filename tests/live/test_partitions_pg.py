@@ -31,6 +31,9 @@ CASES = [
     "partition_fk_kept_apart",
     "partition_drop_referenced",
     "partition_fk_mutual_change",
+    "partition_key_own_name",
+    "partition_key_create_named",
+    "partition_key_attach_detach",
 ]
 # pg_dump writes a partition's own foreign key before its parent's equivalent one (by name): a
 # restore (and the parser) attaches it to the parent's, where the dumped database kept it apart

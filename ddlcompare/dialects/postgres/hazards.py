@@ -687,6 +687,11 @@ def _touches_existing(change: Change, ctx: RenderContext) -> bool:
         )
     if not isinstance(change, Create):
         return True
+    if isinstance(change.obj, Routine):
+        # a rebuilt function's create sets again the column defaults and domain checks that call
+        # it (render._routine_users): a domain CHECK taken back checks the stored values with the
+        # function as it is now (rebuilt because it or something it uses changed)
+        return True
     if key is None or not key.parent:
         return False
     return any(

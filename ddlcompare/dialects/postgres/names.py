@@ -104,13 +104,20 @@ def index_addition(columns: Iterable[str | None]) -> str:
     return column_name_part(names)
 
 
-_IDX_SUFFIX = re.compile(r"idx([1-9][0-9]*)$")
+def partition_index_label(kind: str, columns: Iterable[str | None]) -> tuple[str, str]:
+    """(<columns> part, label) of the name the server gives the index it creates on a partition for
+    a partitioned index (`kind` index) or key (primary_key, unique) of these key and included
+    columns (ChooseIndexName): <columns>_idx, _pkey (no columns part), <columns>_key."""
+    if kind == "primary_key":
+        return "", "pkey"
+    return index_addition(columns), "key" if kind == "unique" else "idx"
 
 
-def generated_index_name(table: str, addition: str, name: str) -> bool:
+def generated_index_name(table: str, addition: str, name: str, label: str = "idx") -> bool:
     """Whether `name` is one the server gives an unnamed index of `table` whose <columns> part is
-    `addition` (makeObjectName, truncated, with or without a collision number)."""
-    if name == make_object_name(table, addition, "idx"):
+    `addition` (makeObjectName, truncated, with or without a collision number); `label` pkey or
+    key for the index of a primary key or unique constraint (addition empty for a primary key)."""
+    if name == make_object_name(table, addition, label):
         return True
-    m = _IDX_SUFFIX.search(name)
-    return m is not None and name == make_object_name(table, addition, f"idx{m.group(1)}")
+    m = re.search(rf"{label}([1-9][0-9]*)$", name)
+    return m is not None and name == make_object_name(table, addition, f"{label}{m.group(1)}")

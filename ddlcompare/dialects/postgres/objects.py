@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from ddlcompare.dialects.postgres.names import partition_index_label
 from ddlcompare.model.base import Expr, ObjectKey, Option, SchemaObject
-from ddlcompare.model.objects import Constraint, TableChild, View
+from ddlcompare.model.objects import Constraint, Index, PrimaryKey, TableChild, Unique, View
 
 # ---- options of neutral kinds -------------------------------------------------------------
 
@@ -57,12 +58,21 @@ class PartitionOf(Option):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PartitionIndexNames(Option):
-    """Indexes of partitions attached to this partitioned index under a name of their own, not the
-    `<partition>_<columns>_idx[N]` the server gives the index it creates on a partition:
-    (partition schema, partition, index name), sorted. The model keeps no other partition index."""
+    """Indexes (or primary / unique keys) of partitions attached to this partitioned index (key)
+    under a name of their own, not the `<partition>_<columns>_idx[N]` (`_pkey[N]`,
+    `<partition>_<columns>_key[N]`) the server gives the one it creates on a partition: (partition
+    schema, partition, name), sorted. The model keeps no other partition index or key."""
 
     KIND: ClassVar[str] = "partition_index_names"
     items: tuple[tuple[str, str, str], ...]
+
+
+def partition_naming(o: Index | PrimaryKey | Unique) -> tuple[str, str]:
+    """(<columns> part, label) of the name the server gives the copy of partitioned index or key
+    `o` it creates on a partition."""
+    if isinstance(o, Index):
+        return partition_index_label(o.KIND, [*(p.column for p in o.parts), *o.include])
+    return partition_index_label(o.KIND, [*o.columns, *o.include])
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

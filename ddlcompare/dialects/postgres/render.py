@@ -7,7 +7,7 @@ import dataclasses
 import re
 from collections.abc import Sequence
 from functools import singledispatch
-from typing import Any
+from typing import Any, TypeVar
 
 from ddlcompare.dialects.postgres.names import (
     choose_name,
@@ -53,6 +53,7 @@ from ddlcompare.dialects.postgres.objects import (
     Unlogged,
     ViewDefaults,
     ViewOptions,
+    partition_naming,
 )
 from ddlcompare.dialects.postgres.types import default_storage
 from ddlcompare.dialects.postgres.usage import columns_used
@@ -637,6 +638,8 @@ def _constraint_create(obj: SchemaObject, ctx: RenderContext | None = None) -> l
                 f"{constraint_def(obj)};"
             )
         ]
+    if ctx is not None and isinstance(obj, (PrimaryKey, Unique)):
+        out = [*_own_partition_keys(obj, ctx), *out]
     if ctx is not None and isinstance(obj, ForeignKey):
         # a partition's equivalent key of its own would be adopted: it steps aside meanwhile (and
         # comes back, under --online, NOT VALID then validated: a leaf partition accepts that)
@@ -959,15 +962,39 @@ def _free_partition_index_name(
     return name
 
 
-def _own_partition_indexes(obj: Index) -> list[Index]:
-    """The indexes of `obj`'s partitions that have a name of their own, as plain indexes."""
+_Part = TypeVar("_Part", bound=Index | PrimaryKey | Unique)
+
+
+def _own_partition_indexes(obj: _Part) -> list[_Part]:
+    """The indexes (keys) of `obj`'s partitions that have a name of their own, as plain ones."""
     names = obj.option(PartitionIndexNames)
-    plain = evolve(obj, options=replace_option(obj.options, None, PartitionIndexNames), comment=None)
+    opts = replace_option(replace_option(obj.options, None, PartitionIndexNames), None, IndexComment)
+    plain = evolve(obj, options=opts, comment=None)
     items = names.items if names else ()
     return [evolve(plain, schema=schema, table=part, name=name) for schema, part, name in items]
 
 
-def _rename_partition_index(obj: Index, schema: str, part: str, name: str) -> St:
+def _own_partition_keys(obj: PrimaryKey | Unique, ctx: RenderContext) -> list[St]:
+    """A partitioned key whose partitions' keys have names of their own: those are added first,
+    the deepest partitions first (a partitioned partition's key adopts theirs), and the key
+    adopts them; one the partition has already (same name and definition) is adopted as it is."""
+    out = []
+    for own in sorted(_own_partition_indexes(obj), key=lambda o: (-_depth(o, ctx.new), o.table)):
+        had = ctx.old.get(own.key)
+        if had is not None and _plain(had) == own:
+            continue
+        add = f"ADD CONSTRAINT {ident(own.name)} {constraint_def(own)}"
+        out.append(St(f"ALTER TABLE {_rel(own.schema, own.table)} {add};"))
+    return out
+
+
+def _depth(o: SchemaObject, side: Schema) -> int:
+    """How many tables the table of `o` is a partition of, directly or not."""
+    table = _table_of(o, side)
+    return len(_partition_parents(table, side)) if table is not None else 0
+
+
+def _rename_partition_index(obj: Index | PrimaryKey | Unique, schema: str, part: str, name: str) -> St:
     """The index that partitioned index `obj` has on partition `schema.part` (made by the server,
     under a name of its choosing, or attached) gets `name`: looked up in the partition tree,
     renamed unless it has that name already (it may run again), nothing if there is none."""
@@ -987,15 +1014,19 @@ def _rename_partition_index(obj: Index, schema: str, part: str, name: str) -> St
     )
 
 
-def _partition_index_renames(old: Index, new: Index, ctx: RenderContext) -> list[St]:
-    """Partition indexes whose name changes: to the new side's own name, or (an own name the new
-    side does not have) back to a name of the kind the server gives, free on both sides."""
+def _partition_index_renames(
+    old: Index | PrimaryKey | Unique, new: Index | PrimaryKey | Unique, ctx: RenderContext
+) -> list[St]:
+    """Partition indexes whose name changes: to the new side's own name (unless the partition's
+    index of that name is what an ATTACH of this plan adopts), or (an own name the new side does
+    not have) back to a name of the kind the server gives, free on both sides."""
     before, after = _partition_index_names(old), _partition_index_names(new)
     out = []
     for (schema, part), name in sorted(after.items()):
-        if before.get((schema, part)) != name:
+        had = ctx.old.get(evolve(new, schema=schema, table=part, name=name).key)
+        if before.get((schema, part)) != name and not (had is not None and _adopted_by_attach(had, ctx)):
             out.append(_rename_partition_index(new, schema, part, name))
-    addition = index_addition([*(p.column for p in new.parts), *new.include])
+    addition, label = partition_naming(new)
     taken: set[str] | None = None
     for schema, part in sorted(before):
         now = ctx.new.get(ObjectKey(Table.KIND, schema, part))
@@ -1003,7 +1034,7 @@ def _partition_index_renames(old: Index, new: Index, ctx: RenderContext) -> list
             continue  # kept, gone, or detached (its index keeps its name)
         if taken is None:
             taken = _relation_names(schema, ctx.old, ctx.new)
-        generated = choose_name(part, addition, "idx", taken.__contains__)
+        generated = choose_name(part, addition, label, taken.__contains__)
         taken.add(generated)
         out.append(_rename_partition_index(new, schema, part, generated))
     return out
@@ -1016,27 +1047,15 @@ def detach_copies(table: Table, side: Schema) -> list[SchemaObject]:
     out: list[SchemaObject] = []
     shapes: set[Any] = set()
     children = side.children()
-    cur: Table | None = table
-    seen = {(table.schema, table.name)}
-    while cur is not None and (po := cur.option(PartitionOf)) is not None and po.parent not in seen:
-        seen.add(po.parent)
-        parent = side.get(ObjectKey(Table.KIND, *po.parent))
-        cur = parent if isinstance(parent, Table) else None
-        for o in children.get(po.parent, ()):
+    for parent in _partition_parents(table, side):
+        for o in children.get(parent, ()):
             if isinstance(o, ForeignKey):
                 shape: Any = (ForeignKey, o.columns, o.ref_schema, o.ref_table, o.ref_columns, o.on_delete)
                 name = o.name
-            elif isinstance(o, (PrimaryKey, Unique)):
-                shape = (type(o), o.columns, o.include)
-                if isinstance(o, PrimaryKey):
-                    name = make_object_name(table.name, "", "pkey")
-                else:
-                    name = make_object_name(table.name, index_addition(o.columns), "key")
-            elif isinstance(o, Index):
-                shape = (Index, *_index_shape(o))
+            elif isinstance(o, (PrimaryKey, Unique, Index)):
+                shape = (type(o), *_part_shape(o))
                 own = _partition_index_names(o).get((table.schema, table.name))
-                addition = index_addition([*(p.column for p in o.parts), *o.include])
-                name = own or make_object_name(table.name, addition, "idx")
+                name = own or make_object_name(table.name, *partition_naming(o))
             else:
                 continue
             if shape in shapes:
@@ -1064,22 +1083,23 @@ def _left_by_detach(obj: SchemaObject, ctx: RenderContext) -> bool:
 def _adopted_by_attach(obj: SchemaObject, ctx: RenderContext) -> bool:
     """Whether `obj` (dropped) is what the ATTACH of its table in this plan adopts for a parent's
     key or index (PostgreSQL attaches an equivalent one instead of making another), under a name
-    the new side accepts: any for keys (their copies are not modelled), for an index the partition
-    index name of the new side (its own one, or a generated one)."""
+    the new side accepts: any for a foreign key (the model keeps the parent's only), for an index
+    or a primary or unique key the partition's name on the new side (its own one, or a generated
+    one)."""
     before, after = _table_of(obj, ctx.old), _table_of(obj, ctx.new)
     if before is None or after is None or before.option(PartitionOf) or after.option(PartitionOf) is None:
         return False
     for copy in detach_copies(after, ctx.new):
         if type(copy) is not type(obj) or evolve(_plain(obj), name=copy.name) != copy:
             continue
-        if not isinstance(obj, Index):
+        if not isinstance(obj, (Index, PrimaryKey, Unique)):
             return True
-        roots = [o for o in _indexes_over(after, ctx.new) if _index_shape(o) == _index_shape(obj)]
+        roots = [o for o in _indexes_over(after, ctx.new, (type(obj),)) if _part_shape(o) == _part_shape(obj)]
         own = _partition_index_names(roots[0]).get((after.schema, after.name)) if roots else None
         if own is not None:
             return own == obj.name
-        addition = index_addition([*(p.column for p in obj.parts), *obj.include])
-        return generated_index_name(after.name, addition, obj.name)
+        addition, label = partition_naming(obj)
+        return generated_index_name(after.name, addition, obj.name, label)
     return False
 
 
@@ -1087,14 +1107,25 @@ def _index_shape(idx: Index) -> tuple[Any, ...]:
     return (idx.parts, idx.unique, idx.method, idx.include, idx.where, idx.nulls_not_distinct)
 
 
-def _indexes_over(table: Table, side: Schema) -> list[Index]:
-    """The indexes of the tables `table` is a partition of."""
-    out: list[Index] = []
+def _part_shape(o: Index | PrimaryKey | Unique) -> tuple[Any, ...]:
+    """What a partition's index or key has in common with its parent's."""
+    return _index_shape(o) if isinstance(o, Index) else (o.columns, o.include)
+
+
+def _indexes_over(table: Table, side: Schema, kinds: tuple[type, ...] = (Index,)) -> list[Any]:
+    """The indexes (objects of `kinds`) of the tables `table` is a partition of."""
+    children = side.children()
+    return [o for p in _partition_parents(table, side) for o in children.get(p, ()) if isinstance(o, kinds)]
+
+
+def _partition_parents(table: Table, side: Schema) -> list[tuple[str, str]]:
+    """(schema, name) of the tables `table` is a partition of, its parent first."""
+    out: list[tuple[str, str]] = []
     cur: Table | None = table
     seen = {(table.schema, table.name)}
     while cur is not None and (po := cur.option(PartitionOf)) is not None and po.parent not in seen:
         seen.add(po.parent)
-        out += [o for o in side.children().get(po.parent, ()) if isinstance(o, Index)]
+        out.append(po.parent)
         parent = side.get(ObjectKey(Table.KIND, *po.parent))
         cur = parent if isinstance(parent, Table) else None
     return out
@@ -1105,15 +1136,15 @@ def _table_of(obj: SchemaObject, side: Schema) -> Table | None:
     return t if isinstance(t, Table) else None
 
 
-def _adopted_by_new_index(obj: Index, ctx: RenderContext) -> bool:
-    """Whether partition index `obj` (dropped) is adopted under its name by a partitioned index the
-    plan creates (see the index's create): then it stays."""
+def _adopted_by_new_index(obj: SchemaObject, ctx: RenderContext) -> bool:
+    """Whether partition index (key) `obj` (dropped) is adopted under its name by a partitioned
+    index (key) the plan creates (see their creates): then it stays."""
     table = _table_of(obj, ctx.new)
-    if table is None or table.option(PartitionOf) is None:
+    if table is None or table.option(PartitionOf) is None or not isinstance(obj, (Index, PrimaryKey, Unique)):
         return False
     return any(
         o.key not in ctx.old.objects and _plain(obj) in _own_partition_indexes(o)
-        for o in _indexes_over(table, ctx.new)
+        for o in _indexes_over(table, ctx.new, (type(obj),))
     )
 
 
@@ -1130,7 +1161,7 @@ def _name_reused_by_partition_index(obj: Index, new: Schema) -> bool:
     return False
 
 
-def _partition_index_names(idx: Index) -> dict[tuple[str, str], str]:
+def _partition_index_names(idx: SchemaObject) -> dict[tuple[str, str], str]:
     names = idx.option(PartitionIndexNames)
     return {(s, p): n for s, p, n in (names.items if names else ())}
 
@@ -1530,7 +1561,7 @@ def _(obj: Extension, ctx: RenderContext) -> list[St]:
 
 def _constraint_drop(obj: SchemaObject, ctx: RenderContext | None = None) -> list[St]:
     assert isinstance(obj, (Constraint, Exclude))
-    if ctx is not None and _adopted_by_attach(obj, ctx):
+    if ctx is not None and (_adopted_by_attach(obj, ctx) or _adopted_by_new_index(obj, ctx)):
         return []
     return [St(f"ALTER TABLE {_rel(obj.schema, obj.table)} DROP CONSTRAINT {ident(obj.name)};")]
 
@@ -1609,7 +1640,7 @@ def needs_rebuild(change: Alter) -> bool:
             or (isinstance(new, ForeignKey) and old.depends_on != new.depends_on)
         )
     if isinstance(new, (PrimaryKey, Unique, Exclude)):
-        return bool(diff - {"options.index_comment"})
+        return bool(diff - {"options.index_comment", "options.partition_index_names"})
     if isinstance(new, View):  # includes materialized views
         in_place = {"options.view_options", "options.with", "options.column_comments"}
         in_place.add("options.access_method")  # materialized views only (SET ACCESS METHOD)
@@ -2321,8 +2352,19 @@ def _alter_constraint(old: SchemaObject, new: SchemaObject, online: bool = False
     return out + _common(old, new) + _index_comment(new, old)
 
 
-for _cls in (PrimaryKey, Unique, Check, ForeignKey, Exclude):
+def _alter_key(old: SchemaObject, new: SchemaObject, ctx: RenderContext) -> list[St]:
+    out = _alter_constraint(old, new, ctx.options.online)
+    keys = (PrimaryKey, Unique)
+    renamed = old.option(PartitionIndexNames) != new.option(PartitionIndexNames)
+    if renamed and isinstance(old, keys) and isinstance(new, keys):
+        out += _partition_index_renames(old, new, ctx)
+    return out
+
+
+for _cls in (Check, ForeignKey, Exclude):
     alter.register(_cls, lambda old, new, change, ctx: _alter_constraint(old, new, ctx.options.online))
+for _cls in (PrimaryKey, Unique):
+    alter.register(_cls, lambda old, new, change, ctx: _alter_key(old, new, ctx))
 
 
 @alter.register

@@ -154,6 +154,44 @@ def test_a_domain_default_no_column_uses_breaks_nothing() -> None:
     assert not _breaks(hazards)
 
 
+SHARE = "SHARE"
+POSINT = """CREATE DOMAIN lim AS int;
+CREATE FUNCTION pos(n int, lo lim) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$ SELECT n > lo $$;
+CREATE DOMAIN posint AS int CONSTRAINT posint_check CHECK (pos(VALUE, 0));
+"""
+RENAMED = "floor lim) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$ SELECT n >= floor"
+
+
+@pytest.mark.parametrize(
+    ("change", "stock"),
+    [
+        # a parameter renamed: CREATE OR REPLACE cannot, the function is dropped and created
+        (("lo lim) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$ SELECT n > lo", RENAMED), True),
+        (("DOMAIN lim AS int", "DOMAIN lim AS bigint"), True),
+        (("DOMAIN lim AS int", "DOMAIN lim AS bigint"), False),
+    ],
+    ids=["function changed", "its argument's domain changed", "no column uses the domain"],
+)
+def test_a_domain_check_taken_back_around_a_rebuilt_function_checks_the_columns(
+    change: tuple[str, str], stock: bool
+) -> None:
+    """The CHECK the planner detaches while the function it calls is rebuilt validates every value
+    of the domain's columns when it is added again, as any ALTER DOMAIN ... ADD CONSTRAINT does."""
+    old = POSINT + ("CREATE TABLE stock (id int, n posint);" if stock else "")
+    hazards = _of(_hazards(old, old.replace(*change)), "ALTER DOMAIN public.posint ADD CONSTRAINT")
+    checks = "takes SHARE on public.stock while it checks n against the domain"
+    expected = (
+        [
+            Hazard(H.BLOCKS_WRITES, checks, SHARE),
+            Hazard(H.VALIDATION_SCAN, "scans public.stock to check n against public.posint"),
+            Hazard(H.MAY_FAIL_ON_DATA, "fails if a value of public.stock violates public.posint"),
+        ]
+        if stock
+        else []
+    )
+    assert list(hazards) == expected
+
+
 def test_a_view_column_default_dropped_breaks_inserts_through_the_view() -> None:
     table = "CREATE TABLE t (a int); CREATE VIEW v AS SELECT a FROM t;"
     hazards = _of(_hazards(table + "ALTER VIEW v ALTER COLUMN a SET DEFAULT 1;", table), "ALTER VIEW")

@@ -1,6 +1,7 @@
 """Foreign keys and indexes of partitions in the model (issue 11, items 1 and 2): a partition's
-copy of its parent's foreign key is implied by the parent's; a partition's index attached to a
-partitioned index leaves the model, its name kept on the partitioned index when it is its own."""
+copy of its parent's foreign key is implied by the parent's; a partition's index (primary or unique
+key) attached to a partitioned index (key) leaves the model, its name kept on the partitioned one
+when it is its own."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from ddlcompare.dialects.postgres.names import generated_index_name
 from ddlcompare.dialects.postgres.objects import PartitionIndexNames
 from ddlcompare.diff.compare import diff
 from ddlcompare.model.base import Schema
-from ddlcompare.model.objects import ForeignKey, Index
+from ddlcompare.model.objects import ForeignKey, Index, PrimaryKey, Unique
 from ddlcompare.output.sql import render_script, statements
 from ddlcompare.plan.hazards import HazardCode, parse_target
 from ddlcompare.plan.plan import PlanOptions, Statement
@@ -146,6 +147,7 @@ def test_pgdump_fixtures_are_dumps_of_the_hand_written_ones() -> None:
     pairs = [
         ("pgdump_partition_fks", "partition_fk_adopted"),
         ("pgdump_partition_indexes", "partition_index_own_name"),
+        ("pgdump_partition_keys", "partition_key_own_name"),
     ]
     for dumped, written in pairs:
         for side in ("old.sql", "new.sql"):
@@ -244,3 +246,84 @@ CREATE TABLE o1 PARTITION OF o FOR VALUES FROM ('2024-01-01') TO ('2025-01-01'){
         assert len(added) == 1 and added[0].sql.endswith("NOT VALID;") == expected, added
         validate = [st for st in sts if "VALIDATE CONSTRAINT o1_fk" in st.sql]
         assert [st.alone for st in validate] == ([True] if expected else [])
+
+
+# ---- primary and unique keys of partitions ---------------------------------------------------------
+
+
+def _key_names(s: Schema) -> dict[str, tuple[tuple[str, str, str], ...]]:
+    """Each key of the schema by name, with the own names of its partitions' keys."""
+    return {
+        o.name: (names.items if (names := o.option(PartitionIndexNames)) else ())
+        for o in [*s.of_kind(PrimaryKey), *s.of_kind(Unique)]
+    }
+
+
+def test_generated_key_names() -> None:
+    assert generated_index_name("k_2024", "", "k_2024_pkey", "pkey")
+    assert generated_index_name("k_2024", "", "k_2024_pkey1", "pkey")
+    assert not generated_index_name("k_2024", "", "k_2024_pk", "pkey")
+    assert generated_index_name("k_2024", "code_ts", "k_2024_code_ts_key2", "key")
+    assert not generated_index_name("k_2024", "code_ts", "k_2024_code_ts_idx", "key")
+    long = "keys_of_the_very_long_partition_name_for_the_year_2026_and_more"
+    assert generated_index_name(long, "", f"{long[:58]}_pkey", "pkey")
+    assert generated_index_name(long, "code_ts_region", f"{long[:44]}_code_ts_region_key", "key")
+
+
+KEYS = """
+CREATE TABLE k (id int NOT NULL, ts date NOT NULL, code text) PARTITION BY RANGE (ts);
+CREATE TABLE k1 PARTITION OF k FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE TABLE k2 PARTITION OF k FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+"""
+
+
+def test_parent_key_adopts_partition_keys_under_their_names() -> None:
+    """ALTER TABLE parent ADD PRIMARY KEY / UNIQUE attaches the partitions' keys of the same columns
+    (the server does, whatever their names); ALTER TABLE ONLY (pg_dump's form) attaches none."""
+    own = """
+ALTER TABLE k1 ADD CONSTRAINT k1_own_pk PRIMARY KEY (id, ts);
+ALTER TABLE k2 ADD CONSTRAINT k2_pkey PRIMARY KEY (id, ts);
+ALTER TABLE k1 ADD CONSTRAINT k1_code UNIQUE (code, ts);
+"""
+    s = _parse(KEYS + own + "ALTER TABLE k ADD PRIMARY KEY (id, ts);\nALTER TABLE k ADD UNIQUE (code, ts);\n")
+    assert _key_names(s) == {
+        "k_pkey": (("public", "k1", "k1_own_pk"),),
+        "k_code_ts_key": (("public", "k1", "k1_code"),),
+    }
+    only = _parse(KEYS + own + "ALTER TABLE ONLY k ADD PRIMARY KEY (id, ts);\n")
+    assert set(_key_names(only)) == {"k_pkey", "k1_own_pk", "k2_pkey", "k1_code"}
+
+
+def test_dumped_keys_parse_as_the_file() -> None:
+    """pg_dump's form (ALTER TABLE ONLY ... ADD CONSTRAINT, then ALTER INDEX parent ATTACH PARTITION
+    child) gives the model of the statements that made the schema, the levels attached in any
+    order."""
+    head = """
+CREATE TABLE k (id int NOT NULL, ts date NOT NULL, r int NOT NULL) PARTITION BY RANGE (ts);
+CREATE TABLE k1 PARTITION OF k FOR VALUES FROM ('2024-01-01') TO ('2025-01-01') PARTITION BY LIST (r);
+CREATE TABLE k1_a PARTITION OF k1 FOR VALUES IN (1);
+ALTER TABLE ONLY k ADD CONSTRAINT k_pkey PRIMARY KEY (id, ts, r);
+ALTER TABLE ONLY k1 ADD CONSTRAINT k1_pkey PRIMARY KEY (id, ts, r);
+ALTER TABLE ONLY k1_a ADD CONSTRAINT k1_a_mine PRIMARY KEY (id, ts, r);
+"""
+    top = "ALTER INDEX k_pkey ATTACH PARTITION k1_pkey;\n"
+    low = "ALTER INDEX k1_pkey ATTACH PARTITION k1_a_mine;\n"
+    written = _parse(
+        head.split("ALTER TABLE ONLY k ADD")[0]
+        + "ALTER TABLE k1_a ADD CONSTRAINT k1_a_mine PRIMARY KEY (id, ts, r);\n"
+        + "ALTER TABLE k ADD PRIMARY KEY (id, ts, r);\n"
+    )
+    assert _key_names(written) == {"k_pkey": (("public", "k1_a", "k1_a_mine"),)}
+    for order in (top + low, low + top):
+        assert not diff(written, _parse(head + order)), order
+
+
+def test_detached_partition_keeps_its_keys_own_names() -> None:
+    s = _parse(
+        KEYS
+        + "ALTER TABLE k1 ADD CONSTRAINT k1_own_pk PRIMARY KEY (id, ts);\n"
+        + "ALTER TABLE k ADD PRIMARY KEY (id, ts);\nALTER TABLE k ADD UNIQUE (code, ts);\n"
+        + "ALTER TABLE k DETACH PARTITION k1;\nALTER TABLE k DETACH PARTITION k2;\n"
+    )
+    kept = ("k_pkey", "k_code_ts_key", "k1_own_pk", "k1_code_ts_key", "k2_pkey", "k2_code_ts_key")
+    assert _key_names(s) == {n: () for n in kept}

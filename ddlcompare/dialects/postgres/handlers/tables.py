@@ -25,6 +25,7 @@ from ddlcompare.dialects.postgres.objects import (
     TriggerState,
     Unlogged,
     ViewDefaults,
+    partition_naming,
 )
 from ddlcompare.dialects.postgres.parse import Builder, Node, const_value, handles, strings
 from ddlcompare.dialects.postgres.replay import CACHE
@@ -1171,16 +1172,18 @@ def index_addition(parts: tuple[IndexPart, ...], include: tuple[str, ...]) -> st
 
 
 def _absorb_partition_index(b: Builder, root_key: ObjectKey, child: SchemaObject) -> None:
-    """Partition index `child`, attached (at any level) to partitioned index `root_key`, leaves the
-    model; its name stays on the root when it is its own (see PartitionIndexNames), with the names
-    `child` itself kept for the partitions below it."""
+    """Partition index or key `child`, attached (at any level) to partitioned index or key
+    `root_key`, leaves the model; its name stays on the root when it is its own (see
+    PartitionIndexNames), with the names `child` itself kept for the partitions below it."""
     root = b.objects.get(root_key)
-    if not isinstance(root, Index) or not isinstance(child, Index):
+    kinds = (Index, PrimaryKey, Unique)
+    if not isinstance(root, kinds) or not isinstance(child, kinds):
         return
     items = set(cur.items) if (cur := root.option(PartitionIndexNames)) else set()
     if (below := child.option(PartitionIndexNames)) is not None:
         items |= set(below.items)
-    if not names.generated_index_name(child.table, index_addition(child.parts, child.include), child.name):
+    addition, label = partition_naming(root)
+    if not names.generated_index_name(child.table, addition, child.name, label):
         items.add((child.schema, child.table, child.name))
     opt = PartitionIndexNames(items=tuple(sorted(items))) if items else None
     if opt != root.option(PartitionIndexNames):
@@ -1229,6 +1232,20 @@ def _adopt_index(b: Builder, part: Table, idx: Index) -> None:
         _adopt_partition_indexes(b, part, idx)
 
 
+def _adopt_key(b: Builder, part: Table, key: PrimaryKey | Unique) -> None:
+    """Remove the key of partition `part` that parent key `key` adopts (and so on below): its name
+    stays on `key` when it is its own (PartitionIndexNames)."""
+    shape = _partition_shape(key)
+    for o in b.children_of(part.schema, part.name):
+        if isinstance(o, (PrimaryKey, Unique)) and _partition_shape(o) == shape:
+            b.remove(o.key)
+            _absorb_partition_index(b, key.key, o)
+            break
+    for sub in _inheritors(b, part) if part.option(PartitionBy) is not None else ():
+        if sub.option(PartitionOf) is not None:
+            _adopt_key(b, sub, key)
+
+
 # ---- ALTER TABLE ------------------------------------------------------------------------------
 
 
@@ -1268,16 +1285,17 @@ def _attached_index_root(b: Builder, n: Node) -> SchemaObject | None:
     pc = n["cmds"][0]["AlterTableCmd"]["def"]["PartitionCmd"]
     key = b.relations.get(b.rangevar(pc["name"]))
     leaf = b.objects.get(key) if key is not None else None
-    if not isinstance(leaf, Index):
+    shape = _partition_shape(leaf) if leaf is not None else None
+    if leaf is None or shape is None:
         return None
-    table = b.objects.get(_table_key(leaf.schema, leaf.table))
+    table = b.objects.get(_table_key(leaf.schema, getattr(leaf, "table", "")))
     seen: set[tuple[str, str]] = set()
     while isinstance(table, Table) and (po := table.option(PartitionOf)) is not None:
         if po.parent in seen:
             break
         seen.add(po.parent)
         for o in b.children_of(*po.parent):
-            if isinstance(o, Index) and _index_shape(o) == _index_shape(leaf):
+            if _partition_shape(o) == shape:
                 return o
         table = b.objects.get(_table_key(*po.parent))
     return None
@@ -1286,6 +1304,17 @@ def _attached_index_root(b: Builder, n: Node) -> SchemaObject | None:
 def _index_shape(idx: Index) -> tuple[Any, ...]:
     """What makes a partition's index the same as its parent's (the server's CompareIndexInfo)."""
     return (idx.parts, idx.unique, idx.method, idx.include, idx.where, idx.nulls_not_distinct)
+
+
+def _partition_shape(o: SchemaObject) -> tuple[Any, ...] | None:
+    """What a partition's index or key must match to be attached to its parent's: a partitioned
+    key takes a key of the partition (primary or unique: the server compares the indexes only),
+    never a plain index."""
+    if isinstance(o, Index):
+        return ("index", *_index_shape(o))
+    if isinstance(o, (PrimaryKey, Unique)):
+        return ("key", o.columns, o.include, isinstance(o, Unique) and o.nulls_not_distinct)
+    return None
 
 
 def _inheritors(b: Builder, table: Table) -> list[Table]:
@@ -1406,9 +1435,15 @@ def _at_add_constraint(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) 
     before = set(b.children.get((rel.schema, rel.name), ())) if rel.option(PartitionBy) else None
     create_constraints(ctx)
     if before is not None:
-        for o in b.children_of(rel.schema, rel.name):
+        for o in list(b.children_of(rel.schema, rel.name)):
             if isinstance(o, ForeignKey) and o.key not in before:
                 _adopt_partition_fks(b, rel, o)
+            elif isinstance(o, (PrimaryKey, Unique)) and o.key not in before and recurse:
+                # (ALTER TABLE ONLY, as pg_dump writes it: the partitions' keys are attached one
+                # by one by ALTER INDEX ... ATTACH PARTITION)
+                for part in _inheritors(b, rel):
+                    if part.option(PartitionOf) is not None:
+                        _adopt_key(b, part, o)
 
 
 # ---- foreign keys of partitions ------------------------------------------------------------------
@@ -1474,11 +1509,11 @@ def _ancestors(b: Builder, table: Table) -> list[Table]:
 
 def _detached_copies(b: Builder, ancestors: list[Table], child: Table) -> None:
     """DETACH PARTITION: the partition keeps what it had for its parents' foreign keys, keys and
-    indexes, as objects of its own now. Names: an index's own name where the partitioned index
-    kept it (PartitionIndexNames), else the name the server gave the copy (the parent's for a
-    foreign key, <table>_pkey, <table>_<columns>_key|idx), no comment. A foreign key or key an
-    attach adopted kept its own name, which the model no longer knows: such a copy gets the
-    generated one. (render.detach_copies makes the same copies for a planned DETACH.)"""
+    indexes, as objects of its own now. Names: an index's or key's own name where the partitioned
+    one kept it (PartitionIndexNames), else the name the server gave the copy (the parent's for a
+    foreign key, <table>_pkey, <table>_<columns>_key|idx), no comment. A foreign key an attach
+    adopted kept its own name, which the model no longer knows: such a copy gets the generated
+    one. (render.detach_copies makes the same copies for a planned DETACH.)"""
     taken = {o.name for o in b.children_of(child.schema, child.name)}
     below = {(t.schema, t.name) for t in _descendants(b, child)}
     shapes: set[tuple[Any, ...]] = set()
@@ -1497,18 +1532,10 @@ def _detached_copies(b: Builder, ancestors: list[Table], child: Table) -> None:
                     o, table=child.name, name=name, comment=None, pos=b.pos, depends_on=deps
                 )
                 b.finish_later(_resolve_fk, copy.key)
-            elif isinstance(o, (PrimaryKey, Unique)):
-                if (type(o), o.columns, o.include) in shapes:
+            elif isinstance(o, (PrimaryKey, Unique, Index)):
+                if (key_shape := (type(o), _partition_shape(o))) in shapes:
                     continue
-                shapes.add((type(o), o.columns, o.include))
-                pk = isinstance(o, PrimaryKey)
-                label, addition = ("pkey", "") if pk else ("key", column_name_part(o.columns))
-                name = choose_name(child.name, addition, label, _relation_taken(b, child.schema, taken))
-                copy = evolve(o, table=child.name, name=name, comment=None, pos=b.pos, depends_on=deps)
-            elif isinstance(o, Index):
-                if _index_shape(o) in shapes:
-                    continue
-                shapes.add(_index_shape(o))
+                shapes.add(key_shape)
                 copy = _detached_index(b, o, child, below, taken, deps)
             else:
                 continue
@@ -1518,20 +1545,21 @@ def _detached_copies(b: Builder, ancestors: list[Table], child: Table) -> None:
 
 def _detached_index(
     b: Builder,
-    idx: Index,
+    idx: Index | PrimaryKey | Unique,
     child: Table,
     below: set[tuple[str, str]],
     taken: set[str],
     deps: frozenset[ObjectKey],
-) -> Index:
-    """The index partitioned index `idx` has on `child`, standalone after DETACH: it takes from
-    `idx` the own names of its own partitions' indexes (`below`: the partitions under `child`)."""
+) -> SchemaObject:
+    """The index (key) partitioned index (key) `idx` has on `child`, standalone after DETACH: its
+    own name or the one the server gave it; it takes from `idx` the own names of its own
+    partitions' indexes (`below`: the partitions under `child`)."""
     current = idx.option(PartitionIndexNames)
     names = {(s, p): n for s, p, n in (current.items if current else ())}
     name = names.pop((child.schema, child.name), None)
     if name is None:
-        addition = index_addition(idx.parts, idx.include)
-        name = choose_name(child.name, addition, "idx", _relation_taken(b, child.schema, taken))
+        addition, label = partition_naming(idx)
+        name = choose_name(child.name, addition, label, _relation_taken(b, child.schema, taken))
     moved = tuple(sorted((s, p, n) for (s, p), n in names.items() if (s, p) in below))
     kept = tuple(sorted((s, p, n) for (s, p), n in names.items() if (s, p) not in below))
     if kept != (current.items if current else ()):
@@ -1658,17 +1686,11 @@ def _at_attach_partition(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool
             b.remove(o.key)
     # ... and so are its indexes and key constraints equivalent to the parent's, which the attach
     # adopts (they become the parent's partitions of them)
-    keys = {
-        (type(o), o.columns, o.include)
-        for o in b.children_of(rel.schema, rel.name)
-        if isinstance(o, (PrimaryKey, Unique))
-    }
-    for o in list(b.children_of(child.schema, child.name)):
-        if isinstance(o, (PrimaryKey, Unique)) and (type(o), o.columns, o.include) in keys:
-            b.remove(o.key)
-    for o in b.children_of(rel.schema, rel.name):
+    for o in list(b.children_of(rel.schema, rel.name)):
         if isinstance(o, Index):
             _adopt_index(b, child, o)
+        elif isinstance(o, (PrimaryKey, Unique)):
+            _adopt_key(b, child, o)
         elif isinstance(o, ForeignKey):
             _adopt_fk(b, child, _fk_shape(b, o))
 
