@@ -70,6 +70,20 @@ EXCEPTIONS = {
     ("postgres", "table_partition_attach", "table:public.log_2025"): (
         "rows outside a partition bound are not counted yet"
     ),
+    ("postgres", "partition_key_attach_detach", "table:public.ev_2025"): (
+        "rows outside a partition bound are not counted yet"
+    ),
+    ("postgres", "partition_key_attach_detach", "table:public.ev_2026"): (
+        "rows outside a partition bound are not counted yet"
+    ),
+    ("postgres", "order_function_rebuilt_with_users", "function:public.pos(integer, integer)"): (
+        "a domain CHECK taken back after the function it calls is rebuilt: the values the new function "
+        "rejects are not counted yet (the function does not exist before the migration)"
+    ),
+    ("postgres", "order_function_signature_changed_with_users", "function:public.pos(bigint)"): (
+        "a domain CHECK taken back after the function it calls is rebuilt: the values the new function "
+        "rejects are not counted yet (the function does not exist before the migration)"
+    ),
     ("mysql", "partition_list_drop", "table:t"): "rows of a dropped partition are not counted yet",
     (
         "mysql",
