@@ -280,3 +280,27 @@ def test_public_keeps_its_own_comment_unless_removed_or_created_again() -> None:
     assert comment("COMMENT ON SCHEMA public IS NULL;\n") == ""
     assert comment("DROP SCHEMA public;\nCREATE SCHEMA public;\n") == ""  # born again without one
     assert comment("COMMENT ON SCHEMA public IS 'app';\n") == "app"
+
+
+def test_set_schema_moves_what_goes_with_the_relation() -> None:
+    """ALTER TABLE ... SET SCHEMA: the table's key, index and owned sequence move with it, the
+    owner and grants kept aside for re-creation too, and a key elsewhere that references it follows."""
+    s = parse(
+        "CREATE SCHEMA app;\n"
+        "CREATE TABLE public.t (id serial PRIMARY KEY, v text);\n"
+        "CREATE INDEX t_v ON public.t (v);\n"
+        "CREATE TABLE public.c (t_id int REFERENCES public.t (id));\n"
+        "ALTER TABLE public.t OWNER TO someone;\n"
+        "ALTER TABLE public.t SET SCHEMA app;\n",
+        "history.sql",
+        LoadOptions(),
+    )
+    assert not [k for k in s.objects if k.schema == "public" and k.name in ("t", "t_pkey", "t_v", "t_id_seq")]
+    moved = {ObjectKey("primary_key", "app", "t_pkey", "t"), ObjectKey("index", "app", "t_v", "t")}
+    assert moved <= s.objects.keys()
+    table = s.objects[ObjectKey("table", "app", "t")]
+    assert isinstance(table, Table) and table.columns[0].default is not None
+    assert "app.t_id_seq" in table.columns[0].default.canonical
+    assert s.access[ObjectKey("table", "app", "t")].owner == "someone"
+    fk = next(o for o in s.objects.values() if o.key.kind == "foreign_key")
+    assert (fk.ref_schema, fk.ref_table) == ("app", "t")  # type: ignore[attr-defined]

@@ -502,6 +502,8 @@ def set_schema(n: Node, b: Builder) -> None:
     if target == rel.schema:
         return
     moving = [rel, *b.children_of(schema, name), *b.owned_sequences(schema, name)]
+    # owners and grants kept aside (to restore what a plan re-creates) move along
+    kept = {obj.key: b.access.get(obj.key) for obj in moving}
     for obj in moving:
         b.remove(obj.key)
     renamed: dict[ObjectKey, ObjectKey] = {}
@@ -509,6 +511,8 @@ def set_schema(n: Node, b: Builder) -> None:
         moved = dataclasses.replace(obj, schema=target)
         b.put(moved)
         renamed[obj.key] = moved.key
+        if (access := kept[obj.key]) is not None:
+            b.access[moved.key] = access
     _follow_move(b, renamed)
 
 
