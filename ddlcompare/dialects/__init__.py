@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.util
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from ddlcompare.diff.changes import Alter, Change
 from ddlcompare.diff.renames import Capabilities
@@ -18,6 +19,10 @@ from ddlcompare.output.sql import ScriptStyle
 from ddlcompare.plan.checks import CheckResult, DataCheck, Validation
 from ddlcompare.plan.hazards import Hazard
 from ddlcompare.plan.plan import Plan, RenderContext, Statement
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+    from multiprocessing.process import BaseProcess
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +46,32 @@ def worker_pays(texts: Sequence[str], min_chars: int) -> bool:
         and os.cpu_count() != 1
         and threading.active_count() == 1
     )
+
+
+def start_worker(target: Callable[..., None], *args: object) -> tuple[BaseProcess, Connection]:
+    """`target(*args, conn)` in a forked process (a dialect's prefetch worker), and the receiving
+    end of `conn`, a pipe with a large buffer."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    conn, child = ctx.Pipe(duplex=False)
+    with contextlib.suppress(ImportError, AttributeError, OSError):  # not Linux, or a lower limit
+        import fcntl
+
+        # Linux pipes hold 64 KiB: a larger buffer saves the worker a wait per 64 KiB sent
+        fcntl.fcntl(child.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)
+    proc = ctx.Process(target=target, args=(*args, child), daemon=True)
+    proc.start()
+    child.close()
+    return proc, conn
+
+
+def stop_worker(proc: BaseProcess, conn: Connection) -> None:
+    """Close the pipe of a worker from start_worker and end it, done or not."""
+    conn.close()
+    if proc.is_alive():
+        proc.terminate()
+    proc.join()
 
 
 def unreadable(schema: Schema, unseen: Sequence[Unseen], source: str, options: LoadOptions) -> Schema:

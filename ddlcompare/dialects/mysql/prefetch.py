@@ -14,7 +14,6 @@ reader, checked against the same session); the main process does whatever the wo
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import multiprocessing
 import re
@@ -22,7 +21,7 @@ from collections.abc import Sequence
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
-from ddlcompare.dialects import LoadOptions, worker_pays
+from ddlcompare.dialects import LoadOptions, start_worker, stop_worker, worker_pays
 from ddlcompare.dialects.mysql.split import RawStatement, is_noise
 
 if TYPE_CHECKING:
@@ -31,7 +30,6 @@ if TYPE_CHECKING:
 # files below this size (all together) are parsed in-process: forking costs more than it saves
 MIN_CHARS = 2_000_000
 _BATCH = 32  # tables per message: the main process can take a table once its batch is sent
-_PIPE_SIZE = 1 << 20  # Linux pipes hold 64 KiB: a larger buffer saves the worker a wait per 64 KiB
 _DONE = 1 << 62  # progress once the main process is past the first file
 
 Prepared = tuple[list[RawStatement], frozenset[int]]  # a file's statements and those to skip
@@ -110,17 +108,9 @@ class Prefetcher:
     """A worker reading the first of `texts` ahead (its tables) and splitting the others."""
 
     def __init__(self, texts: Sequence[str], paths: Sequence[str], options: LoadOptions) -> None:
-        ctx = multiprocessing.get_context("fork")
-        self._progress = ctx.RawValue("q", -1)  # offset of the statement the main process is at
-        self._conn, child = ctx.Pipe(duplex=False)
-        with contextlib.suppress(ImportError, AttributeError, OSError):  # not Linux, or a lower limit
-            import fcntl
-
-            fcntl.fcntl(child.fileno(), fcntl.F_SETPIPE_SZ, _PIPE_SIZE)
-        args = (texts, paths, options, self._progress, child)
-        self._proc = ctx.Process(target=_work, args=args, daemon=True)
-        self._proc.start()
-        child.close()
+        # offset of the statement the main process is at (shared memory, seen by the forked worker)
+        self._progress = multiprocessing.get_context("fork").RawValue("q", -1)
+        self._proc, self._conn = start_worker(_work, texts, paths, options, self._progress)
         self._tables: dict[int, tuple[Session, TableState]] = {}  # by statement offset
         self._prepared: dict[int, Prepared | None] = {}  # by file index; None: split it yourself
         self._broken = False
@@ -170,7 +160,4 @@ class Prefetcher:
             self._prepared[msg[1]] = None
 
     def close(self) -> None:
-        self._conn.close()
-        if self._proc.is_alive():
-            self._proc.terminate()
-        self._proc.join()
+        stop_worker(self._proc, self._conn)

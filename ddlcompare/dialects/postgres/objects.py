@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from ddlcompare.dialects.postgres.names import partition_index_label
 from ddlcompare.model.base import Expr, ObjectKey, Option, SchemaObject
@@ -65,6 +65,12 @@ class PartitionIndexNames(Option):
 
     KIND: ClassVar[str] = "partition_index_names"
     items: tuple[tuple[str, str, str], ...]
+
+
+def index_shape(idx: Index) -> tuple[Any, ...]:
+    """What makes a partition's index the same as its parent's, names aside (the server's
+    CompareIndexInfo: an attach adopts an index of the same shape)."""
+    return (idx.parts, idx.unique, idx.method, idx.include, idx.where, idx.nulls_not_distinct)
 
 
 def partition_naming(o: Index | PrimaryKey | Unique) -> tuple[str, str]:

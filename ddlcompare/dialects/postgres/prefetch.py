@@ -11,15 +11,13 @@ parser); the main process falls back to doing it itself whenever the worker cann
 
 from __future__ import annotations
 
-import contextlib
-import multiprocessing
 from collections.abc import Iterator, Sequence
 from multiprocessing.connection import Connection
 from typing import Any
 
 from pglast import parser as pgparser
 
-from ddlcompare.dialects import worker_pays
+from ddlcompare.dialects import start_worker, stop_worker, worker_pays
 
 # files below this size (both together) are parsed in-process: forking costs more than it saves
 MIN_CHARS = 2_000_000
@@ -28,7 +26,6 @@ _FIRST_BATCH, _BATCH = 64, 2000
 # ... and at most about this many characters of JSON: 26 statements near the size limit make 400 MB,
 # which a batch would hold twice (the list and its pickle) in the worker and once in the main process
 _BATCH_CHARS = 8_000_000
-_PIPE_SIZE = 1 << 20  # Linux pipes hold 64 KiB: a larger buffer saves a wake-up per 64 KiB sent
 
 # One prepared statement: text (leading comments stripped), its character offset in the file, its
 # line and column, the parser's JSON (None: the main process parses it, e.g. to report a syntax
@@ -93,15 +90,7 @@ class Prefetcher:
     """A worker process preparing the statements of `texts`, consumed one text after another."""
 
     def __init__(self, texts: Sequence[str], paths: Sequence[str]) -> None:
-        ctx = multiprocessing.get_context("fork")
-        self._conn, child = ctx.Pipe(duplex=False)
-        with contextlib.suppress(ImportError, AttributeError, OSError):  # not Linux, or a lower limit
-            import fcntl
-
-            fcntl.fcntl(child.fileno(), fcntl.F_SETPIPE_SZ, _PIPE_SIZE)
-        self._proc = ctx.Process(target=_work, args=(texts, paths, child), daemon=True)
-        self._proc.start()
-        child.close()
+        self._proc, self._conn = start_worker(_work, texts, paths)
         self._next = 0  # index of the text whose stream comes next
         self._open = False  # a stream was handed out and not read to its end
         self._broken = False
@@ -156,10 +145,7 @@ class Prefetcher:
             pass
 
     def close(self) -> None:
-        self._conn.close()
-        if self._proc.is_alive():
-            self._proc.terminate()
-        self._proc.join()
+        stop_worker(self._proc, self._conn)
 
 
 class WorkerLost(Exception):

@@ -13,7 +13,6 @@ from ddlcompare.dialects.postgres.names import (
     choose_name,
     generated_index_name,
     ident,
-    index_addition,
     literal,
     make_object_name,
     qualified,
@@ -53,6 +52,7 @@ from ddlcompare.dialects.postgres.objects import (
     Unlogged,
     ViewDefaults,
     ViewOptions,
+    index_shape,
     partition_naming,
 )
 from ddlcompare.dialects.postgres.types import default_storage
@@ -885,7 +885,7 @@ def _attached_concurrently(obj: Index, ctx: RenderContext) -> list[St] | None:
         return None
     own = _partition_index_names(obj)
     plain = evolve(obj, options=replace_option(obj.options, None, PartitionIndexNames), comment=None)
-    addition = index_addition([*(p.column for p in obj.parts), *obj.include])
+    addition, _ = partition_naming(obj)
     builds: list[St] = []
     onlys = [St(_index_sql(obj, only=True))]
     attaches: list[St] = []
@@ -925,7 +925,7 @@ def _there_already(idx: Index, ctx: RenderContext) -> bool:
     """Whether a partition's index `idx` is there before the migration, of its definition: the
     partitioned index adopts it as it is."""
     had = ctx.old.get(idx.key)
-    return isinstance(had, Index) and _index_shape(had) == _index_shape(idx)
+    return isinstance(had, Index) and index_shape(had) == index_shape(idx)
 
 
 def _partitions_of(table: Table, side: Schema) -> list[Table]:
@@ -948,7 +948,7 @@ def _free_partition_index_name(
     if names is None:
         names = taken[part.schema] = _relation_names(part.schema, ctx.old, ctx.new)
     others = {  # by key: an index on both sides counts once
-        o.key: index_addition([*(p.column for p in o.parts), *o.include])
+        o.key: partition_naming(o)[0]
         for side in (ctx.old, ctx.new)
         for o in _indexes_over(part, side)
         if o.key != obj.key and (part.schema, part.name) not in _partition_index_names(o)
@@ -1103,13 +1103,9 @@ def _adopted_by_attach(obj: SchemaObject, ctx: RenderContext) -> bool:
     return False
 
 
-def _index_shape(idx: Index) -> tuple[Any, ...]:
-    return (idx.parts, idx.unique, idx.method, idx.include, idx.where, idx.nulls_not_distinct)
-
-
 def _part_shape(o: Index | PrimaryKey | Unique) -> tuple[Any, ...]:
     """What a partition's index or key has in common with its parent's."""
-    return _index_shape(o) if isinstance(o, Index) else (o.columns, o.include)
+    return index_shape(o) if isinstance(o, Index) else (o.columns, o.include)
 
 
 def _indexes_over(table: Table, side: Schema, kinds: tuple[type, ...] = (Index,)) -> list[Any]:
@@ -1525,14 +1521,7 @@ def _(obj: Table, ctx: RenderContext) -> list[St]:
 def keys_referencing_parents(table: Table, schema: Schema) -> list[ForeignKey]:
     """The foreign keys of `schema` that reference a partitioned table `table` is a partition of
     (at any level)."""
-    ancestors: set[tuple[str, str]] = set()
-    current: Table | None = table
-    while current is not None and (part := current.option(PartitionOf)) is not None:
-        if part.parent in ancestors:
-            break  # a malformed cycle of parents: stop rather than loop
-        ancestors.add(part.parent)
-        parent = schema.get(ObjectKey("table", part.parent[0], part.parent[1]))
-        current = parent if isinstance(parent, Table) else None
+    ancestors = set(_partition_parents(table, schema))
     return [fk for fk in schema.of_kind(ForeignKey) if (fk.ref_schema, fk.ref_table) in ancestors]
 
 

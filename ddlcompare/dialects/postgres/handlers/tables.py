@@ -25,6 +25,7 @@ from ddlcompare.dialects.postgres.objects import (
     TriggerState,
     Unlogged,
     ViewDefaults,
+    index_shape,
     partition_naming,
 )
 from ddlcompare.dialects.postgres.parse import Builder, Node, const_value, handles, strings
@@ -1301,17 +1302,12 @@ def _attached_index_root(b: Builder, n: Node) -> SchemaObject | None:
     return None
 
 
-def _index_shape(idx: Index) -> tuple[Any, ...]:
-    """What makes a partition's index the same as its parent's (the server's CompareIndexInfo)."""
-    return (idx.parts, idx.unique, idx.method, idx.include, idx.where, idx.nulls_not_distinct)
-
-
 def _partition_shape(o: SchemaObject) -> tuple[Any, ...] | None:
     """What a partition's index or key must match to be attached to its parent's: a partitioned
     key takes a key of the partition (primary or unique: the server compares the indexes only),
     never a plain index."""
     if isinstance(o, Index):
-        return ("index", *_index_shape(o))
+        return ("index", *index_shape(o))
     if isinstance(o, (PrimaryKey, Unique)):
         return ("key", o.columns, o.include, isinstance(o, Unique) and o.nulls_not_distinct)
     return None
