@@ -384,16 +384,19 @@ class Schema:
         out: dict[tuple[str, str], list[SchemaObject]] | None = self._cache.get("children")
         if out is None:
             out = self._cache["children"] = {}
-            for obj in self.objects.values():
-                parent = obj.key.parent
-                if parent:
-                    out.setdefault((obj.schema, parent), []).append(obj)
+            for key, obj in self.objects.items():  # the mapping's key is the object's (not rebuilt)
+                if key.parent:
+                    out.setdefault((key.schema, key.parent), []).append(obj)
         return out
 
     def dependents(self) -> dict[ObjectKey, set[ObjectKey]]:
-        """Reverse of `depends_on`: key -> keys of the objects that depend on it."""
-        out: dict[ObjectKey, set[ObjectKey]] = {}
-        for key, obj in self.objects.items():  # the mapping's key is the object's key
+        """Reverse of `depends_on`: key -> keys of the objects that depend on it, computed once
+        per schema (the plan and the report both ask). Callers must not change it."""
+        out: dict[ObjectKey, set[ObjectKey]] | None = self._cache.get("dependents")
+        if out is not None:
+            return out
+        out = self._cache["dependents"] = {}
+        for key, obj in self.objects.items():
             for dep in obj.depends_on:
                 found = out.get(dep)
                 if found is None:

@@ -5,7 +5,7 @@ rewrite of 40 GB for what it is."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ddlcompare.diff.changes import Change, key_of
@@ -25,23 +25,27 @@ class Impact:
     size: RelationSize | None  # that table's size on the old side (live sources only)
 
 
-def dependents_index(objects: Iterable[SchemaObject]) -> dict[ObjectKey, set[ObjectKey]]:
-    """Who depends on each key: the reverse of `depends_on` over `objects`."""
-    out: dict[ObjectKey, set[ObjectKey]] = {}
-    for obj in objects:
-        for dep in obj.depends_on:
-            out.setdefault(dep, set()).add(obj.key)
-    return out
-
-
 def both_sides(plan: Plan) -> dict[ObjectKey, SchemaObject]:
     """Every object of both sides, the new side's where both have it."""
     return {**plan.old.objects, **plan.new.objects}
 
 
 def plan_dependents(plan: Plan) -> dict[ObjectKey, set[ObjectKey]]:
-    """`dependents_index` of both sides of `plan`, built once per plan (callers must not change it)."""
-    return plan.memo("dependents", lambda p: dependents_index(both_sides(p).values()))
+    """Who depends on each key, over both sides of `plan` (the new side's object where both have
+    one): the reverse of `depends_on`, built once per plan (callers must not change it)."""
+    return plan.memo("dependents", _both_dependents)
+
+
+def _both_dependents(plan: Plan) -> dict[ObjectKey, set[ObjectKey]]:
+    # the new side's index (the plan built it already) plus the objects only the old side has: a
+    # second index over every object of both sides costs as much as the plan's
+    new = plan.new.objects
+    out = dict(plan.new.dependents())
+    for key, obj in plan.old.objects.items():
+        if key not in new:
+            for dep in obj.depends_on:
+                out[dep] = out.get(dep, set()) | {key}  # a new set: the schema's own stays as it is
+    return out
 
 
 def impacts(plan: Plan) -> dict[ObjectKey, Impact]:

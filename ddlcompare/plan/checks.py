@@ -387,11 +387,6 @@ def static_findings(plan: Plan, rules: Rules, held: Iterable[int] = ()) -> tuple
     return tuple(out)
 
 
-def _table_of(schema: Schema, obj: TableChild) -> Table | None:
-    t = schema.get(ObjectKey(Table.KIND, obj.schema, obj.table))
-    return t if isinstance(t, Table) else None
-
-
 def _columns_of(obj: SchemaObject) -> tuple[str, ...]:
     if isinstance(obj, (PrimaryKey, Unique, ForeignKey)):
         return obj.columns + getattr(obj, "include", ())
@@ -414,31 +409,36 @@ def _missing_references_found(schema: Schema) -> Iterator[tuple[ObjectKey, Findi
     def missing(obj: TableChild, message: str) -> tuple[ObjectKey, Finding]:
         return obj.key, Finding("missing_reference", Level.ERROR, obj.display, message)
 
-    for obj in schema:
-        if not isinstance(obj, TableChild):
-            continue
-        table = _table_of(schema, obj)
-        if table is not None:
-            for col in _columns_of(obj):
-                if table.column(col) is None:
-                    what = f"{obj.KIND} {obj.name} names column {col}"
-                    yield missing(obj, f"{what}, which {table.display} does not have")
-        if isinstance(obj, ForeignKey):
-            ref = schema.get(ObjectKey(Table.KIND, obj.ref_schema, obj.ref_table))
-            shown = f"{obj.ref_schema}.{obj.ref_table}" if obj.ref_schema else obj.ref_table
-            if not isinstance(ref, Table):
-                yield missing(obj, f"foreign key {obj.name} references table {shown}, which does not exist")
+    # table by table (the schema's index of owned objects): one lookup of each table and its
+    # column names, not one per index and constraint
+    for (sch, name), kids in schema.children().items():
+        table = schema.get(ObjectKey(Table.KIND, sch, name))
+        columns = {c.name for c in table.columns} if isinstance(table, Table) else None
+        for obj in kids:
+            if not isinstance(obj, TableChild):
                 continue
-            for col in obj.ref_columns:
-                if ref.column(col) is None:
-                    what = f"foreign key {obj.name} references column {shown}.{col}"
+            if table is not None and columns is not None:
+                for col in _columns_of(obj):
+                    if col not in columns:
+                        what = f"{obj.KIND} {obj.name} names column {col}"
+                        yield missing(obj, f"{what}, which {table.display} does not have")
+            if isinstance(obj, ForeignKey):
+                ref = schema.get(ObjectKey(Table.KIND, obj.ref_schema, obj.ref_table))
+                shown = f"{obj.ref_schema}.{obj.ref_table}" if obj.ref_schema else obj.ref_table
+                if not isinstance(ref, Table):
+                    what = f"foreign key {obj.name} references table {shown}"
                     yield missing(obj, f"{what}, which does not exist")
+                    continue
+                for col in obj.ref_columns:
+                    if ref.column(col) is None:
+                        what = f"foreign key {obj.name} references column {shown}.{col}"
+                        yield missing(obj, f"{what}, which does not exist")
 
 
-def _leading(schema: Schema, table: Table) -> list[tuple[str, ...]]:
-    """The leading columns of every index and key of `table` (what can serve a lookup)."""
+def _leading(kids: Iterable[SchemaObject]) -> list[tuple[str, ...]]:
+    """The leading columns of every index and key among a table's objects (what can serve a lookup)."""
     out: list[tuple[str, ...]] = []
-    for kid in schema.children().get((table.schema, table.name), ()):
+    for kid in kids:
         if isinstance(kid, (PrimaryKey, Unique)):
             out.append(kid.columns)
         elif isinstance(kid, Index) and kid.where is None:
@@ -452,33 +452,33 @@ def _leading(schema: Schema, table: Table) -> list[tuple[str, ...]]:
 
 
 def _unindexed_fks(schema: Schema) -> list[Finding]:
-    out: list[Finding] = []
-    for fk in sorted(schema.of_kind(ForeignKey), key=lambda o: o.key):
-        table = _table_of(schema, fk)
-        if table is None:
+    found: list[tuple[ObjectKey, Finding]] = []
+    for (sch, name), kids in schema.children().items():
+        fks = [k for k in kids if isinstance(k, ForeignKey)]
+        table = schema.get(ObjectKey(Table.KIND, sch, name)) if fks else None
+        if not isinstance(table, Table):
             continue
-        n = len(fk.columns)
-        if any(set(lead[:n]) == set(fk.columns) and len(lead) >= n for lead in _leading(schema, table)):
-            continue
-        out.append(
-            Finding(
-                "fk_without_index",
-                Level.WARNING,
-                fk.display,
+        leading = _leading(kids)
+        for fk in fks:
+            n, wanted = len(fk.columns), set(fk.columns)
+            if any(len(lead) >= n and set(lead[:n]) == wanted for lead in leading):
+                continue
+            message = (
                 f"no index starts with ({', '.join(fk.columns)}): deleting or updating a row of "
-                f"{fk.ref_table} scans {table.display}",
+                f"{fk.ref_table} scans {table.display}"
             )
-        )
-    return out
+            found.append((fk.key, Finding("fk_without_index", Level.WARNING, fk.display, message)))
+    return _by_key(found)
 
 
 def _no_primary_key(schema: Schema) -> list[Finding]:
     with_pk = {(o.schema, o.table) for o in schema.of_kind(PrimaryKey)}
-    return [
-        Finding("no_primary_key", Level.WARNING, t.display, f"table {t.display} has no primary key")
-        for t in sorted(schema.of_kind(Table), key=lambda o: o.key)
-        if type(t) is Table and (t.schema, t.name) not in with_pk
+    found = [
+        (key, Finding("no_primary_key", Level.WARNING, t.display, f"table {t.display} has no primary key"))
+        for key, t in schema.objects.items()
+        if type(t) is Table and (key.schema, key.name) not in with_pk
     ]
+    return _by_key(found)
 
 
 def _signature(obj: SchemaObject) -> tuple[object, ...] | None:
@@ -493,7 +493,10 @@ def _signature(obj: SchemaObject) -> tuple[object, ...] | None:
 def _duplicate_indexes(schema: Schema) -> list[Finding]:
     out: list[Finding] = []
     for (sch, tname), kids in sorted(schema.children().items()):
-        keyed = sorted(((k, s) for k in kids if (s := _signature(k)) is not None), key=lambda ks: ks[0].key)
+        signed = [(k, s) for k in kids if (s := _signature(k)) is not None]
+        if not _may_overlap(signed):
+            continue
+        keyed = sorted(signed, key=lambda ks: ks[0].key)
         shown = f"{sch}.{tname}" if sch else tname
         for n, (a, sa) in enumerate(keyed):
             for b, sb in keyed[n + 1 :]:
@@ -521,6 +524,22 @@ def _duplicate_indexes(schema: Schema) -> list[Finding]:
                         )
                     )
     return out
+
+
+def _may_overlap(signed: list[tuple[SchemaObject, tuple[object, ...]]]) -> bool:
+    """Whether two of a table's keys may be duplicates or one a prefix of another: both need the
+    same first part (or one with no parts), so a table whose keys all start on different columns
+    is passed over without comparing (or computing) expressions."""
+    if len(signed) < 2:
+        return False
+    firsts: set[str | None] = set()  # None: an expression
+    for _, sig in signed:
+        parts = sig[0]
+        assert isinstance(parts, tuple)
+        if not parts or parts[0].column in firsts:
+            return True
+        firsts.add(parts[0].column)
+    return False
 
 
 def _parts(sig: tuple[object, ...]) -> str:

@@ -203,6 +203,29 @@ def test_static_missing_references_and_keys(tmp_path: Path) -> None:
     assert "index c_x_idx (x) is a prefix of index c_x_id_idx (x, id)" in messages
 
 
+def test_static_duplicate_indexes_on_expressions(tmp_path: Path) -> None:
+    # keys starting with an expression are compared too; keys starting on different columns
+    # never are duplicates or prefixes of each other (the check passes such tables over)
+    found = _findings(
+        tmp_path,
+        "postgres",
+        "CREATE TABLE t (id int PRIMARY KEY, a text, b text);\n"
+        "CREATE INDEX t_la ON t (lower(a));\n"
+        "CREATE INDEX t_la2 ON t (lower(a));\n"
+        "CREATE INDEX t_la_b ON t (lower(a), b);\n"
+        "CREATE INDEX t_lb ON t (lower(b));\n"
+        "CREATE TABLE u (id int PRIMARY KEY, a text, b text);\n"
+        "CREATE INDEX u_a ON u (a);\n"
+        "CREATE INDEX u_b_a ON u (b, a);\n",
+    )
+    messages = sorted(m for c, _, m in found if c in ("duplicate_index", "redundant_index"))
+    assert messages == [
+        "index t_la ((lower(a))) is a prefix of index t_la_b ((lower(a)), b)",
+        "index t_la and index t_la2 have the same key ((lower(a)))",
+        "index t_la2 ((lower(a))) is a prefix of index t_la_b ((lower(a)), b)",
+    ]
+
+
 def test_static_long_names(tmp_path: Path) -> None:
     # PostgreSQL keeps 63 bytes: 32 two-byte characters are 64 bytes (counted on the model: the
     # PostgreSQL parser itself cuts a longer identifier in a file to 63 bytes, as the server does)
