@@ -871,10 +871,14 @@ def main(argv: list[str] | None = None) -> None:
         args = args[1:]
     debug = "--debug" in args
     try:
-        app(args=args, prog_name=prog, standalone_mode=True)
+        # not standalone: typer would draw its usage errors in a box, which a CI log shows as
+        # box-drawing characters around the one line that matters
+        code = app(args=args, prog_name=prog, standalone_mode=False)
     except DdlError as e:
         _fail(str(e))
-    except KeyboardInterrupt:
+    except typer.TyperException as e:  # a usage error (unknown option, missing argument, bad value)
+        _usage_error(e)
+    except (KeyboardInterrupt, typer.Abort):
         sys.stderr.write("interrupted\n")
         sys.exit(130)
     except Exception as e:  # the crash contract: never a bare traceback, never exit 1
@@ -888,6 +892,16 @@ def main(argv: list[str] | None = None) -> None:
             f"ddlcompare: {err}\n  hint: this is a bug in ddlcompare; please report it with the input "
             + ("and the traceback above" if debug else "(run again with --debug for the traceback)")
         )
+    # the commands end with typer.Exit(code), which typer returns when not standalone
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _usage_error(e: typer.TyperException) -> NoReturn:
+    """`error: ...` with a hint, then the usage line; exit 2 (as for bad input)."""
+    ctx: typer.Context | None = getattr(e, "ctx", None)
+    where = ctx.command_path if ctx is not None else "ddlcompare"
+    error = DdlError(e.format_message(), hint=f"{where} --help lists the arguments and options")
+    _fail(f"{error}\n{ctx.get_usage()}" if ctx is not None else str(error))
 
 
 def _fail(message: str) -> NoReturn:

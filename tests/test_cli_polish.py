@@ -420,3 +420,24 @@ def test_readme_pre_commit_recipe_blocks_at_its_fail_on(tmp_path: Path) -> None:
     assert git(repo, "rev-parse", "HEAD").stdout == head
     # pre-commit put the unstaged working tree back
     assert "CREATE INDEX" in schema.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--bogus", "a.sql", "b.sql"], "error: No such option: --bogus"),
+        ([], "error: Missing argument 'OLD'."),
+        (["--format", "nope", "a.sql", "b.sql"], "error: Invalid value for '--format'"),
+        (["snapshot", "--nope", "x.sql"], "error: No such option: --nope"),
+    ],
+)
+def test_usage_errors_are_plain_lines(args: list[str], message: str) -> None:
+    # typer draws usage errors in a box; a CI log wants the usage, the error and a hint as lines
+    r = run(*args)
+    assert_error(r)
+    lines = r.stderr.splitlines()
+    assert lines[0].startswith(message)
+    assert lines[1].startswith("  hint: ddlcompare") and "--help" in lines[1]
+    assert lines[2].startswith("Usage: ddlcompare")
+    assert not re.search("[\u2500-\u257f]", r.stderr)  # no box-drawing characters
+    assert r.stdout == ""
