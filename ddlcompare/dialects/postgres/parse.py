@@ -590,8 +590,10 @@ class Builder:
     def children_of(self, schema: str, table: str) -> list[SchemaObject]:
         """Objects owned by relation schema.table (indexes, constraints, triggers, ...)."""
         keys = tuple(self.children.get((schema, table), ()))
-        if self.rec is not None:
-            self.rec.read(_CHILDREN, (schema, table), keys)
+        if self.rec is None:  # nothing to record (finishing the file): the plain dict's lookup
+            get = dict.__getitem__
+            return [get(self.objects, k) for k in keys]
+        self.rec.read(_CHILDREN, (schema, table), keys)
         return [self.objects[k] for k in keys]
 
     # ---- expressions --------------------------------------------------------------------
