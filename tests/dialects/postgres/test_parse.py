@@ -304,3 +304,84 @@ def test_set_schema_moves_what_goes_with_the_relation() -> None:
     assert s.access[ObjectKey("table", "app", "t")].owner == "someone"
     fk = next(o for o in s.objects.values() if o.key.kind == "foreign_key")
     assert (fk.ref_schema, fk.ref_table) == ("app", "t")  # type: ignore[attr-defined]
+
+
+def _view_text(sql: str, name: str) -> tuple[str, str]:
+    s = parse(sql, "history.sql", LoadOptions())
+    view = s.objects[ObjectKey("view", "public", name)]
+    return view.query.canonical, view.query.text  # type: ignore[attr-defined]
+
+
+def test_rename_column_follows_in_expressions_only_where_it_is_the_column() -> None:
+    """RENAME COLUMN n: a function, a type, a string and a qualified name's part called n stay;
+    NEW.n and OLD.n in a trigger's WHEN follow, as does a quoted column."""
+    s = parse(
+        "CREATE FUNCTION n(i int) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT i';\n"
+        'CREATE TABLE t (n int, "Mixed" int, CHECK (n(n) > 0 AND n::text <> \'n\' AND "Mixed" > n));\n'
+        "CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;\n"
+        "CREATE TRIGGER t_t BEFORE UPDATE OF n ON t FOR EACH ROW WHEN (NEW.n <> OLD.n)"
+        " EXECUTE FUNCTION f();\n"
+        "ALTER TABLE t RENAME COLUMN n TO amount;\n"
+        'ALTER TABLE t RENAME COLUMN "Mixed" TO plain;\n',
+        "history.sql",
+        LoadOptions(),
+    )
+    check = next(o for o in s.objects.values() if o.key.kind == "check")
+    text = check.expr.text  # type: ignore[attr-defined]
+    assert "n(amount)" in text and "amount::text" in text and "'n'" in text and "plain > amount" in text
+    trigger = next(o for o in s.objects.values() if o.key.kind == "trigger")
+    assert trigger.columns == ("amount",)  # type: ignore[attr-defined]
+    assert trigger.when.text.lower() == "(new.amount <> old.amount)"  # type: ignore[attr-defined]
+
+
+def test_rename_column_in_views_follows_the_scopes() -> None:
+    """A view's reference to the renamed column follows where it resolves to that table: through
+    an alias, unqualified in the table's own FROM; not where an inner FROM's other table has a
+    column of that name, nor for a CTE named like the table. A bare output keeps its name. (The
+    fixture postgres/history_renames holds the same views, compared live.)"""
+    base = (
+        "CREATE TABLE t (id int, n int);\n"
+        "CREATE TABLE o (id int, n int);\n"
+        "CREATE VIEW v AS SELECT n, (SELECT max(n) FROM o) AS inner_n,"
+        " (SELECT o.id FROM o WHERE o.id = t.n LIMIT 1) AS outer_n FROM t;\n"
+        "CREATE VIEW a AS SELECT x.n AS xn, x.n FROM t AS x;\n"
+        "CREATE VIEW w AS WITH t AS (SELECT n FROM o) SELECT n FROM t;\n"
+    )
+    renamed = base + "ALTER TABLE t RENAME COLUMN n TO amount;\n"
+    canonical, text = _view_text(renamed, "v")
+    assert text == (
+        "SELECT amount AS n, (SELECT max(n) FROM public.o) AS inner_n,"
+        " (SELECT o.id FROM public.o WHERE (o.id = t.amount) LIMIT 1) AS outer_n FROM public.t"
+    )
+    assert canonical.startswith("SELECT t.amount AS n, (SELECT max(o.n) AS max FROM public.o) AS inner_n")
+    assert _view_text(renamed, "a")[1] == "SELECT x.amount AS xn, x.amount AS n FROM public.t AS x"
+    assert _view_text(renamed, "w") == _view_text(base, "w")
+
+
+def test_rename_table_follows_in_keys_views_defaults_and_parents() -> None:
+    """RENAME TO: foreign keys, views (the table's name as its columns' qualifier, not an alias),
+    serial defaults of a renamed sequence, partition and inheritance parents follow."""
+    s = parse(
+        "CREATE TABLE t (id serial PRIMARY KEY);\n"
+        "CREATE TABLE c (t_id int REFERENCES t (id));\n"
+        "CREATE VIEW v AS SELECT t.id, x.id AS xid FROM t, t x;\n"
+        "CREATE TABLE p (k int) PARTITION BY LIST (k);\n"
+        "CREATE TABLE p1 PARTITION OF p FOR VALUES IN (1);\n"
+        "CREATE TABLE kid (y int) INHERITS (c);\n"
+        "ALTER TABLE t RENAME TO u;\n"
+        "ALTER SEQUENCE t_id_seq RENAME TO u_id_seq;\n"
+        "ALTER TABLE p RENAME TO q;\n"
+        "ALTER TABLE c RENAME TO d;\n",
+        "history.sql",
+        LoadOptions(),
+    )
+    fk = next(o for o in s.objects.values() if o.key.kind == "foreign_key")
+    assert (fk.ref_table, fk.table) == ("u", "d")  # type: ignore[attr-defined]
+    view = s.objects[ObjectKey("view", "public", "v")]
+    assert view.query.text == "SELECT u.id, x.id AS xid FROM public.u, public.u AS x"  # type: ignore[attr-defined]
+    table = s.objects[ObjectKey("table", "public", "u")]
+    assert "public.u_id_seq" in table.columns[0].default.text  # type: ignore[attr-defined,union-attr]
+    assert "p1" in {k.name for k in s.objects} and "PartitionOf(parent=('public', 'q')" in repr(
+        s.objects[ObjectKey("table", "public", "p1")]
+    )
+    assert "('public', 'd')" in repr(s.objects[ObjectKey("table", "public", "kid")])

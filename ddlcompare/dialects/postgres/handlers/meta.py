@@ -7,6 +7,7 @@ import dataclasses
 import re
 from typing import Any
 
+from ddlcompare.dialects.postgres.handlers.follow import follow_column, follow_relations, replace_objects
 from ddlcompare.dialects.postgres.handlers.tables import CONSTRAINT_KINDS, role_name
 from ddlcompare.dialects.postgres.names import ident, literal, qualified
 from ddlcompare.dialects.postgres.objects import (
@@ -15,8 +16,6 @@ from ddlcompare.dialects.postgres.objects import (
     Definition,
     Domain,
     IndexComment,
-    Inherits,
-    PartitionOf,
 )
 from ddlcompare.dialects.postgres.parse import (
     Builder,
@@ -27,8 +26,8 @@ from ddlcompare.dialects.postgres.parse import (
     strings,
 )
 from ddlcompare.dialects.postgres.types import type_name
-from ddlcompare.model.base import Expr, Grant, ObjectKey, SchemaObject, dependencies, evolve, replace_option
-from ddlcompare.model.objects import ForeignKey, Table, TableChild, View
+from ddlcompare.model.base import Expr, Grant, ObjectKey, SchemaObject, dependencies, replace_option
+from ddlcompare.model.objects import ForeignKey, Table, TableChild
 
 # ---- session ----------------------------------------------------------------------------------
 
@@ -397,19 +396,21 @@ def rename(n: Node, b: Builder) -> None:
             for seq in b.owned_sequences(schema, table):
                 if seq.owned_by == (table, n["subname"]):  # type: ignore[attr-defined]
                     b.update(seq, owned_by=(table, new))
+            follow_column(b, schema, table, n["subname"], new)
             return
-    elif kind in ("TABLE", "VIEW", "MATVIEW", "SEQUENCE", "INDEX") and n.get("relation"):
+    elif kind in ("TABLE", "VIEW", "MATVIEW", "SEQUENCE", "INDEX", "FOREIGN_TABLE") and n.get("relation"):
         schema, old = b.rangevar(n["relation"])
         rel = b.relation(schema, old, missing_ok=bool(n.get("missing_ok")))
         if rel is None:
             return
-        b.remove(rel.key)
-        b.put(dataclasses.replace(rel, name=new))
-        for child in b.children_of(schema, old):
-            b.remove(child.key)
-            b.put(dataclasses.replace(child, table=new))  # type: ignore[call-arg]
-        for seq in b.owned_sequences(schema, old):
-            b.update(seq, owned_by=(new, seq.owned_by[1]))  # type: ignore[attr-defined]
+        pairs = [(rel, dataclasses.replace(rel, name=new))]
+        if not isinstance(rel, TableChild):  # an index has no children of its own
+            pairs += [(c, dataclasses.replace(c, table=new)) for c in b.children_of(schema, old)]  # type: ignore[call-arg]
+        owned = b.owned_sequences(schema, old)
+        renamed = replace_objects(b, pairs)
+        for seq in owned:
+            b.update(b.objects[seq.key], owned_by=(new, seq.owned_by[1]))  # type: ignore[attr-defined]
+        follow_relations(b, renamed)
         return
     elif kind == "TABCONSTRAINT":
         schema, table = b.rangevar(n["relation"])
@@ -502,65 +503,8 @@ def set_schema(n: Node, b: Builder) -> None:
     if target == rel.schema:
         return
     moving = [rel, *b.children_of(schema, name), *b.owned_sequences(schema, name)]
-    # owners and grants kept aside (to restore what a plan re-creates) move along
-    kept = {obj.key: b.access.get(obj.key) for obj in moving}
-    for obj in moving:
-        b.remove(obj.key)
-    renamed: dict[ObjectKey, ObjectKey] = {}
-    for obj in moving:
-        moved = dataclasses.replace(obj, schema=target)
-        b.put(moved)
-        renamed[obj.key] = moved.key
-        if (access := kept[obj.key]) is not None:
-            b.access[moved.key] = access
-    _follow_move(b, renamed)
-
-
-def _follow_move(b: Builder, renamed: dict[ObjectKey, ObjectKey]) -> None:
-    """Point what refers to the moved relations (keys `renamed`) at their new schema: foreign keys,
-    partition and inheritance parents, view queries and defaults naming them, dependencies."""
-    names = {
-        qualified(old.schema, old.name): qualified(new.schema, new.name)
-        for old, new in renamed.items()
-        if not old.parent
-    }
-    tables = {(old.schema, old.name): new.schema for old, new in renamed.items() if old.kind == Table.KIND}
-    alternatives = "|".join(re.escape(q) for q in sorted(names, key=len, reverse=True))
-    pattern = re.compile(r"(?<![\w$.\"])(" + alternatives + r")(?![\w$\"])")
-
-    def moved_text(e: Expr) -> Expr:
-        canonical, text = (pattern.sub(lambda m: names[m.group(1)], t) for t in (e.canonical, e.text))
-        return e if (canonical, text) == (e.canonical, e.text) else Expr(canonical, text)
-
-    for obj in list(b.objects.values()):
-        changes: dict[str, Any] = {}
-        if obj.depends_on & renamed.keys():
-            changes["depends_on"] = frozenset(renamed.get(k, k) for k in obj.depends_on)
-        if isinstance(obj, ForeignKey) and (obj.ref_schema, obj.ref_table) in tables:
-            changes["ref_schema"] = tables[(obj.ref_schema, obj.ref_table)]
-        if isinstance(obj, View):
-            query = moved_text(obj.query)
-            if query != obj.query:
-                changes["query"] = query
-        if isinstance(obj, Table):
-            columns = tuple(
-                evolve(c, default=moved_text(c.default)) if c.default is not None else c for c in obj.columns
-            )
-            if columns != obj.columns:
-                changes["columns"] = columns
-            options = obj.options
-            part = obj.option(PartitionOf)
-            if part is not None and part.parent in tables:
-                parent = (tables[part.parent], part.parent[1])
-                options = replace_option(options, evolve(part, parent=parent), PartitionOf)
-            inherits = obj.option(Inherits)
-            if inherits is not None and any(p in tables for p in inherits.parents):
-                parents = tuple((tables.get(p, p[0]), p[1]) for p in inherits.parents)
-                options = replace_option(options, evolve(inherits, parents=parents), Inherits)
-            if options != obj.options:
-                changes["options"] = options
-        if changes:
-            b.update(obj, **changes)
+    pairs = [(obj, dataclasses.replace(obj, schema=target)) for obj in moving]
+    follow_relations(b, replace_objects(b, pairs))
 
 
 # ---- less common kinds: compared by canonical statement text ----------------------------------
