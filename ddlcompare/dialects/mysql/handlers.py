@@ -1257,7 +1257,7 @@ def _alter_action(b: Builder, stmt: RawStatement, t: TableState, action: str, of
             prev.name.lower(), CheckState("", Expr(""))
         ).column else None
         if col.name != prev.name:
-            _rename_column_refs(t, prev.name, col.name)
+            _rename_column_refs(b, t, prev.name, col.name)
         if position:
             _move_column(t, col.name, position)
         for kd in keys:
@@ -1313,7 +1313,7 @@ def _alter_action(b: Builder, stmt: RawStatement, t: TableState, action: str, of
                 raise ValueError(f"unknown column {old!r}")
             prev = t.columns[i]
             t.columns[i] = dataclasses.replace(prev, name=new)
-            _rename_column_refs(t, prev.name, new)
+            _rename_column_refs(b, t, prev.name, new)
             return t
         if cur.word("INDEX") or cur.word("KEY"):
             old = cur.name() or ""
@@ -1464,7 +1464,9 @@ def _move_column(t: TableState, name: str, position: re.Match[str]) -> None:
     t.columns.insert(j + 1, col)
 
 
-def _rename_column_refs(t: TableState, old: str, new: str) -> None:
+def _rename_column_refs(b: Builder, t: TableState, old: str, new: str) -> None:
+    """A column renamed (RENAME COLUMN, CHANGE): its keys, its table's foreign keys and checks,
+    and the foreign keys of other tables that reference it follow, as the server rewrites them."""
     low = old.lower()
     for ix in [*t.indexes.values(), *t.pending]:
         ix.parts = [
@@ -1472,11 +1474,52 @@ def _rename_column_refs(t: TableState, old: str, new: str) -> None:
         ]
     for fk in t.fks.values():
         fk.columns = [new if c.lower() == low else c for c in fk.columns]
+    for other in b.tables.values():
+        for fk in other.fks.values():
+            if (fk.ref_schema, fk.ref_table) == (t.schema, t.name):
+                fk.ref_columns = [new if c.lower() == low else c for c in fk.ref_columns]
     ck = t.checks.pop(low, None)
     if ck is not None:
         if ck.column is not None and ck.name.lower() == low:
             ck.name, ck.column = new, new
         t.checks[ck.name.lower()] = ck
+    for ck in t.checks.values():
+        ck.expr = _renamed_column(ck.expr, old, new)
+    for i, col in enumerate(t.columns):  # generated columns over it
+        if col.generated is not None and (gen := _renamed_column(col.generated, old, new)) != col.generated:
+            t.columns[i] = dataclasses.replace(col, generated=gen)
+
+
+# a string, a quoted identifier, a word, or any other character of a MySQL expression
+_EXPR_TOKEN = re.compile(r"'(?:[^'\\]|\\.|'')*'|\"(?:[^\"\\]|\\.|\"\")*\"|`(?:[^`]|``)+`|[\w$]+|\S")
+
+
+def _renamed_column(e: Expr, old: str, new: str) -> Expr:
+    """An expression of one table's columns with column `old` called `new` (names of columns are
+    case-insensitive; a function or a qualified name's part of that name stays), canonical again."""
+    text = _renamed_words(e.text, old, new)
+    return e if text == e.text else nz.expr_text(text)
+
+
+def _renamed_words(sql: str, old: str, new: str) -> str:
+    if old.lower() not in sql.lower():
+        return sql
+    tokens = list(_EXPR_TOKEN.finditer(sql))
+    out: list[str] = []
+    done = 0
+    for i, m in enumerate(tokens):
+        word = m.group(0)
+        quoted = word.startswith("`")
+        name = word[1:-1].replace("``", "`") if quoted else word
+        if name.lower() != old.lower() or not (quoted or word[0].isalpha() or word[0] in "_$"):
+            continue
+        before = tokens[i - 1].group(0) if i > 0 else ""
+        after = tokens[i + 1].group(0) if i + 1 < len(tokens) else ""
+        if after in ("(", ".") or before == ".":
+            continue
+        out += [sql[done : m.start()], nz.ident(new)]
+        done = m.end()
+    return sql if not out else "".join([*out, sql[done:]])
 
 
 def _alter_drop(b: Builder, t: TableState, cur: Cursor) -> None:
