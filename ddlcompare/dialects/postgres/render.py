@@ -977,11 +977,17 @@ def _own_partition_indexes(obj: _Part) -> list[_Part]:
 def _own_partition_keys(obj: PrimaryKey | Unique, ctx: RenderContext) -> list[St]:
     """A partitioned key whose partitions' keys have names of their own: those are added first,
     the deepest partitions first (a partitioned partition's key adopts theirs), and the key
-    adopts them; one the partition has already (same name and definition) is adopted as it is."""
+    adopts them; one the partition has already (same name and definition) is adopted as it is.
+    Under --online a leaf partition with rows takes its key over a unique index built
+    CONCURRENTLY, as a plain table does (`_online_constraint`)."""
     out = []
     for own in sorted(_own_partition_indexes(obj), key=lambda o: (-_depth(o, ctx.new), o.table)):
         had = ctx.old.get(own.key)
         if had is not None and _plain(had) == own:
+            continue
+        online = _online_constraint(own, ctx) if ctx.options.online else None
+        if online is not None:
+            out += online
             continue
         add = f"ADD CONSTRAINT {ident(own.name)} {constraint_def(own)}"
         out.append(St(f"ALTER TABLE {_rel(own.schema, own.table)} {add};"))
