@@ -4,6 +4,10 @@
   in a phase outside a transaction, the index created ON ONLY the table and the partitions' indexes
   attached in a transaction, which takes no lock that blocks writes (SHARE or stronger) on a leaf
   partition, where the plain script does (the control); every index ends valid.
+- A new PRIMARY KEY / UNIQUE of a partitioned table (PostgreSQL builds no partitioned key's index
+  CONCURRENTLY and takes no USING INDEX there): each leaf partition's copy of the key is added over a
+  unique index built CONCURRENTLY, and the partitioned key adopts those indexes as they are (same
+  index, nothing built under the lock of its transaction).
 - A partition's own foreign key, stepping aside while its parent's equivalent key is added, comes
   back NOT VALID (the phase leaves it unvalidated) and is validated in a transaction of its own under
   SHARE UPDATE EXCLUSIVE, which lets writes go on.
@@ -44,6 +48,10 @@ ROWS = {
         "m",
         "INSERT INTO m SELECT g, CASE WHEN g % 2 = 0 THEN 'eu' ELSE 'us' END, date '2024-01-01' + g % 700, "
         "g % 100 - 10 FROM generate_series(1, 20000) g;",
+    ),
+    "partition_key_create_named": (
+        "k",
+        "INSERT INTO k SELECT g, date '2024-01-01' + g % 1095, 'c' || g, 1 FROM generate_series(1, 20000) g;",
     ),
     "partition_fk_kept_apart": (
         "orders",
@@ -199,4 +207,38 @@ def test_partition_foreign_key_validated_apart(pg: None) -> None:
         assert phases[validate].leaf_locks["orders_2024"] == "ShareUpdateExclusiveLock"
         assert phases[validate].validated[fk]
         assert _blocking([phases[validate]]) == []
+        _check_result(case, db, rollback)
+
+
+_LEAF_UNIQUE = """
+SELECT c.relname, i.indexrelid::oid FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
+WHERE i.indisunique AND c.relkind = 'r' AND c.relnamespace = 'public'::regnamespace
+"""
+_LEAF_KEYS = """
+SELECT count(*) FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
+WHERE k.contype IN ('p', 'u') AND c.relkind = 'r' AND c.relnamespace = 'public'::regnamespace
+"""
+
+
+def test_partitioned_key_adopts_leaf_keys_built_concurrently(pg: None) -> None:
+    require_pg()
+    case = "partition_key_create_named"
+    forward, rollback = _scripts(case, online=True)
+    with _loaded(case) as db, psycopg.connect(pgdb.url(db), autocommit=True) as conn:
+        indexes = set(conn.execute(_LEAF_UNIQUE).fetchall())
+        adopting = 0
+        for transactional, sql in _phases(forward):
+            if transactional:
+                conn.execute(sql.encode())
+                adopting += "ALTER TABLE public.k ADD CONSTRAINT" in sql
+            else:
+                pgdb.load(db, sql, roles=False)
+            now = set(conn.execute(_LEAF_UNIQUE).fetchall())
+            if transactional:  # no transaction builds a leaf's index: only the phases outside one
+                assert now <= indexes, f"built in a transaction: {now - indexes}\n{sql}"
+            indexes = now
+        assert adopting, "no transaction adds the partitioned keys"
+        # three leaves, two keys each: every leaf key over an index built CONCURRENTLY (or there before)
+        assert len(indexes) == 6 and conn.execute(_LEAF_KEYS).fetchone() == (6,)
+        assert _invalid_indexes(db) == []
         _check_result(case, db, rollback)

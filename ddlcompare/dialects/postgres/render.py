@@ -639,7 +639,7 @@ def _constraint_create(obj: SchemaObject, ctx: RenderContext | None = None) -> l
             )
         ]
     if ctx is not None and isinstance(obj, (PrimaryKey, Unique)):
-        out = [*_own_partition_keys(obj, ctx), *out]
+        out = [*_own_partition_keys(obj, ctx), *_leaf_keys_concurrently(obj, ctx), *out]
     if ctx is not None and isinstance(obj, ForeignKey):
         # a partition's equivalent key of its own would be adopted: it steps aside meanwhile (and
         # comes back, under --online, NOT VALID then validated: a leaf partition accepts that)
@@ -938,26 +938,36 @@ def _partitions_of(table: Table, side: Schema) -> list[Table]:
 
 
 def _free_partition_index_name(
-    obj: Index, part: Table, addition: str, ctx: RenderContext, taken: dict[str, set[str]]
+    obj: Index | PrimaryKey | Unique,
+    part: Table,
+    addition: str,
+    ctx: RenderContext,
+    taken: dict[str, set[str]],
 ) -> str:
-    """The name the server would give `obj`'s index on partition `part`, free of every relation
-    name either side has, and of those the server may have given the partition indexes the model
-    does not keep (the other partitioned indexes over `part`: each of their numbered names, as
-    many as there are)."""
+    """The name the server would give `obj`'s index (key) on partition `part`, free of every
+    relation name either side has, and of those the server may have given the partition indexes
+    (keys) the model does not keep (the other partitioned ones over `part` named alike: each of
+    their numbered names, as many as there are)."""
     names = taken.get(part.schema)
     if names is None:
         names = taken[part.schema] = _relation_names(part.schema, ctx.old, ctx.new)
+    label = partition_naming(obj)[1]
+    kinds: tuple[type, ...] = (Index,) if isinstance(obj, Index) else (PrimaryKey, Unique)
     others = {  # by key: an index on both sides counts once
-        o.key: partition_naming(o)[0]
+        o.key: naming[0]
         for side in (ctx.old, ctx.new)
-        for o in _indexes_over(part, side)
-        if o.key != obj.key and (part.schema, part.name) not in _partition_index_names(o)
+        for o in _indexes_over(part, side, kinds)
+        if o.key != obj.key
+        and (part.schema, part.name) not in _partition_index_names(o)
+        and (naming := partition_naming(o))[1] == label
     }
     counts = collections.Counter(others.values())
     reserved = {
-        make_object_name(part.name, a, f"idx{n or ''}") for a, count in counts.items() for n in range(count)
+        make_object_name(part.name, a, f"{label}{n or ''}")
+        for a, count in counts.items()
+        for n in range(count)
     }
-    name = choose_name(part.name, addition, "idx", lambda n: n in names or n in reserved)
+    name = choose_name(part.name, addition, label, lambda n: n in names or n in reserved)
     names.add(name)
     return name
 
@@ -992,6 +1002,54 @@ def _own_partition_keys(obj: PrimaryKey | Unique, ctx: RenderContext) -> list[St
         add = f"ADD CONSTRAINT {ident(own.name)} {constraint_def(own)}"
         out.append(St(f"ALTER TABLE {_rel(own.schema, own.table)} {add};"))
     return out
+
+
+def _leaf_keys_concurrently(obj: PrimaryKey | Unique, ctx: RenderContext) -> list[St]:
+    """Under --online, a new key of a partitioned table with rows: PostgreSQL builds no partitioned
+    key's index CONCURRENTLY, and adding the key builds every leaf's under locks that block writes.
+    So each leaf partition first gets its copy of the key (under the name the server would give it)
+    over a unique index built CONCURRENTLY (`_online_constraint`), and the key then adopts them (a
+    brief lock, nothing built). Nothing when a partition is created, attached, detached, dropped or
+    foreign in this plan (the plain ADD CONSTRAINT then builds what it must)."""
+    if not ctx.options.online or (obj.key in ctx.old.objects and obj.key not in ctx.recreated):
+        return []
+    table = _kept_relation(ctx, obj.schema, obj.table, kinds=(Table.KIND,))
+    if not isinstance(table, Table) or table.option(PartitionBy) is None:
+        return []
+    own = _partition_index_names(obj)
+    plain = evolve(obj, options=replace_option(obj.options, None, PartitionIndexNames), comment=None)
+    addition, _ = partition_naming(obj)
+    out: list[St] = []
+    taken: dict[str, set[str]] = {}
+
+    def leaves(parent: Table) -> bool:
+        parts = _partitions_of(parent, ctx.new)
+        if [p.key for p in parts] != [p.key for p in _partitions_of(parent, ctx.old)]:
+            return False
+        for part in parts:
+            before = ctx.old.get(part.key)
+            if (
+                _kept_relation(ctx, part.schema, part.name, kinds=(Table.KIND,)) is None
+                or not isinstance(before, Table)
+                or before.option(PartitionOf) != part.option(PartitionOf)
+                or part.option(ForeignTable) is not None
+            ):
+                return False
+            if part.option(PartitionBy) is not None:
+                if not leaves(part):
+                    return False
+                continue
+            if (part.schema, part.name) in own:  # added by _own_partition_keys
+                continue
+            name = _free_partition_index_name(obj, part, addition, ctx, taken)
+            key = evolve(plain, schema=part.schema, table=part.name, name=name)
+            built = _online_constraint(key, ctx)
+            if built is None:
+                return False
+            out.extend(built)
+        return True
+
+    return out if _partitions_of(table, ctx.new) and leaves(table) else []
 
 
 def _depth(o: SchemaObject, side: Schema) -> int:
