@@ -229,8 +229,22 @@ def test_partitioned_key_adopts_leaf_keys_built_concurrently(pg: None) -> None:
         adopting = 0
         for transactional, sql in _phases(forward):
             if transactional:
-                conn.execute(sql.encode())
-                adopting += "ALTER TABLE public.k ADD CONSTRAINT" in sql
+                body, commit, _ = sql.rpartition("COMMIT;")
+                assert commit, sql
+                conn.execute(body.encode())
+                if "ALTER TABLE public.k ADD CONSTRAINT" in sql:
+                    adopting += 1
+                    # the hazard says: ACCESS EXCLUSIVE on k, SHARE on its partitions (briefly);
+                    # a leaf taking its key over its index in the same phase holds ACCESS EXCLUSIVE
+                    using = r"ALTER TABLE public\.(\w+) ADD CONSTRAINT \w+ [A-Z ]+ USING"
+                    taking = set(re.findall(using, sql))
+                    leaf_locks = {
+                        t: m
+                        for t, m in _strongest(conn.execute(_LOCKS).fetchall()).items()
+                        if t.startswith("k") and t not in taking
+                    }
+                    assert leaf_locks and set(leaf_locks.values()) == {"ShareLock"}, leaf_locks
+                conn.execute("COMMIT")
             else:
                 pgdb.load(db, sql, roles=False)
             now = set(conn.execute(_LEAF_UNIQUE).fetchall())

@@ -36,6 +36,7 @@ from ddlcompare.dialects.postgres.render import (
     _length,
     _q,
     keys_referencing_parents,
+    leaf_keys_prebuilt,
     type_change,
 )
 from ddlcompare.diff.changes import Change, Create, Drop
@@ -583,10 +584,24 @@ class _Judge:
                 # takes over a unique index built before (--online), whose build carries the
                 # hazards; the key columns are NOT NULL by then (the table's step runs first)
                 return
+            if self.leaves_prebuilt(con, name):
+                # --online, a partitioned table: its leaves got their copies of the key before
+                # (their builds carry the hazards); the key adopts them, nothing is built
+                briefly = "briefly, SHARE on its partitions: it adopts their keys, nothing is built"
+                self.lock(H.EXCLUSIVE_LOCK, ACCESS_EXCLUSIVE, briefly, name)
+                return
             self.lock(H.EXCLUSIVE_LOCK, ACCESS_EXCLUSIVE, "while it builds the index", name)
             self.add(H.MAY_FAIL_ON_DATA, f"fails if rows of {name} violate {what}")
             if con.contype == ConstrType.CONSTR_PRIMARY:
                 self.add(H.VALIDATION_SCAN, f"scans {name} to check the key columns have no NULL")
+
+    def leaves_prebuilt(self, con: Any, name: str) -> bool:
+        """Whether the plan gives the leaf partitions of table `name` their copies of key `con`
+        before it (render.leaf_keys_prebuilt)."""
+        obj = self.change.obj if isinstance(self.change, Create) else None
+        if not isinstance(obj, (PrimaryKey, Unique)) or obj.name != con.conname:
+            return False
+        return leaf_keys_prebuilt(obj, self.ctx)
 
     def create_index(self, node: Any) -> None:
         found, table = self.table(node.relation)

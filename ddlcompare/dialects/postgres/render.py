@@ -639,7 +639,7 @@ def _constraint_create(obj: SchemaObject, ctx: RenderContext | None = None) -> l
             )
         ]
     if ctx is not None and isinstance(obj, (PrimaryKey, Unique)):
-        out = [*_own_partition_keys(obj, ctx), *_leaf_keys_concurrently(obj, ctx), *out]
+        out = [*_own_partition_keys(obj, ctx), *(_leaf_keys_concurrently(obj, ctx) or ()), *out]
     if ctx is not None and isinstance(obj, ForeignKey):
         # a partition's equivalent key of its own would be adopted: it steps aside meanwhile (and
         # comes back, under --online, NOT VALID then validated: a leaf partition accepts that)
@@ -1004,18 +1004,24 @@ def _own_partition_keys(obj: PrimaryKey | Unique, ctx: RenderContext) -> list[St
     return out
 
 
-def _leaf_keys_concurrently(obj: PrimaryKey | Unique, ctx: RenderContext) -> list[St]:
+def leaf_keys_prebuilt(obj: PrimaryKey | Unique, ctx: RenderContext) -> bool:
+    """Whether the plan gives every leaf partition of `obj`'s table its copy of `obj` before `obj`
+    (`_leaf_keys_concurrently`), so that adding `obj` builds nothing: what hazards.py judges."""
+    return _leaf_keys_concurrently(obj, ctx) is not None
+
+
+def _leaf_keys_concurrently(obj: PrimaryKey | Unique, ctx: RenderContext) -> list[St] | None:
     """Under --online, a new key of a partitioned table with rows: PostgreSQL builds no partitioned
     key's index CONCURRENTLY, and adding the key builds every leaf's under locks that block writes.
     So each leaf partition first gets its copy of the key (under the name the server would give it)
     over a unique index built CONCURRENTLY (`_online_constraint`), and the key then adopts them (a
     brief lock, nothing built). Nothing when a partition is created, attached, detached, dropped or
-    foreign in this plan (the plain ADD CONSTRAINT then builds what it must)."""
+    foreign in this plan (None: the plain ADD CONSTRAINT then builds what it must)."""
     if not ctx.options.online or (obj.key in ctx.old.objects and obj.key not in ctx.recreated):
-        return []
+        return None
     table = _kept_relation(ctx, obj.schema, obj.table, kinds=(Table.KIND,))
     if not isinstance(table, Table) or table.option(PartitionBy) is None:
-        return []
+        return None
     own = _partition_index_names(obj)
     plain = evolve(obj, options=replace_option(obj.options, None, PartitionIndexNames), comment=None)
     addition, _ = partition_naming(obj)
@@ -1039,7 +1045,7 @@ def _leaf_keys_concurrently(obj: PrimaryKey | Unique, ctx: RenderContext) -> lis
                 if not leaves(part):
                     return False
                 continue
-            if (part.schema, part.name) in own:  # added by _own_partition_keys
+            if (part.schema, part.name) in own:  # added by _own_partition_keys, the same way
                 continue
             name = _free_partition_index_name(obj, part, addition, ctx, taken)
             key = evolve(plain, schema=part.schema, table=part.name, name=name)
@@ -1049,7 +1055,7 @@ def _leaf_keys_concurrently(obj: PrimaryKey | Unique, ctx: RenderContext) -> lis
             out.extend(built)
         return True
 
-    return out if _partitions_of(table, ctx.new) and leaves(table) else []
+    return out if _partitions_of(table, ctx.new) and leaves(table) else None
 
 
 def _depth(o: SchemaObject, side: Schema) -> int:
