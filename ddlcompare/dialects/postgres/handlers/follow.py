@@ -13,8 +13,16 @@ from typing import Any
 
 from pglast import parser as pgparser
 
-from ddlcompare.dialects.postgres.names import ident, qualified
-from ddlcompare.dialects.postgres.objects import Exclude, Inherits, PartitionBy, PartitionOf, Policy
+from ddlcompare.dialects.postgres.names import ident, make_object_name, qualified
+from ddlcompare.dialects.postgres.objects import (
+    Exclude,
+    Inherits,
+    PartitionBy,
+    PartitionIndexNames,
+    PartitionOf,
+    Policy,
+    partition_naming,
+)
 from ddlcompare.dialects.postgres.parse import Builder
 from ddlcompare.model.base import Expr, ObjectKey, SchemaObject, evolve, replace_option
 from ddlcompare.model.objects import (
@@ -111,11 +119,33 @@ def _names_pattern(names: dict[str, str]) -> re.Pattern[str]:
     return re.compile(r"(?<![\w$.\"])(" + alternatives + r")(?![\w$\"])")
 
 
+def descendants(b: Builder, table: Table) -> list[Table]:
+    """The partitions and inheritance children of `table`, at every level."""
+    if not b.has_inheritance:
+        return []
+    out: list[Table] = []
+    todo = [(table.schema, table.name)]
+    seen = set(todo)
+    while todo:
+        parent = todo.pop()
+        for obj in list(b.objects.values()):
+            if not isinstance(obj, Table) or (obj.schema, obj.name) in seen:
+                continue
+            part, inherits = obj.option(PartitionOf), obj.option(Inherits)
+            below = part is not None and part.parent == parent
+            if below or (inherits is not None and parent in inherits.parents):
+                seen.add((obj.schema, obj.name))
+                todo.append((obj.schema, obj.name))
+                out.append(obj)
+    return out
+
+
 def follow_column(b: Builder, schema: str, table: str, old: str, new: str) -> None:
     """ALTER TABLE ... RENAME COLUMN old TO new (the table's column already renamed): its keys,
-    indexes, foreign keys (both ends), checks, generated columns and partition key follow. A view
-    naming the column keeps its text (the server would write `x.new AS old` where the view's own
-    column keeps the name): a warning says so."""
+    indexes, foreign keys (both ends), checks, exclusion elements, generated columns, partition
+    key, triggers and policies follow; a view naming it reads `x.new AS old` (its own column keeps
+    the name), as the server deparses it. A partitioned index or key over the column keeps the
+    names the server gave its partitions' copies (from the old column name) as names of their own."""
 
     def cols(names: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(new if c == old else c for c in names)
@@ -153,6 +183,8 @@ def follow_column(b: Builder, schema: str, table: str, old: str, new: str) -> No
             elements = tuple((_renamed_sql(e, old, new), op) for e, op in child.elements)
             changes = {"elements": elements, "include": cols(child.include), "where": expr(child.where)}
         changes = {k: v for k, v in changes.items() if v != getattr(child, k)}
+        if changes and isinstance(child, (Index, PrimaryKey, Unique)) and t.option(PartitionBy) is not None:
+            changes["options"] = _partition_names_kept(b, t, child, evolve(child, **changes))
         if changes:
             b.update(child, **changes)
     table_key = ObjectKey(Table.KIND, schema, table)
@@ -164,6 +196,25 @@ def follow_column(b: Builder, schema: str, table: str, old: str, new: str) -> No
             query = _view_query(b, obj.query, (schema, table), old, new)
             if query is not None:
                 b.update(obj, query=query)
+
+
+def _partition_names_kept(
+    b: Builder, table: Table, before: Index | PrimaryKey | Unique, after: Index | PrimaryKey | Unique
+) -> tuple[Any, ...]:
+    """`after`'s options with the names of the copies on `table`'s partitions kept as their own:
+    the server named each from the columns as they were (and renames no index), and a name the
+    model does not keep is the one generated from the columns as they are."""
+    names = before.option(PartitionIndexNames)
+    kept = {(s, p): n for s, p, n in (names.items if names is not None else ())}
+    was, label = partition_naming(before)
+    now, _ = partition_naming(after)
+    if was != now:
+        for part in descendants(b, table):
+            if part.option(PartitionOf) is not None and (part.schema, part.name) not in kept:
+                kept[(part.schema, part.name)] = make_object_name(part.name, was, label)
+    items = tuple(sorted((s, p, n) for (s, p), n in kept.items()))
+    opt = PartitionIndexNames(items=items) if items else None
+    return replace_option(after.options, opt, PartitionIndexNames)
 
 
 def _renamed_part(part: IndexPart, old: str, new: str) -> IndexPart:

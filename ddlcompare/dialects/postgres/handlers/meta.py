@@ -7,7 +7,12 @@ import dataclasses
 import re
 from typing import Any
 
-from ddlcompare.dialects.postgres.handlers.follow import follow_column, follow_relations, replace_objects
+from ddlcompare.dialects.postgres.handlers.follow import (
+    descendants,
+    follow_column,
+    follow_relations,
+    replace_objects,
+)
 from ddlcompare.dialects.postgres.handlers.tables import CONSTRAINT_KINDS, role_name
 from ddlcompare.dialects.postgres.names import ident, literal, qualified
 from ddlcompare.dialects.postgres.objects import (
@@ -392,11 +397,13 @@ def rename(n: Node, b: Builder) -> None:
         schema, table = b.rangevar(n["relation"])
         rel = b.relation(schema, table)
         if isinstance(rel, Table):
-            b.update_column(rel, n["subname"], name=new)  # column name -> new
-            for seq in b.owned_sequences(schema, table):
-                if seq.owned_by == (table, n["subname"]):  # type: ignore[attr-defined]
-                    b.update(seq, owned_by=(table, new))
-            follow_column(b, schema, table, n["subname"], new)
+            # partitions and inheritance children have the column too: the server renames it there
+            for t in [rel, *descendants(b, rel)]:
+                b.update_column(t, n["subname"], name=new)  # column name -> new
+                for seq in b.owned_sequences(t.schema, t.name):
+                    if seq.owned_by == (t.name, n["subname"]):  # type: ignore[attr-defined]
+                        b.update(seq, owned_by=(t.name, new))
+                follow_column(b, t.schema, t.name, n["subname"], new)
             return
     elif kind in ("TABLE", "VIEW", "MATVIEW", "SEQUENCE", "INDEX", "FOREIGN_TABLE") and n.get("relation"):
         schema, old = b.rangevar(n["relation"])
