@@ -385,3 +385,16 @@ def test_rename_table_follows_in_keys_views_defaults_and_parents() -> None:
         s.objects[ObjectKey("table", "public", "p1")]
     )
     assert "('public', 'd')" in repr(s.objects[ObjectKey("table", "public", "kid")])
+
+
+def test_rename_view_column_follows_in_views_over_it() -> None:
+    """ALTER VIEW ... RENAME COLUMN: the view's output takes the new name and the views over it
+    name it so, keeping their own output names."""
+    sql = (
+        "CREATE TABLE t (id int, m text);\n"
+        "CREATE VIEW v AS SELECT id, m FROM t;\n"
+        "CREATE VIEW w AS SELECT v.m FROM v;\n"
+        "ALTER VIEW v RENAME COLUMN m TO feeling;\n"
+    )
+    assert _view_text(sql, "v")[1] == "SELECT id, m AS feeling FROM public.t"
+    assert _view_text(sql, "w")[1] == "SELECT v.feeling AS m FROM public.v"

@@ -217,6 +217,43 @@ def _partition_names_kept(
     return replace_option(after.options, opt, PartitionIndexNames)
 
 
+def rename_view_column(b: Builder, view: View, old: str, new: str) -> bool:
+    """ALTER VIEW ... RENAME COLUMN: the view's output is named `new` (its query says `... AS
+    new`), and the views over it follow as they do a table's column. False when the query has no
+    such output to rename (an explicit column list, a set operation: left to the caller)."""
+    from ddlcompare.dialects.postgres import expr as pgexpr
+    from ddlcompare.dialects.postgres.parse import _parse_json
+
+    if view.columns:
+        return False
+    stmt = _parse_json(view.query.text)["stmts"][0]["stmt"]
+    sel = stmt.get("SelectStmt", {})
+    if sel.get("op") not in (None, "SETOP_NONE"):
+        return False
+    for target in sel.get("targetList", ()):
+        res = target["ResTarget"]
+        val = res.get("val", {})
+        fields = val.get("ColumnRef", {}).get("fields", [])
+        named = res.get("name") or (fields[-1].get("String", {}).get("sval") if fields else None)
+        if named == old:
+            res["name"] = new
+            break
+    else:
+        return False
+    query = Expr(pgexpr.canonical_query(stmt, b.scope()), pgexpr.sql(stmt, b.scope()))
+    b.update(view, query=query)
+    outputs = b.view_outputs.get((view.schema, view.name))
+    if outputs is not None:
+        b.view_outputs[(view.schema, view.name)] = [new if c == old else c for c in outputs]
+    key = view.key
+    for obj in list(b.objects.values()):
+        if isinstance(obj, View) and key in obj.depends_on:
+            renamed = _view_query(b, obj.query, (view.schema, view.name), old, new)
+            if renamed is not None:
+                b.update(obj, query=renamed)
+    return True
+
+
 def _renamed_part(part: IndexPart, old: str, new: str) -> IndexPart:
     if part.column == old:
         return evolve(part, column=new)

@@ -11,6 +11,7 @@ from ddlcompare.dialects.postgres.handlers.follow import (
     descendants,
     follow_column,
     follow_relations,
+    rename_view_column,
     replace_objects,
 )
 from ddlcompare.dialects.postgres.handlers.tables import CONSTRAINT_KINDS, role_name
@@ -32,7 +33,7 @@ from ddlcompare.dialects.postgres.parse import (
 )
 from ddlcompare.dialects.postgres.types import type_name
 from ddlcompare.model.base import Expr, Grant, ObjectKey, SchemaObject, dependencies, replace_option
-from ddlcompare.model.objects import ForeignKey, Table, TableChild
+from ddlcompare.model.objects import ForeignKey, Table, TableChild, View
 
 # ---- session ----------------------------------------------------------------------------------
 
@@ -396,6 +397,8 @@ def rename(n: Node, b: Builder) -> None:
     if kind == "COLUMN":
         schema, table = b.rangevar(n["relation"])
         rel = b.relation(schema, table)
+        if isinstance(rel, View) and rename_view_column(b, rel, n["subname"], new):
+            return
         if isinstance(rel, Table):
             # partitions and inheritance children have the column too: the server renames it there
             for t in [rel, *descendants(b, rel)]:
@@ -419,6 +422,12 @@ def rename(n: Node, b: Builder) -> None:
             b.update(b.objects[seq.key], owned_by=(new, seq.owned_by[1]))  # type: ignore[attr-defined]
         follow_relations(b, renamed)
         return
+    elif kind in ("TRIGGER", "POLICY", "RULE") and n.get("relation"):
+        schema, table = b.rangevar(n["relation"])
+        child = b.objects.get(ObjectKey(kind.lower(), schema, n["subname"], table))
+        if child is not None:
+            follow_relations(b, replace_objects(b, [(child, dataclasses.replace(child, name=new))]))
+            return
     elif kind == "TABCONSTRAINT":
         schema, table = b.rangevar(n["relation"])
         for k in CONSTRAINT_KINDS:
