@@ -422,7 +422,7 @@ def rename(n: Node, b: Builder) -> None:
             b.update(b.objects[seq.key], owned_by=(new, seq.owned_by[1]))  # type: ignore[attr-defined]
         follow_relations(b, renamed)
         return
-    elif kind in ("TRIGGER", "POLICY", "RULE") and n.get("relation"):
+    elif kind in ("TRIGGER", "POLICY") and n.get("relation"):
         schema, table = b.rangevar(n["relation"])
         child = b.objects.get(ObjectKey(kind.lower(), schema, n["subname"], table))
         if child is not None:
