@@ -26,3 +26,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture
 def golden(request: pytest.FixtureRequest) -> Golden:
     return Golden(bool(request.config.getoption("--update-golden")))
+
+
+# Single tests of tens of seconds to minutes (one loop over the whole corpus each), run first: xdist
+# hands tests out in collection order, and one of these started near the end kept a core busy for
+# minutes while the other sat idle (the 28-minute runs ended on test_corpus_match_rate alone).
+SLOW_FIRST = (
+    "tests/live/test_pg_catalog.py::test_corpus_match_rate",
+    "tests/dialects/postgres/test_expr.py::test_corpus_canonical_matches_server",
+    "tests/test_fuzz.py::test_sentinel_survives_unmutated_fixtures",
+    "tests/live/test_mysql_catalog.py::test_corpus_matches_dump",
+    "tests/live/test_pg_catalog.py::test_query_count_does_not_grow",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """SLOW_FIRST at the front, in that order; the rest keeps its order (a stable sort)."""
+    rank = {nodeid: i for i, nodeid in enumerate(SLOW_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid, len(rank)))

@@ -1,6 +1,7 @@
 """Every PostgreSQL golden case, live: forward reaches new.sql, rollback returns to old.sql (each equal
 to a fresh load of the file and to the parsed file); planned with the case's options.txt, and once
-more with --online."""
+more with --online. The fresh loads of old.sql and new.sql are read once per file for all three
+tests (tests/support/livecache.py, shared by the xdist workers), not once per test."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from ddlcompare.model.base import Schema
 from ddlcompare.plan.plan import Plan
 from tests.support.golden import case_options
+from tests.support.livecache import Side, live_side
 from tests.support.roundtrip import Outcome, holds_back, make_plan, roundtrip_pg
 from tests.support.servers import require_pg
 
@@ -38,24 +41,38 @@ def _param(case: Path) -> object:
 
 
 @pytest.mark.parametrize("case", [_param(c) for c in CASES])
-def test_fixture_roundtrip(case: Path, pg: None) -> None:
+def test_fixture_roundtrip(case: Path, pg: None, side_cache: Path) -> None:
     """Load old and new, apply forward then rollback (destructive statements included) and compare live."""
     require_pg()
     opts = case_options(case)
+    old_live, new_live = _references(case, side_cache)
     out = roundtrip_pg(
-        _text(case, "old.sql"), _text(case, "new.sql"), options=opts.plan, renames=opts.renames, parsed=True
+        _text(case, "old.sql"),
+        _text(case, "new.sql"),
+        old_live=old_live,
+        new_live=new_live,
+        options=opts.plan,
+        renames=opts.renames,
+        parsed=True,
     )
     _check(case, out)
 
 
 @pytest.mark.parametrize("case", [_param(c) for c in CASES])
-def test_fixture_roundtrip_online(case: Path, pg: None) -> None:
+def test_fixture_roundtrip_online(case: Path, pg: None, side_cache: Path) -> None:
     """The same with --online (phases, CONCURRENTLY, NOT VALID + VALIDATE, backfills)."""
     require_pg()
     opts = case_options(case)
     online = replace(opts.plan, online=True)
+    old_live, new_live = _references(case, side_cache)
     out = roundtrip_pg(
-        _text(case, "old.sql"), _text(case, "new.sql"), options=online, renames=opts.renames, parsed=True
+        _text(case, "old.sql"),
+        _text(case, "new.sql"),
+        old_live=old_live,
+        new_live=new_live,
+        options=online,
+        renames=opts.renames,
+        parsed=True,
     )
     _check(case, out)
 
@@ -71,6 +88,17 @@ def _check(case: Path, out: Outcome, *, both: bool = True) -> None:
         pytest.fail(f"{case.name}: the database differs from the parsed file:\n{out.offline}", pytrace=False)
     if both and reason is not None and not out.offline:
         pytest.fail(f"{case.name}: equal to the parsed files now: take it off KNOWN_OFFLINE", pytrace=False)
+
+
+def _references(case: Path, cache: Path) -> tuple[Schema, Schema]:
+    """The live reader's models of old.sql and new.sql each loaded into a fresh database."""
+    refs = []
+    for name in ("old.sql", "new.sql"):
+        live = live_side(Side(f"fixtures/postgres/{case.name}/{name}", case / name), cache, dump=False)
+        if live.live is None:
+            pytest.fail(f"{case.name}: load {name}: {live.load_error or live.live_error}", pytrace=False)
+        refs.append(live.live)
+    return refs[0], refs[1]
 
 
 def _text(case: Path, name: str) -> str:
@@ -91,14 +119,17 @@ def test_some_fixtures_hold_something_back() -> None:
 
 
 @pytest.mark.parametrize("case", [_param(c) for c in HELD])
-def test_fixture_roundtrip_held_back(case: Path, pg: None) -> None:
+def test_fixture_roundtrip_held_back(case: Path, pg: None, side_cache: Path) -> None:
     """The default mode (destructive statements held back): forward then rollback returns to old.
     Only the cases where something is held back: elsewhere both modes write the same scripts."""
     require_pg()
     opts = case_options(case)
+    old_live, new_live = _references(case, side_cache)
     out = roundtrip_pg(
         _text(case, "old.sql"),
         _text(case, "new.sql"),
+        old_live=old_live,
+        new_live=new_live,
         allow_destructive=False,
         options=opts.plan,
         renames=opts.renames,

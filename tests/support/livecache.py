@@ -74,23 +74,24 @@ def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return d
 
 
-def live_side(side: Side, where: Path) -> LiveSide:
-    """Load `side` into a fresh database once per distinct text; inspect it and pg_dump it."""
+def live_side(side: Side, where: Path, *, dump: bool = True) -> LiveSide:
+    """Load `side` into a fresh database once per distinct text; inspect it and pg_dump it (not
+    when `dump` is False: the fixture round trips only need the live model; cached apart)."""
     setup = side.setup.read_text(encoding="utf-8") if side.setup else ""
     body = side.path.read_text(encoding="utf-8")
-    digest = hashlib.sha256(f"{setup}\0{body}".encode()).hexdigest()[:24]
+    digest = hashlib.sha256(f"{setup}\0{body}".encode()).hexdigest()[:24] + ("" if dump else "-nodump")
     data, lock = where / f"{digest}.pickle", where / f"{digest}.lock"
     with open(lock, "w") as lf:
         fcntl.flock(lf, fcntl.LOCK_EX)  # a worker computing the same text makes the other one wait
         if data.is_file():
             result: LiveSide = pickle.loads(data.read_bytes())
             return result
-        result = _compute(setup, body)
+        result = _compute(setup, body, dump)
         data.write_bytes(pickle.dumps(result))
         return result
 
 
-def _compute(setup: str, body: str) -> LiveSide:
+def _compute(setup: str, body: str, with_dump: bool = True) -> LiveSide:
     with pgdb.fresh_db("ddlc_side") as db:
         try:
             if setup:
@@ -100,7 +101,7 @@ def _compute(setup: str, body: str) -> LiveSide:
             return LiveSide(load_error=str(e))
         # pg_dump (a subprocess) runs while the live reader works: the two are the slow part
         with ThreadPoolExecutor(max_workers=1) as ex:
-            dumping = ex.submit(pgdb.pg_dump, db)
+            dumping = ex.submit(pgdb.pg_dump, db) if with_dump else None
             live, live_error = None, ""
             try:
                 live = get("postgres").inspect(pgdb.url(db), LoadOptions())
@@ -108,7 +109,7 @@ def _compute(setup: str, body: str) -> LiveSide:
                 live_error = traceback.format_exc(limit=-4)
             dump, dump_error = "", ""
             try:
-                dump = dumping.result()
+                dump = dumping.result() if dumping is not None else ""
             except subprocess.CalledProcessError as e:
                 dump_error = str(e.stderr)[-2000:]
         return LiveSide(live=live, live_error=live_error, dump=dump, dump_error=dump_error)

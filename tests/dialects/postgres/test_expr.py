@@ -12,6 +12,7 @@ from __future__ import annotations
 import collections
 import copy
 import threading
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -26,6 +27,9 @@ except ImportError:
     import corpus_expr as ce  # type: ignore[import-not-found,no-redef,unused-ignore]
 
 Node = dict[str, Any]
+# scratch database names end with this process's own tag: another suite (a second worktree) runs
+# side by side on the same server, and a fixed name let one run drop the other's database
+_RUN = uuid.uuid4().hex[:8]
 
 
 def _expr(text: str) -> Node:
@@ -640,7 +644,7 @@ LIVE_DEFAULTS = [
 @pytest.mark.live
 def test_live_defaults_match_server() -> None:
     """Defaults written bare and cast, against pg_get_expr of the stored default."""
-    db = "ddlc_expr_live_defaults"
+    db = f"ddlc_expr_live_defaults_{_RUN}"
     with _connect() as admin:
         admin.execute(f"DROP DATABASE IF EXISTS {db}")
         admin.execute(f"CREATE DATABASE {db}")
@@ -788,7 +792,7 @@ class _Loader:
     def _db(self) -> str:
         if not hasattr(self.local, "db"):
             with self.lock:
-                name = f"ddlc_expr_w{len(self.dbs)}"
+                name = f"ddlc_expr_w{len(self.dbs)}_{_RUN}"
                 self.dbs.add(name)
             ce.psql("postgres", "-c", f'DROP DATABASE IF EXISTS "{name}"')
             ce.psql("postgres", "-c", f'CREATE DATABASE "{name}"')
@@ -810,7 +814,7 @@ class _Loader:
                         return info, ce.read_server(conn), None
                     finally:
                         conn.rollback()
-            db = f"ddlc_expr_o{i}"
+            db = f"ddlc_expr_o{i}_{_RUN}"
             err = ce.load(db, files, roles)
             try:
                 return info, (None if err else ce.server_exprs(db)), err
@@ -982,7 +986,7 @@ LIVE_CHECKS = [
 @pytest.mark.live
 def test_live_checks_match_server() -> None:
     """CHECK constraints written by hand, against pg_get_constraintdef of the stored constraint."""
-    db = "ddlc_expr_live_checks"
+    db = f"ddlc_expr_live_checks_{_RUN}"
     with _connect() as admin:
         admin.execute(f"DROP DATABASE IF EXISTS {db}")
         admin.execute(f"CREATE DATABASE {db}")
