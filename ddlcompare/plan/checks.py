@@ -459,9 +459,12 @@ def _unindexed_fks(schema: Schema) -> list[Finding]:
         if not isinstance(table, Table):
             continue
         leading = _leading(kids)
+        firsts = {lead[0] for lead in leading if lead}  # what serves a one-column key
         for fk in fks:
             n, wanted = len(fk.columns), set(fk.columns)
-            if any(len(lead) >= n and set(lead[:n]) == wanted for lead in leading):
+            if n == 1 and fk.columns[0] in firsts:
+                continue
+            if n != 1 and any(len(lead) >= n and set(lead[:n]) == wanted for lead in leading):
                 continue
             message = (
                 f"no index starts with ({', '.join(fk.columns)}): deleting or updating a row of "
