@@ -398,3 +398,29 @@ def test_rename_view_column_follows_in_views_over_it() -> None:
     )
     assert _view_text(sql, "v")[1] == "SELECT id, m AS feeling FROM public.t"
     assert _view_text(sql, "w")[1] == "SELECT v.feeling AS m FROM public.v"
+
+
+def test_rename_type_follows_and_leaves_routine_signatures_alone() -> None:
+    """ALTER TYPE ... RENAME TO: column types (arrays too) and casts follow; a type a routine takes
+    as an argument names the routine's key, so that rename stays unmodelled (a warning)."""
+    s = parse(
+        "CREATE TYPE mood AS ENUM ('ok');\n"
+        "CREATE TABLE t (m mood DEFAULT 'ok'::mood, ms mood[]);\n"
+        "ALTER TYPE mood RENAME TO feeling;\n",
+        "history.sql",
+        LoadOptions(),
+    )
+    table = s.objects[ObjectKey("table", "public", "t")]
+    assert isinstance(table, Table)
+    assert [c.type for c in table.columns] == ["public.feeling", "public.feeling[]"]
+    assert table.columns[0].default is not None and "public.feeling" in table.columns[0].default.text
+    assert ObjectKey("enum", "public", "feeling") in s.objects and not s.warnings
+    s = parse(
+        "CREATE TYPE mood AS ENUM ('ok');\n"
+        "CREATE FUNCTION f(m mood) RETURNS int LANGUAGE sql AS 'SELECT 1';\n"
+        "ALTER TYPE mood RENAME TO feeling;\n",
+        "history.sql",
+        LoadOptions(),
+    )
+    assert ObjectKey("enum", "public", "mood") in s.objects
+    assert any("not modelled" in str(w) for w in s.warnings)

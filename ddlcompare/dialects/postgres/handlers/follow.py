@@ -8,6 +8,7 @@ migration history compares unequal to the database it built.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 
@@ -31,6 +32,7 @@ from ddlcompare.model.objects import (
     Index,
     IndexPart,
     PrimaryKey,
+    Routine,
     Table,
     Trigger,
     Unique,
@@ -112,6 +114,57 @@ def follow_relations(b: Builder, renamed: dict[ObjectKey, ObjectKey]) -> None:
                 changes["options"] = options
         if changes:
             b.update(obj, **changes)
+
+
+_TYPE_FIELDS = frozenset({"type", "base_type", "subtype", "returns", "data_type"})
+
+
+def rename_type(b: Builder, typ: SchemaObject, new: str) -> bool:
+    """ALTER TYPE / DOMAIN ... RENAME TO: the type and what names it (column and attribute types,
+    domain bases, range subtypes, return types, casts in defaults, checks, indexes and views)
+    follow. False, nothing done, when a routine takes the type as an argument: its key names it."""
+    old_name = qualified(typ.schema, typ.name)
+    pattern = _names_pattern({old_name: qualified(typ.schema, new)})
+    for obj in b.objects.values():
+        if isinstance(obj, Routine) and any(pattern.search(a.type) for a in obj.arguments):
+            return False
+    renamed = replace_objects(b, [(typ, dataclasses.replace(typ, name=new))])
+
+    def walk(value: Any, field_name: str = "") -> Any:
+        if isinstance(value, str):
+            return pattern.sub(qualified(typ.schema, new), value) if field_name in _TYPE_FIELDS else value
+        if isinstance(value, Expr):
+            canonical = pattern.sub(qualified(typ.schema, new), value.canonical)
+            text = pattern.sub(qualified(typ.schema, new), value.text)
+            return value if (canonical, text) == (value.canonical, value.text) else Expr(canonical, text)
+        if isinstance(value, tuple):
+            items = tuple(walk(v) for v in value)
+            return value if all(a is c for a, c in zip(items, value, strict=True)) else items
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            changes = _walked_fields(value, walk)
+            return evolve(value, **changes) if changes else value
+        return value
+
+    for obj in list(b.objects.values()):
+        changes = _walked_fields(obj, walk)
+        if obj.depends_on & renamed.keys():
+            changes["depends_on"] = frozenset(renamed.get(k, k) for k in obj.depends_on)
+        if changes:
+            b.update(obj, **changes)
+    return True
+
+
+def _walked_fields(obj: Any, walk: Any) -> dict[str, Any]:
+    """The fields of dataclass `obj` that `walk(value, name)` changes (keys and routine bodies aside)."""
+    out: dict[str, Any] = {}
+    for f in dataclasses.fields(obj):
+        if f.name in ("depends_on", "body", "body_sql", "name", "schema", "pos"):
+            continue
+        value = getattr(obj, f.name)
+        walked = walk(value, f.name)
+        if walked is not value:
+            out[f.name] = walked
+    return out
 
 
 def _names_pattern(names: dict[str, str]) -> re.Pattern[str]:

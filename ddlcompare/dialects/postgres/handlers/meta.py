@@ -11,6 +11,7 @@ from ddlcompare.dialects.postgres.handlers.follow import (
     descendants,
     follow_column,
     follow_relations,
+    rename_type,
     rename_view_column,
     replace_objects,
 )
@@ -422,6 +423,11 @@ def rename(n: Node, b: Builder) -> None:
             b.update(b.objects[seq.key], owned_by=(new, seq.owned_by[1]))  # type: ignore[attr-defined]
         follow_relations(b, renamed)
         return
+    elif kind in ("TYPE", "DOMAIN"):
+        key = _type_key(b, n["object"])
+        typ = b.objects.get(key) if key is not None else None
+        if typ is not None and rename_type(b, typ, new):
+            return
     elif kind in ("TRIGGER", "POLICY") and n.get("relation"):
         schema, table = b.rangevar(n["relation"])
         child = b.objects.get(ObjectKey(kind.lower(), schema, n["subname"], table))
