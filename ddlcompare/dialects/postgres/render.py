@@ -892,18 +892,10 @@ def _attached_concurrently(obj: Index, ctx: RenderContext) -> list[St] | None:
     taken: dict[str, set[str]] = {}
 
     def below(parent: Table, parent_index: str) -> bool:
-        parts = _partitions_of(parent, ctx.new)
-        if [p.key for p in parts] != [p.key for p in _partitions_of(parent, ctx.old)]:
+        parts = _kept_partitions(parent, ctx)
+        if parts is None:
             return False
         for part in parts:
-            before = ctx.old.get(part.key)
-            if (
-                _kept_relation(ctx, part.schema, part.name, kinds=(Table.KIND,)) is None
-                or not isinstance(before, Table)
-                or before.option(PartitionOf) != part.option(PartitionOf)
-                or part.option(ForeignTable) is not None
-            ):
-                return False
             name = own.get((part.schema, part.name))
             name = name or _free_partition_index_name(obj, part, addition, ctx, taken)
             idx = evolve(plain, schema=part.schema, table=part.name, name=name)
@@ -919,6 +911,25 @@ def _attached_concurrently(obj: Index, ctx: RenderContext) -> list[St] | None:
     if not _partitions_of(table, ctx.new) or not below(table, _q(obj)):
         return None
     return [*builds, *onlys, *attaches]
+
+
+def _kept_partitions(parent: Table, ctx: RenderContext) -> list[Table] | None:
+    """The partitions of `parent` (one level) when the plan keeps each as it is, rows and bound:
+    None when it creates, attaches, detaches or drops one, or one is a foreign table (an online
+    build over the partitions cannot count on them)."""
+    parts = _partitions_of(parent, ctx.new)
+    if [p.key for p in parts] != [p.key for p in _partitions_of(parent, ctx.old)]:
+        return None
+    for part in parts:
+        before = ctx.old.get(part.key)
+        if (
+            _kept_relation(ctx, part.schema, part.name, kinds=(Table.KIND,)) is None
+            or not isinstance(before, Table)
+            or before.option(PartitionOf) != part.option(PartitionOf)
+            or part.option(ForeignTable) is not None
+        ):
+            return None
+    return parts
 
 
 def _there_already(idx: Index, ctx: RenderContext) -> bool:
@@ -1029,18 +1040,10 @@ def _leaf_keys_concurrently(obj: PrimaryKey | Unique, ctx: RenderContext) -> lis
     taken: dict[str, set[str]] = {}
 
     def leaves(parent: Table) -> bool:
-        parts = _partitions_of(parent, ctx.new)
-        if [p.key for p in parts] != [p.key for p in _partitions_of(parent, ctx.old)]:
+        parts = _kept_partitions(parent, ctx)
+        if parts is None:
             return False
         for part in parts:
-            before = ctx.old.get(part.key)
-            if (
-                _kept_relation(ctx, part.schema, part.name, kinds=(Table.KIND,)) is None
-                or not isinstance(before, Table)
-                or before.option(PartitionOf) != part.option(PartitionOf)
-                or part.option(ForeignTable) is not None
-            ):
-                return False
             if part.option(PartitionBy) is not None:
                 if not leaves(part):
                     return False
