@@ -1465,8 +1465,9 @@ def _move_column(t: TableState, name: str, position: re.Match[str]) -> None:
 
 
 def _rename_column_refs(b: Builder, t: TableState, old: str, new: str) -> None:
-    """A column renamed (RENAME COLUMN, CHANGE): its keys, its table's foreign keys and checks,
-    and the foreign keys of other tables that reference it follow, as the server rewrites them."""
+    """A column renamed (RENAME COLUMN, CHANGE): its keys, its table's foreign keys, checks and
+    generated columns, and the foreign keys of other tables that reference it follow, as the server
+    rewrites them."""
     low = old.lower()
     for ix in [*t.indexes.values(), *t.pending]:
         ix.parts = [
