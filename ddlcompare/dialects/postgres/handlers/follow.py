@@ -14,6 +14,7 @@ from typing import Any
 
 from pglast import parser as pgparser
 
+from ddlcompare.dialects.postgres.handlers.tables import descendants
 from ddlcompare.dialects.postgres.names import ident, make_object_name, qualified
 from ddlcompare.dialects.postgres.objects import (
     Exclude,
@@ -172,27 +173,6 @@ def _names_pattern(names: dict[str, str]) -> re.Pattern[str]:
     return re.compile(r"(?<![\w$.\"])(" + alternatives + r")(?![\w$\"])")
 
 
-def descendants(b: Builder, table: Table) -> list[Table]:
-    """The partitions and inheritance children of `table`, at every level."""
-    if not b.has_inheritance:
-        return []
-    out: list[Table] = []
-    todo = [(table.schema, table.name)]
-    seen = set(todo)
-    while todo:
-        parent = todo.pop()
-        for obj in list(b.objects.values()):
-            if not isinstance(obj, Table) or (obj.schema, obj.name) in seen:
-                continue
-            part, inherits = obj.option(PartitionOf), obj.option(Inherits)
-            below = part is not None and part.parent == parent
-            if below or (inherits is not None and parent in inherits.parents):
-                seen.add((obj.schema, obj.name))
-                todo.append((obj.schema, obj.name))
-                out.append(obj)
-    return out
-
-
 def follow_column(b: Builder, schema: str, table: str, old: str, new: str) -> None:
     """ALTER TABLE ... RENAME COLUMN old TO new (the table's column already renamed): its keys,
     indexes, foreign keys (both ends), checks, exclusion elements, generated columns, partition
@@ -262,8 +242,8 @@ def _partition_names_kept(
     was, label = partition_naming(before)
     now, _ = partition_naming(after)
     if was != now:
-        for part in descendants(b, table):
-            if part.option(PartitionOf) is not None and (part.schema, part.name) not in kept:
+        for part in descendants(b, table, partitions_only=True):
+            if (part.schema, part.name) not in kept:
                 kept[(part.schema, part.name)] = make_object_name(part.name, was, label)
     items = tuple(sorted((s, p, n) for (s, p), n in kept.items()))
     opt = PartitionIndexNames(items=items) if items else None

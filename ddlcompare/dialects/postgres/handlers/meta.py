@@ -8,14 +8,13 @@ import re
 from typing import Any
 
 from ddlcompare.dialects.postgres.handlers.follow import (
-    descendants,
     follow_column,
     follow_relations,
     rename_type,
     rename_view_column,
     replace_objects,
 )
-from ddlcompare.dialects.postgres.handlers.tables import CONSTRAINT_KINDS, role_name
+from ddlcompare.dialects.postgres.handlers.tables import CONSTRAINT_KINDS, descendants, role_name
 from ddlcompare.dialects.postgres.names import ident, literal, qualified
 from ddlcompare.dialects.postgres.objects import (
     ColumnComments,

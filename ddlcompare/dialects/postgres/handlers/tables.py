@@ -1511,7 +1511,7 @@ def _detached_copies(b: Builder, ancestors: list[Table], child: Table) -> None:
     adopted kept its own name, which the model no longer knows: such a copy gets the generated
     one. (render.detach_copies makes the same copies for a planned DETACH.)"""
     taken = {o.name for o in b.children_of(child.schema, child.name)}
-    below = {(t.schema, t.name) for t in _descendants(b, child)}
+    below = {(t.schema, t.name) for t in descendants(b, child, partitions_only=True)}
     shapes: set[tuple[Any, ...]] = set()
     for parent in ancestors:
         for o in b.children_of(parent.schema, parent.name):
@@ -1566,12 +1566,18 @@ def _detached_index(
     return evolve(idx, table=child.name, name=name, options=opts, comment=None, pos=b.pos, depends_on=deps)
 
 
-def _descendants(b: Builder, table: Table) -> list[Table]:
-    out = [t for t in _inheritors(b, table) if t.option(PartitionOf) is not None]
-    i = 0
-    while i < len(out):
-        out.extend(t for t in _inheritors(b, out[i]) if t.option(PartitionOf) is not None)
-        i += 1
+def descendants(b: Builder, table: Table, *, partitions_only: bool = False) -> list[Table]:
+    """The tables below `table`, at every level: its partitions and (unless `partitions_only`)
+    inheritance children, each once."""
+    out: list[Table] = []
+    seen = {(table.schema, table.name)}
+    todo = [table]
+    while todo:
+        for t in _inheritors(b, todo.pop()):
+            if (t.schema, t.name) not in seen and (not partitions_only or t.option(PartitionOf) is not None):
+                seen.add((t.schema, t.name))
+                out.append(t)
+                todo.append(t)
     return out
 
 
