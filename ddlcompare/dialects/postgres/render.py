@@ -878,14 +878,10 @@ def _attached_concurrently(obj: Index, ctx: RenderContext) -> list[St] | None:
     indexes with it). None (the plain CREATE INDEX) when the table has no partition,
     or one that the plan creates, attaches, detaches or drops (an index left without all of its
     partitions' would stay INVALID), or a foreign table (it takes none)."""
-    if not ctx.options.online or (obj.key in ctx.old.objects and obj.key not in ctx.recreated):
+    start = _online_partitioned(obj, ctx)
+    if start is None:
         return None
-    table = _kept_relation(ctx, obj.schema, obj.table, kinds=(Table.KIND,))
-    if not isinstance(table, Table) or table.option(PartitionBy) is None:
-        return None
-    own = _partition_index_names(obj)
-    plain = evolve(obj, options=replace_option(obj.options, None, PartitionIndexNames), comment=None)
-    addition, _ = partition_naming(obj)
+    table, own, plain, addition = start
     builds: list[St] = []
     onlys = [St(_index_sql(obj, only=True))]
     attaches: list[St] = []
@@ -911,6 +907,21 @@ def _attached_concurrently(obj: Index, ctx: RenderContext) -> list[St] | None:
     if not _partitions_of(table, ctx.new) or not below(table, _q(obj)):
         return None
     return [*builds, *onlys, *attaches]
+
+
+def _online_partitioned(
+    obj: _Part, ctx: RenderContext
+) -> tuple[Table, dict[tuple[str, str], str], _Part, str] | None:
+    """Under --online, for a new (or re-created) index or key of a partitioned table with rows: the
+    table, its partitions' names of their own, `obj` without them (what each partition's copy
+    is) and the <columns> part of the names the server gives those copies. None otherwise."""
+    if not ctx.options.online or (obj.key in ctx.old.objects and obj.key not in ctx.recreated):
+        return None
+    table = _kept_relation(ctx, obj.schema, obj.table, kinds=(Table.KIND,))
+    if not isinstance(table, Table) or table.option(PartitionBy) is None:
+        return None
+    plain = evolve(obj, options=replace_option(obj.options, None, PartitionIndexNames), comment=None)
+    return table, _partition_index_names(obj), plain, partition_naming(obj)[0]
 
 
 def _kept_partitions(parent: Table, ctx: RenderContext) -> list[Table] | None:
@@ -1028,14 +1039,10 @@ def _leaf_keys_concurrently(obj: PrimaryKey | Unique, ctx: RenderContext) -> lis
     over a unique index built CONCURRENTLY (`_online_constraint`), and the key then adopts them (a
     brief lock, nothing built). Nothing when a partition is created, attached, detached, dropped or
     foreign in this plan (None: the plain ADD CONSTRAINT then builds what it must)."""
-    if not ctx.options.online or (obj.key in ctx.old.objects and obj.key not in ctx.recreated):
+    start = _online_partitioned(obj, ctx)
+    if start is None:
         return None
-    table = _kept_relation(ctx, obj.schema, obj.table, kinds=(Table.KIND,))
-    if not isinstance(table, Table) or table.option(PartitionBy) is None:
-        return None
-    own = _partition_index_names(obj)
-    plain = evolve(obj, options=replace_option(obj.options, None, PartitionIndexNames), comment=None)
-    addition, _ = partition_naming(obj)
+    table, own, plain, addition = start
     out: list[St] = []
     taken: dict[str, set[str]] = {}
 
