@@ -20,7 +20,7 @@ OUT = BENCH / "out"
 VENV_BIN = ROOT / ".venv" / "bin"
 DDLCOMPARE = VENV_BIN / "ddlcompare"
 # Same entry point as the console script, for a tree where it is not installed (yet).
-_FROM_SOURCE = "import sys; from ddlcompare.cli import main; sys.argv[0] = 'ddlcompare'; main()"
+_FROM_SOURCE = "import sys; from ddlcompare.cli import entry; sys.argv[0] = 'ddlcompare'; entry()"
 MEMORY_LIMIT = 1_000_000_000  # bytes: "peak memory < 1 GB"
 RATIO_LIMIT = 3.0
 RATIO_MIN_TABLES = 10_000  # the ratio target applies to pairs of at least this many tables

@@ -1,5 +1,5 @@
 """`python -m ddlcompare`."""
 
-from ddlcompare.cli import main
+from ddlcompare.cli import entry
 
-main()
+entry()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import sys
 import threading
 import time
@@ -894,6 +895,21 @@ def main(argv: list[str] | None = None) -> None:
         )
     # the commands end with typer.Exit(code), which typer returns when not standalone
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def entry() -> NoReturn:
+    """The console script: `main`, then the process ends without the interpreter's teardown. Freeing
+    the objects a large schema pair leaves behind one by one took 0.4 s of a 12 s run (10,000 tables),
+    and nothing is left to do: the outputs are written and closed, the streams flushed here."""
+    code = 0
+    try:
+        main()
+    except SystemExit as done:  # main always ends this way, with an int
+        code = done.code if isinstance(done.code, int) else 2
+    with contextlib.suppress(OSError):  # a reader that closed the pipe early (`| head`) took what it wanted
+        sys.stdout.flush()
+        sys.stderr.flush()
+    os._exit(code)
 
 
 def _usage_error(e: typer.TyperException) -> NoReturn:

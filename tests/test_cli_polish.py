@@ -441,3 +441,22 @@ def test_usage_errors_are_plain_lines(args: list[str], message: str) -> None:
     assert lines[2].startswith("Usage: ddlcompare")
     assert not re.search("[\u2500-\u257f]", r.stderr)  # no box-drawing characters
     assert r.stdout == ""
+
+
+def test_console_script_ends_with_mains_code_and_all_its_output(tmp_path: Path) -> None:
+    # the console script ends the process without the interpreter's teardown (cli.entry): what main
+    # printed must still arrive whole, and the exit code must be main's
+    old = write(tmp_path, "old.sql", "".join(f"CREATE TABLE t{i} (id integer);\n" for i in range(300)))
+    new = write(tmp_path, "new.sql", "".join(f"CREATE TABLE t{i} (id bigint);\n" for i in range(300)))
+    in_process = run(old, new)
+    for args, code in (([old, new], 1), ([old, old], 0), ([old, str(tmp_path / "missing.sql")], 2)):
+        proc = subprocess.run(
+            [sys.executable, "-m", "ddlcompare", *args], capture_output=True, cwd=ROOT, check=False
+        )
+        assert proc.returncode == code, proc.stderr
+        assert b"Traceback" not in proc.stderr
+    assert proc.stderr.decode().startswith(f"error: {tmp_path / 'missing.sql'}: no such file")
+    full = subprocess.run(
+        [sys.executable, "-m", "ddlcompare", old, new], capture_output=True, cwd=ROOT, check=False
+    )
+    assert full.stdout.decode() == in_process.stdout and in_process.stdout.count("ALTER COLUMN") == 300
