@@ -33,6 +33,7 @@ from ddlcompare import (
     migrations_plan,
     plan_between,
     scoped,
+    shutdown,
 )
 from ddlcompare.config import CONFIG_FILE, Config, load_config
 from ddlcompare.dialects import LoadOptions
@@ -902,6 +903,7 @@ def entry() -> NoReturn:
     the objects a large schema pair leaves behind one by one took 0.4 s of a 12 s run (10,000 tables),
     and nothing is left to do: the outputs are written and closed, the streams flushed here."""
     code = 0
+    shutdown.park_garbage()  # what would be freed on the way out is left to os._exit below
     try:
         main()
     except SystemExit as done:  # main always ends this way, with an int

@@ -233,17 +233,93 @@ def evolve(obj: _CopyT, /, **changes: Any) -> _CopyT:
 
 
 def _copier(cls: type) -> tuple[frozenset[str], Callable[[Any, dict[str, Any]], Any]]:
-    """A function copying an instance of `cls` field by field, generated like dataclasses does."""
+    """A function copying an instance of `cls` field by field (see `_slot_setters`)."""
     fields = dataclasses.fields(cls)
-    if hasattr(cls, "__post_init__") or any(not f.init for f in fields):
+    setters = _slot_setters(cls)
+    if hasattr(cls, "__post_init__") or any(not f.init for f in fields) or setters is None:
         return frozenset(f.name for f in fields), lambda obj, changes: dataclasses.replace(obj, **changes)
     lines = ["def copy(obj, c):", "    new = _new(_cls)"]
     for f in fields:
-        lines.append(f"    _set(new, {f.name!r}, c[{f.name!r}] if {f.name!r} in c else obj.{f.name})")
+        lines.append(f"    _set_{f.name}(new, c[{f.name!r}] if {f.name!r} in c else obj.{f.name})")
     lines.append("    return new")
-    scope: dict[str, Any] = {"_new": object.__new__, "_set": object.__setattr__, "_cls": cls}
+    scope: dict[str, Any] = {"_new": object.__new__, "_cls": cls, **setters}
     exec("\n".join(lines), scope)
     return frozenset(f.name for f in fields), scope["copy"]
+
+
+def _slot_setters(cls: type) -> dict[str, Callable[[Any, Any], None]] | None:
+    """`_set_<field>`: the `__set__` of each field's slot descriptor, which stores the value without
+    the frozen class's `__setattr__` (the descriptor is the slot itself; `object.__setattr__`
+    would look it up along the class hierarchy on every call). None when a field has no slot."""
+    setters: dict[str, Callable[[Any, Any], None]] = {}
+    for f in dataclasses.fields(cls):
+        slot: Any = next((k.__dict__[f.name] for k in cls.__mro__ if f.name in k.__dict__), None)
+        if type(slot).__name__ != "member_descriptor":
+            return None
+        setters[f"_set_{f.name}"] = slot.__set__
+    return setters
+
+
+class _Factory:
+    """The default of a field made by a default factory (shown as dataclasses shows it)."""
+
+    def __repr__(self) -> str:
+        return "<factory>"
+
+
+_FACTORY = _Factory()
+
+
+def fast_inits(namespace: Mapping[str, Any]) -> None:
+    """Give each frozen slotted dataclass defined in `namespace` (a model module's globals()) an
+    `__init__` that stores its fields through their slot descriptors: the same signature and the
+    same objects as the dataclasses one, built twice as fast (a 10,000-table schema pair builds
+    about a million model objects). Classes with `__post_init__`, init-only or non-init fields
+    keep theirs."""
+    for cls in list(namespace.values()):
+        if not isinstance(cls, type) or "__dataclass_fields__" not in cls.__dict__:
+            continue
+        params = cls.__dataclass_params__  # type: ignore[attr-defined]
+        if not params.frozen or "__slots__" not in cls.__dict__ or "__original_init__" in cls.__dict__:
+            continue
+        init = _fast_init(cls)
+        if init is not None:
+            cls.__original_init__ = cls.__dict__["__init__"]  # type: ignore[attr-defined]  # for the tests
+            cls.__init__ = init  # type: ignore[misc]
+
+
+def _fast_init(cls: type) -> Callable[..., None] | None:
+    fields = dataclasses.fields(cls)
+    setters = _slot_setters(cls)
+    if (
+        setters is None
+        or hasattr(cls, "__post_init__")
+        or any("InitVar" in str(f.type) for f in cls.__dataclass_fields__.values())  # type: ignore[attr-defined]
+        or any(not f.init for f in fields)
+    ):
+        return None
+    scope: dict[str, Any] = {**setters, "_MISSING": _FACTORY}
+    positional: list[str] = []
+    keyword: list[str] = []
+    body: list[str] = []
+    for f in fields:
+        if f.default is not dataclasses.MISSING:
+            scope[f"_default_{f.name}"] = f.default
+            param = f"{f.name}=_default_{f.name}"
+        elif f.default_factory is not dataclasses.MISSING:
+            scope[f"_factory_{f.name}"] = f.default_factory
+            param = f"{f.name}=_MISSING"
+            body.append(f"    if {f.name} is _MISSING: {f.name} = _factory_{f.name}()")
+        else:
+            param = f.name
+        (keyword if f.kw_only else positional).append(param)
+        body.append(f"    _set_{f.name}(self, {f.name})")
+    params = ", ".join(["self", *positional, *(["*", *keyword] if keyword else [])])
+    exec(f"def __init__({params}):\n" + "\n".join(body or ["    pass"]), scope)
+    init: Callable[..., None] = scope["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__annotations__ = dict(cls.__dict__["__init__"].__annotations__)
+    return init
 
 
 def with_options(*options: Option | None) -> tuple[Option, ...]:
@@ -404,3 +480,6 @@ class Schema:
                 else:
                     found.add(key)
         return out
+
+
+fast_inits(globals())

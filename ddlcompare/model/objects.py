@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from ddlcompare.model.base import Element, Expr, ObjectKey, SchemaObject, new_key
+from ddlcompare.model.base import Element, Expr, ObjectKey, SchemaObject, fast_inits, new_key
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -202,3 +202,6 @@ class Opaque(SchemaObject):
     statement: str  # statement kind, e.g. CreateRuleStmt
     text: str  # normalised statement text
     source_text: str = field(default="", compare=False)
+
+
+fast_inits(globals())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from ddlcompare.model.base import Expr, Option, SchemaObject
+from ddlcompare.model.base import Expr, Option, SchemaObject, fast_inits
 
 # ---- table options ------------------------------------------------------------------------
 
@@ -170,3 +170,6 @@ class Event(SchemaObject):
     preserve: bool = False  # ON COMPLETION PRESERVE
     status: str = "ENABLE"  # ENABLE | DISABLE | DISABLE ON SLAVE
     body: str = ""  # whitespace-normalised
+
+
+fast_inits(globals())

