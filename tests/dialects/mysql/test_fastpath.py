@@ -76,12 +76,12 @@ def _compare(
         if fast != slow_error:
             tally.mismatches.append(f"{where}: fast {fast!r} vs general {slow_error!r}")
         return
-        assert isinstance(fast, TableState)
-        slow = b.tables.get((fast.schema, fast.name))
-        if slow != fast:
-            tally.mismatches.append(f"{where}: fast {fast!r}\n  vs general {slow!r}")
-        if len(b.warnings) != warned:
-            tally.mismatches.append(f"{where}: the general path warned {b.warnings[warned:]}")
+    assert isinstance(fast, TableState)
+    slow = b.tables.get((fast.schema, fast.name))
+    if slow != fast:
+        tally.mismatches.append(f"{where}: fast {fast!r}\n  vs general {slow!r}")
+    if len(b.warnings) != warned:
+        tally.mismatches.append(f"{where}: the general path warned {b.warnings[warned:]}")
 
 
 def _compare_files(paths: list[tuple[str, Path]], monkeypatch: pytest.MonkeyPatch) -> Tally:
