@@ -22,6 +22,7 @@ from pglast import parser as pgparser
 
 from ddlcompare.dialects import LoadOptions
 from ddlcompare.dialects.postgres import expr as pgexpr
+from ddlcompare.dialects.postgres.fastpath import SHAPES, Shape, scan
 from ddlcompare.dialects.postgres.objects import Namespace
 from ddlcompare.dialects.postgres.prefetch import Prefetcher, Prepared, WorkerLost
 from ddlcompare.dialects.postgres.replay import CACHE, MISSING, Entry, Recorder, TrackedDict, TrackedSet
@@ -719,7 +720,7 @@ class Builder:
         if body.strip():
             self._apply(body, offset + skip, self.lines.pos(offset + skip), None, False)
 
-    def _apply(self, sql: str, offset: int, pos: SourcePos, js: str | None, norefs: bool) -> None:
+    def _apply(self, sql: str, offset: int, pos: SourcePos, js: str | Shape | None, norefs: bool) -> None:
         self.offset = offset
         self.sql = sql
         self.pos = pos
@@ -738,8 +739,13 @@ class Builder:
         if rec.ok:
             CACHE.current[key] = (tuple(rec.reads), tuple(rec.writes), pos)
 
-    def _apply_parsed(self, js: str | None, norefs: bool) -> None:
-        if js is None:
+    def _apply_parsed(self, js: str | Shape | None, norefs: bool) -> None:
+        if js is None or type(js) is tuple:
+            # a statement in one of pg_dump's fixed shapes (the worker scanned it, or it is scanned
+            # here) applied without the parser, unless the shape's handler leaves it to the parser
+            shape = js if js is not None else scan(self.sql)
+            if shape is not None and SHAPES[shape[0]](shape, self):
+                return
             why = too_large(self.sql, TOKEN)
             if why is not None:
                 if _DATA_STATEMENT.match(self.sql):
@@ -752,6 +758,7 @@ class Builder:
                 raise DdlError(str(e.args[0]), self.lines.pos(self.offset + max(loc, 0))) from None
             self.norefs = tree.get(_NOREFS, False)
         else:
+            assert isinstance(js, str)
             tree = _loads(js)
             self.norefs = norefs
         for raw in tree.get("stmts", ()):

@@ -18,6 +18,7 @@ from typing import Any
 from pglast import parser as pgparser
 
 from ddlcompare.dialects import start_worker, stop_worker, worker_pays
+from ddlcompare.dialects.postgres.fastpath import Shape, scan
 
 # files below this size (both together) are parsed in-process: forking costs more than it saves
 MIN_CHARS = 2_000_000
@@ -28,9 +29,10 @@ _FIRST_BATCH, _BATCH = 64, 2000
 _BATCH_CHARS = 8_000_000
 
 # One prepared statement: text (leading comments stripped), its character offset in the file, its
-# line and column, the parser's JSON (None: the main process parses it, e.g. to report a syntax
-# error itself) and whether it can name no user function, relation or sequence.
-Prepared = tuple[str, int, int, int, str | None, bool]
+# line and column, the parser's JSON or the statement's shape (see fastpath.py; None: the main
+# process parses it, e.g. to report a syntax error itself) and whether it can name no user
+# function, relation or sequence.
+Prepared = tuple[str, int, int, int, str | Shape | None, bool]
 _END = "end"  # the file's statements are all sent
 _SPLIT_ERROR = "split-error"  # the fast splitter could not split the file: the main process does
 _FAILED = "failed"  # anything else went wrong: the main process does the file itself
@@ -57,9 +59,13 @@ def _work(texts: Sequence[str], paths: Sequence[str], conn: Connection) -> None:
                 if not body.strip():
                     continue
                 pos = cursor.pos(offset + skip)
-                js: str | None = None
+                js: str | Shape | None = None
                 norefs = False
-                if body not in earlier and too_large(body, TOKEN) is None:  # else the main process says so
+                if body in earlier:
+                    pass  # the main process replays it, most likely
+                elif (shape := scan(body)) is not None:
+                    js = shape
+                elif too_large(body, TOKEN) is None:  # else the main process says so
                     try:
                         js = pgparser.parse_sql_json(body)
                     except pgparser.ParseError:
@@ -68,7 +74,7 @@ def _work(texts: Sequence[str], paths: Sequence[str], conn: Connection) -> None:
                         norefs = not _may_refer(js)
                 mine.add(body)
                 batch.append((body, offset + skip, pos.line, pos.col, js, norefs))
-                chars += len(js) if js is not None else 0
+                chars += len(js) if type(js) is str else 0
                 if len(batch) >= size or chars >= _BATCH_CHARS:
                     conn.send(batch)
                     batch, chars = [], 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ddlcompare.dialects.postgres import names
+from ddlcompare.dialects.postgres.fastpath import Shape, shape_handler
 from ddlcompare.dialects.postgres.names import choose_name, column_name_part, truncate
 from ddlcompare.dialects.postgres.objects import (
     AccessMethod,
@@ -603,20 +604,27 @@ def _set_not_null(b: Builder, schema: str, table: str, columns: tuple[str, ...])
             t = b.update_column(t, name, nullable=False)
 
 
+def _constraint_fields(
+    b: Builder, schema: str, table: str, deferrable: bool = False, initially_deferred: bool = False
+) -> dict[str, Any]:
+    """The fields every constraint of schema.table gets from the statement that makes it."""
+    return {
+        "schema": schema,
+        "table": table,
+        "deferrable": deferrable,
+        "initially_deferred": initially_deferred,
+        "pos": b.pos,
+        "depends_on": frozenset({_table_key(schema, table)}),
+    }
+
+
 def make_constraint(
     b: Builder, schema: str, table: str, c: Node, column: str | None, chosen: set[str]
 ) -> SchemaObject | None:
     """One table constraint object from a Constraint node (None for NOT NULL handled elsewhere)."""
     t = c["contype"]
     name = truncate(c["conname"]) if c.get("conname") else None
-    common: dict[str, Any] = {
-        "schema": schema,
-        "table": table,
-        "deferrable": bool(c.get("deferrable")),
-        "initially_deferred": bool(c.get("initdeferred")),
-        "pos": b.pos,
-        "depends_on": frozenset({_table_key(schema, table)}),
-    }
+    common = _constraint_fields(b, schema, table, bool(c.get("deferrable")), bool(c.get("initdeferred")))
     if t in ("CONSTR_PRIMARY", "CONSTR_UNIQUE"):
         if c.get("indexname"):
             return _constraint_using_index(b, schema, table, c, name, common)
@@ -1440,6 +1448,56 @@ def _at_add_constraint(b: Builder, rel: SchemaObject, cmd: Node, recurse: bool) 
                 for part in _inheritors(b, rel):
                     if part.option(PartitionOf) is not None:
                         _adopt_key(b, part, o)
+
+
+# pg_dump's `ALTER TABLE ONLY s.t ADD CONSTRAINT n PRIMARY KEY|UNIQUE|FOREIGN KEY ...` as read by
+# fastpath.scan: the steps alter_table, _at_add_constraint and make_constraint take for a named
+# constraint on a table that is neither partitioned nor an identity's sequence (else declined).
+
+
+def _plain_table(b: Builder, schema: str, table: str) -> bool:
+    """Whether ADD CONSTRAINT on schema.table is only the new constraint (what the fast path does)."""
+    if (schema, table) in b.identity_sequences:
+        return False
+    rel = b.relation(schema, table, missing_ok=True)
+    return isinstance(rel, Table) and rel.option(PartitionBy) is None
+
+
+@shape_handler("primary_key")
+@shape_handler("unique")
+def _fast_key(shape: Shape, b: Builder) -> bool:
+    kind, schema, table, name, columns = shape
+    if not _plain_table(b, schema, table):
+        return False
+    common = _constraint_fields(b, schema, table)
+    if kind == "unique":
+        b.put(Unique(name=name, columns=columns, include=(), nulls_not_distinct=False, options=(), **common))
+        return True
+    b.put(PrimaryKey(name=name, columns=columns, include=(), options=(), **common))
+    _set_not_null(b, schema, table, columns)
+    return True
+
+
+@shape_handler("foreign_key")
+def _fast_foreign_key(shape: Shape, b: Builder) -> bool:
+    _, schema, table, name, ref_schema, ref_table, columns, ref_columns, on_update, on_delete = shape
+    if not _plain_table(b, schema, table):
+        return False
+    fk = ForeignKey(
+        name=name,
+        columns=columns,
+        ref_schema=ref_schema,
+        ref_table=ref_table,
+        ref_columns=ref_columns,
+        on_delete=_ACTIONS[on_delete],
+        on_update=_ACTIONS[on_update],
+        match=_MATCH["s"],
+        valid=True,
+        **_constraint_fields(b, schema, table),
+    )
+    b.finish_later(_resolve_fk, fk.key)
+    b.put(fk)
+    return True
 
 
 # ---- foreign keys of partitions ------------------------------------------------------------------

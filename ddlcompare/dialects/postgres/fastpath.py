@@ -1,0 +1,101 @@
+"""A fast path for pg_dump's constraint statements.
+
+A 10,000-table dump adds its primary keys, unique constraints and foreign keys in 30,000 statements
+of one fixed shape (`ALTER TABLE ONLY s.t` + newline + `    ADD CONSTRAINT n PRIMARY KEY (a, b)`).
+`scan` recognises that shape with a regular expression, without PostgreSQL's parser and its JSON
+tree, and the handlers registered with `shape_handler` (next to the general ones, in handlers/)
+apply it to the builder through the same steps as the general path; they decline (the statement
+then goes to the general path) wherever the builder's state needs more than those steps, such as a
+partitioned table. Anything not in the exact shape (another spacing, a clause more, an unusual
+name) is left to the general path, so both build equal models (tests/dialects/postgres/test_fastpath.py
+compares them over every fixture and corpus file).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from pglast.keywords import COL_NAME_KEYWORDS, RESERVED_KEYWORDS, TYPE_FUNC_NAME_KEYWORDS
+
+if TYPE_CHECKING:
+    from ddlcompare.dialects.postgres.parse import Builder
+
+# A statement the fast path read: its kind (a key of SHAPES) and its names, unquoted.
+Shape = tuple[Any, ...]
+ShapeHandler = Callable[[Shape, "Builder"], bool]
+SHAPES: dict[str, ShapeHandler] = {}
+ENABLED = True  # the tests turn it off to read the same statements the general way
+
+# a name as pg_dump writes it: plain when it can be (lower case, not a keyword pg_dump would quote),
+# else in double quotes (no doubled quote inside: those go to the general path)
+_NAME = r'[a-z_][a-z0-9_$]*|"[^"\n]+"'
+_LIST = rf"(?:{_NAME})(?:, (?:{_NAME}))*"
+_ACTION = r"CASCADE|RESTRICT|SET NULL|SET DEFAULT"
+_HEAD = rf"ALTER TABLE ONLY ({_NAME})\.({_NAME})\n    ADD CONSTRAINT ({_NAME}) "
+_KEY = re.compile(rf"{_HEAD}(PRIMARY KEY|UNIQUE) \(({_LIST})\)")
+_FOREIGN = re.compile(
+    rf"{_HEAD}FOREIGN KEY \(({_LIST})\) REFERENCES ({_NAME})\.({_NAME})\(({_LIST})\)"
+    rf"(?: ON UPDATE ({_ACTION}))?(?: ON DELETE ({_ACTION}))?"
+)
+_ITEM = re.compile(_NAME)
+# longer statements are left to the general path, which also applies the size limits
+_MAX_CHARS = 2000
+_ACTIONS = {None: "a", "CASCADE": "c", "RESTRICT": "r", "SET NULL": "n", "SET DEFAULT": "d"}
+
+
+def shape_handler(kind: str) -> Callable[[ShapeHandler], ShapeHandler]:
+    """Register the handler of one shape: it applies the statement and returns True, or returns
+    False, having changed nothing, when the general path must read the statement."""
+
+    def deco(fn: ShapeHandler) -> ShapeHandler:
+        SHAPES[kind] = fn
+        return fn
+
+    return deco
+
+
+def scan(sql: str) -> Shape | None:
+    """The shape of a statement (text without leading comments or the closing semicolon), or None."""
+    if not ENABLED or not sql.startswith("ALTER TABLE ONLY ") or len(sql) > _MAX_CHARS:
+        return None
+    m = _KEY.fullmatch(sql)
+    if m is not None:
+        schema, table, name, kind, columns = m.groups()
+        names = _names(schema, table, name)
+        cols = _list(columns)
+        if names is None or cols is None:
+            return None
+        return ("primary_key" if kind == "PRIMARY KEY" else "unique", *names, cols)
+    m = _FOREIGN.fullmatch(sql)
+    if m is not None:
+        schema, table, name, columns, ref_schema, ref_table, ref_columns, on_update, on_delete = m.groups()
+        names = _names(schema, table, name, ref_schema, ref_table)
+        cols, ref_cols = _list(columns), _list(ref_columns)
+        if names is None or cols is None or ref_cols is None:
+            return None
+        return ("foreign_key", *names, cols, ref_cols, _ACTIONS[on_update], _ACTIONS[on_delete])
+    return None
+
+
+def _name(word: str) -> str | None:
+    """A name as the parser reads it; None where the general path must decide (a keyword, or a name
+    the server would shorten)."""
+    if word[0] == '"':
+        name = word[1:-1]
+        return name if len(name.encode("utf-8")) < 64 else None
+    return word if len(word) < 64 and word not in _QUOTED_KEYWORDS else None
+
+
+def _names(*words: str) -> tuple[str, ...] | None:
+    out = tuple(_name(w) for w in words)
+    return None if None in out else out  # type: ignore[return-value]
+
+
+def _list(text: str) -> tuple[str, ...] | None:
+    return _names(*_ITEM.findall(text))
+
+
+# the keywords pg_dump quotes (all but the unreserved ones): written plain, the parser decides
+_QUOTED_KEYWORDS = frozenset(RESERVED_KEYWORDS | COL_NAME_KEYWORDS | TYPE_FUNC_NAME_KEYWORDS)
