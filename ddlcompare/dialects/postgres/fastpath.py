@@ -40,6 +40,12 @@ _FOREIGN = re.compile(
     rf"(?: ON UPDATE ({_ACTION}))?(?: ON DELETE ({_ACTION}))?"
 )
 _ITEM = re.compile(_NAME)
+# CREATE [UNIQUE] INDEX n ON s.t USING btree (a, b DESC, c NULLS FIRST): columns only, no ONLY
+_PART = rf"(?:{_NAME})(?: DESC)?(?: NULLS (?:FIRST|LAST))?"
+_INDEX = re.compile(
+    rf"CREATE (UNIQUE )?INDEX ({_NAME}) ON ({_NAME})\.({_NAME}) USING btree \(({_PART}(?:, {_PART})*)\)"
+)
+_INDEX_PART = re.compile(rf"({_NAME})( DESC)?(?: NULLS (FIRST|LAST))?")
 # longer statements are left to the general path, which also applies the size limits
 _MAX_CHARS = 2000
 _ACTIONS = {None: "a", "CASCADE": "c", "RESTRICT": "r", "SET NULL": "n", "SET DEFAULT": "d"}
@@ -58,7 +64,11 @@ def shape_handler(kind: str) -> Callable[[ShapeHandler], ShapeHandler]:
 
 def scan(sql: str) -> Shape | None:
     """The shape of a statement (text without leading comments or the closing semicolon), or None."""
-    if not ENABLED or not sql.startswith("ALTER TABLE ONLY ") or len(sql) > _MAX_CHARS:
+    if not ENABLED or len(sql) > _MAX_CHARS:
+        return None
+    if sql.startswith("CREATE "):
+        return _index(sql)
+    if not sql.startswith("ALTER TABLE ONLY "):
         return None
     m = _KEY.fullmatch(sql)
     if m is not None:
@@ -77,6 +87,24 @@ def scan(sql: str) -> Shape | None:
             return None
         return ("foreign_key", *names, cols, ref_cols, _ACTIONS[on_update], _ACTIONS[on_delete])
     return None
+
+
+def _index(sql: str) -> Shape | None:
+    m = _INDEX.fullmatch(sql)
+    if m is None:
+        return None
+    unique, name, schema, table, columns = m.groups()
+    names = _names(name, schema, table)
+    parts = []
+    for part in _INDEX_PART.finditer(columns):
+        column = _name(part.group(1))
+        if column is None or names is None:
+            return None
+        descending = part.group(2) is not None
+        # as PostgreSQL keeps it: only the order that is not the default for the direction
+        nulls_first = {("FIRST", False): True, ("LAST", True): False}.get((part.group(3), descending))
+        parts.append((column, descending, nulls_first))
+    return ("index", *names, unique is not None, tuple(parts)) if names is not None else None
 
 
 def _name(word: str) -> str | None:

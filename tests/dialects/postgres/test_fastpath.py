@@ -138,6 +138,16 @@ KEY = "ALTER TABLE ONLY public.{table}\n    ADD CONSTRAINT {name} {what};\n"
         "CREATE TABLE public.t (id int GENERATED ALWAYS AS IDENTITY);\n"
         + KEY.format(table="t_id_seq", name="s_key", what="UNIQUE (id)"),
         "CREATE VIEW public.v AS SELECT 1 AS a;\n" + KEY.format(table="v", name="v_key", what="UNIQUE (a)"),
+        "CREATE TABLE public.t (a int, b text);\n"
+        'CREATE UNIQUE INDEX t_ab ON public.t USING btree (a DESC NULLS LAST, b NULLS FIRST, "a" DESC);\n',
+        "CREATE TABLE public.t (a int);\nCREATE MATERIALIZED VIEW public.m AS SELECT a FROM public.t;\n"
+        "CREATE INDEX m_a ON public.m USING btree (a);\n",
+        "CREATE TABLE public.r (k int) PARTITION BY RANGE (k);\n"
+        "CREATE TABLE public.r1 PARTITION OF public.r FOR VALUES FROM (0) TO (10);\n"
+        "CREATE INDEX r_k ON public.r USING btree (k);\n",
+        "CREATE TABLE public.t (a int);\nCREATE INDEX t_a ON public.t USING btree (a);\n"
+        "CREATE INDEX t_a ON public.t USING btree (a);\n",
+        "CREATE INDEX t_a ON public.gone USING btree (a);\n",
         # errors: the same message at the same place
         KEY.format(table="missing", name="m_key", what="UNIQUE (a)"),
         "CREATE TABLE public.t (a int CONSTRAINT t_key UNIQUE);\n"
@@ -171,6 +181,24 @@ def test_small_cases_both_ways(text: str, monkeypatch: pytest.MonkeyPatch) -> No
     ],
 )
 def test_other_forms_go_to_the_general_path(sql: str) -> None:
+    assert fastpath.scan(sql) is None
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "CREATE INDEX i ON public.t USING gin (a)",
+        "CREATE INDEX i ON ONLY public.t USING btree (a)",
+        "CREATE INDEX i ON public.t USING btree (lower(a))",
+        "CREATE INDEX i ON public.t USING btree (a) WHERE (a > 0)",
+        "CREATE INDEX i ON public.t USING btree (a) INCLUDE (b)",
+        "CREATE INDEX i ON public.t USING btree (a text_pattern_ops)",
+        'CREATE INDEX i ON public.t USING btree (a COLLATE "C")',
+        "CREATE INDEX i ON t USING btree (a)",
+        "CREATE INDEX CONCURRENTLY i ON public.t USING btree (a)",
+    ],
+)
+def test_other_index_forms_go_to_the_general_path(sql: str) -> None:
     assert fastpath.scan(sql) is None
 
 

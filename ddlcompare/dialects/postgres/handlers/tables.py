@@ -1500,6 +1500,31 @@ def _fast_foreign_key(shape: Shape, b: Builder) -> bool:
     return True
 
 
+@shape_handler("index")
+def _fast_index(shape: Shape, b: Builder) -> bool:
+    """CREATE [UNIQUE] INDEX n ON s.t USING btree (columns): create_index's steps for it."""
+    _, name, schema, table, unique, columns = shape
+    rel = b.relation(schema, table, missing_ok=True)
+    if rel is None or (isinstance(rel, Table) and rel.option(PartitionBy) is not None):
+        return False
+    parts = tuple(
+        IndexPart(column=column, descending=descending, nulls_first=nulls_first)
+        for column, descending, nulls_first in columns
+    )
+    b.put(
+        Index(
+            schema=schema,
+            table=table,
+            name=name,
+            parts=parts,
+            unique=unique,
+            pos=b.pos,
+            depends_on=dependencies({rel.key}),
+        )
+    )
+    return True
+
+
 # ---- foreign keys of partitions ------------------------------------------------------------------
 # A foreign key of a partitioned table is inherited by every partition: PostgreSQL clones it (or
 # attaches an equivalent key the partition already has, which keeps its own name), drops the
