@@ -45,6 +45,15 @@ _PART = rf"(?:{_NAME})(?: DESC)?(?: NULLS (?:FIRST|LAST))?"
 _INDEX = re.compile(
     rf"CREATE (UNIQUE )?INDEX ({_NAME}) ON ({_NAME})\.({_NAME}) USING btree \(({_PART}(?:, {_PART})*)\)"
 )
+_NUMBER = r"-?\d{1,18}"  # a bigint whatever its digits
+_IDENTITY = re.compile(
+    rf"ALTER TABLE ({_NAME})\.({_NAME}) ALTER COLUMN ({_NAME}) "
+    rf"ADD GENERATED (ALWAYS|BY DEFAULT) AS IDENTITY \(\n"
+    rf"    SEQUENCE NAME ({_NAME})\.({_NAME})\n"
+    rf"    START WITH ({_NUMBER})\n    INCREMENT BY ({_NUMBER})\n"
+    rf"    (?:NO MINVALUE|MINVALUE ({_NUMBER}))\n    (?:NO MAXVALUE|MAXVALUE ({_NUMBER}))\n"
+    rf"    CACHE ({_NUMBER})\n\)"
+)
 _INDEX_PART = re.compile(rf"({_NAME})( DESC)?(?: NULLS (FIRST|LAST))?")
 # longer statements are left to the general path, which also applies the size limits
 _MAX_CHARS = 2000
@@ -69,7 +78,7 @@ def scan(sql: str) -> Shape | None:
     if sql.startswith("CREATE "):
         return _index(sql)
     if not sql.startswith("ALTER TABLE ONLY "):
-        return None
+        return _identity(sql) if sql.startswith("ALTER TABLE ") else None
     m = _KEY.fullmatch(sql)
     if m is not None:
         schema, table, name, kind, columns = m.groups()
@@ -105,6 +114,25 @@ def _index(sql: str) -> Shape | None:
         nulls_first = {("FIRST", False): True, ("LAST", True): False}.get((part.group(3), descending))
         parts.append((column, descending, nulls_first))
     return ("index", *names, unique is not None, tuple(parts)) if names is not None else None
+
+
+def _identity(sql: str) -> Shape | None:
+    m = _IDENTITY.fullmatch(sql)
+    if m is None:
+        return None
+    schema, table, column, generated, seq_schema, seq_name, start, increment, lo, hi, cache = m.groups()
+    names = _names(schema, table, column, seq_schema, seq_name)
+    if names is None:
+        return None
+    # the values the parser's option list gives (sequence_values): an absent bound is None
+    values = (
+        ("start", int(start)),
+        ("increment", int(increment)),
+        ("min_value", None if lo is None else int(lo)),
+        ("max_value", None if hi is None else int(hi)),
+        ("cache", int(cache)),
+    )
+    return ("identity", *names[:3], generated == "ALWAYS", *names[3:], values)
 
 
 def _name(word: str) -> str | None:

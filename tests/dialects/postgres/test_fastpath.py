@@ -111,6 +111,11 @@ def test_generated_dump_takes_the_fast_path_with_the_worker(monkeypatch: pytest.
 
 
 KEY = "ALTER TABLE ONLY public.{table}\n    ADD CONSTRAINT {name} {what};\n"
+IDENTITY = (
+    "ALTER TABLE public.{table} ALTER COLUMN {column} ADD GENERATED {how} AS IDENTITY (\n"
+    "    SEQUENCE NAME public.{table}_{column}_seq\n    START WITH 7\n    INCREMENT BY 1\n"
+    "    {bounds}\n    CACHE 1\n);\n"
+)
 
 
 @pytest.mark.parametrize(
@@ -148,6 +153,18 @@ KEY = "ALTER TABLE ONLY public.{table}\n    ADD CONSTRAINT {name} {what};\n"
         "CREATE TABLE public.t (a int);\nCREATE INDEX t_a ON public.t USING btree (a);\n"
         "CREATE INDEX t_a ON public.t USING btree (a);\n",
         "CREATE INDEX t_a ON public.gone USING btree (a);\n",
+        "CREATE TABLE public.t (id int NOT NULL, b bigint NOT NULL);\n"
+        + IDENTITY.format(table="t", column="id", how="ALWAYS", bounds="NO MINVALUE\n    NO MAXVALUE")
+        + IDENTITY.format(table="t", column="b", how="BY DEFAULT", bounds="MINVALUE 5\n    MAXVALUE 90"),
+        "CREATE TABLE public.t (id int);\n"
+        + IDENTITY.format(table="t", column="id", how="ALWAYS", bounds="MINVALUE -3\n    NO MAXVALUE")
+        + IDENTITY.format(table="t", column="id", how="ALWAYS", bounds="NO MINVALUE\n    NO MAXVALUE"),
+        "CREATE TABLE public.t (id int);\n"  # the column's type decides which bound is the default
+        + IDENTITY.format(table="t", column="id", how="ALWAYS", bounds="MINVALUE 1\n    MAXVALUE 2147483647"),
+        "CREATE TABLE public.t (id int);\n"
+        + IDENTITY.format(table="t", column="nope", how="ALWAYS", bounds="NO MINVALUE\n    NO MAXVALUE"),
+        "CREATE VIEW public.t AS SELECT 1 AS id;\n"
+        + IDENTITY.format(table="t", column="id", how="ALWAYS", bounds="NO MINVALUE\n    NO MAXVALUE"),
         # errors: the same message at the same place
         KEY.format(table="missing", name="m_key", what="UNIQUE (a)"),
         "CREATE TABLE public.t (a int CONSTRAINT t_key UNIQUE);\n"

@@ -464,7 +464,12 @@ def _nextval_node(schema: str, seq: str) -> tuple[Node, str]:
 def register_identity(b: Builder, schema: str, table: str, column: str, c: Node) -> None:
     """Remember the implicit sequence of an identity column: later statements may name it."""
     vals = sequence_values(b, c.get("options") or [], "bigint")
-    parts = vals.get("sequence_name")
+    _register_identity_sequence(b, schema, table, column, vals.get("sequence_name"))
+
+
+def _register_identity_sequence(
+    b: Builder, schema: str, table: str, column: str, parts: list[str] | None
+) -> None:
     if parts:
         seq_schema, seq = (parts[-2], parts[-1]) if len(parts) > 1 else (schema, parts[0])
     else:
@@ -477,7 +482,10 @@ def _seq_opts(b: Builder, c: Node, type_text: str) -> tuple[tuple[str, str], ...
     opts = c.get("options") or []
     if not opts:
         return ()
-    vals = sequence_values(b, opts, type_text)
+    return _nondefault_sequence_options(sequence_values(b, opts, type_text), type_text)
+
+
+def _nondefault_sequence_options(vals: dict[str, Any], type_text: str) -> tuple[tuple[str, str], ...]:
     increment = vals.get("increment", 1)
     defaults = sequence_defaults(type_text, increment)
     # pg_dump spells every default out (START WITH 1 ... NO MINVALUE): only real settings count
@@ -1522,6 +1530,25 @@ def _fast_index(shape: Shape, b: Builder) -> bool:
             depends_on=dependencies({rel.key}),
         )
     )
+    return True
+
+
+@shape_handler("identity")
+def _fast_identity(shape: Shape, b: Builder) -> bool:
+    """pg_dump's ALTER TABLE s.t ALTER COLUMN c ADD GENERATED ... AS IDENTITY (SEQUENCE NAME ...):
+    _at_identity's steps for it, on a table that has the column."""
+    _, schema, table, column, always, seq_schema, seq_name, values = shape
+    if (schema, table) in b.identity_sequences:
+        return False
+    rel = b.relation(schema, table, missing_ok=True)
+    col = rel.column(column) if isinstance(rel, Table) else None
+    if col is None:
+        return False
+    assert isinstance(rel, Table)
+    vals = {**dict(values), "sequence_name": [seq_schema, seq_name]}
+    ident = Identity(always=always, sequence=_nondefault_sequence_options(vals, col.type))
+    _register_identity_sequence(b, schema, table, col.name, vals["sequence_name"])
+    b.update_column(rel, col.name, options=replace_option(col.options, ident, Identity), nullable=False)
     return True
 
 
