@@ -54,6 +54,8 @@ _IDENTITY = re.compile(
     rf"    (?:NO MINVALUE|MINVALUE ({_NUMBER}))\n    (?:NO MAXVALUE|MAXVALUE ({_NUMBER}))\n"
     rf"    CACHE ({_NUMBER})\n\)"
 )
+# COMMENT ON TABLE s.t IS '...' / COMMENT ON COLUMN s.t.c IS '...' (quotes doubled inside)
+_COMMENT = re.compile(rf"COMMENT ON (TABLE|COLUMN) ({_NAME})\.({_NAME})(?:\.({_NAME}))? IS '((?:[^']|'')*)'")
 _INDEX_PART = re.compile(rf"({_NAME})( DESC)?(?: NULLS (FIRST|LAST))?")
 # longer statements are left to the general path, which also applies the size limits
 _MAX_CHARS = 2000
@@ -77,6 +79,8 @@ def scan(sql: str) -> Shape | None:
         return None
     if sql.startswith("CREATE "):
         return _index(sql)
+    if sql.startswith("COMMENT ON "):
+        return _comment(sql)
     if not sql.startswith("ALTER TABLE ONLY "):
         return _identity(sql) if sql.startswith("ALTER TABLE ") else None
     m = _KEY.fullmatch(sql)
@@ -114,6 +118,18 @@ def _index(sql: str) -> Shape | None:
         nulls_first = {("FIRST", False): True, ("LAST", True): False}.get((part.group(3), descending))
         parts.append((column, descending, nulls_first))
     return ("index", *names, unique is not None, tuple(parts)) if names is not None else None
+
+
+def _comment(sql: str) -> Shape | None:
+    m = _COMMENT.fullmatch(sql)
+    if m is None or (m.group(1) == "COLUMN") != (m.group(4) is not None):
+        return None
+    what, schema, table, column, text = m.groups()
+    names = _names(schema, table, column) if column is not None else _names(schema, table)
+    if names is None:
+        return None
+    # IS '' removes the comment, as IS NULL does
+    return (what.lower() + "_comment", *names, text.replace("''", "'") or None)
 
 
 def _identity(sql: str) -> Shape | None:

@@ -165,6 +165,12 @@ IDENTITY = (
         + IDENTITY.format(table="t", column="nope", how="ALWAYS", bounds="NO MINVALUE\n    NO MAXVALUE"),
         "CREATE VIEW public.t AS SELECT 1 AS id;\n"
         + IDENTITY.format(table="t", column="id", how="ALWAYS", bounds="NO MINVALUE\n    NO MAXVALUE"),
+        "CREATE TABLE public.t (a int);\nCREATE VIEW public.v AS SELECT 1 AS a;\n"
+        "COMMENT ON TABLE public.t IS 'it''s t';\nCOMMENT ON COLUMN public.t.a IS 'the a';\n"
+        "COMMENT ON TABLE public.v IS 'a view';\nCOMMENT ON COLUMN public.v.a IS 'v''s a';\n"
+        "COMMENT ON TABLE public.t IS '';\nCOMMENT ON COLUMN public.t.a IS '';\n",
+        "COMMENT ON TABLE public.gone IS 'x';\n",
+        "CREATE TABLE public.t (a int);\nCOMMENT ON COLUMN public.t.nope IS 'x';\n",
         # errors: the same message at the same place
         KEY.format(table="missing", name="m_key", what="UNIQUE (a)"),
         "CREATE TABLE public.t (a int CONSTRAINT t_key UNIQUE);\n"
@@ -213,9 +219,15 @@ def test_other_forms_go_to_the_general_path(sql: str) -> None:
         'CREATE INDEX i ON public.t USING btree (a COLLATE "C")',
         "CREATE INDEX i ON t USING btree (a)",
         "CREATE INDEX CONCURRENTLY i ON public.t USING btree (a)",
+        "COMMENT ON TABLE t IS 'x'",
+        "COMMENT ON TABLE public.t IS E'x'",
+        "COMMENT ON TABLE public.t IS NULL",
+        "COMMENT ON COLUMN public.t IS 'x'",
+        "COMMENT ON TABLE public.t.c IS 'x'",
+        "COMMENT ON VIEW public.v IS 'x'",
     ],
 )
-def test_other_index_forms_go_to_the_general_path(sql: str) -> None:
+def test_other_index_and_comment_forms_go_to_the_general_path(sql: str) -> None:
     assert fastpath.scan(sql) is None
 
 

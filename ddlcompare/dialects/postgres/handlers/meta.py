@@ -7,6 +7,7 @@ import dataclasses
 import re
 from typing import Any
 
+from ddlcompare.dialects.postgres.fastpath import Shape, shape_handler
 from ddlcompare.dialects.postgres.handlers.follow import (
     follow_column,
     follow_relations,
@@ -318,6 +319,29 @@ def comment(n: Node, b: Builder) -> None:
         b.update(target, options=replace_option(target.options, note, IndexComment))
         return
     b.update(target, comment=text)
+
+
+@shape_handler("table_comment")
+def _fast_table_comment(shape: Shape, b: Builder) -> bool:
+    """pg_dump's COMMENT ON TABLE s.t IS '...': comment's steps for it."""
+    _, schema, table, text = shape
+    key = b.relations.get((schema, table))
+    target = b.objects.get(key) if key else None
+    if target is None:
+        return False
+    b.update(target, comment=text)
+    return True
+
+
+@shape_handler("column_comment")
+def _fast_column_comment(shape: Shape, b: Builder) -> bool:
+    """pg_dump's COMMENT ON COLUMN s.t.c IS '...' on a table that has the column."""
+    _, schema, table, column, text = shape
+    rel = b.relation(schema, table, missing_ok=True)
+    if not isinstance(rel, Table) or rel.column(column) is None:
+        return False
+    b.update_column(rel, column, comment=text)
+    return True
 
 
 @handles("AlterOwnerStmt")
