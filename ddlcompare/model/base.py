@@ -209,7 +209,7 @@ class SchemaObject(Element):
     def display(self) -> str:
         """Human name for reports: `schema.name`, `schema.table.name` for table-owned objects."""
         k = self.key
-        return ".".join(p for p in (k.schema, k.parent, k.name) if p)
+        return ".".join([p for p in (k.schema, k.parent, k.name) if p])
 
 
 _CopyT = TypeVar("_CopyT")

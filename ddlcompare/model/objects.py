@@ -50,6 +50,11 @@ class TableChild(SchemaObject):
     def key(self) -> ObjectKey:
         return new_key((self.KIND, self.schema, self.name, self.table))
 
+    @property
+    def display(self) -> str:
+        """`schema.table.name` (what SchemaObject.display makes of the key, without making it)."""
+        return ".".join([p for p in (self.schema, self.table, self.name) if p])
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Constraint(TableChild):

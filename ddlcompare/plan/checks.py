@@ -496,9 +496,9 @@ def _signature(obj: SchemaObject) -> tuple[object, ...] | None:
 def _duplicate_indexes(schema: Schema) -> list[Finding]:
     out: list[Finding] = []
     for (sch, tname), kids in sorted(schema.children().items()):
-        signed = [(k, s) for k in kids if (s := _signature(k)) is not None]
-        if not _may_overlap(signed):
+        if not _may_overlap(kids):
             continue
+        signed = [(k, s) for k in kids if (s := _signature(k)) is not None]
         keyed = sorted(signed, key=lambda ks: ks[0].key)
         shown = f"{sch}.{tname}" if sch else tname
         for n, (a, sa) in enumerate(keyed):
@@ -529,19 +529,26 @@ def _duplicate_indexes(schema: Schema) -> list[Finding]:
     return out
 
 
-def _may_overlap(signed: list[tuple[SchemaObject, tuple[object, ...]]]) -> bool:
+def _may_overlap(kids: list[SchemaObject]) -> bool:
     """Whether two of a table's keys may be duplicates or one a prefix of another: both need the
     same first part (or one with no parts), so a table whose keys all start on different columns
-    is passed over without comparing (or computing) expressions."""
-    if len(signed) < 2:
-        return False
+    is passed over without comparing (or computing) their signatures."""
     firsts: set[str | None] = set()  # None: an expression
-    for _, sig in signed:
-        parts = sig[0]
-        assert isinstance(parts, tuple)
-        if not parts or parts[0].column in firsts:
+    first: str | None
+    for kid in kids:
+        if isinstance(kid, (PrimaryKey, Unique)):
+            if not kid.columns:
+                return True
+            first = kid.columns[0]
+        elif isinstance(kid, Index):
+            if not kid.parts:
+                return True
+            first = kid.parts[0].column
+        else:
+            continue
+        if first in firsts:
             return True
-        firsts.add(parts[0].column)
+        firsts.add(first)
     return False
 
 
@@ -552,23 +559,34 @@ def _parts(sig: tuple[object, ...]) -> str:
 
 
 def _long_names(schema: Schema, rules: Rules) -> list[Finding]:
+    limit = rules.name_limit
+
     def size(name: str) -> int:
         return len(name.encode("utf-8")) if rules.name_in_bytes else len(name)
 
-    unit = "bytes" if rules.name_in_bytes else "characters"
     # a name this short is within the limit in any encoding (UTF-8 takes at most 4 bytes a character)
-    safe = rules.name_limit // 4
+    safe = limit // 4
+
+    def too_long(name: str) -> bool:
+        n = len(name)
+        # (an ASCII name takes a byte a character: most names are decided without encoding them)
+        return n > safe and not (n <= limit and name.isascii()) and size(name) > limit
+
+    unit = "bytes" if rules.name_in_bytes else "characters"
     found: list[tuple[ObjectKey, Finding]] = []
+
+    def add(obj: SchemaObject, kind: str, name: str) -> None:
+        message = f"{kind} name {name!r} is {size(name)} {unit}; the server keeps {limit}"
+        found.append((obj.key, Finding("long_name", Level.ERROR, obj.display, message)))
+
     for obj in schema:
-        names = [(obj.KIND, obj.name)]
+        name = obj.base_name if isinstance(obj, Routine) else obj.name  # a routine's name has its signature
+        if too_long(name):
+            add(obj, obj.KIND, name)
         if isinstance(obj, Table):
-            names += [("column", c.name) for c in obj.columns]
-        for kind, name in names:
-            if isinstance(obj, Routine) and kind == obj.KIND:
-                name = obj.base_name  # a routine's name carries its signature
-            if len(name) > safe and size(name) > rules.name_limit:
-                message = f"{kind} name {name!r} is {size(name)} {unit}; the server keeps {rules.name_limit}"
-                found.append((obj.key, Finding("long_name", Level.ERROR, obj.display, message)))
+            for c in obj.columns:
+                if too_long(c.name):
+                    add(obj, "column", c.name)
     return _by_key(found)
 
 
