@@ -461,8 +461,13 @@ class Schema:
         if out is None:
             out = self._cache["children"] = {}
             for key, obj in self.objects.items():  # the mapping's key is the object's (not rebuilt)
-                if key.parent:
-                    out.setdefault((key.schema, key.parent), []).append(obj)
+                _, schema, _, parent = key
+                if parent:
+                    kids = out.get((schema, parent))
+                    if kids is None:
+                        out[(schema, parent)] = [obj]
+                    else:
+                        kids.append(obj)
         return out
 
     def dependents(self) -> dict[ObjectKey, set[ObjectKey]]:

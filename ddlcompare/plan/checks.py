@@ -212,9 +212,11 @@ def _base(kind: CheckKind, i: int, step: Step, plan: Plan, table: ObjectKey, wha
 
 def primary_key(schema: Schema, table: ObjectKey) -> tuple[str, ...]:
     """The primary key columns of `table` in `schema` (none without one)."""
-    for kid in schema.children().get((table.schema, table.name), ()):
-        if isinstance(kid, PrimaryKey):
-            return kid.columns
+    # among the primary keys (a list the schema keeps), not the table's children: the index of
+    # all children costs ten times as much, and a plan asks this for a few tables
+    for pk in schema.of_kind(PrimaryKey):
+        if pk.table == table.name and pk.schema == table.schema:
+            return pk.columns
     return ()
 
 

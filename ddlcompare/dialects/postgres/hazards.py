@@ -55,6 +55,8 @@ from ddlcompare.model.objects import (
 from ddlcompare.plan.hazards import DROPPED_TABLE, OLDEST, Hazard, HazardCode, TargetVersion
 from ddlcompare.plan.plan import RenderContext, Statement
 
+_CONSTRAINTS = sorted(c.KIND for c in (Check, Exclude, ForeignKey, PrimaryKey, Unique))
+
 H = HazardCode
 ACCESS_EXCLUSIVE = "ACCESS EXCLUSIVE"
 SHARE = "SHARE"
@@ -351,14 +353,11 @@ class _Judge:
     def drop_constraint(self, table: ObjectKey, conname: str, name: str) -> None:
         """A key INSERT ... ON CONFLICT can name, or a foreign key with an action clients see, dropped
         for good. Any other drop is a relaxation: no query that worked fails."""
-        dropped = next(
-            (
-                c
-                for c in self.ctx.old.children().get((table.schema, table.name), ())
-                if isinstance(c, Constraint) and c.name == conname
-            ),
-            None,
-        )
+        # looked up by key, kind by kind (as the table's children are ordered): no index of the
+        # whole old side's children is built for a drop or two
+        old = self.ctx.old.objects
+        found = (old.get(ObjectKey(kind, table.schema, conname, table.name)) for kind in _CONSTRAINTS)
+        dropped = next((c for c in found if isinstance(c, Constraint)), None)
         if dropped is None or self.readded(dropped):
             return
         if isinstance(dropped, (PrimaryKey, Unique, Exclude)):
