@@ -30,7 +30,7 @@ ENABLED = True  # the tests turn it off to read the same statements the general 
 
 # a name as pg_dump writes it: plain when it can be (lower case, not a keyword pg_dump would quote),
 # else in double quotes (no doubled quote inside: those go to the general path)
-_NAME = r'[a-z_][a-z0-9_$]*|"[^"\n]+"'
+_NAME = r'[a-z_][a-z0-9_$]{0,62}|"[^"\n]+"'
 _LIST = rf"(?:{_NAME})(?:, (?:{_NAME}))*"
 _ACTION = r"CASCADE|RESTRICT|SET NULL|SET DEFAULT"
 _HEAD = rf"ALTER TABLE ONLY ({_NAME})\.({_NAME})\n    ADD CONSTRAINT ({_NAME}) "
@@ -55,10 +55,14 @@ _IDENTITY = re.compile(
     rf"    CACHE ({_NUMBER})\n\)"
 )
 # COMMENT ON TABLE s.t IS '...' / COMMENT ON COLUMN s.t.c IS '...' (quotes doubled inside)
-_COMMENT = re.compile(rf"COMMENT ON (TABLE|COLUMN) ({_NAME})\.({_NAME})(?:\.({_NAME}))? IS '((?:[^']|'')*)'")
+_COMMENT = re.compile(
+    rf"COMMENT ON (TABLE|COLUMN) ({_NAME})\.({_NAME})(?:\.({_NAME}))? IS '([^']*(?:''[^']*)*)'"
+)
 _INDEX_PART = re.compile(rf"({_NAME})( DESC)?(?: NULLS (FIRST|LAST))?")
 # longer statements are left to the general path, which also applies the size limits
 _MAX_CHARS = 2000
+# NULLS FIRST|LAST as PostgreSQL keeps it: only the order that is not the default for the direction
+_NULLS_FIRST = {("FIRST", False): True, ("LAST", True): False}
 _ACTIONS = {None: "a", "CASCADE": "c", "RESTRICT": "r", "SET NULL": "n", "SET DEFAULT": "d"}
 
 
@@ -77,67 +81,82 @@ def scan(sql: str) -> Shape | None:
     """The shape of a statement (text without leading comments or the closing semicolon), or None."""
     if not ENABLED or len(sql) > _MAX_CHARS:
         return None
+    quoted = '"' in sql  # else every name is plain: no name needs unquoting
     if sql.startswith("CREATE "):
-        return _index(sql)
+        return _index(sql, quoted)
     if sql.startswith("COMMENT ON "):
-        return _comment(sql)
+        return _comment(sql, quoted)
     if not sql.startswith("ALTER TABLE ONLY "):
-        return _identity(sql) if sql.startswith("ALTER TABLE ") else None
-    m = _KEY.fullmatch(sql)
-    if m is not None:
-        schema, table, name, kind, columns = m.groups()
-        names = _names(schema, table, name)
-        cols = _list(columns)
-        if names is None or cols is None:
+        return _identity(sql, quoted) if sql.startswith("ALTER TABLE ") else None
+    if " FOREIGN KEY (" in sql:
+        m = _FOREIGN.fullmatch(sql)
+        if m is None:
             return None
-        return ("primary_key" if kind == "PRIMARY KEY" else "unique", *names, cols)
-    m = _FOREIGN.fullmatch(sql)
-    if m is not None:
         schema, table, name, columns, ref_schema, ref_table, ref_columns, on_update, on_delete = m.groups()
-        names = _names(schema, table, name, ref_schema, ref_table)
-        cols, ref_cols = _list(columns), _list(ref_columns)
+        names = _names(quoted, schema, table, name, ref_schema, ref_table)
+        cols, ref_cols = _list(quoted, columns), _list(quoted, ref_columns)
         if names is None or cols is None or ref_cols is None:
             return None
         return ("foreign_key", *names, cols, ref_cols, _ACTIONS[on_update], _ACTIONS[on_delete])
-    return None
+    m = _KEY.fullmatch(sql)
+    if m is None:
+        return None
+    schema, table, name, kind, columns = m.groups()
+    names = _names(quoted, schema, table, name)
+    cols = _list(quoted, columns)
+    if names is None or cols is None:
+        return None
+    return ("primary_key" if kind == "PRIMARY KEY" else "unique", *names, cols)
 
 
-def _index(sql: str) -> Shape | None:
+def _index(sql: str, quoted: bool) -> Shape | None:
     m = _INDEX.fullmatch(sql)
     if m is None:
         return None
     unique, name, schema, table, columns = m.groups()
-    names = _names(name, schema, table)
+    names = _names(quoted, name, schema, table)
+    if names is None:
+        return None
+    parts: tuple[tuple[str, bool, bool | None], ...] | None
+    if not quoted and " DESC" not in columns and " NULLS " not in columns:
+        cols = _list(quoted, columns)
+        parts = tuple((c, False, None) for c in cols) if cols is not None else None
+    else:
+        parts = _index_parts(columns)
+    return ("index", *names, unique is not None, parts) if parts is not None else None
+
+
+def _index_parts(columns: str) -> tuple[tuple[str, bool, bool | None], ...] | None:
     parts = []
     for part in _INDEX_PART.finditer(columns):
         column = _name(part.group(1))
-        if column is None or names is None:
+        if column is None:
             return None
         descending = part.group(2) is not None
-        # as PostgreSQL keeps it: only the order that is not the default for the direction
-        nulls_first = {("FIRST", False): True, ("LAST", True): False}.get((part.group(3), descending))
+        nulls_first = _NULLS_FIRST.get((part.group(3), descending))
         parts.append((column, descending, nulls_first))
-    return ("index", *names, unique is not None, tuple(parts)) if names is not None else None
+    return tuple(parts)
 
 
-def _comment(sql: str) -> Shape | None:
+def _comment(sql: str, quoted: bool) -> Shape | None:
     m = _COMMENT.fullmatch(sql)
     if m is None or (m.group(1) == "COLUMN") != (m.group(4) is not None):
         return None
     what, schema, table, column, text = m.groups()
-    names = _names(schema, table, column) if column is not None else _names(schema, table)
+    # (a double quote inside the comment's text makes the names go the careful way: still right)
+    names = _names(quoted, schema, table, column) if column is not None else _names(quoted, schema, table)
     if names is None:
         return None
     # IS '' removes the comment, as IS NULL does
     return (what.lower() + "_comment", *names, text.replace("''", "'") or None)
 
 
-def _identity(sql: str) -> Shape | None:
+def _identity(sql: str, quoted: bool) -> Shape | None:
     m = _IDENTITY.fullmatch(sql)
     if m is None:
         return None
     schema, table, column, generated, seq_schema, seq_name, start, increment, lo, hi, cache = m.groups()
-    names = _names(schema, table, column, seq_schema, seq_name)
+    names = _names(quoted, schema, table, column, seq_schema, seq_name)
     if names is None:
         return None
     # the values the parser's option list gives (sequence_values): an absent bound is None
@@ -153,20 +172,22 @@ def _identity(sql: str) -> Shape | None:
 
 def _name(word: str) -> str | None:
     """A name as the parser reads it; None where the general path must decide (a keyword, or a name
-    the server would shorten)."""
+    the server would shorten: the pattern takes plain names of up to 63 characters only)."""
     if word[0] == '"':
         name = word[1:-1]
         return name if len(name.encode("utf-8")) < 64 else None
-    return word if len(word) < 64 and word not in _QUOTED_KEYWORDS else None
+    return word if word not in _QUOTED_KEYWORDS else None
 
 
-def _names(*words: str) -> tuple[str, ...] | None:
+def _names(quoted: bool, *words: str) -> tuple[str, ...] | None:
+    if not quoted:  # plain names: only a keyword among them sends the statement to the parser
+        return words if _QUOTED_KEYWORDS.isdisjoint(words) else None
     out = tuple(_name(w) for w in words)
     return None if None in out else out  # type: ignore[return-value]
 
 
-def _list(text: str) -> tuple[str, ...] | None:
-    return _names(*_ITEM.findall(text))
+def _list(quoted: bool, text: str) -> tuple[str, ...] | None:
+    return _names(quoted, *(_ITEM.findall(text) if quoted else text.split(", ")))
 
 
 # the keywords pg_dump quotes (all but the unreserved ones): written plain, the parser decides

@@ -935,10 +935,11 @@ def _fast_split(text: str) -> Iterator[tuple[str, int]]:
         end = match(text, pos).end()  # type: ignore[union-attr]  # the pattern matches ""
         if end < n and text[end] != ";":
             raise _SplitError(f"cannot split at offset {end}")
-        stmt = text[pos:end]
-        lead = _LEADING.match(stmt)
-        if lead is not None and lead.end() < len(stmt):
-            yield stmt, pos
+        # the statement without its leading comments (pg_dump's header of each): the callers'
+        # own match of them then ends at once
+        start = _LEADING.match(text, pos, end).end()  # type: ignore[union-attr]  # matches ""
+        if start < end:
+            yield text[start:end], start
         pos = end + 1
 
 
