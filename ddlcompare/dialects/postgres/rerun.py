@@ -117,10 +117,9 @@ def _rebuilt(ctx: RenderContext) -> dict[tuple[str, str, str], tuple[str, ...]]:
     wanted = {k for k in ctx.recreated if k.kind in _REBUILT and k in old and k in new}
     if not wanted:
         return out
-    dependents: dict[ObjectKey, set[ObjectKey]] = {}
-    for key, obj in new.items():
-        for d in obj.depends_on & wanted:
-            dependents.setdefault(d, set()).add(key)
+    # the target side's index of dependents: the plan has built it already (Schema's cache)
+    every = ctx.new.dependents()
+    dependents = {d: every[d] for d in sorted(wanted) if every.get(d)}
     for key, deps in dependents.items():
         tests = []
         for d in sorted(deps):
