@@ -236,7 +236,7 @@ def _copier(cls: type) -> tuple[frozenset[str], Callable[[Any, dict[str, Any]], 
     """A function copying an instance of `cls` field by field (see `_slot_setters`)."""
     fields = dataclasses.fields(cls)
     setters = _slot_setters(cls)
-    if hasattr(cls, "__post_init__") or any(not f.init for f in fields) or setters is None:
+    if setters is None:
         return frozenset(f.name for f in fields), lambda obj, changes: dataclasses.replace(obj, **changes)
     lines = ["def copy(obj, c):", "    new = _new(_cls)"]
     for f in fields:
@@ -250,7 +250,15 @@ def _copier(cls: type) -> tuple[frozenset[str], Callable[[Any, dict[str, Any]], 
 def _slot_setters(cls: type) -> dict[str, Callable[[Any, Any], None]] | None:
     """`_set_<field>`: the `__set__` of each field's slot descriptor, which stores the value without
     the frozen class's `__setattr__` (the descriptor is the slot itself; `object.__setattr__`
-    would look it up along the class hierarchy on every call). None when a field has no slot."""
+    would look it up along the class hierarchy on every call). None when building an instance is
+    more than storing its fields (a `__post_init__`, an init-only or non-init field) or a field has
+    no slot: such a class keeps what dataclasses wrote."""
+    if (
+        hasattr(cls, "__post_init__")
+        or any("InitVar" in str(f.type) for f in cls.__dataclass_fields__.values())  # type: ignore[attr-defined]
+        or any(not f.init for f in dataclasses.fields(cls))
+    ):
+        return None
     setters: dict[str, Callable[[Any, Any], None]] = {}
     for f in dataclasses.fields(cls):
         slot: Any = next((k.__dict__[f.name] for k in cls.__mro__ if f.name in k.__dict__), None)
@@ -291,14 +299,9 @@ def fast_inits(namespace: Mapping[str, Any]) -> None:
 def _fast_init(cls: type) -> Callable[..., None] | None:
     fields = dataclasses.fields(cls)
     setters = _slot_setters(cls)
-    if (
-        setters is None
-        or hasattr(cls, "__post_init__")
-        or any("InitVar" in str(f.type) for f in cls.__dataclass_fields__.values())  # type: ignore[attr-defined]
-        or any(not f.init for f in fields)
-    ):
+    if setters is None:
         return None
-    scope: dict[str, Any] = {**setters, "_MISSING": _FACTORY}
+    scope: dict[str, Any] = {**setters, "_FACTORY": _FACTORY}
     positional: list[str] = []
     keyword: list[str] = []
     body: list[str] = []
@@ -308,8 +311,8 @@ def _fast_init(cls: type) -> Callable[..., None] | None:
             param = f"{f.name}=_default_{f.name}"
         elif f.default_factory is not dataclasses.MISSING:
             scope[f"_factory_{f.name}"] = f.default_factory
-            param = f"{f.name}=_MISSING"
-            body.append(f"    if {f.name} is _MISSING: {f.name} = _factory_{f.name}()")
+            param = f"{f.name}=_FACTORY"
+            body.append(f"    if {f.name} is _FACTORY: {f.name} = _factory_{f.name}()")
         else:
             param = f.name
         (keyword if f.kw_only else positional).append(param)
